@@ -1,0 +1,52 @@
+/**
+ * The one DynamoDB table of the service, written once: the local bootstrap creates it from
+ * `createTableInput()`, and the CDK stack builds its `TableV2` from the same constants.
+ *
+ * Single-table design (see README "Data model"):
+ *   PRODUCT#<id> / PRODUCT         ProductItem   stock and catalog data of one product
+ *   PRODUCT#<id> / WAIT#<key>      WaitItem      one order waiting for this product, FIFO by key
+ *   ORDER#<id>   / ORDER           OrderItem     an order's lines and per-product totals
+ *   ORDER#<id>   / SHIP#<eventId>  ShipmentItem  the packages one request shipped to the order
+ *   RESTOCK#<k>  / RESTOCK         RestockItem   idempotency record of one restock
+ *   COUNTER#product / COUNTER      next product id to assign
+ *
+ * GSI `catalog` (keys only) lists every product without a Scan.
+ * GSI `attention` (keys only, sparse) lists what the sweeper must look at: products whose
+ * drain may have been cut short, orders whose creation or packing was cut short, restocks
+ * still in progress.
+ */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+export const PARTITION_KEY = 'pk';
+export const SORT_KEY = 'sk';
+export const TTL_ATTRIBUTE = 'expires_at';
+
+export const CATALOG_INDEX = { name: 'catalog', partitionKey: 'catalog_pk', sortKey: 'catalog_sk' } as const;
+export const ATTENTION_INDEX = { name: 'attention', partitionKey: 'attention_pk', sortKey: 'attention_sk' } as const;
+
+/** The attention index is sharded so that many restocks marking products never make one hot GSI partition. */
+export const ATTENTION_SHARDS = 8;
+
+export const GLOBAL_SECONDARY_INDEXES = [CATALOG_INDEX, ATTENTION_INDEX] as const;
+
+/** Input for CreateTable, used by the local bootstrap and the integration tests. */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const stringAttrs = [PARTITION_KEY, SORT_KEY, ...GLOBAL_SECONDARY_INDEXES.flatMap((i) => [i.partitionKey, i.sortKey])];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: stringAttrs.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
+      { AttributeName: SORT_KEY, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: GLOBAL_SECONDARY_INDEXES.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    })),
+  };
+}

@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// Three projects, each runnable alone: `npx vitest run --project unit` (pure domain, no I/O),
+// `--project integration` (handlers on DynamoDB Local, started once by the global setup),
+// `--project infra` (CDK assertions and cdk-nag, offline).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], environment: 'node', testTimeout: 180_000 },
+      },
+    ],
+  },
+});
