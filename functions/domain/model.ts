@@ -1,0 +1,67 @@
+/** Plain domain shapes shared by use cases and stores. No AWS imports here. */
+import type { OrderId } from './order-id.js';
+
+export interface Line {
+  product_id: number;
+  quantity: number;
+}
+
+/** Catalog data of a product; `rev` grows on every catalog upsert, so a write can prove its mass is current. */
+export interface Product {
+  product_id: number;
+  product_name: string;
+  mass_g: number;
+  rev: number;
+}
+
+/** A product with its stock, as read from the store. */
+export interface StockedProduct extends Product {
+  /** Units in stock and not promised to anyone. */
+  on_hand: number;
+  /** Units that waiting orders still need. */
+  backordered: number;
+  /** Audit counters: restocked === on_hand + shipped at every committed state (SPEC rule 5). */
+  restocked: number;
+  shipped: number;
+}
+
+export interface ProductView {
+  product_id: number;
+  product_name: string;
+  mass_g: number;
+  quantity: number;
+  backordered: number;
+}
+
+export interface Shipment {
+  shipment_id: string;
+  order_id: OrderId;
+  shipped: Line[];
+  mass_g: number;
+  shipped_at: string;
+}
+
+export type OrderStatus = 'fulfilled' | 'partially_shipped' | 'backordered';
+
+export interface OrderView {
+  order_id: OrderId;
+  status: OrderStatus;
+  requested: Line[];
+  shipped: Line[];
+  backordered: Line[];
+  shipments: Shipment[];
+  created_at: string;
+}
+
+/** Per-product quantities, keyed by product id. */
+export type Quantities = Map<number, number>;
+
+export function toProductView(p: StockedProduct): ProductView {
+  return {
+    product_id: p.product_id,
+    product_name: p.product_name,
+    mass_g: p.mass_g,
+    quantity: p.on_hand,
+    backordered: p.backordered,
+  };
+}

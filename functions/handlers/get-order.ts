@@ -1,0 +1,14 @@
+/** GET /inventory/orders/{order_id} */
+import { NotFoundError } from '../domain/errors.js';
+import { parseOrderIdPath } from '../domain/order-id.js';
+import { apiHandler } from '../http/api-handler.js';
+import { jsonResponse } from '../http/responses.js';
+import { getOrderView } from '../use-cases/read-models.js';
+
+export const handler = apiHandler(async (event) => {
+  const segment = event.pathParameters?.order_id ?? '';
+  const orderId = parseOrderIdPath(segment);
+  // An id that cannot exist names no order: 404, as for any unknown order.
+  if (orderId === undefined) throw new NotFoundError(`no order ${JSON.stringify(segment)}`);
+  return jsonResponse(200, await getOrderView(orderId));
+});

@@ -1,0 +1,75 @@
+/**
+ * POST /inventory/process_restock, and EventBridge `Restock` events on the service's bus.
+ * Both run the same use case; the event id is the idempotency key of an event.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, EventBridgeEvent } from 'aws-lambda';
+import { logger } from '../commons/logger.js';
+import { DomainError, InvalidValueError, RequestInProgressError } from '../domain/errors.js';
+import { parseRestockEventDetail, parseRestockRequest } from '../domain/requests.js';
+import { apiHandler, drainDeadline, linePathIn } from '../http/api-handler.js';
+import { readJsonBody } from '../http/request-body.js';
+import { jsonResponse } from '../http/responses.js';
+import { restock } from '../use-cases/restock.js';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+const handleHttp = apiHandler(async (event, context) => {
+  const body = readJsonBody(event);
+  const lines = parseRestockRequest(body);
+  const key = idempotencyKey(event);
+  const answer = await restock({
+    key: key === undefined ? undefined : `key:${key}`,
+    lines,
+    deadline: drainDeadline(context),
+    linePath: linePathIn(body, ''),
+  });
+  return jsonResponse(200, answer);
+});
+
+export type RestockEvent = EventBridgeEvent<'Restock', unknown>;
+
+/**
+ * An event that can never succeed (bad detail, unknown product, conflicting replay) is logged
+ * and dropped: retrying it would only fill the dead-letter queue with the same refusal. A
+ * replay that arrives while the first delivery is still at work throws, so EventBridge retries.
+ */
+async function handleEvent(event: RestockEvent, context: Context): Promise<void> {
+  logger.appendKeys({ correlation_id: event.id });
+  try {
+    const expectedSource = process.env.RESTOCK_EVENT_SOURCE;
+    if (expectedSource && event.source !== expectedSource) {
+      logger.error('restock event from an unexpected source dropped', { source: event.source });
+      return;
+    }
+    const lines = parseRestockEventDetail(event.detail);
+    const answer = await restock({ key: `event:${event.id}`, lines, deadline: drainDeadline(context) });
+    logger.info('restock event applied', { packages: answer.shipments.length, draining: answer.draining });
+  } catch (error) {
+    if (error instanceof RequestInProgressError || !(error instanceof DomainError)) throw error;
+    logger.error('restock event refused', { status: error.status, detail: error.detail, errors: error.errors });
+  } finally {
+    logger.removeKeys(['correlation_id']);
+  }
+}
+
+function idempotencyKey(event: APIGatewayProxyEventV2): string | undefined {
+  const value = event.headers?.['idempotency-key'];
+  if (value === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(value)) {
+    throw new InvalidValueError('the Idempotency-Key header must be 1 to 255 visible ASCII characters', [
+      { path: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
+    ]);
+  }
+  return value;
+}
+
+function isEventBridgeEvent(event: unknown): event is RestockEvent {
+  return typeof event === 'object' && event !== null && 'detail-type' in event && !('requestContext' in event);
+}
+
+export async function handler(
+  event: APIGatewayProxyEventV2 | RestockEvent,
+  context: Context,
+): Promise<APIGatewayProxyStructuredResultV2 | void> {
+  return isEventBridgeEvent(event) ? handleEvent(event, context) : handleHttp(event, context);
+}

@@ -1,0 +1,16 @@
+/** Scheduled every minute: finishes work cut short, reports the oldest backorder's age. */
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { logger } from '../commons/logger.js';
+import { drainDeadline } from '../http/api-handler.js';
+import { sweep, type SweepReport } from '../use-cases/sweep.js';
+
+export async function handler(event: ScheduledEvent, context: Context): Promise<SweepReport> {
+  logger.appendKeys({ correlation_id: event.id });
+  try {
+    const report = await sweep(drainDeadline(context));
+    if (report.restocksResumed + report.ordersFinished + report.productsDrained > 0) logger.info('sweep', { ...report });
+    return report;
+  } finally {
+    logger.removeKeys(['correlation_id']);
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * ProductItem: PRODUCT#<id> / PRODUCT. Catalog data, stock and audit counters of one product.
+ * Every stock change below is an UpdateItem with a condition; together the conditions keep
+ * on_hand >= 0, restocked === on_hand + shipped, and "no stock on hand while an order waits"
+ * outside of a restock's drain.
+ */
+import type { LineAllocation } from '../../domain/allocation.js';
+import type { StockedProduct } from '../../domain/model.js';
+import { tableName } from '../../commons/dynamodb.js';
+import { attentionAttributes, CATALOG_PARTITION, catalogSortKey, productKey } from '../keys.js';
+import type { TransactionItem } from '../transactions.js';
+
+export interface CatalogEntry {
+  product_id: number;
+  product_name: string;
+  mass_g: number;
+}
+
+export function productFromItem(item: Record<string, unknown>): StockedProduct {
+  return {
+    product_id: Number(item.product_id),
+    product_name: String(item.product_name),
+    mass_g: Number(item.mass_g),
+    rev: Number(item.rev ?? 0),
+    on_hand: Number(item.on_hand ?? 0),
+    backordered: Number(item.backordered ?? 0),
+    restocked: Number(item.restocked ?? 0),
+    shipped: Number(item.shipped ?? 0),
+  };
+}
+
+/** Upsert: name and mass change, stock never does (SPEC: init_catalog never touches stock). */
+export function upsertProduct(entry: CatalogEntry): TransactionItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: productKey(entry.product_id),
+      UpdateExpression:
+        'SET product_id = :id, product_name = :name, mass_g = :mass, catalog_pk = :cpk, catalog_sk = :csk, ' +
+        'on_hand = if_not_exists(on_hand, :zero), backordered = if_not_exists(backordered, :zero), ' +
+        'restocked = if_not_exists(restocked, :zero), shipped = if_not_exists(shipped, :zero) ADD rev :one',
+      ExpressionAttributeValues: {
+        ':id': entry.product_id,
+        ':name': entry.product_name,
+        ':mass': entry.mass_g,
+        ':cpk': CATALOG_PARTITION,
+        ':csk': catalogSortKey(entry.product_id),
+        ':zero': 0,
+        ':one': 1,
+      },
+    },
+  };
+}
+
+/** A product with a service-assigned id: the id must be new, or the caller picks another. */
+export function createProduct(entry: CatalogEntry): TransactionItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...productKey(entry.product_id),
+        product_id: entry.product_id,
+        product_name: entry.product_name,
+        mass_g: entry.mass_g,
+        catalog_pk: CATALOG_PARTITION,
+        catalog_sk: catalogSortKey(entry.product_id),
+        on_hand: 0,
+        backordered: 0,
+        restocked: 0,
+        shipped: 0,
+        rev: 1,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/**
+ * Restocked units land on hand. The product is marked for the sweeper, due after `dueAt`, in
+ * case the drain that must follow is cut short (SPEC rule 8).
+ */
+export function addRestockedUnits(productId: number, quantity: number, dueAt: string): TransactionItem {
+  const key = productKey(productId);
+  const attention = attentionAttributes(key.pk, dueAt);
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: key,
+      UpdateExpression: 'ADD on_hand :q, restocked :q SET attention_pk = :apk, attention_sk = :ask',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':q': quantity, ':apk': attention.attention_pk, ':ask': attention.attention_sk },
+    },
+  };
+}
+
+/**
+ * One order line meets stock. Each kind carries the guard that makes the allocation it was
+ * computed from still true at commit time; `rev` proves the mass used for packing is current.
+ */
+export function allocateToOrder(allocation: LineAllocation, rev: number): TransactionItem {
+  const { product_id, ship, backorder } = allocation;
+  const values: Record<string, unknown> = { ':rev': rev, ':zero': 0 };
+  let condition: string;
+  const sets: string[] = [];
+  switch (allocation.kind) {
+    case 'ship-all':
+      // Nobody waits and enough is on hand: stock never negative, no older order skipped.
+      condition = 'on_hand >= :ship AND backordered = :zero AND rev = :rev';
+      break;
+    case 'ship-on-hand':
+      // Takes exactly what is on hand, so nothing is left stranded next to the new backorder.
+      condition = 'on_hand = :ship AND backordered = :zero AND rev = :rev';
+      break;
+    case 'wait':
+      // Waiting is allowed only when nothing is on hand, or an older order already waits
+      // (then stock on hand belongs to a running drain, which will reach this order too).
+      condition = '(on_hand = :zero OR backordered > :zero) AND rev = :rev';
+      break;
+  }
+  if (ship > 0) {
+    values[':ship'] = ship;
+    sets.push('on_hand = on_hand - :ship', 'shipped = shipped + :ship');
+  }
+  if (backorder > 0) {
+    values[':back'] = backorder;
+    sets.push('backordered = backordered + :back');
+  }
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: productKey(product_id),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: condition,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+/** A drain gives `quantity` units on hand to a waiting order. */
+export function fillBackorder(productId: number, quantity: number, rev: number): TransactionItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: productKey(productId),
+      UpdateExpression: 'SET on_hand = on_hand - :q, shipped = shipped + :q, backordered = backordered - :q',
+      // Stock never negative: this condition is what guarantees it.
+      ConditionExpression: 'on_hand >= :q AND backordered >= :q AND rev = :rev',
+      ExpressionAttributeValues: { ':q': quantity, ':rev': rev },
+    },
+  };
+}
