@@ -1,0 +1,287 @@
+/**
+ * Request validation: each parse function takes a body that is already JSON-parsed (`unknown`)
+ * and returns typed values with lines merged, or throws one error listing every bad field:
+ *
+ * - `MalformedRequestError` (400) when any field has the wrong JSON type or a required field is
+ *   missing (SPEC "Errors"); this wins when a body has both kinds of problem.
+ * - `InvalidValueError` (422) when every bad field has the right type but a disallowed value:
+ *   a non-integer or non-finite number, out of range, too few or too many entries, an id not
+ *   matching its pattern, a product_id given twice in one catalog.
+ *
+ * Decisions where SPEC is silent:
+ * - Unknown extra fields are ignored and dropped: the zod objects below strip them, so keys
+ *   like `__proto__` or `constructor` never reach a returned value (no prototype pollution).
+ * - `-0` is accepted as the integer 0 and returned as 0.
+ * - `order_id: null` is a value of the wrong JSON type (400), not an absent id.
+ * - Counts (1..1000 entries, 1..100 order lines) are counted before merging, and the quantity
+ *   limit applies to each given line: merged restock quantities may exceed 1,000,000.
+ * - `product_name` length counts Unicode code points, not UTF-16 units; a name holding a lone
+ *   surrogate is refused (422) because it cannot be stored as UTF-8. Names are not trimmed.
+ * - A product_id given twice in one catalog request is refused (422) on the second occurrence.
+ * - At most MAX_LISTED_ERRORS field errors are listed (a 256 KiB body of `[0,0,...]` would
+ *   otherwise produce a response too large for Lambda); the detail says how many there were.
+ */
+import { z } from 'zod';
+import { type FieldError, InvalidValueError, MalformedRequestError } from './errors.js';
+import { type Line, mergeLines } from './lines.js';
+import {
+  INTEGER_ORDER_ID_RULE,
+  type OrderId,
+  STRING_ORDER_ID_RULE,
+  isIntegerOrderId,
+  isStringOrderId,
+} from './order-id.js';
+
+export const LIMITS = {
+  catalogEntries: { min: 1, max: 1000 },
+  restockLines: { min: 1, max: 1000 },
+  orderLines: { min: 1, max: 100 },
+  productId: { min: 0, max: Number.MAX_SAFE_INTEGER },
+  productNameChars: { min: 1, max: 200 },
+  massG: { min: 1, max: 1800 },
+  restockQuantity: { min: 1, max: 1_000_000 },
+  orderQuantity: { min: 1, max: 10_000 },
+} as const;
+
+/** Enough to list every field of any body within the entry limits (1000 entries x 3 fields). */
+export const MAX_LISTED_ERRORS = 5000;
+
+/** A catalog entry as given; `product_id` absent means "assign one". */
+export interface CatalogEntry {
+  product_id?: number;
+  product_name: string;
+  mass_g: number;
+}
+
+export interface OrderRequest {
+  /** Absent when the client gave none; the service then assigns one (`newOrderId`). */
+  orderId?: OrderId;
+  /** Merged by product, sorted by product_id. */
+  lines: Line[];
+}
+
+/** `POST /inventory/init_catalog`: entries in the order given, product_ids distinct. */
+export function parseCatalogRequest(body: unknown): CatalogEntry[] {
+  return validate(
+    catalogSchema,
+    body,
+    countProblem(body, '', LIMITS.catalogEntries, 'entries'),
+    duplicateProductIds(body),
+  );
+}
+
+/** `POST /inventory/process_restock`: lines merged by product, sorted by product_id. */
+export function parseRestockRequest(body: unknown): Line[] {
+  return mergeLines(validate(restockSchema, body, countProblem(body, '', LIMITS.restockLines, 'lines')));
+}
+
+/** EventBridge `Restock` detail `{restock: [...]}`: the same rules as the HTTP restock. */
+export function parseRestockEventDetail(detail: unknown): Line[] {
+  const count = countProblem(field(detail, 'restock'), 'restock', LIMITS.restockLines, 'lines');
+  return mergeLines(validate(restockEventSchema, detail, count).restock);
+}
+
+/** `POST /inventory/process_order`: `{order_id?, requested}` with requested merged. */
+export function parseOrderRequest(body: unknown): OrderRequest {
+  const count = countProblem(field(body, 'requested'), 'requested', LIMITS.orderLines, 'lines');
+  const { order_id, requested } = validate(orderSchema, body, count);
+  const lines = mergeLines(requested);
+  return order_id === undefined ? { lines } : { orderId: order_id, lines };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas. Every message of a field comes from one function of the input, so the several zod
+// issues one value can raise (e.g. 2^53 breaks both the safe-integer and the max check) read
+// the same and collapse into one listed error per path.
+
+function integerField({ min, max }: { min: number; max: number }) {
+  const rule = `must be an integer from ${min} to ${max}`;
+  const message = (input: unknown) => describe(input, rule, 'number');
+  return z
+    .int({ error: (issue) => message(issue.input) })
+    .min(min, { error: (issue) => message(issue.input) })
+    .max(max, { error: (issue) => message(issue.input) })
+    .transform((n) => n + 0); // -0 becomes 0
+}
+
+function productNameField() {
+  const { min, max } = LIMITS.productNameChars;
+  const rule = `must be a string of ${min} to ${max} characters`;
+  return z.string({ error: (issue) => describe(issue.input, rule, 'string') }).superRefine((name, ctx) => {
+    if (/\p{Surrogate}/u.test(name)) {
+      ctx.addIssue({ code: 'custom', message: 'must be well-formed Unicode text (it holds a lone surrogate)' });
+      return;
+    }
+    const chars = [...name].length;
+    if (chars < min || chars > max) {
+      ctx.addIssue({ code: 'custom', message: `${rule}; it has ${chars}` });
+    }
+  });
+}
+
+const orderIdField = z.unknown().transform((value, ctx): OrderId => {
+  if (isStringOrderId(value) || isIntegerOrderId(value)) return typeof value === 'number' ? value + 0 : value;
+  const rule = `must be ${STRING_ORDER_ID_RULE}, or ${INTEGER_ORDER_ID_RULE}`;
+  const rightType = typeof value === 'string' || typeof value === 'number';
+  ctx.addIssue({
+    code: 'custom',
+    message: rightType ? rule : `${rule}, not ${jsonTypeName(value)}`,
+    params: { status: rightType ? 422 : 400 },
+  });
+  return z.NEVER;
+});
+
+const productId = integerField(LIMITS.productId);
+
+function lineSchema(quantity: { min: number; max: number }) {
+  return z.object(
+    { product_id: productId, quantity: integerField(quantity) },
+    { error: (issue) => describe(issue.input, 'must be an object {product_id, quantity}') },
+  );
+}
+
+function arrayOf<T extends z.ZodType>(item: T, what: string) {
+  // Entry counts are checked by `countProblem`, not here: zod skips the element checks of an
+  // array that is too long, and every bad field must be listed.
+  return z.array(item, { error: (issue) => describe(issue.input, `must be an array of ${what}`) });
+}
+
+const catalogSchema = arrayOf(
+  z.object(
+    {
+      product_id: productId.optional(),
+      product_name: productNameField(),
+      mass_g: integerField(LIMITS.massG),
+    },
+    { error: (issue) => describe(issue.input, 'must be an object {product_id?, product_name, mass_g}') },
+  ),
+  'products',
+);
+
+const restockSchema = arrayOf(lineSchema(LIMITS.restockQuantity), 'lines {product_id, quantity}');
+
+const restockEventSchema = z.object(
+  { restock: restockSchema },
+  { error: (issue) => describe(issue.input, 'must be an object {restock: [...]}') },
+);
+
+const orderSchema = z.object(
+  {
+    order_id: orderIdField.optional(),
+    requested: arrayOf(lineSchema(LIMITS.orderQuantity), 'lines {product_id, quantity}'),
+  },
+  { error: (issue) => describe(issue.input, 'must be an object {order_id?, requested}') },
+);
+
+// ---------------------------------------------------------------------------------------------
+// Problems: a field error plus the status it calls for.
+
+interface Problem extends FieldError {
+  status: 400 | 422;
+}
+
+/**
+ * The parsed value, or a throw listing `leading` problems (entry counts, at the container's
+ * path), then one problem per bad field in body order, then `trailing` (cross-entry rules).
+ */
+function validate<T extends z.ZodType>(schema: T, input: unknown, leading: Problem[], trailing: Problem[] = []): z.output<T> {
+  const result = schema.safeParse(input, { reportInput: true });
+  if (result.success && leading.length === 0 && trailing.length === 0) return result.data;
+  const byPath = new Map<string, Problem>();
+  for (const issue of result.error?.issues ?? []) {
+    const path = formatPath(issue.path);
+    const status = statusOf(issue);
+    const seen = byPath.get(path);
+    if (!seen) byPath.set(path, { path, message: issue.message, status });
+    else if (status < seen.status) seen.status = status;
+  }
+  return throwProblems([...leading, ...byPath.values(), ...trailing]);
+}
+
+/**
+ * SPEC "Errors": a wrong JSON type or a missing required field is 400, a disallowed value of the
+ * right type is 422. zod reports a non-integer or non-finite number (1.5, Infinity from `1e309`)
+ * as `invalid_type`; such a value has the right JSON type, so it is 422.
+ */
+function statusOf(issue: z.core.$ZodIssue): 400 | 422 {
+  if (issue.code === 'custom') {
+    return (issue.params as { status?: unknown } | undefined)?.status === 400 ? 400 : 422;
+  }
+  if (issue.code === 'invalid_type') {
+    const numeric = issue.expected === 'number' || issue.expected === 'int';
+    return numeric && typeof issue.input === 'number' ? 422 : 400;
+  }
+  return 422;
+}
+
+function countProblem(value: unknown, path: string, { min, max }: { min: number; max: number }, what: string): Problem[] {
+  if (!Array.isArray(value) || (value.length >= min && value.length <= max)) return [];
+  return [{ path, message: `must hold ${min} to ${max} ${what}; it has ${value.length}`, status: 422 }];
+}
+
+function duplicateProductIds(body: unknown): Problem[] {
+  if (!Array.isArray(body)) return [];
+  const firstIndex = new Map<number, number>(); // Map keys treat -0 and 0 as the same id
+  const problems: Problem[] = [];
+  body.forEach((entry: unknown, index) => {
+    const id = field(entry, 'product_id');
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return;
+    const first = firstIndex.get(id);
+    if (first === undefined) firstIndex.set(id, index);
+    else {
+      problems.push({
+        path: `[${index}].product_id`,
+        message: `product_id ${id + 0} is already given at [${first}]; each product may appear once`,
+        status: 422,
+      });
+    }
+  });
+  return problems;
+}
+
+function throwProblems(problems: Problem[]): never {
+  const malformed = problems.some((p) => p.status === 400);
+  const listed = problems.slice(0, MAX_LISTED_ERRORS).map(({ path, message }) => ({ path, message }));
+  // The detail quotes a problem of the status answered, so a 400 never explains itself with a 422 rule.
+  const first = problems.find((p) => p.status === (malformed ? 400 : 422))!;
+  let detail = `${first.path === '' ? 'The body' : first.path} ${first.message}`;
+  if (problems.length > 1) detail += ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})`;
+  if (problems.length > listed.length) detail += `; the first ${listed.length} are listed`;
+  throw malformed ? new MalformedRequestError(detail, listed) : new InvalidValueError(detail, listed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers.
+
+/** `requested[0].product_id`, `[2].quantity`, `` for the root. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) out += out === '' ? key : `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+/** The message for a bad value: "is required" when missing, the rule plus the type when wrong. */
+function describe(input: unknown, rule: string, expected?: 'number' | 'string'): string {
+  if (input === undefined) return 'is required';
+  return typeof input === expected ? rule : `${rule}, not ${jsonTypeName(input)}`;
+}
+
+function jsonTypeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'boolean') return 'a boolean';
+  if (typeof value === 'number') return 'a number';
+  return typeof value;
+}
+
+/** An own property of a plain object, never one inherited through the prototype chain. */
+function field(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  return Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConflictError,
+  DependencyUnavailableError,
+  InvalidValueError,
+  MalformedRequestError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PROBLEM_TYPE_BASE,
+  PayloadTooLargeError,
+  RequestInProgressError,
+  UnsupportedMediaTypeError,
+} from '../../functions/domain/errors.js';
+import { problemResponse } from '../../functions/http/problem.js';
+import { SECURITY_HEADERS, jsonResponse } from '../../functions/http/responses.js';
+
+const bodyOf = (r: { body?: string }) => JSON.parse(r.body ?? 'null');
+
+describe('problemResponse', () => {
+  it.each([
+    [new MalformedRequestError('d'), 400, 'malformed-request'],
+    [new InvalidValueError('d'), 422, 'invalid-value'],
+    [new NotFoundError('d'), 404, 'not-found'],
+    [new ConflictError('d'), 409, 'conflict'],
+    [new RequestInProgressError('d', 2), 409, 'request-in-progress'],
+    [new PayloadTooLargeError('d'), 413, 'payload-too-large'],
+    [new UnsupportedMediaTypeError('d'), 415, 'unsupported-media-type'],
+    [new MethodNotAllowedError('d'), 405, 'method-not-allowed'],
+    [new DependencyUnavailableError('d'), 503, 'dependency-unavailable'],
+  ])('maps %s to %i', (error, status, slug) => {
+    const response = problemResponse(error);
+    expect(response.statusCode).toBe(status);
+    expect(response.headers?.['content-type']).toBe('application/problem+json');
+    expect(bodyOf(response)).toEqual({ type: PROBLEM_TYPE_BASE + slug, title: error.title, status, detail: 'd' });
+  });
+
+  it('lists field errors only when there are some', () => {
+    const errors = [{ path: 'requested[0].quantity', message: 'must be an integer from 1 to 10000' }];
+    expect(bodyOf(problemResponse(new InvalidValueError('bad', errors))).errors).toEqual(errors);
+    expect('errors' in bodyOf(problemResponse(new InvalidValueError('bad', [])))).toBe(false);
+  });
+
+  it('sends Retry-After in whole seconds, at least 1, for a request in progress', () => {
+    expect(problemResponse(new RequestInProgressError('busy', 2)).headers?.['retry-after']).toBe('2');
+    expect(problemResponse(new RequestInProgressError('busy', 0.2)).headers?.['retry-after']).toBe('1');
+    expect(problemResponse(new RequestInProgressError('busy', 0)).headers?.['retry-after']).toBe('1');
+    expect(problemResponse(new ConflictError('other')).headers?.['retry-after']).toBeUndefined();
+  });
+
+  it('answers anything else with a generic 500 that leaks nothing', () => {
+    const secret = new Error('ConditionalCheckFailed on table fulfillment-prod pk=PRODUCT#7');
+    for (const error of [secret, new TypeError('x is undefined'), 'a string', undefined, { status: 422 }]) {
+      const response = problemResponse(error, 'req-1');
+      expect(response.statusCode).toBe(500);
+      const body = bodyOf(response);
+      expect(Object.keys(body).sort()).toEqual(['detail', 'status', 'title', 'type']);
+      expect(body.status).toBe(500);
+      expect(body.type).toBe(`${PROBLEM_TYPE_BASE}internal-error`);
+      expect(body.detail).toContain('req-1');
+      expect(response.body).not.toMatch(/fulfillment-prod|PRODUCT#|undefined|TypeError|at .*\.ts/);
+    }
+  });
+
+  it('carries the request id in a header when given', () => {
+    expect(problemResponse(new NotFoundError('no'), 'abc').headers?.['x-request-id']).toBe('abc');
+    expect(problemResponse(new NotFoundError('no')).headers?.['x-request-id']).toBeUndefined();
+  });
+
+  it('sends the security headers on every problem', () => {
+    for (const error of [new NotFoundError('x'), new Error('boom')]) {
+      expect(problemResponse(error).headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'cache-control': 'no-store',
+      });
+    }
+  });
+});
+
+describe('jsonResponse', () => {
+  it('serializes the body as application/json with the security headers', () => {
+    const response = jsonResponse(201, { products: [] }, { location: '/x' });
+    expect(response.statusCode).toBe(201);
+    expect(JSON.parse(response.body!)).toEqual({ products: [] });
+    expect(response.headers).toEqual({ ...SECURITY_HEADERS, 'content-type': 'application/json', location: '/x' });
+  });
+});
