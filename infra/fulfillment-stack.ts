@@ -1,0 +1,92 @@
+/**
+ * The whole service in one stack, assembled from constructs named by concern:
+ *   Data        infra/constructs/data.ts         the DynamoDB table
+ *   Functions   infra/constructs/functions.ts    one Lambda per handler, least-privilege access
+ *   Api         infra/constructs/api.ts          HTTP API with the routes of functions/routes.ts
+ *   Events      infra/constructs/events.ts       bus, Restock rule + DLQ, sweeper schedule
+ *   Monitoring  infra/constructs/monitoring.ts   alarms -> SNS, dashboard
+ */
+import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Api } from './constructs/api.js';
+import { Data } from './constructs/data.js';
+import { Events } from './constructs/events.js';
+import { Functions } from './constructs/functions.js';
+import { Monitoring } from './constructs/monitoring.js';
+import type { Settings } from './settings.js';
+
+export interface FulfillmentStackProps extends StackProps {
+  readonly settings: Settings;
+  /** Tests only: skip esbuild (see FulfillmentFunctionProps.placeholderCode). */
+  readonly placeholderCode?: boolean;
+}
+
+export class FulfillmentStack extends Stack {
+  readonly data: Data;
+  readonly functions: Functions;
+  readonly api: Api;
+  readonly events: Events;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: FulfillmentStackProps) {
+    super(scope, id, {
+      description: `Fulfillment service (${props.settings.stage}): catalog, stock, orders shipped in packages of at most 1800 g`,
+      ...props,
+    });
+    const { settings } = props;
+    const logRemovalPolicy = settings.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    Tags.of(this).add('service', 'fulfillment');
+    Tags.of(this).add('stage', settings.stage);
+
+    this.data = new Data(this, 'Data', { protectData: settings.protectData });
+
+    this.functions = new Functions(this, 'Functions', {
+      settings,
+      table: this.data.table,
+      ...(props.placeholderCode ? { placeholderCode: true } : {}),
+    });
+
+    this.api = new Api(this, 'Api', {
+      stage: settings.stage,
+      functions: this.functions.byName,
+      corsOrigins: settings.corsOrigins,
+      rateLimit: settings.apiRateLimit,
+      burstLimit: settings.apiBurstLimit,
+      logRetention: settings.logRetention,
+      logRemovalPolicy,
+    });
+
+    this.events = new Events(this, 'Events', {
+      stage: settings.stage,
+      restockEventSource: settings.restockEventSource,
+      processRestock: this.functions.byName['process-restock'],
+      sweeper: this.functions.byName.sweeper,
+      protectData: settings.protectData,
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage: settings.stage,
+      functions: this.functions.all,
+      sweeper: this.functions.byName.sweeper,
+      httpApi: this.api.httpApi,
+      table: this.data.table,
+      deadLetterQueue: this.events.deadLetterQueue,
+      oldestBackorderAlarmSeconds: settings.oldestBackorderAlarmSeconds,
+      protectData: settings.protectData,
+      ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API, e.g. <ApiUrl>/health' });
+    new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName, description: 'Bus for Restock events' });
+    new CfnOutput(this, 'RestockEventSource', { value: settings.restockEventSource, description: 'The only accepted source of Restock events' });
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName, description: 'The DynamoDB table' });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.events.deadLetterQueue.queueUrl, description: 'Restock events that could not be applied' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic of every alarm' });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' });
+  }
+}
+
+/** `Fulfillment-dev`, `Fulfillment-prod`: stages side by side in one account. */
+export function stackName(settings: Settings): string {
+  return `Fulfillment-${settings.stage}`;
+}

@@ -1,0 +1,82 @@
+/**
+ * Every Lambda function of the service, derived from the route table so that a handler added to
+ * `functions/routes.ts` cannot be forgotten here: the records below are typed by `FunctionName`,
+ * so a missing entry is a compile error, not a missing function in AWS.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { backgroundHandlers, routes, type HandlerName } from '../functions/routes.js';
+
+/** A file `functions/handlers/<name>.ts` exporting `handler`. */
+export type FunctionName = HandlerName | (typeof backgroundHandlers)[number];
+
+export const FUNCTION_NAMES: readonly FunctionName[] = [
+  ...new Set<FunctionName>(routes.map((route) => route.handler)),
+  ...backgroundHandlers,
+];
+
+/** Path of a handler's entry file, relative to the repository root. */
+export function handlerEntry(name: FunctionName): string {
+  return `functions/handlers/${name}.ts`;
+}
+
+export interface FunctionSizing {
+  readonly description: string;
+  /** MB. Lambda gives CPU in proportion to memory (a full vCPU at 1769 MB). */
+  readonly memorySize: number;
+  readonly timeout: Duration;
+}
+
+/*
+ * Timeouts. HTTP API gives an integration at most 30 s, then answers 503 on its own while the
+ * function may still be running. Writes therefore stop at 28 s: a request always ends inside the
+ * gateway's window, and the handlers' time budget (the Lambda's remaining time) is what cuts a long
+ * restock drain short; the sweeper finishes the rest within a minute (SPEC rule 8).
+ * Reads do one or a few queries; 10 s is generous and still frees a stuck concurrency slot quickly.
+ * The sweeper runs every minute; 55 s lets one run finish before the next one starts, so runs
+ * rarely overlap (they may, and the conditional writes make that safe).
+ *
+ * Memory. Writes pack units into packages (CPU-bound for large orders) and hold several DynamoDB
+ * round trips; 1024 MB (about 0.6 vCPU) keeps p99 latency low, and since Lambda bills GB-seconds,
+ * faster runs cost about the same as slower ones with less memory. Reads are I/O-bound: 512 MB.
+ * The health check does one DescribeTable: 256 MB.
+ */
+const WRITE_TIMEOUT = Duration.seconds(28);
+const READ_TIMEOUT = Duration.seconds(10);
+
+export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
+  'init-catalog': {
+    description: 'POST /inventory/init_catalog: upsert products (name, mass), never touching stock',
+    memorySize: 1024,
+    timeout: WRITE_TIMEOUT,
+  },
+  'process-restock': {
+    description: 'POST /inventory/process_restock and EventBridge Restock events: add stock, fill backorders oldest first',
+    memorySize: 1024,
+    timeout: WRITE_TIMEOUT,
+  },
+  'process-order': {
+    description: 'POST /inventory/process_order: ship what is on hand in the fewest packages, backorder the rest',
+    memorySize: 1024,
+    timeout: WRITE_TIMEOUT,
+  },
+  'get-order': {
+    description: 'GET /inventory/orders/{order_id}: one order with its shipments',
+    memorySize: 512,
+    timeout: READ_TIMEOUT,
+  },
+  'list-products': {
+    description: 'GET /inventory/products: the catalog with on-hand and backordered units',
+    memorySize: 512,
+    timeout: READ_TIMEOUT,
+  },
+  health: {
+    description: 'GET /health: 200 when DynamoDB answers, 503 otherwise',
+    memorySize: 256,
+    timeout: READ_TIMEOUT,
+  },
+  sweeper: {
+    description: 'Every minute: fill backorders left waiting while stock is on hand, finish work cut short',
+    memorySize: 1024,
+    timeout: Duration.seconds(55),
+  },
+};

@@ -1,0 +1,54 @@
+/**
+ * Least privilege, in one place: the DynamoDB actions each function may perform, and on which
+ * resources. The stack turns each entry into IAM statements on the table ARN and on
+ * `<table arn>/index/<name>` for the named indexes only; nothing else in infra grants DynamoDB access.
+ *
+ * There is no IAM action for TransactWriteItems / TransactGetItems: a transaction is authorized
+ * per contained operation (Put -> PutItem, Update -> UpdateItem, Delete -> DeleteItem,
+ * ConditionCheck -> ConditionCheckItem), which is why those actions appear below.
+ */
+import { ATTENTION_INDEX, CATALOG_INDEX } from '../functions/store/table-definition.js';
+import type { FunctionName } from './handlers.js';
+
+export type DynamoDbAction =
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:ConditionCheckItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:DescribeTable'
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:UpdateItem';
+
+export type IndexName = typeof CATALOG_INDEX.name | typeof ATTENTION_INDEX.name;
+
+export interface TableAccess {
+  /** Actions on the table itself (its base items). */
+  readonly table: readonly DynamoDbAction[];
+  /** Indexes the function queries; only `dynamodb:Query` is granted on them. */
+  readonly queriesIndexes: readonly IndexName[];
+}
+
+/** The actions a function needs to change stock, orders and shipments in transactions. */
+const STOCK_WRITER: readonly DynamoDbAction[] = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
+  'init-catalog': {
+    table: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    queriesIndexes: [],
+  },
+  'process-order': { table: STOCK_WRITER, queriesIndexes: [] },
+  'process-restock': { table: STOCK_WRITER, queriesIndexes: [] },
+  'get-order': { table: ['dynamodb:Query'], queriesIndexes: [] },
+  'list-products': { table: ['dynamodb:BatchGetItem'], queriesIndexes: [CATALOG_INDEX.name] },
+  health: { table: ['dynamodb:DescribeTable'], queriesIndexes: [] },
+  sweeper: { table: STOCK_WRITER, queriesIndexes: [ATTENTION_INDEX.name] },
+};
