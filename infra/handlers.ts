@@ -24,6 +24,12 @@ export interface FunctionSizing {
   /** MB. Lambda gives CPU in proportion to memory (a full vCPU at 1769 MB). */
   readonly memorySize: number;
   readonly timeout: Duration;
+  /**
+   * For handlers that fill backorders (functions/http/api-handler.ts `drainDeadline`): how long one
+   * invocation may drain before it stops and leaves the rest to the sweeper. The handler also
+   * stops 3 s before its timeout, whichever comes first. Passed as DRAIN_BUDGET_MS.
+   */
+  readonly drainBudget?: Duration;
 }
 
 /*
@@ -34,6 +40,10 @@ export interface FunctionSizing {
  * Reads do one or a few queries; 10 s is generous and still frees a stuck concurrency slot quickly.
  * The sweeper runs every minute; 55 s lets one run finish before the next one starts, so runs
  * rarely overlap (they may, and the conditional writes make that safe).
+ *
+ * Drain budgets. A restock answered over HTTP drains for at most 20 s (+3 s to commit and answer,
+ * well inside 28 s), then reports `draining: true`; the sweeper drains for up to 45 s of its 55 s,
+ * so whatever a restock left is finished within the next minute (SPEC rule 8).
  *
  * Memory. Writes pack units into packages (CPU-bound for large orders) and hold several DynamoDB
  * round trips; 1024 MB (about 0.6 vCPU) keeps p99 latency low, and since Lambda bills GB-seconds,
@@ -53,6 +63,7 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
     description: 'POST /inventory/process_restock and EventBridge Restock events: add stock, fill backorders oldest first',
     memorySize: 1024,
     timeout: WRITE_TIMEOUT,
+    drainBudget: Duration.seconds(20),
   },
   'process-order': {
     description: 'POST /inventory/process_order: ship what is on hand in the fewest packages, backorder the rest',
@@ -78,5 +89,6 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
     description: 'Every minute: fill backorders left waiting while stock is on hand, finish work cut short',
     memorySize: 1024,
     timeout: Duration.seconds(55),
+    drainBudget: Duration.seconds(45),
   },
 };

@@ -2,14 +2,19 @@
  * The service's Lambda functions: one per handler file, each with the DynamoDB access listed for
  * it in infra/permissions.ts and nothing more.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { FUNCTION_NAMES, type FunctionName } from '../handlers.js';
+import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../handlers.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../metrics.js';
 import { TABLE_ACCESS } from '../permissions.js';
 import type { Settings } from '../settings.js';
-import { FulfillmentFunction } from './fulfillment-function.js';
+import { FulfillmentFunction, REPO_ROOT } from './fulfillment-function.js';
+
+/** The version in package.json, reported by GET /health. */
+const SERVICE_VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 export interface FunctionsProps {
   readonly settings: Settings;
@@ -18,17 +23,20 @@ export interface FunctionsProps {
   readonly placeholderCode?: boolean;
 }
 
-/** Environment every handler receives (see docs/deploy.md for what each one is for). */
-export function functionEnvironment(settings: Settings, table: ITableV2): Record<string, string> {
+/** Environment of one handler (docs/deploy.md lists what each variable is for). */
+export function functionEnvironment(name: FunctionName, settings: Settings, table: ITableV2): Record<string, string> {
+  const drainBudget = FUNCTION_SIZING[name].drainBudget;
   return {
     TABLE_NAME: table.tableName,
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     STAGE: settings.stage,
     LOG_LEVEL: settings.logLevel,
-    // Only process-restock acts on it, but every handler gets the same environment so a shared
-    // configuration module never finds a variable missing in one function.
+    // Only process-restock acts on it, but every handler gets it so a shared configuration
+    // module never finds a variable missing in one function.
     RESTOCK_EVENT_SOURCE: settings.restockEventSource,
+    SERVICE_VERSION,
+    ...(drainBudget ? { DRAIN_BUDGET_MS: String(drainBudget.toMilliseconds()) } : {}),
     // DYNAMODB_ENDPOINT is deliberately absent: it points the handlers at DynamoDB Local.
   };
 }
@@ -38,13 +46,11 @@ export class Functions extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
-    const environment = functionEnvironment(props.settings, props.table);
-
     const byName = {} as Record<FunctionName, FulfillmentFunction>;
     for (const name of FUNCTION_NAMES) {
       const fn = new FulfillmentFunction(this, pascalCase(name), {
         name,
-        environment,
+        environment: functionEnvironment(name, props.settings, props.table),
         logRetention: props.settings.logRetention,
         logRemovalPolicy: props.settings.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         ...(props.placeholderCode ? { placeholderCode: true } : {}),

@@ -2,6 +2,7 @@
  * CDK assertions for issue 3, one describe per item. The stack is synthesized twice, once per
  * file: with no context (the dev defaults) and as a configured prod stage.
  */
+import { readFileSync } from 'node:fs';
 import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { HttpMethod, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -13,6 +14,8 @@ import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../../infra/
 import { CUSTOM_METRICS } from '../../infra/metrics.js';
 import { TABLE_ACCESS } from '../../infra/permissions.js';
 import { CDK_JSON, referencedId, resourcesOfType, synthesize, type Synthesized } from './synth.js';
+
+const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const PROD_CONTEXT = {
   stage: 'prod',
@@ -144,6 +147,7 @@ describe('3. Functions: one per handler, house defaults', () => {
 
   it.each(FUNCTION_NAMES)('%s: gets the table and settings through its environment', (name) => {
     const env = prod.json.Resources[functionId(prod, name)]!.Properties.Environment.Variables;
+    const drainBudget = FUNCTION_SIZING[name].drainBudget;
     expect(env).toEqual({
       TABLE_NAME: { Ref: tableId(prod) },
       POWERTOOLS_SERVICE_NAME: 'fulfillment',
@@ -151,9 +155,20 @@ describe('3. Functions: one per handler, house defaults', () => {
       STAGE: 'prod',
       LOG_LEVEL: 'INFO',
       RESTOCK_EVENT_SOURCE: 'warehouse.restock',
+      SERVICE_VERSION: PACKAGE_VERSION,
       NODE_OPTIONS: '--enable-source-maps',
+      ...(drainBudget ? { DRAIN_BUDGET_MS: String(drainBudget.toMilliseconds()) } : {}),
     });
     expect(env).not.toHaveProperty('DYNAMODB_ENDPOINT');
+  });
+
+  it('lets the functions that fill backorders drain within their timeout, and the sweeper longest', () => {
+    expect(Object.entries(FUNCTION_SIZING).filter(([, s]) => s.drainBudget).map(([name]) => name).sort()).toEqual(['process-restock', 'sweeper']);
+    for (const sizing of Object.values(FUNCTION_SIZING)) {
+      // drainDeadline stops 3 s before the timeout anyway; the budget should be the binding limit.
+      if (sizing.drainBudget) expect(sizing.drainBudget.toSeconds() + 3).toBeLessThan(sizing.timeout.toSeconds());
+    }
+    expect(FUNCTION_SIZING.sweeper.drainBudget!.toSeconds()).toBeGreaterThan(FUNCTION_SIZING['process-restock'].drainBudget!.toSeconds());
   });
 
   it.each(FUNCTION_NAMES)('%s: logs to its own LogGroup with retention (30 days dev, 365 prod)', (name) => {
