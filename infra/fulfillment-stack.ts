@@ -83,6 +83,11 @@ export class FulfillmentStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.events.deadLetterQueue.queueUrl, description: 'Restock events that could not be applied' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic of every alarm' });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' });
+    new CfnOutput(this, 'ApiAccessLogGroup', { value: this.api.accessLogs.logGroupName, description: 'JSON access logs of the HTTP API' });
+    new CfnOutput(this, 'ProcessRestockFunctionName', {
+      value: this.functions.byName['process-restock'].functionName,
+      description: 'Invoke with a dead-lettered Restock event to apply it exactly once (docs/deploy.md)',
+    });
   }
 }
 

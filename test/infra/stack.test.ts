@@ -86,7 +86,7 @@ describe('1. CDK app: one stack, constructs by concern, settings from context', 
   });
 
   it('outputs the API URL, bus name, table name, DLQ URL and alarm topic', () => {
-    for (const output of ['ApiUrl', 'EventBusName', 'RestockEventSource', 'TableName', 'DeadLetterQueueUrl', 'AlarmTopicArn', 'DashboardName']) {
+    for (const output of ['ApiUrl', 'EventBusName', 'RestockEventSource', 'TableName', 'DeadLetterQueueUrl', 'AlarmTopicArn', 'DashboardName', 'ApiAccessLogGroup', 'ProcessRestockFunctionName']) {
       dev.template.hasOutput(output, {});
     }
     dev.template.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [dev.logicalId(dev.stack.api.httpApi), 'ApiEndpoint'] } });
