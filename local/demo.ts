@@ -1,0 +1,111 @@
+/**
+ * `npm run demo`: plays the original logistics exercise against a running service
+ * (`npm start` in another terminal): load the blood-products catalog, place the classic order
+ * on whatever is in stock, restock, and show the packages that go out.
+ *
+ * The order gets a fresh id each run, because replaying an order_id with the same lines changes
+ * nothing (SPEC "Order replay"); re-runs on a persisted database therefore still show shipping.
+ * Usage: npm run demo [-- path/to/exercise.json]     (PORT selects the service, default 3000)
+ */
+import { readFileSync } from 'node:fs';
+
+interface Line {
+  product_id: number;
+  quantity: number;
+}
+interface Exercise {
+  product_info: { product_id?: number; product_name: string; mass_g: number }[];
+  order: { order_id?: string | number; requested: Line[] };
+  restock: Line[];
+}
+interface Shipment {
+  shipment_id: string;
+  order_id: string | number;
+  shipped: Line[];
+  mass_g: number;
+}
+interface OrderView {
+  order_id: string | number;
+  status: string;
+  shipped: Line[];
+  backordered: Line[];
+  shipments: Shipment[];
+}
+interface RestockAnswer {
+  restocked: Line[];
+  shipments: Shipment[];
+  draining: boolean;
+}
+
+const baseUrl = `http://127.0.0.1:${process.env.PORT || 3000}`;
+const exerciseFile = process.argv[2] ?? new URL('./data/classic-exercise.json', import.meta.url);
+const exercise = JSON.parse(readFileSync(exerciseFile, 'utf8')) as Exercise;
+const productNames = new Map(exercise.product_info.map((p) => [p.product_id, p.product_name]));
+
+try {
+  await checkServiceIsUp();
+  console.log(`Playing the classic exercise against ${baseUrl}\n`);
+
+  const catalog = await call<{ products: unknown[] }>('POST', '/inventory/init_catalog', exercise.product_info);
+  console.log(`1. Catalog: ${catalog.products.length} products loaded`);
+
+  const orderId = `demo-${Date.now()}`;
+  console.log(`2. Order ${orderId} asks for ${describeLines(exercise.order.requested)}`);
+  const order = await call<OrderView>('POST', '/inventory/process_order', { ...exercise.order, order_id: orderId });
+  printOrder(order);
+  printPackages(order.shipments);
+
+  const units = exercise.restock.reduce((sum, line) => sum + line.quantity, 0);
+  console.log(`3. Restock: ${units} units of ${exercise.restock.length} products`);
+  const restock = await call<RestockAnswer>('POST', '/inventory/process_restock', exercise.restock);
+  if (restock.shipments.length === 0) console.log('   no waiting order needed these units');
+  printPackages(restock.shipments);
+  if (restock.draining) console.log('   (more waiting orders are being filled in the background)');
+
+  const final = await call<OrderView>('GET', `/inventory/orders/${encodeURIComponent(orderId)}`);
+  console.log(`4. Afterwards:`);
+  printOrder(final);
+} catch (error) {
+  console.error(`\n${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+async function checkServiceIsUp(): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(`${baseUrl}/health`);
+  } catch {
+    throw new Error(`The service is not running at ${baseUrl}. Start it in another terminal with \`npm start\`, then run \`npm run demo\` again.`);
+  }
+  if (!response.ok) {
+    throw new Error(`${baseUrl}/health answered ${response.status}: ${await response.text()}`);
+  }
+}
+
+async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}:\n${text}`);
+  return JSON.parse(text) as T;
+}
+
+function printOrder(order: OrderView): void {
+  const parts = [`status ${order.status}`];
+  if (order.shipped.length > 0) parts.push(`shipped ${describeLines(order.shipped)}`);
+  if (order.backordered.length > 0) parts.push(`waiting for ${describeLines(order.backordered)}`);
+  console.log(`   order ${order.order_id}: ${parts.join('; ')}`);
+}
+
+function printPackages(shipments: Shipment[]): void {
+  for (const shipment of shipments) {
+    console.log(`   package ${shipment.shipment_id} for order ${shipment.order_id}: ${describeLines(shipment.shipped)} = ${shipment.mass_g} g`);
+  }
+}
+
+/** e.g. `2 x RBC A+ Adult (0), 1 x FFP A+ (10)` */
+function describeLines(lines: Line[]): string {
+  return lines.map((line) => `${line.quantity} x ${productNames.get(line.product_id) ?? 'product'} (${line.product_id})`).join(', ');
+}
