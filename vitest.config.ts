@@ -15,6 +15,8 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/support/global-setup.ts'],
+          // Handlers log every package; tests show only errors (a test may lower this itself).
+          env: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

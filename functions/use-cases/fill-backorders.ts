@@ -12,12 +12,13 @@ import type { ShipmentEvent } from '../domain/order-record.js';
 import { clearAttention, markDueNow } from '../store/attention-store.js';
 import { getProductsWithMarkers } from '../store/catalog-store.js';
 import { attentionAttributes, productKey } from '../store/keys.js';
-import { changeOrderTotals, unpackedKey } from '../store/items/order-item.js';
+import { changeOrderTotals, MAX_LINES_PER_ORDER_UPDATE, unpackedKey } from '../store/items/order-item.js';
 import { fillBackorder } from '../store/items/product-item.js';
 import { putShipment } from '../store/items/shipment-item.js';
 import { fillWait } from '../store/items/wait-item.js';
 import { readQueue } from '../store/order-store.js';
 import {
+  forEachConcurrently,
   MAX_TRANSACTION_ITEMS,
   sleep,
   TransactionCancelled,
@@ -54,9 +55,8 @@ export async function fillBackorders(productIds: Iterable<number>, context: Drai
     rememberProducts([...products.values()].map((p) => p.product));
     const busy = [...products.values()].filter((p) => p.product.on_hand > 0 && p.product.backordered > 0);
     // Products with nothing left to do lose their sweeper marker (unless a newer restock set one).
-    for (const p of products.values()) {
-      if (!busy.includes(p) && p.attentionSk) await clearAttention(productKey(p.product.product_id), p.attentionSk);
-    }
+    const settled = [...products.values()].filter((p) => !busy.includes(p) && p.attentionSk);
+    await forEachConcurrently(settled, 16, (p) => clearAttention(productKey(p.product.product_id), p.attentionSk!));
     if (busy.length === 0) return { shipments, draining: false };
     if (Date.now() >= context.deadline) {
       await handOverToSweeper(busy.map((p) => p.product.product_id));
@@ -104,13 +104,13 @@ async function commitFill(
     ...lineItems(fill.lines),
     ...extra,
   ];
-  if (items.length <= MAX_TRANSACTION_ITEMS) {
+  if (items.length <= MAX_TRANSACTION_ITEMS && fill.lines.length <= MAX_LINES_PER_ORDER_UPDATE) {
     await transactWrite(items);
     logShipped(orderId, event, stock);
     return event;
   }
   // Too many lines for one transaction: allocate in parts recorded as unpacked, then pack once.
-  const parts = groupToFit(fill.lines, () => 2, MAX_TRANSACTION_ITEMS - 1);
+  const parts = groupToFit(fill.lines, () => 2, MAX_TRANSACTION_ITEMS - 1, MAX_LINES_PER_ORDER_UPDATE);
   const dueAt = new Date(Date.now() + LARGE_CHANGE_LEASE_MS).toISOString();
   let packed: ShipmentEvent | undefined;
   try {

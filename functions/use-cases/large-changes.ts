@@ -15,6 +15,7 @@ import {
   changeOrderTotals,
   CREATION_REQUEST,
   finishUnpacked,
+  MAX_LINES_PER_ORDER_UPDATE,
   requestOfUnpackedKey,
   unpackedKey,
 } from '../store/items/order-item.js';
@@ -40,8 +41,8 @@ export async function allocateUnprocessedLines(orderKey: string): Promise<void> 
       if (!product) throw new Error(`product ${product_id} of order ${orderKey} is gone`);
       return allocateOnHand({ product_id, quantity }, product);
     });
-    // One slot is the order's own update.
-    const parts = groupToFit(allocations, (a) => (a.backorder > 0 ? 2 : 1), MAX_TRANSACTION_ITEMS - 1);
+    // One slot is the order's own update, whose expression limits the lines per part.
+    const parts = groupToFit(allocations, (a) => (a.backorder > 0 ? 2 : 1), MAX_TRANSACTION_ITEMS - 1, MAX_LINES_PER_ORDER_UPDATE);
     for (const part of parts) {
       const items: TransactionItem[] = [
         changeOrderTotals(orderKey, {

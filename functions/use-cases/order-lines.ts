@@ -28,14 +28,14 @@ export function backorderedOf(allocations: LineAllocation[]): Quantities {
   return new Map(allocations.filter((a) => a.backorder > 0).map((a) => [a.product_id, a.backorder]));
 }
 
-/** Groups lines so that each group's items plus `reserved` fixed items fit one transaction. */
-export function groupToFit<T>(entries: T[], itemsOf: (e: T) => number, capacity: number): T[][] {
+/** Groups lines so that each group's items fit `capacity` transaction slots, and at most `maxEntries` lines. */
+export function groupToFit<T>(entries: T[], itemsOf: (e: T) => number, capacity: number, maxEntries = Infinity): T[][] {
   const groups: T[][] = [];
   let current: T[] = [];
   let used = 0;
   for (const entry of entries) {
     const n = itemsOf(entry);
-    if (used + n > capacity && current.length > 0) {
+    if ((used + n > capacity || current.length >= maxEntries) && current.length > 0) {
       groups.push(current);
       current = [];
       used = 0;

@@ -69,8 +69,8 @@ export function putNewOrder(order: NewOrder): TransactionItem {
         created_at: order.createdAt,
         ...(order.queueKey ? { queue_key: order.queueKey } : {}),
         requested: toQuantityMap(order.requested),
-        shipped: toQuantityMap(order.shipped),
-        backordered: toQuantityMap(order.backordered),
+        shipped: toQuantityMap(withEveryProduct(order.requested, order.shipped)),
+        backordered: toQuantityMap(withEveryProduct(order.requested, order.backordered)),
         unprocessed: toQuantityMap(order.unprocessed ?? new Map()),
         unpacked: {},
         ...(order.attentionDueAt ? attentionAttributes(key.pk, order.attentionDueAt) : {}),
@@ -78,6 +78,11 @@ export function putNewOrder(order: NewOrder): TransactionItem {
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
+}
+
+/** Every requested product gets an entry (0 if none), so later updates need no if_not_exists. */
+function withEveryProduct(requested: Quantities, values: Quantities): Quantities {
+  return new Map([...requested.keys()].map((p) => [p, values.get(p) ?? 0]));
 }
 
 /** Request id of the units an order ships at its creation. */
@@ -103,41 +108,56 @@ export interface TotalsChange {
   attentionDueAt?: string;
 }
 
-/** Adds to an existing order's totals. Processed lines are conditioned so no line is allocated twice. */
+/**
+ * Lines one order update may touch: DynamoDB caps an expression at 4 KB, and each line costs
+ * about 70 characters. Larger changes go in parts (see use-cases/large-changes.ts).
+ */
+export const MAX_LINES_PER_ORDER_UPDATE = 40;
+
+/**
+ * Adds to an existing order's totals. The maps hold every requested product from creation on,
+ * so a plain `a = a + :n` works and keeps the expression short. Processed lines are
+ * conditioned so no line of a large order is allocated twice.
+ */
 export function changeOrderTotals(orderKey: string, change: TotalsChange): TransactionItem {
+  // Top-level names go through placeholders too: several (e.g. `unprocessed`) are reserved words.
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets: string[] = [];
   const removes: string[] = [];
   const conditions = ['attribute_exists(pk)'];
-  let i = 0;
+  const top = (name: 'shipped' | 'backordered' | 'unprocessed' | 'unpacked') => {
+    const n = `#${name}`;
+    names[n] = name;
+    return n;
+  };
   const nameOf = (p: number) => {
-    const n = `#p${i++}`;
+    const n = `#${p}`;
     names[n] = String(p);
     return n;
   };
   for (const [p, q] of change.shipped) {
     if (q === 0) continue;
     const n = nameOf(p);
-    values[`:s${n.slice(2)}`] = q;
-    sets.push(`shipped.${n} = if_not_exists(shipped.${n}, :zero) + :s${n.slice(2)}`);
+    values[`:s${p}`] = q;
+    sets.push(`${top('shipped')}.${n} = ${top('shipped')}.${n} + :s${p}`);
   }
   for (const [p, q] of change.backordered) {
     if (q === 0) continue;
     const n = nameOf(p);
-    values[`:b${n.slice(2)}`] = q;
-    sets.push(`backordered.${n} = if_not_exists(backordered.${n}, :zero) + :b${n.slice(2)}`);
+    values[`:b${p}`] = q;
+    sets.push(`${top('backordered')}.${n} = ${top('backordered')}.${n} + :b${p}`);
   }
   for (const p of change.processedLines ?? []) {
     const n = nameOf(p);
-    removes.push(`unprocessed.${n}`);
-    conditions.push(`attribute_exists(unprocessed.${n})`);
+    removes.push(`${top('unprocessed')}.${n}`);
+    conditions.push(`attribute_exists(${top('unprocessed')}.${n})`);
   }
   const unpacked = [...change.shipped].filter(([, q]) => q > 0);
   if (change.unpackedKey && unpacked.length > 0) {
     names['#uk'] = change.unpackedKey;
     values[':unpacked'] = toQuantityMap(new Map(unpacked));
-    sets.push('unpacked.#uk = :unpacked');
+    sets.push(`${top('unpacked')}.#uk = :unpacked`);
   }
   if (change.attentionDueAt) {
     const attention = attentionAttributes(orderKeyOf(orderKey).pk, change.attentionDueAt);
@@ -145,8 +165,6 @@ export function changeOrderTotals(orderKey: string, change: TotalsChange): Trans
     values[':ask'] = attention.attention_sk;
     sets.push('attention_pk = :apk', 'attention_sk = :ask');
   }
-  // DynamoDB refuses unused expression values, so :zero goes in only when a total is touched.
-  if (sets.some((x) => x.includes(':zero'))) values[':zero'] = 0;
   const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
     .filter(Boolean)
     .join(' ');
@@ -167,14 +185,17 @@ export function changeOrderTotals(orderKey: string, change: TotalsChange): Trans
  * twice. The creation's units are packed only once every line is allocated.
  */
 export function finishUnpacked(orderKey: string, keys: string[], creation: boolean): TransactionItem {
-  const names = Object.fromEntries(keys.map((k, i) => [`#u${i}`, k]));
-  const conditions = keys.map((_, i) => `attribute_exists(unpacked.#u${i})`);
-  if (creation) conditions.push('size(unprocessed) = :zero');
+  const names: Record<string, string> = { '#unpacked': 'unpacked', ...Object.fromEntries(keys.map((k, i) => [`#u${i}`, k])) };
+  const conditions = keys.map((_, i) => `attribute_exists(#unpacked.#u${i})`);
+  if (creation) {
+    names['#unprocessed'] = 'unprocessed';
+    conditions.push('size(#unprocessed) = :zero');
+  }
   return {
     Update: {
       TableName: tableName(),
       Key: orderKeyOf(orderKey),
-      UpdateExpression: `REMOVE ${keys.map((_, i) => `unpacked.#u${i}`).join(', ')}`,
+      UpdateExpression: `REMOVE ${keys.map((_, i) => `#unpacked.#u${i}`).join(', ')}`,
       ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: names,
       ...(creation ? { ExpressionAttributeValues: { ':zero': 0 } } : {}),
