@@ -14,6 +14,7 @@ import { loadBackgroundHandler, loadRouteHandlers } from './handler-loader.js';
 import { closeServer, createLocalHttpServer, listenOnLoopback } from './http-server.js';
 import { applyLocalAwsEnv, DEFAULT_LOCAL_TABLE_NAME, localClientConfig } from './local-aws-env.js';
 import { startSweeperLoop, type SweeperLoop } from './sweeper-loop.js';
+import { installReadableLogs } from './readable-logs.js';
 
 const inMemory = process.argv.slice(2).includes('--in-memory');
 const port = integerFromEnv('PORT', 3000);
@@ -31,6 +32,7 @@ try {
   dynamodb = await startDynamoDBLocal(inMemory ? {} : { dataDir });
   console.log(`DynamoDB Local (pid ${dynamodb.pid}) at ${dynamodb.endpoint}, ${inMemory ? 'in memory (nothing is kept)' : `data in ${dataDir}`}`);
 
+  installReadableLogs();
   // Before any handler module loads: they build their DynamoDB client from these at import time.
   applyLocalAwsEnv({ endpoint: dynamodb.endpoint, tableName });
   const client = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
