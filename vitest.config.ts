@@ -16,7 +16,7 @@ export default defineConfig({
           environment: 'node',
           globalSetup: ['test/support/global-setup.ts'],
           // Handlers log every package; tests show only errors (a test may lower this itself).
-          env: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
+          env: { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -27,4 +27,6 @@ export function applyLocalAwsEnv(settings: { endpoint: string; tableName: string
   // A session token or profile left over from a real login would be mixed into the fake keys.
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
+  // No CloudWatch here: embedded-metric JSON on stdout would only bury the log (override to see it).
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 }

@@ -1,5 +1,6 @@
 /** POST /inventory/process_order */
 import { logger } from '../commons/logger.js';
+import { countMetric, CUSTOM_METRICS } from '../commons/metrics.js';
 import { parseOrderRequest } from '../domain/requests.js';
 import { apiHandler, linePathIn } from '../http/api-handler.js';
 import { readJsonBody } from '../http/request-body.js';
@@ -14,6 +15,13 @@ export const handler = apiHandler(async (event) => {
     ...request,
     linePath: linePathIn((body as { requested?: unknown }).requested, 'requested'),
   });
+  if (result.created) {
+    const units = (lines: Array<{ quantity: number }>) => lines.reduce((n, l) => n + l.quantity, 0);
+    countMetric(CUSTOM_METRICS.ordersReceived, 1);
+    countMetric(CUSTOM_METRICS.unitsShipped, units(result.order.shipped));
+    countMetric(CUSTOM_METRICS.packagesShipped, result.order.shipments.length);
+    countMetric(CUSTOM_METRICS.unitsBackordered, units(result.order.backordered));
+  }
   logger.info('order placed', { order_id: result.order.order_id, status: result.order.status, replay: !result.created });
   return jsonResponse(result.created ? 201 : 200, result.order);
 });

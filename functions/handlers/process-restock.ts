@@ -4,12 +4,13 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, EventBridgeEvent } from 'aws-lambda';
 import { logger } from '../commons/logger.js';
+import { countMetric, CUSTOM_METRICS, publishMetrics } from '../commons/metrics.js';
 import { DomainError, InvalidValueError, RequestInProgressError } from '../domain/errors.js';
 import { parseRestockEventDetail, parseRestockRequest } from '../domain/requests.js';
 import { apiHandler, drainDeadline, linePathIn } from '../http/api-handler.js';
 import { readJsonBody } from '../http/request-body.js';
 import { jsonResponse } from '../http/responses.js';
-import { restock } from '../use-cases/restock.js';
+import { restock, type RestockAnswer } from '../use-cases/restock.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -23,8 +24,16 @@ const handleHttp = apiHandler(async (event, context) => {
     deadline: drainDeadline(context),
     linePath: linePathIn(body, ''),
   });
+  countShipments(answer);
   return jsonResponse(200, answer);
 });
+
+function countShipments(answer: RestockAnswer): void {
+  const units = answer.shipments.reduce((n, s) => n + s.shipped.reduce((m, l) => m + l.quantity, 0), 0);
+  countMetric(CUSTOM_METRICS.backordersFilled, units);
+  countMetric(CUSTOM_METRICS.unitsShipped, units);
+  countMetric(CUSTOM_METRICS.packagesShipped, answer.shipments.length);
+}
 
 export type RestockEvent = EventBridgeEvent<'Restock', unknown>;
 
@@ -43,11 +52,13 @@ async function handleEvent(event: RestockEvent, context: Context): Promise<void>
     }
     const lines = parseRestockEventDetail(event.detail);
     const answer = await restock({ key: `event:${event.id}`, lines, deadline: drainDeadline(context) });
+    countShipments(answer);
     logger.info('restock event applied', { packages: answer.shipments.length, draining: answer.draining });
   } catch (error) {
     if (error instanceof RequestInProgressError || !(error instanceof DomainError)) throw error;
     logger.error('restock event refused', { status: error.status, detail: error.detail, errors: error.errors });
   } finally {
+    publishMetrics();
     logger.removeKeys(['correlation_id']);
   }
 }

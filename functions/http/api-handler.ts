@@ -4,6 +4,7 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { logger } from '../commons/logger.js';
+import { publishMetrics } from '../commons/metrics.js';
 import { DomainError } from '../domain/errors.js';
 import { problemResponse } from './problem.js';
 
@@ -23,6 +24,7 @@ export function apiHandler(work: ApiWork) {
       }
       return problemResponse(error, requestId);
     } finally {
+      publishMetrics();
       logger.removeKeys(['correlation_id', 'route', 'order_id']);
     }
   };

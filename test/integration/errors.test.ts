@@ -11,7 +11,7 @@ let a: number;
 
 beforeAll(async () => {
   await createTestTable('errors');
-  [a] = productIds(1);
+  a = productIds(1)[0]!;
   await post('/inventory/init_catalog', [{ product_id: a, product_name: 'P', mass_g: 100 }]);
   await post('/inventory/process_restock', [{ product_id: a, quantity: 5 }]);
 });
