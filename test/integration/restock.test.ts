@@ -74,6 +74,16 @@ describe('process_restock', () => {
     expect((await productsById()).get(a)).toMatchObject({ quantity: 2 });
   });
 
+  it('applies a restock once when requests with the same key race (rule 6)', async () => {
+    const [a] = await catalog([100]);
+    const key = { 'idempotency-key': `race-${uniqueOrderId()}` };
+    const results = await Promise.all(Array.from({ length: 12 }, () => restock([[a!, 4]], key)));
+    // Each racer either gets the answer or is told the first request is still in progress.
+    for (const r of results) expect([200, 409]).toContain(r.status);
+    expect(results.some((r) => r.status === 200)).toBe(true);
+    expect((await productsById()).get(a)).toMatchObject({ quantity: 4 });
+  });
+
   it('answers 409 request-in-progress with Retry-After while the first request holds the key', async () => {
     const [a] = await catalog([100]);
     const key = `busy-${uniqueOrderId()}`;
