@@ -1,0 +1,429 @@
+/**
+ * Lower bounds on the number of packages, and the vocabulary the packing modules share.
+ *
+ * A lower bound is what turns "a packing" into "a proven minimal packing" (SPEC rule 2): when a
+ * packing uses as many packages as some bound, nothing can do better. Everything here works on
+ * mass groups, not units, so its cost follows the number of distinct masses, never the number of
+ * units (a million units of one product are one group).
+ */
+
+/** The most one package may weigh (SPEC rule 1). */
+export const PACKAGE_LIMIT_G = 1800;
+
+const LIMIT = PACKAGE_LIMIT_G;
+
+/**
+ * Units reduced to what packing depends on: `masses` strictly descending, `counts[i]` units of
+ * `masses[i]` (possibly 0 in intermediate steps). Which product a unit belongs to does not matter
+ * until the end, so it is left out.
+ */
+export interface MassGroups {
+  readonly masses: readonly number[];
+  readonly counts: readonly number[];
+}
+
+/**
+ * Work allowance of the optional parts (search, LP). Counted in abstract work units rather than
+ * read from a clock, so the same input always stops at the same point and gives the same answer.
+ */
+export interface WorkBudget {
+  /** Records `units` of work; false once the allowance is exceeded (and from then on). */
+  spend(units: number): boolean;
+}
+
+/** `ceil(a / b)` for a >= 0, b > 0, exact for the integer sizes used here (far below 2^53). */
+export function ceilDiv(a: number, b: number): number {
+  return Math.floor((a + b - 1) / b);
+}
+
+export function totalMass(masses: readonly number[], counts: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < masses.length; i++) total += masses[i]! * counts[i]!;
+  return total;
+}
+
+/**
+ * Martello–Toth L2, never below L1 = ceil(total / limit). Units over half the limit need a package
+ * each; for a threshold K, the units of at least K and at most half the limit must fit in the room
+ * left beside the big units that can take them, or in extra packages. K ranges over the small
+ * masses present, where the maximum is attained.
+ */
+export function lowerBoundL2Groups(masses: readonly number[], counts: ArrayLike<number>): number {
+  const half = LIMIT / 2;
+  let bigUnits = 0;
+  let bigMass = 0;
+  let firstSmall = 0;
+  while (firstSmall < masses.length && masses[firstSmall]! > half) {
+    bigUnits += counts[firstSmall]!;
+    bigMass += counts[firstSmall]! * masses[firstSmall]!;
+    firstSmall++;
+  }
+  let smallMass = 0;
+  for (let i = firstSmall; i < masses.length; i++) smallMass += counts[i]! * masses[i]!;
+
+  let best = Math.max(bigUnits, ceilDiv(bigMass + smallMass, LIMIT));
+  // K walks up the small masses: the small units of at least K (J3) shrink, and the big units too
+  // heavy to share with a unit of mass K (J1) grow from the heaviest end, so one pass suffices.
+  let j1End = 0;
+  let j2Units = bigUnits;
+  let j2Mass = bigMass;
+  let j3Mass = smallMass;
+  for (let k = masses.length - 1; k >= firstSmall; k--) {
+    const units = counts[k]!;
+    if (units === 0) continue;
+    const threshold = masses[k]!;
+    while (j1End < firstSmall && masses[j1End]! > LIMIT - threshold) {
+      j2Units -= counts[j1End]!;
+      j2Mass -= counts[j1End]! * masses[j1End]!;
+      j1End++;
+    }
+    const roomBesideJ2 = j2Units * LIMIT - j2Mass;
+    if (j3Mass > roomBesideJ2) best = Math.max(best, bigUnits + ceilDiv(j3Mass - roomBesideJ2, LIMIT));
+    j3Mass -= units * threshold;
+  }
+  return best;
+}
+
+/** A package pattern (units per mass group) and how often the LP optimum uses it (fractional). */
+export interface LpColumn {
+  readonly counts: readonly number[];
+  readonly amount: number;
+}
+
+export interface LpRelaxation {
+  /** A valid lower bound, checked in integer arithmetic whatever rounding the simplex suffered. */
+  readonly bound: number;
+  /** The primal solution the bound came from, a starting point for rounding to real packages. */
+  readonly columns: readonly LpColumn[];
+}
+
+const PIVOT_EPSILON = 1e-9;
+/** Duals are scaled to integers this fine before the bound is checked exactly. */
+const DUAL_SCALE = 2 ** 30;
+/** Stop once the floating-point Farley bound clears the target by this much (checked exactly after). */
+const FARLEY_MARGIN = 1e-7;
+/** Nodes of branch-and-bound pricing before the DP has to answer. */
+const PRICING_SEARCH_NODES = 300;
+
+/**
+ * Gilmore–Gomory LP relaxation of the packing (column generation). Its bound is the strongest
+ * practical one: it sees, for example, that 10,000 units of 700 g and 10,000 of 500 g need 7,500
+ * packages where L2 only proves 6,667. With few distinct masses it converges in a few pivots.
+ * It stops early once it proves `enough` packages are needed (nothing more is useful then).
+ */
+export function solveLpRelaxation(groups: MassGroups, budget: WorkBudget, enough = Infinity): LpRelaxation {
+  // Empty groups would make the starting basis singular, so the LP only sees groups with units.
+  const present = groups.counts.flatMap((count, i) => (count > 0 ? [i] : []));
+  if (present.length === 0) return { bound: 0, columns: [] };
+  const lp = new CuttingStockLp(
+    present.map((i) => groups.masses[i]!),
+    present.map((i) => groups.counts[i]!),
+  );
+  lp.optimize(budget, enough);
+  const columns = lp.columns().map(({ counts, amount }) => {
+    const full = new Array<number>(groups.masses.length).fill(0);
+    present.forEach((i, row) => (full[i] = counts[row]!));
+    return { counts: full, amount };
+  });
+  return { bound: lp.provenBound(), columns };
+}
+
+/**
+ * Revised simplex over package patterns: minimise packages subject to covering every group's
+ * units. Entering columns come from a knapsack on the current duals (no pattern is listed up front).
+ */
+class CuttingStockLp {
+  private readonly rows: number;
+  private readonly knapsack: PatternKnapsack;
+  /** Column of the basic variable of each row: a package pattern, or -e_i for a surplus. */
+  private readonly basis: Float64Array[] = [];
+  private readonly basisCost: number[] = [];
+  /** Basis inverse, row-major. */
+  private readonly inverse: Float64Array;
+  private readonly level: Float64Array;
+  private duals: Float64Array;
+  private readonly caps: readonly number[];
+  /** Work of the last pricing, charged to the budget. */
+  private pricingWork = 0;
+  /** Best Farley bound seen (floating point, checked exactly at the end) and its duals. */
+  private bestFarley = 0;
+  private bestDuals: Float64Array | undefined;
+
+  constructor(
+    private readonly masses: readonly number[],
+    private readonly counts: readonly number[],
+  ) {
+    const rows = masses.length;
+    this.rows = rows;
+    const caps = masses.map((mass, i) => Math.min(counts[i]!, Math.floor(LIMIT / mass)));
+    this.caps = caps;
+    this.knapsack = new PatternKnapsack(masses, caps);
+    this.inverse = new Float64Array(rows * rows);
+    this.level = new Float64Array(rows);
+    // One single-mass pattern per group: feasible from the start, with a diagonal inverse.
+    caps.forEach((cap, i) => {
+      const column = new Float64Array(rows);
+      column[i] = cap;
+      this.basis.push(column);
+      this.basisCost.push(1);
+      this.inverse[i * rows + i] = 1 / cap;
+      this.level[i] = counts[i]! / cap;
+    });
+    this.duals = this.computeDuals();
+  }
+
+  optimize(budget: WorkBudget, enough: number): void {
+    const maxPivots = 50 + 20 * this.rows;
+    for (let pivots = 0; pivots < maxPivots; pivots++) {
+      const entering = this.enteringColumn();
+      if (!budget.spend(this.pricingWork + 2 * this.rows * this.rows)) return;
+      if (this.bestFarley > enough - 1 + FARLEY_MARGIN || !entering) return;
+      const direction = this.basisSolve(entering.column);
+      const row = this.leavingRow(direction);
+      if (row < 0) return;
+      this.pivot(row, direction, entering);
+      this.duals = this.computeDuals();
+    }
+  }
+
+  /**
+   * Farley's bound, in integers, from the duals that gave the best floating-point estimate: whatever
+   * weights w >= 0 the units get, no package carries more than the knapsack optimum V, so at least
+   * ceil(sum(w) / V) packages are needed. Valid for any weights, optimal duals or not, so floating
+   * point can weaken this bound but never make it wrong.
+   */
+  provenBound(): number {
+    const duals = this.bestDuals ?? this.duals;
+    const weights = Array.from(duals, (dual) => (dual > 0 ? Math.floor(dual * DUAL_SCALE) : 0));
+    const perPackage = this.knapsack.best(weights).value;
+    if (perPackage <= 0) return 0;
+    let total = 0n;
+    weights.forEach((weight, i) => (total += BigInt(weight) * BigInt(this.counts[i]!)));
+    const most = BigInt(perPackage);
+    return Number((total + most - 1n) / most);
+  }
+
+  columns(): LpColumn[] {
+    const columns: LpColumn[] = [];
+    this.basis.forEach((column, row) => {
+      if (this.basisCost[row] === 1 && this.level[row]! > PIVOT_EPSILON) {
+        columns.push({ counts: Array.from(column), amount: this.level[row]! });
+      }
+    });
+    return columns;
+  }
+
+  private enteringColumn(): { column: Float64Array; cost: number } | undefined {
+    // A negative dual means covering that group more than asked is cheaper: its surplus enters.
+    let surplusRow = -1;
+    let lowest = -PIVOT_EPSILON;
+    this.duals.forEach((dual, i) => {
+      if (dual < lowest) {
+        lowest = dual;
+        surplusRow = i;
+      }
+    });
+    if (surplusRow >= 0) {
+      const column = new Float64Array(this.rows);
+      column[surplusRow] = -1;
+      return { column, cost: 0 };
+    }
+    const best = this.bestPattern(this.duals);
+    if (best.exact) this.noteFarleyBound(best.value);
+    if (best.value <= 1 + PIVOT_EPSILON) return undefined; // no pattern prices out: optimal
+    return { column: Float64Array.from(best.counts), cost: 1 };
+  }
+
+  /** `mostPerPackage`: the exact knapsack optimum for the current (all non-negative) duals. */
+  private noteFarleyBound(mostPerPackage: number): void {
+    if (mostPerPackage <= 0) return;
+    let covered = 0;
+    this.duals.forEach((dual, i) => (covered += dual * this.counts[i]!));
+    const farley = covered / mostPerPackage;
+    if (farley > this.bestFarley) {
+      this.bestFarley = farley;
+      this.bestDuals = Float64Array.from(this.duals);
+    }
+  }
+
+  /**
+   * Pricing only needs some pattern worth more than one package to make progress, so a short
+   * branch and bound usually answers; only when it finds none without finishing does the exact DP
+   * have to confirm that none exists (which is what ends the column generation).
+   */
+  private bestPattern(values: Float64Array): { value: number; counts: number[]; exact: boolean } {
+    const searched = bestPatternBySearch(this.masses, this.caps, values, PRICING_SEARCH_NODES);
+    this.pricingWork = searched.work;
+    if (searched.complete || searched.pattern.value > 1 + PIVOT_EPSILON) {
+      return { ...searched.pattern, exact: searched.complete };
+    }
+    this.pricingWork += this.knapsack.work;
+    return { ...this.knapsack.best(values), exact: true };
+  }
+
+  private basisSolve(column: Float64Array): Float64Array {
+    const n = this.rows;
+    const result = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      const entry = column[j]!;
+      if (entry === 0) continue;
+      for (let r = 0; r < n; r++) result[r] = result[r]! + this.inverse[r * n + j]! * entry;
+    }
+    return result;
+  }
+
+  /** Ratio test; ties go to the lowest row so the pivots, and the answer, are deterministic. */
+  private leavingRow(direction: Float64Array): number {
+    let row = -1;
+    let ratio = Infinity;
+    for (let r = 0; r < this.rows; r++) {
+      if (direction[r]! <= PIVOT_EPSILON) continue;
+      const candidate = this.level[r]! / direction[r]!;
+      if (candidate < ratio) {
+        ratio = candidate;
+        row = r;
+      }
+    }
+    return row;
+  }
+
+  private pivot(row: number, direction: Float64Array, entering: { column: Float64Array; cost: number }): void {
+    const n = this.rows;
+    const step = this.level[row]! / direction[row]!;
+    for (let r = 0; r < n; r++) this.level[r] = Math.max(0, this.level[r]! - step * direction[r]!);
+    this.level[row] = step;
+    const pivotStart = row * n;
+    const pivotValue = direction[row]!;
+    for (let j = 0; j < n; j++) this.inverse[pivotStart + j] = this.inverse[pivotStart + j]! / pivotValue;
+    for (let r = 0; r < n; r++) {
+      const factor = direction[r]!;
+      if (r === row || factor === 0) continue;
+      for (let j = 0; j < n; j++) {
+        this.inverse[r * n + j] = this.inverse[r * n + j]! - factor * this.inverse[pivotStart + j]!;
+      }
+    }
+    this.basis[row] = entering.column;
+    this.basisCost[row] = entering.cost;
+  }
+
+  private computeDuals(): Float64Array {
+    const n = this.rows;
+    const duals = new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      const cost = this.basisCost[r]!;
+      if (cost === 0) continue;
+      for (let j = 0; j < n; j++) duals[j] = duals[j]! + cost * this.inverse[r * n + j]!;
+    }
+    return duals;
+  }
+}
+
+/**
+ * A valuable single package by depth-first branch and bound, units of the best value per gram
+ * first, pruned by the fractional (Dantzig) bound. `complete`: it finished, so `pattern` is the
+ * optimum; otherwise `pattern` is the best seen within `nodeLimit` nodes.
+ */
+function bestPatternBySearch(
+  masses: readonly number[],
+  caps: readonly number[],
+  values: ArrayLike<number>,
+  nodeLimit: number,
+): { pattern: { value: number; counts: number[] }; complete: boolean; work: number } {
+  const order = masses
+    .map((_, group) => group)
+    .filter((group) => values[group]! > 0 && caps[group]! > 0)
+    .sort((a, b) => values[b]! / masses[b]! - values[a]! / masses[a]! || a - b);
+  const counts = new Array<number>(masses.length).fill(0);
+  let best = { value: 0, counts: [...counts] };
+  let nodes = 0;
+  const visit = (depth: number, left: number, value: number): boolean => {
+    if (++nodes > nodeLimit) return false;
+    if (value > best.value) best = { value, counts: [...counts] };
+    let bound = value;
+    for (let d = depth, room = left; d < order.length && room > 0; d++) {
+      const group = order[d]!;
+      const units = Math.min(caps[group]!, room / masses[group]!);
+      bound += units * values[group]!;
+      room -= units * masses[group]!;
+    }
+    if (depth === order.length || bound <= best.value) return true;
+    const group = order[depth]!;
+    for (let units = Math.min(caps[group]!, Math.floor(left / masses[group]!)); units >= 0; units--) {
+      counts[group] = units;
+      if (!visit(depth + 1, left - units * masses[group]!, value + units * values[group]!)) return false;
+    }
+    counts[group] = 0;
+    return true;
+  };
+  const complete = visit(0, LIMIT, 0);
+  return { pattern: best, complete, work: nodes * (order.length + 4) };
+}
+
+/**
+ * The most valuable single package: a bounded knapsack over the groups (each group split into
+ * 1, 2, 4, ... unit pieces so any count up to its cap is a sum of pieces), solved by dynamic
+ * programming over the 1801 possible package masses.
+ */
+class PatternKnapsack {
+  private readonly pieceGroup: number[] = [];
+  private readonly pieceUnits: number[] = [];
+  private readonly pieceMass: number[] = [];
+  /** bestValue[mass]: the best value of a package weighing at most `mass`. */
+  private readonly bestValue = new Float64Array(LIMIT + 1);
+  /** took[piece * (LIMIT + 1) + mass]: the piece improved the optimum for that mass. */
+  private readonly took: Uint8Array;
+
+  constructor(
+    private readonly masses: readonly number[],
+    caps: readonly number[],
+  ) {
+    caps.forEach((cap, group) => {
+      for (let size = 1, left = cap; left > 0; size *= 2) {
+        const units = Math.min(size, left);
+        this.pieceGroup.push(group);
+        this.pieceUnits.push(units);
+        this.pieceMass.push(units * masses[group]!);
+        left -= units;
+      }
+    });
+    this.took = new Uint8Array(this.pieceGroup.length * (LIMIT + 1));
+  }
+
+  /** Upper estimate of one call's work, in budget units. */
+  get work(): number {
+    return this.pieceGroup.length * LIMIT;
+  }
+
+  best(values: ArrayLike<number>): { value: number; counts: number[] } {
+    const width = LIMIT + 1;
+    this.bestValue.fill(0);
+    const used: number[] = [];
+    for (let piece = 0; piece < this.pieceGroup.length; piece++) {
+      const unitValue = values[this.pieceGroup[piece]!]!;
+      if (unitValue <= 0) continue; // worthless units never help a package's value
+      used.push(piece);
+      const mass = this.pieceMass[piece]!;
+      const value = unitValue * this.pieceUnits[piece]!;
+      const row = piece * width;
+      for (let capacity = LIMIT; capacity >= mass; capacity--) {
+        const candidate = this.bestValue[capacity - mass]! + value;
+        if (candidate > this.bestValue[capacity]!) {
+          this.bestValue[capacity] = candidate;
+          this.took[row + capacity] = 1;
+        } else {
+          this.took[row + capacity] = 0;
+        }
+      }
+    }
+    const counts = new Array<number>(this.masses.length).fill(0);
+    let capacity = LIMIT;
+    for (let i = used.length - 1; i >= 0; i--) {
+      const piece = used[i]!;
+      if (capacity >= this.pieceMass[piece]! && this.took[piece * width + capacity] === 1) {
+        counts[this.pieceGroup[piece]!]! += this.pieceUnits[piece]!;
+        capacity -= this.pieceMass[piece]!;
+      }
+    }
+    return { value: this.bestValue[LIMIT]!, counts };
+  }
+}

@@ -1,0 +1,648 @@
+/**
+ * Finding packings of mass groups, and proving them minimal: first-fit-decreasing, dominance
+ * reductions, LP rounding and an exact bin-completion search (Korf 2003) over groups of identical
+ * masses.
+ *
+ * Ties between packings with the same number of packages are broken by the order in which they
+ * are found, which is fixed: first-fit-decreasing if it already meets the lower bound; otherwise
+ * the dominance reductions (forced packages) plus whatever packs the rest, where the search wins
+ * over LP rounding because it runs first and tries, for the heaviest unit left, the fullest
+ * package first. So packages come out as full as possible at the front and the slack collects
+ * in the last ones.
+ */
+import {
+  PACKAGE_LIMIT_G,
+  lowerBoundL2Groups,
+  solveLpRelaxation,
+  totalMass,
+  type LpColumn,
+  type MassGroups,
+  type WorkBudget,
+} from './packing-lower-bound.js';
+
+const LIMIT = PACKAGE_LIMIT_G;
+
+/** `count` identical packages holding `counts[i]` units of mass group i. */
+export interface MassPattern {
+  readonly counts: readonly number[];
+  readonly count: number;
+}
+
+export interface GroupsPacking {
+  readonly patterns: MassPattern[];
+  readonly lowerBound: number;
+  /** `patterns` use exactly `lowerBound` packages. */
+  readonly proven: boolean;
+}
+
+/** Search depth is one package per level; beyond this the LP has to do without it. */
+const SEARCH_MAX_PACKAGES = 1000;
+/** Search nodes for the first, cheap attempt before the LP (the LP costs more per step). */
+const QUICK_SEARCH_NODES = 2000;
+/** Failed states remembered; beyond this the search goes on without memory of new ones. */
+const MAX_REMEMBERED_STATES = 200_000;
+const LP_ROUNDING_EPSILON = 1e-9;
+/** Local search works on single units; beyond this many it is left out. */
+const LOCAL_SEARCH_MAX_UNITS = 2000;
+const QUICK_LOCAL_SEARCH_PASSES = 50;
+const LOCAL_SEARCH_PASSES = 20_000;
+
+export function packageCount(patterns: readonly MassPattern[]): number {
+  return patterns.reduce((sum, pattern) => sum + pattern.count, 0);
+}
+
+export function patternMass(masses: readonly number[], pattern: MassPattern): number {
+  return totalMass(masses, pattern.counts);
+}
+
+/**
+ * Packs all groups into as few packages as can be found within the budget, and proves it minimal
+ * when it can. Never more packages than first-fit-decreasing, which is the first incumbent.
+ */
+export function packGroups(groups: MassGroups, budget: WorkBudget): GroupsPacking {
+  const ffd = firstFitDecreasingGroups(groups);
+  const l2 = lowerBoundL2Groups(groups.masses, groups.counts);
+  if (packageCount(ffd) <= l2) return finished(groups, ffd, l2);
+
+  // The reductions keep optimality, so the rest's bound plus the forced packages bounds the whole.
+  const { forced, rest } = reduceByDominance(groups);
+  const forcedCount = packageCount(forced);
+  const restBound = Math.max(l2 - forcedCount, lowerBoundL2Groups(rest.masses, rest.counts));
+  const restPacking = improve(rest, restBound, firstFitDecreasingGroups(rest), budget, true);
+  const reduced = [...forced, ...restPacking.patterns];
+  return finished(groups, fewerPackages(ffd, reduced), forcedCount + restPacking.lowerBound);
+}
+
+function finished(groups: MassGroups, patterns: MassPattern[], lowerBound: number): GroupsPacking {
+  const count = packageCount(patterns);
+  return { patterns: canonicalPatterns(groups.masses, patterns), lowerBound, proven: count === lowerBound };
+}
+
+/**
+ * Tries to bring `incumbent` down to `lowerBound`, raising the bound where it can. Cheap attempts
+ * at the bound first (most instances have a packing there and one of them finds it), then the LP
+ * bound, which closes most of the remaining gaps, then longer attempts at the raised bound, and
+ * finally the exact search, one package count at a time upward, which alone can prove a count
+ * impossible when no bound does.
+ */
+function improve(
+  groups: MassGroups,
+  lowerBound: number,
+  incumbent: MassPattern[],
+  budget: WorkBudget,
+  withLp: boolean,
+): { patterns: MassPattern[]; lowerBound: number } {
+  let best = incumbent;
+  let bound = lowerBound;
+  const open = () => packageCount(best) > bound;
+  const search = packageCount(best) <= SEARCH_MAX_PACKAGES ? new BinCompletionSearch(groups, budget) : undefined;
+  const localSearchFits = groups.counts.reduce((sum, count) => sum + count, 0) <= LOCAL_SEARCH_MAX_UNITS;
+  const attemptAtBound = (localSearchPasses: number) => {
+    if (search && open()) {
+      const quick = search.pack(bound, QUICK_SEARCH_NODES);
+      if (quick.outcome === 'found') best = quick.patterns;
+      else if (quick.outcome === 'infeasible') bound++;
+    }
+    if (localSearchFits && open()) {
+      best = localSearchPacking(groups, best, bound, budget, localSearchPasses) ?? best;
+    }
+  };
+
+  attemptAtBound(QUICK_LOCAL_SEARCH_PASSES);
+  if (withLp && open()) {
+    const lp = solveLpRelaxation(groups, budget, packageCount(best));
+    bound = Math.max(bound, lp.bound);
+    if (open()) best = fewerPackages(best, roundedLpPacking(groups, lp.columns, budget));
+  }
+  attemptAtBound(LOCAL_SEARCH_PASSES);
+  while (search && open()) {
+    const attempt = search.pack(bound, Infinity);
+    if (attempt.outcome === 'found') best = attempt.patterns;
+    else if (attempt.outcome === 'infeasible') bound++;
+    else break;
+  }
+  return { patterns: best, lowerBound: bound };
+}
+
+/** The first on a tie, so an incumbent is only replaced by something strictly better. */
+function fewerPackages(first: MassPattern[], second: MassPattern[]): MassPattern[] {
+  return packageCount(second) < packageCount(first) ? second : first;
+}
+
+/**
+ * First-fit-decreasing on groups, exactly as unit by unit: identical units go to the first
+ * package with room, so each run of identical packages takes as many as fit in each, splitting
+ * the run where the units run out. Runs grow by at most three per group, not by units.
+ */
+export function firstFitDecreasingGroups({ masses, counts }: MassGroups): MassPattern[] {
+  const runs: { counts: number[]; room: number; count: number }[] = [];
+  const withUnits = (base: number[], room: number, group: number, units: number, count: number) => {
+    const next = [...base];
+    next[group]! += units;
+    return { counts: next, room: room - units * masses[group]!, count };
+  };
+  masses.forEach((mass, group) => {
+    let left = counts[group]!;
+    for (let r = 0; r < runs.length && left > 0; r++) {
+      const run = runs[r]!;
+      const each = Math.min(Math.floor(run.room / mass), left);
+      if (each === 0) continue;
+      const filled = Math.min(run.count, Math.floor(left / each));
+      const parts = [withUnits(run.counts, run.room, group, each, filled)];
+      left -= filled * each;
+      let untouched = run.count - filled;
+      if (untouched > 0 && left > 0) {
+        parts.push(withUnits(run.counts, run.room, group, left, 1));
+        left = 0;
+        untouched--;
+      }
+      if (untouched > 0) parts.push({ ...run, count: untouched });
+      runs.splice(r, 1, ...parts);
+      r += parts.length - 1;
+    }
+    const perPackage = Math.floor(LIMIT / mass);
+    const empty = new Array<number>(masses.length).fill(0);
+    if (left >= perPackage) runs.push(withUnits(empty, LIMIT, group, perPackage, Math.floor(left / perPackage)));
+    if (left % perPackage > 0) runs.push(withUnits(empty, LIMIT, group, left % perPackage, 1));
+  });
+  return runs.map(({ counts: packed, count }) => ({ counts: packed, count }));
+}
+
+/**
+ * Martello–Toth reduction on whole groups: when some package for a unit x provably does as well as
+ * any other package holding x, it can be fixed without losing optimality, and for identical units
+ * it can be fixed for the whole group at once. Two cases, both cheap to recognise:
+ * nothing fits beside x (x ships alone), or at most one unit fits beside x, or one fills the
+ * package exactly (then the heaviest unit that fits is the best partner).
+ */
+export function reduceByDominance(groups: MassGroups): { forced: MassPattern[]; rest: MassGroups } {
+  const { masses } = groups;
+  const counts = [...groups.counts];
+  const forced: MassPattern[] = [];
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let x = 0; x < masses.length; x++) {
+      for (let fixedPackage = dominantPackage(masses, counts, x); fixedPackage; ) {
+        const pattern = new Array<number>(masses.length).fill(0);
+        pattern[x]! += 1;
+        counts[x]! -= fixedPackage.times;
+        if (fixedPackage.partner >= 0) {
+          pattern[fixedPackage.partner]! += 1;
+          counts[fixedPackage.partner]! -= fixedPackage.times;
+        }
+        forced.push({ counts: pattern, count: fixedPackage.times });
+        changed = true;
+        fixedPackage = dominantPackage(masses, counts, x);
+      }
+    }
+  }
+  return { forced, rest: { masses, counts } };
+}
+
+function dominantPackage(
+  masses: readonly number[],
+  counts: readonly number[],
+  x: number,
+): { partner: number; times: number } | undefined {
+  const units = counts[x]!;
+  if (units === 0) return undefined;
+  const room = LIMIT - masses[x]!;
+  const available = (i: number) => counts[i]! - (i === x ? 1 : 0);
+  let partner = -1;
+  for (let i = 0; i < masses.length && partner < 0; i++) {
+    if (available(i) > 0 && masses[i]! <= room) partner = i;
+  }
+  if (partner < 0) return { partner: -1, times: units };
+
+  // The two lightest other units: if even they do not fit together beside x, at most one does.
+  let lightest = Infinity;
+  let secondLightest = Infinity;
+  for (let i = masses.length - 1; i >= 0 && secondLightest === Infinity; i--) {
+    const left = available(i);
+    if (left <= 0) continue;
+    if (lightest === Infinity) {
+      lightest = masses[i]!;
+      if (left >= 2) secondLightest = masses[i]!;
+    } else {
+      secondLightest = masses[i]!;
+    }
+  }
+  const exactFit = masses[partner] === room;
+  if (!exactFit && lightest + secondLightest <= room) return undefined;
+  const times = partner === x ? Math.floor(units / 2) : Math.min(units, counts[partner]!);
+  return times > 0 ? { partner, times } : undefined;
+}
+
+/**
+ * Rounds the LP optimum down to whole packages (dropping units it covers twice) and packs what is
+ * left over, a few packages' worth, with first-fit-decreasing and a budgeted search.
+ */
+function roundedLpPacking(groups: MassGroups, columns: readonly LpColumn[], budget: WorkBudget): MassPattern[] {
+  let patterns: MassPattern[] = [];
+  const leftover = [...groups.counts];
+  for (const column of columns) {
+    const count = Math.floor(column.amount + LP_ROUNDING_EPSILON);
+    if (count === 0) continue;
+    patterns.push({ counts: column.counts, count });
+    column.counts.forEach((units, i) => (leftover[i]! -= units * count));
+  }
+  leftover.forEach((units, group) => {
+    if (units < 0) {
+      patterns = withoutUnits(patterns, group, -units);
+      leftover[group] = 0;
+    }
+  });
+  const residual: MassGroups = { masses: groups.masses, counts: leftover };
+  const residualLowerBound = lowerBoundL2Groups(residual.masses, residual.counts);
+  const residualPacking = improve(residual, residualLowerBound, firstFitDecreasingGroups(residual), budget, false);
+  return [...patterns, ...residualPacking.patterns];
+}
+
+/** Removes `excess` units of `group` from the patterns (whole packages first), dropping emptied ones. */
+function withoutUnits(patterns: readonly MassPattern[], group: number, excess: number): MassPattern[] {
+  const result: MassPattern[] = [];
+  const lessOf = (pattern: MassPattern, units: number, count: number) => {
+    const counts = [...pattern.counts];
+    counts[group]! -= units;
+    if (counts.some((c) => c > 0) && count > 0) result.push({ counts, count });
+  };
+  for (const pattern of patterns) {
+    const per = pattern.counts[group]!;
+    if (excess === 0 || per === 0) {
+      result.push(pattern);
+      continue;
+    }
+    const emptied = Math.min(pattern.count, Math.floor(excess / per));
+    lessOf(pattern, per, emptied);
+    excess -= emptied * per;
+    let untouched = pattern.count - emptied;
+    if (untouched > 0 && excess > 0) {
+      lessOf(pattern, excess, 1);
+      excess = 0;
+      untouched--;
+    }
+    if (untouched > 0) result.push({ counts: pattern.counts, count: untouched });
+  }
+  return result;
+}
+
+/**
+ * Identical packages merged, heaviest first, then by more units of heavier masses: one fixed order
+ * for any packing, so equal inputs give equal outputs.
+ */
+export function canonicalPatterns(masses: readonly number[], patterns: readonly MassPattern[]): MassPattern[] {
+  const merged = new Map<string, { counts: readonly number[]; count: number }>();
+  for (const pattern of patterns) {
+    if (pattern.count === 0) continue;
+    const key = pattern.counts.join(',');
+    const seen = merged.get(key);
+    if (seen) seen.count += pattern.count;
+    else merged.set(key, { counts: pattern.counts, count: pattern.count });
+  }
+  const heavierFirst = (a: MassPattern, b: MassPattern) => {
+    const byMass = patternMass(masses, b) - patternMass(masses, a);
+    if (byMass !== 0) return byMass;
+    for (let i = 0; i < masses.length; i++) {
+      if (a.counts[i] !== b.counts[i]) return b.counts[i]! - a.counts[i]!;
+    }
+    return 0;
+  };
+  return [...merged.values()].sort(heavierFirst);
+}
+
+type SearchOutcome = { outcome: 'found'; patterns: MassPattern[] } | { outcome: 'infeasible' | 'stopped' };
+
+/** One way to fill the package of the heaviest unit left: `[group, units, group, units, ...]`. */
+interface Completion {
+  readonly items: number[];
+  readonly mass: number;
+}
+
+const FOUND = 0;
+const INFEASIBLE = 1;
+const STOPPED = 2;
+type Step = typeof FOUND | typeof INFEASIBLE | typeof STOPPED;
+
+/**
+ * Bin completion: take the heaviest unit left, try each undominated way to complete its package
+ * (fullest first), recurse. Sound pruning only, so an exhausted search proves that the target
+ * package count is impossible:
+ * - L2 on what is left must fit in the packages left (this includes the waste bound: no package
+ *   may waste more than the total slack).
+ * - A completion is skipped when another one dominates it (Martello–Toth): some of its units could
+ *   be swapped for a single unit left outside that weighs at least as much and still fits; an
+ *   optimal packing never needs such a package. Checked during generation (a skipped unit that
+ *   fits must be outweighed by the lighter units taken after it) and afterwards for one or two
+ *   units against one.
+ * - States already shown impossible with as many packages left or more are remembered.
+ */
+class BinCompletionSearch {
+  private readonly masses: readonly number[];
+  private readonly counts: number[];
+  private remainingMass: number;
+  /** State (remaining counts) to the most packages it was shown not to fit in. */
+  private readonly shownImpossible = new Map<string, number>();
+  /** The partial packing on the current path, one completion-with-its-heaviest-unit per package. */
+  private readonly packed: number[][] = [];
+  private nodesLeft = 0;
+  private enumerationSteps = 0;
+  private outOfBudget = false;
+
+  constructor(
+    groups: MassGroups,
+    private readonly budget: WorkBudget,
+  ) {
+    this.masses = groups.masses;
+    this.counts = [...groups.counts];
+    this.remainingMass = totalMass(groups.masses, groups.counts);
+  }
+
+  /** Looks for a packing into `packages`; 'infeasible' is a proof, 'stopped' means out of budget. */
+  pack(packages: number, nodeLimit: number): SearchOutcome {
+    this.nodesLeft = nodeLimit;
+    const step = this.fits(packages);
+    if (step === FOUND) return { outcome: 'found', patterns: this.packedPatterns() };
+    return { outcome: step === INFEASIBLE ? 'infeasible' : 'stopped' };
+  }
+
+  private fits(packagesLeft: number): Step {
+    const heaviest = this.counts.findIndex((count) => count > 0);
+    if (heaviest < 0) return FOUND;
+    if (this.remainingMass > packagesLeft * LIMIT) return INFEASIBLE;
+    if (lowerBoundL2Groups(this.masses, this.counts) > packagesLeft) return INFEASIBLE;
+    const state = this.counts.join(',');
+    if ((this.shownImpossible.get(state) ?? 0) >= packagesLeft) return INFEASIBLE;
+    if (--this.nodesLeft < 0 || !this.budget.spend(8 + this.masses.length)) return STOPPED;
+
+    const slack = packagesLeft * LIMIT - this.remainingMass;
+    const mass = this.masses[heaviest]!;
+    this.counts[heaviest]!--;
+    this.remainingMass -= mass;
+    let step: Step = this.outOfBudget ? STOPPED : INFEASIBLE;
+    // Completions are generated lazily: there can be astronomically many (40 light masses that
+    // fill a package in countless ways), and the first one usually leads to a packing.
+    for (const completion of this.completions(heaviest, LIMIT - mass, slack)) {
+      this.take(completion.items, -1);
+      this.packed.push([heaviest, 1, ...completion.items]);
+      step = this.fits(packagesLeft - 1);
+      if (step === FOUND) return FOUND; // the path is the packing: leave it in place
+      this.packed.pop();
+      this.take(completion.items, 1);
+      if (step !== INFEASIBLE) break;
+    }
+    // A budget that ran out while completions were still being listed proves nothing.
+    if (step === INFEASIBLE && this.outOfBudget) step = STOPPED;
+    this.counts[heaviest]!++;
+    this.remainingMass += mass;
+    if (step === INFEASIBLE && this.shownImpossible.size < MAX_REMEMBERED_STATES) {
+      this.shownImpossible.set(state, packagesLeft);
+    }
+    return step;
+  }
+
+  private take(items: readonly number[], sign: 1 | -1): void {
+    for (let i = 0; i < items.length; i += 2) {
+      const group = items[i]!;
+      const units = items[i + 1]!;
+      this.counts[group]! += sign * units;
+      this.remainingMass += sign * units * this.masses[group]!;
+    }
+  }
+
+  /**
+   * Undominated, maximal completions of a package with `room` left, wasting at most `slack`,
+   * fullest first. Groups are decided heaviest first, each from as many units as fit down to none.
+   * `need`: mass the lighter groups must still add, because skipping a unit that fits is only
+   * worthwhile if the lighter units taken instead outweigh it (else swapping them for it is as good).
+   */
+  private *completions(first: number, room: number, slack: number): Generator<Completion> {
+    const { masses, counts } = this;
+    const groupCount = masses.length;
+    const massFrom = new Array<number>(groupCount + 1).fill(0);
+    for (let g = groupCount - 1; g >= 0; g--) massFrom[g] = massFrom[g + 1]! + counts[g]! * masses[g]!;
+    const chosen = new Array<number>(groupCount).fill(0);
+    // The caller changes `counts` while a completion is out but restores them before asking for
+    // the next one, so the enumeration below always sees the counts it started with.
+    const search = this;
+
+    function* visit(from: number, left: number, need: number): Generator<Completion> {
+      if ((++search.enumerationSteps & 1023) === 0 && !search.budget.spend(1024)) search.outOfBudget = true;
+      if (search.outOfBudget) return;
+      let g = from;
+      while (g < groupCount && (counts[g] === 0 || masses[g]! > left)) g++;
+      if (g === groupCount) {
+        if (need <= 0 && left <= slack && search.isMaximal(chosen, left) && !search.isDominated(chosen, left)) {
+          yield search.completionOf(chosen, room - left);
+        }
+        return;
+      }
+      const reachable = Math.min(left, massFrom[g]!);
+      if (left - reachable > slack || need > reachable) return;
+      const mass = masses[g]!;
+      const most = Math.min(counts[g]!, Math.floor(left / mass));
+      // More of the heavier units first: the fullest completions tend to come early.
+      for (let units = most; units >= 0; units--) {
+        chosen[g] = units;
+        const stillNeeded = need - units * mass;
+        yield* visit(g + 1, left - units * mass, units < most ? Math.max(stillNeeded, mass + 1) : stillNeeded);
+      }
+      chosen[g] = 0;
+    }
+    yield* visit(first, room, 0);
+  }
+
+  private completionOf(chosen: readonly number[], mass: number): Completion {
+    const items: number[] = [];
+    chosen.forEach((units, group) => {
+      if (units > 0) items.push(group, units);
+    });
+    return { items, mass };
+  }
+
+  /** No unit left outside fits in the room left: otherwise adding it would do at least as well. */
+  private isMaximal(chosen: readonly number[], left: number): boolean {
+    for (let g = this.masses.length - 1; g >= 0; g--) {
+      if (this.counts[g]! > chosen[g]!) return this.masses[g]! > left;
+    }
+    return true;
+  }
+
+  /** One unit, or two, that a single heavier-or-equal unit left outside could replace. */
+  private isDominated(chosen: readonly number[], left: number): boolean {
+    const { masses } = this;
+    for (let a = 0; a < masses.length; a++) {
+      if (chosen[a] === 0) continue;
+      if (this.hasOutsideUnitBetween(chosen, masses[a]! + 1, masses[a]! + left)) return true;
+      for (let b = a; b < masses.length; b++) {
+        if (chosen[b]! < (b === a ? 2 : 1)) continue;
+        const pair = masses[a]! + masses[b]!;
+        if (this.hasOutsideUnitBetween(chosen, pair, pair + left)) return true;
+      }
+    }
+    return false;
+  }
+
+  private hasOutsideUnitBetween(chosen: readonly number[], lightest: number, heaviest: number): boolean {
+    for (let g = 0; g < this.masses.length; g++) {
+      const mass = this.masses[g]!;
+      if (mass < lightest) return false;
+      if (mass <= heaviest && this.counts[g]! > chosen[g]!) return true;
+    }
+    return false;
+  }
+
+  private packedPatterns(): MassPattern[] {
+    return this.packed.map((items) => {
+      const counts = new Array<number>(this.masses.length).fill(0);
+      for (let i = 0; i < items.length; i += 2) counts[items[i]!]! += items[i + 1]!;
+      return { counts, count: 1 };
+    });
+  }
+}
+
+/**
+ * Local search for a packing into `packages` packages. It cannot prove that none exists (the exact
+ * search does that) but finds one where the exact search would wander, typically when the bound
+ * is right but only few packings meet it.
+ *
+ * Starts from `start` with its lightest packages emptied into a pool of unpacked units. A pass
+ * refills each package in turn with the best swap of up to two of its units for up to two pool
+ * units that weigh more and still fit, so the pool only ever gets lighter. A pass that changes
+ * nothing empties one package (the lighter of two picked at random) to shake things up. Done when
+ * the pool is empty. The random picks come from a fixed-seed generator: same input, same result.
+ */
+export function localSearchPacking(
+  groups: MassGroups,
+  start: readonly MassPattern[],
+  packages: number,
+  budget: WorkBudget,
+  maxPasses: number,
+): MassPattern[] | undefined {
+  const { masses } = groups;
+  const bins = start.flatMap((pattern) => Array.from({ length: pattern.count }, () => unitsOf(pattern.counts)));
+  bins.sort((a, b) => loadOf(masses, b) - loadOf(masses, a));
+  const pool = bins.splice(packages).flat();
+  while (bins.length < packages) bins.push([]);
+  const loads = bins.map((bin) => loadOf(masses, bin));
+  const random = xorshift(0x9e3779b9);
+
+  for (let pass = 0; pass < maxPasses && pool.length > 0; pass++) {
+    const choices = new PoolChoices(masses, pool);
+    let changed = false;
+    for (let b = 0; b < bins.length && pool.length > 0; b++) {
+      const swap = bestRefill(masses, bins[b]!, loads[b]!, choices);
+      if (!swap) continue;
+      const taken = swap.fromBin.map((i) => bins[b]![i]!);
+      const given = swap.fromPool.map((i) => pool[i]!);
+      bins[b] = bins[b]!.filter((_, i) => !swap.fromBin.includes(i)).concat(given);
+      const rest = pool.filter((_, i) => !swap.fromPool.includes(i));
+      pool.splice(0, pool.length, ...rest, ...taken);
+      loads[b]! += swap.gain;
+      choices.rebuild(pool);
+      changed = true;
+    }
+    if (!budget.spend(choices.work + bins.length * 16)) return undefined;
+    if (!changed && pool.length > 0) {
+      const one = Math.floor(random() * bins.length);
+      const other = Math.floor(random() * bins.length);
+      const emptied = loads[other]! < loads[one]! ? other : one;
+      pool.push(...bins[emptied]!);
+      bins[emptied] = [];
+      loads[emptied] = 0;
+    }
+  }
+  if (pool.length > 0) return undefined;
+  return bins.filter((bin) => bin.length > 0).map((bin) => ({ counts: countsOf(masses.length, bin), count: 1 }));
+}
+
+/** One unit per entry, as its group index. */
+function unitsOf(counts: readonly number[]): number[] {
+  return counts.flatMap((count, group) => Array.from({ length: count }, () => group));
+}
+
+function countsOf(groupCount: number, units: readonly number[]): number[] {
+  const counts = new Array<number>(groupCount).fill(0);
+  for (const group of units) counts[group]!++;
+  return counts;
+}
+
+function loadOf(masses: readonly number[], units: readonly number[]): number {
+  return units.reduce((sum, group) => sum + masses[group]!, 0);
+}
+
+/** The heaviest refill of one package: give up to two units, take up to two heavier from the pool. */
+function bestRefill(
+  masses: readonly number[],
+  bin: readonly number[],
+  load: number,
+  choices: PoolChoices,
+): { fromBin: number[]; fromPool: number[]; gain: number } | undefined {
+  let best: { fromBin: number[]; fromPool: number[]; gain: number } | undefined;
+  const consider = (fromBin: number[], given: number) => {
+    const choice = choices.heaviestUpTo(LIMIT - load + given);
+    if (choice && choice.mass - given > (best?.gain ?? 0)) {
+      best = { fromBin, fromPool: choice.units, gain: choice.mass - given };
+    }
+  };
+  consider([], 0);
+  for (let i = 0; i < bin.length; i++) {
+    consider([i], masses[bin[i]!]!);
+    for (let j = i + 1; j < bin.length; j++) consider([i, j], masses[bin[i]!]! + masses[bin[j]!]!);
+  }
+  return best;
+}
+
+/** Every single pool unit and every pair, sorted by mass, to find the heaviest that fits a room. */
+class PoolChoices {
+  private choices: { mass: number; units: number[] }[] = [];
+  work = 0;
+
+  constructor(
+    private readonly masses: readonly number[],
+    pool: readonly number[],
+  ) {
+    this.rebuild(pool);
+  }
+
+  rebuild(pool: readonly number[]): void {
+    const choices: { mass: number; units: number[] }[] = [];
+    for (let i = 0; i < pool.length; i++) {
+      const mass = this.masses[pool[i]!]!;
+      choices.push({ mass, units: [i] });
+      for (let j = i + 1; j < pool.length; j++) choices.push({ mass: mass + this.masses[pool[j]!]!, units: [i, j] });
+    }
+    this.choices = choices.sort((a, b) => a.mass - b.mass);
+    this.work += choices.length * 4;
+  }
+
+  heaviestUpTo(room: number): { mass: number; units: number[] } | undefined {
+    let low = 0;
+    let high = this.choices.length - 1;
+    let found: { mass: number; units: number[] } | undefined;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const choice = this.choices[middle]!;
+      if (choice.mass <= room) {
+        found = choice;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    this.work += 8;
+    return found;
+  }
+}
+
+/** xorshift32: tiny, fast, and the same sequence on every run. */
+function xorshift(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state / 4294967296;
+  };
+}
