@@ -1,11 +1,6 @@
-/**
- * One requested, restocked or shipped line: `{product_id, quantity}` as on the wire.
- * (Structurally the same as `Line` in model.ts; either can be passed where the other is expected.)
- */
-export interface Line {
-  product_id: number;
-  quantity: number;
-}
+import type { Line } from './model.js';
+
+export type { Line };
 
 /**
  * Lines naming the same product merged into one (SPEC: "Lines naming the same product are

@@ -1,10 +1,11 @@
 /** Reads of products, and the catalog's id counter. The only module that lists the catalog. */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../commons/dynamodb.js';
 import type { StockedProduct } from '../domain/model.js';
 import { batchGet } from './batch-get.js';
 import { CATALOG_PARTITION, productCounterKey, productKey } from './keys.js';
 import { productFromItem } from './items/product-item.js';
+import { queryItems } from './query.js';
 import { CATALOG_INDEX } from './table-definition.js';
 import { isConditionFailure } from './transactions.js';
 
@@ -25,21 +26,13 @@ export async function getProducts(ids: Iterable<number>): Promise<Map<number, St
  */
 export async function listProducts(): Promise<StockedProduct[]> {
   const ids: number[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: CATALOG_INDEX.name,
-        KeyConditionExpression: '#pk = :c',
-        ExpressionAttributeNames: { '#pk': CATALOG_INDEX.partitionKey },
-        ExpressionAttributeValues: { ':c': CATALOG_PARTITION },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of res.Items ?? []) ids.push(Number(String(item.pk).slice('PRODUCT#'.length)));
-    start = res.LastEvaluatedKey;
-  } while (start);
+  const catalog = queryItems({
+    IndexName: CATALOG_INDEX.name,
+    KeyConditionExpression: '#pk = :c',
+    ExpressionAttributeNames: { '#pk': CATALOG_INDEX.partitionKey },
+    ExpressionAttributeValues: { ':c': CATALOG_PARTITION },
+  });
+  for await (const item of catalog) ids.push(Number(String(item.pk).slice('PRODUCT#'.length)));
   const products = await getProducts(ids);
   return [...products.values()].sort((a, b) => a.product_id - b.product_id);
 }

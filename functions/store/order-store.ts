@@ -1,5 +1,5 @@
 /** Reads of orders and of product queues. */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../commons/dynamodb.js';
 import type { QueueEntry } from '../domain/allocation.js';
 import type { OrderRecord, ShipmentEvent } from '../domain/order-record.js';
@@ -7,6 +7,7 @@ import { orderKeyOf, orderPartition, productKey, SHIP_PREFIX, WAIT_PREFIX } from
 import { orderFromItem } from './items/order-item.js';
 import { shipmentFromItem } from './items/shipment-item.js';
 import { waitFromItem } from './items/wait-item.js';
+import { partitionItems, queryItems } from './query.js';
 
 export type StoredOrder = OrderRecord & { queueKey?: string };
 
@@ -16,23 +17,10 @@ export async function getOrderWithShipments(
 ): Promise<{ order: StoredOrder; events: ShipmentEvent[] } | undefined> {
   let order: StoredOrder | undefined;
   const events: ShipmentEvent[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': orderPartition(orderKey) },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of res.Items ?? []) {
-      if (item.sk === 'ORDER') order = orderFromItem(item);
-      else if (String(item.sk).startsWith(SHIP_PREFIX)) events.push(shipmentFromItem(item));
-    }
-    start = res.LastEvaluatedKey;
-  } while (start);
+  for await (const item of partitionItems(orderPartition(orderKey))) {
+    if (item.sk === 'ORDER') order = orderFromItem(item);
+    else if (String(item.sk).startsWith(SHIP_PREFIX)) events.push(shipmentFromItem(item));
+  }
   return order ? { order, events } : undefined;
 }
 
@@ -50,24 +38,17 @@ export async function getOrder(orderKey: string): Promise<StoredOrder | undefine
 export async function readQueue(productId: number, units: number): Promise<QueueEntry[]> {
   const entries: QueueEntry[] = [];
   let covered = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :w)',
-        ExpressionAttributeValues: { ':pk': productKey(productId).pk, ':w': WAIT_PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-        Limit: 100,
-      }),
-    );
-    for (const item of res.Items ?? []) {
-      const entry = waitFromItem(item);
-      entries.push(entry);
-      covered += entry.remaining;
-    }
-    start = res.LastEvaluatedKey;
-  } while (start && covered < units);
+  const queue = queryItems({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :w)',
+    ExpressionAttributeValues: { ':pk': productKey(productId).pk, ':w': WAIT_PREFIX },
+    ConsistentRead: true,
+    Limit: 100,
+  });
+  for await (const item of queue) {
+    const entry = waitFromItem(item);
+    entries.push(entry);
+    covered += entry.remaining;
+    if (covered >= units) break;
+  }
   return entries;
 }

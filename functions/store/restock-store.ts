@@ -1,7 +1,8 @@
 /** Reads and small writes of restock idempotency records. */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../commons/dynamodb.js';
 import { restockKey } from './keys.js';
+import { partitionItems } from './query.js';
 import { refFromItem, restockFromItem, type RestockRecord, type ShipmentRef } from './items/restock-item.js';
 import { isConditionFailure } from './transactions.js';
 
@@ -9,23 +10,10 @@ import { isConditionFailure } from './transactions.js';
 export async function getRestock(key: string): Promise<{ record: RestockRecord; refs: ShipmentRef[] } | undefined> {
   let record: RestockRecord | undefined;
   const refs: ShipmentRef[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': restockKey(key).pk },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of res.Items ?? []) {
-      if (item.sk === 'RESTOCK') record = restockFromItem(item);
-      else refs.push(refFromItem(item));
-    }
-    start = res.LastEvaluatedKey;
-  } while (start);
+  for await (const item of partitionItems(restockKey(key).pk)) {
+    if (item.sk === 'RESTOCK') record = restockFromItem(item);
+    else refs.push(refFromItem(item));
+  }
   return record ? { record, refs } : undefined;
 }
 

@@ -7,15 +7,9 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentClient, tableName } from '../../functions/commons/dynamodb.js';
 import { createTestTable } from '../support/dynamodb.js';
-import { get, post, productIds, runSweeper, uniqueOrderId } from '../support/api.js';
+import { catalog, get, post, runSweeper, uniqueOrderId } from '../support/api.js';
 import { readState, violations } from '../support/invariants.js';
 
-async function catalog(masses: number[]): Promise<number[]> {
-  const ids = productIds(masses.length);
-  const res = await post('/inventory/init_catalog', ids.map((product_id, i) => ({ product_id, product_name: `P${product_id}`, mass_g: masses[i] })));
-  expect(res.status).toBe(201);
-  return ids;
-}
 const restock = async (lines: Array<[number, number]>) => {
   const res = await post('/inventory/process_restock', lines.map(([product_id, quantity]) => ({ product_id, quantity })));
   expect(res.status).toBe(200);

@@ -1,14 +1,8 @@
 /** process_order and GET order: rules 2, 3, 4 (new orders), 6 and 7, and order ids. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestTable } from '../support/dynamodb.js';
-import { get, post, productIds, uniqueOrderId } from '../support/api.js';
+import { catalog, get, post, productsById, uniqueOrderId } from '../support/api.js';
 
-async function catalog(masses: number[]): Promise<number[]> {
-  const ids = productIds(masses.length);
-  const res = await post('/inventory/init_catalog', ids.map((product_id, i) => ({ product_id, product_name: `P${product_id}`, mass_g: masses[i] })));
-  expect(res.status).toBe(201);
-  return ids;
-}
 
 async function stock(lines: Array<[number, number]>) {
   const res = await post('/inventory/process_restock', lines.map(([product_id, quantity]) => ({ product_id, quantity })));
@@ -32,7 +26,7 @@ describe('process_order', () => {
     // 3 x 500 + 2 x 200 = 1900 g: two packages at least, and two suffice (rule 2).
     expect(res.body.shipments).toHaveLength(2);
     for (const s of res.body.shipments) expect(s.mass_g).toBeLessThanOrEqual(1800);
-    const products = new Map((await get('/inventory/products')).body.products.map((p: any) => [p.product_id, p]));
+    const products = await productsById();
     expect(products.get(a)).toMatchObject({ quantity: 0, backordered: 2 });
     expect(products.get(b)).toMatchObject({ quantity: 8, backordered: 0 });
   });
@@ -78,7 +72,7 @@ describe('process_order', () => {
     const other = await post('/inventory/process_order', { order_id: id, requested: [{ product_id: a, quantity: 3 }] });
     expect(other.status).toBe(409);
     expect(other.headers['content-type']).toBe('application/problem+json');
-    const products = new Map((await get('/inventory/products')).body.products.map((p: any) => [p.product_id, p]));
+    const products = await productsById();
     expect(products.get(a)).toMatchObject({ quantity: 3 });
   });
 
@@ -90,7 +84,7 @@ describe('process_order', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => post('/inventory/process_order', body)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 200)).toHaveLength(9);
-    const products = new Map((await get('/inventory/products')).body.products.map((p: any) => [p.product_id, p]));
+    const products = await productsById();
     expect(products.get(a)).toMatchObject({ quantity: 93 });
   });
 
@@ -102,7 +96,7 @@ describe('process_order', () => {
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([{ path: 'requested[1].product_id', message: expect.stringContaining('99999999') }]);
     expect((await get(`/inventory/orders/${id}`)).status).toBe(404);
-    const products = new Map((await get('/inventory/products')).body.products.map((p: any) => [p.product_id, p]));
+    const products = await productsById();
     expect(products.get(a)).toMatchObject({ quantity: 5 });
   });
 

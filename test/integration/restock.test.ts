@@ -3,20 +3,13 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentClient, tableName } from '../../functions/commons/dynamodb.js';
 import { createTestTable } from '../support/dynamodb.js';
-import { get, post, productIds, runSweeper, sendRestockEvent, uniqueOrderId } from '../support/api.js';
+import { catalog, get, post, productsById, runSweeper, sendRestockEvent, uniqueOrderId } from '../support/api.js';
 import { readState, violations } from '../support/invariants.js';
 
-async function catalog(masses: number[]): Promise<number[]> {
-  const ids = productIds(masses.length);
-  const res = await post('/inventory/init_catalog', ids.map((product_id, i) => ({ product_id, product_name: `P${product_id}`, mass_g: masses[i] })));
-  expect(res.status).toBe(201);
-  return ids;
-}
 const order = (requested: Array<[number, number]>, order_id: string | number = uniqueOrderId()) =>
   post('/inventory/process_order', { order_id, requested: requested.map(([product_id, quantity]) => ({ product_id, quantity })) });
 const restock = (lines: Array<[number, number]>, headers: Record<string, string> = {}) =>
   post('/inventory/process_restock', lines.map(([product_id, quantity]) => ({ product_id, quantity })), headers);
-const productsById = async () => new Map((await get('/inventory/products')).body.products.map((p: any) => [p.product_id, p]));
 
 describe('process_restock', () => {
   beforeAll(async () => {

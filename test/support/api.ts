@@ -87,3 +87,16 @@ export function productIds(count: number): number[] {
 }
 
 export const uniqueOrderId = (prefix = 'o') => `${prefix}-${randomUUID().slice(0, 12)}`;
+
+/** Creates products of these masses with fresh ids (named `P<id>`) and returns the ids. */
+export async function catalog(masses: number[]): Promise<number[]> {
+  const ids = productIds(masses.length);
+  const res = await post('/inventory/init_catalog', ids.map((product_id, i) => ({ product_id, product_name: `P${product_id}`, mass_g: masses[i] })));
+  if (res.status !== 201) throw new Error(`init_catalog answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return ids;
+}
+
+/** The catalog's ProductViews by product id. */
+export async function productsById(): Promise<Map<number | undefined, any>> {
+  return new Map((await get('/inventory/products')).body.products.map((p: any) => [p.product_id, p]));
+}
