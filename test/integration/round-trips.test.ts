@@ -1,0 +1,87 @@
+/**
+ * DynamoDB round trips per API call (issue 5, item 3), counted with SDK middleware on DynamoDB
+ * Local: an in-stock order on a warm function is one TransactWriteItems and nothing else; a cold
+ * one reads the products once first; reads are Queries (and a BatchGet), and nothing ever scans.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestTable } from '../support/dynamodb.js';
+import { catalog, get, post, runSweeper, uniqueOrderId } from '../support/api.js';
+import { installRequestCounter, type RequestCounter } from '../support/request-counter.js';
+import { forgetCatalog } from '../../functions/use-cases/catalog-cache.js';
+import { CATALOG_INDEX } from '../../functions/store/table-definition.js';
+
+let counter: RequestCounter;
+let a: number, b: number, c: number;
+
+beforeAll(async () => {
+  await createTestTable('round-trips');
+  counter = installRequestCounter();
+  [a, b, c] = (await catalog([700, 300, 120])) as [number, number, number];
+  const res = await post('/inventory/process_restock', [
+    { product_id: a, quantity: 50 },
+    { product_id: b, quantity: 50 },
+    { product_id: c, quantity: 50 },
+  ]);
+  expect(res.status).toBe(200);
+});
+
+afterAll(() => counter.uninstall());
+
+const order = (lines: Array<[number, number]>, orderId = uniqueOrderId('rt')) =>
+  post('/inventory/process_order', { order_id: orderId, requested: lines.map(([product_id, quantity]) => ({ product_id, quantity })) });
+
+describe('round trips per API call', () => {
+  it('a cold in-stock order: one BatchGetItem, then one TransactWriteItems', async () => {
+    forgetCatalog();
+    const { result, counts } = await counter.measure(() => order([[a, 2], [b, 1]]));
+    expect(result.status).toBe(201);
+    expect(result.body.status).toBe('fulfilled');
+    expect(counts.byCommand).toEqual({ BatchGetItem: 1, TransactWriteItems: 1 });
+    expect(counts.capacity).toBeGreaterThan(0);
+  });
+
+  it('a warm in-stock order: exactly one TransactWriteItems and nothing else', async () => {
+    // Warm: the catalog data of a and c is cached by the previous read (or by this first order).
+    await order([[a, 1], [c, 1]]);
+    const { result, counts } = await counter.measure(() => order([[a, 1], [c, 3]]));
+    expect(result.status).toBe(201);
+    expect(result.body.status).toBe('fulfilled');
+    expect(counts.byCommand).toEqual({ TransactWriteItems: 1 });
+    expect(counts.total).toBe(1);
+  });
+
+  it('GET order: one Query', async () => {
+    const orderId = uniqueOrderId('rt');
+    await order([[b, 7]], orderId);
+    const { result, counts } = await counter.measure(() => get(`/inventory/orders/${orderId}`));
+    expect(result.status).toBe(200);
+    expect(result.body.shipments.length).toBeGreaterThan(0);
+    expect(counts.byCommand).toEqual({ Query: 1 });
+  });
+
+  it('GET products: one Query on the catalog index, then one BatchGetItem', async () => {
+    const { result, counts } = await counter.measure(() => get('/inventory/products'));
+    expect(result.status).toBe(200);
+    expect(counts.byCommand).toEqual({ Query: 1, BatchGetItem: 1 });
+    expect(counts.requests.find((r) => r.command === 'Query')?.index).toBe(CATALOG_INDEX.name);
+  });
+
+  it('no request is ever a Scan: catalog, orders, backorders, restock, reads, sweeper', async () => {
+    const { counts } = await counter.measure(async () => {
+      const [d, e] = (await catalog([900, 450])) as [number, number];
+      await post('/inventory/init_catalog', [{ product_id: d, product_name: 'renamed', mass_g: 900 }]);
+      await post('/inventory/process_restock', [{ product_id: d, quantity: 3 }], { 'Idempotency-Key': uniqueOrderId('key') });
+      const first = uniqueOrderId('rt');
+      await order([[d, 5], [e, 2], [a, 1]], first);
+      await order([[d, 1]]);
+      await order([[d, 5], [e, 2], [a, 1]], first); // replay
+      await post('/inventory/process_restock', [{ product_id: d, quantity: 10 }, { product_id: e, quantity: 10 }]);
+      await get(`/inventory/orders/${first}`);
+      await get('/inventory/products');
+      await runSweeper();
+      await get('/health');
+    });
+    expect(counts.total).toBeGreaterThan(10);
+    expect(counts.byCommand.Scan ?? 0).toBe(0);
+  });
+});
