@@ -40,8 +40,12 @@ export interface RestockAnswer {
   draining: boolean;
 }
 
-/** A request owns its restock this long; after that a replay or the sweeper may take over. */
-export const RESTOCK_LEASE_MS = 60_000;
+/**
+ * A request owns its restock this long; after that a replay or the sweeper may take over. Longer
+ * than any function timeout, so a live request is not taken over (it would be safe, only wasteful:
+ * each stock part is guarded). RESTOCK_LEASE_MS shortens it for fault tests.
+ */
+const restockLeaseMs = () => Number(process.env.RESTOCK_LEASE_MS ?? 60_000);
 /** Products in one stock transaction: one slot is the restock record. */
 const PRODUCTS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS - 1;
 
@@ -67,7 +71,7 @@ export async function restock(input: RestockInput): Promise<RestockAnswer> {
     status: 'applying',
     chunkCount: Math.ceil(lines.size / PRODUCTS_PER_TRANSACTION),
     chunksApplied: new Set([0]),
-    leaseUntil: now + RESTOCK_LEASE_MS,
+    leaseUntil: now + restockLeaseMs(),
     draining: false,
     createdAt: new Date(now).toISOString(),
   };
@@ -123,7 +127,7 @@ async function replay(record: RestockRecord, lines: Quantities, deadline: number
 
 /** The owner of this restock died (its lease is over): finish its work, once. */
 export async function resumeRestock(record: RestockRecord, deadline: number): Promise<RestockAnswer> {
-  const lease = Date.now() + RESTOCK_LEASE_MS;
+  const lease = Date.now() + restockLeaseMs();
   if (!(await takeOverRestock(record.key, record.leaseUntil, lease))) {
     throw new RequestInProgressError(`restock ${record.key} is being finished by another request`, 1);
   }
