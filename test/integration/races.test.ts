@@ -38,6 +38,27 @@ function beforeTransaction(matches: (items: any[]) => boolean, meanwhile: () => 
 const writesWait = (items: any[]) => items.some((i) => String(i.Put?.Item?.sk ?? '').startsWith('WAIT#'));
 const stockOf = async (id: number) => (await get('/inventory/products')).body.products.find((p: any) => p.product_id === id);
 
+/** Lets the first transaction that `matches` commit, then loses its answer (the function died). */
+function loseAnswerOf(matches: (items: any[]) => boolean): void {
+  const real = documentClient();
+  let fired = false;
+  setDocumentClient(
+    new Proxy(real, {
+      get(target, prop, receiver) {
+        if (prop !== 'send') return Reflect.get(target, prop, receiver);
+        return async (command: any, ...rest: any[]) => {
+          const result = await (real.send as any)(command, ...rest);
+          if (!fired && command instanceof TransactWriteCommand && matches(command.input.TransactItems ?? [])) {
+            fired = true;
+            throw Object.assign(new Error('injected: answer lost'), { name: 'TimeoutError' });
+          }
+          return result;
+        };
+      },
+    }) as DynamoDBDocumentClient,
+  );
+}
+
 describe('races between an order and a restock', () => {
   let real: DynamoDBDocumentClient;
   beforeAll(async () => {
@@ -65,6 +86,29 @@ describe('races between an order and a restock', () => {
     const res = await post('/inventory/process_order', { order_id: uniqueOrderId(), requested: [{ product_id: a, quantity: 5 }] });
     expect(res.body.status).toBe('fulfilled');
     expect(await stockOf(a!)).toMatchObject({ quantity: 2, backordered: 0 });
+    expect(violations(await readState())).toEqual([]);
+  });
+
+  it('a restock in two parts whose second part committed but lost its answer is applied once by the replay', async () => {
+    const ids = productIds(150);
+    await post('/inventory/init_catalog', ids.map((product_id) => ({ product_id, product_name: 'P', mass_g: 10 })));
+    const key = { 'idempotency-key': uniqueOrderId('parts') };
+    const body = ids.map((product_id) => ({ product_id, quantity: 3 }));
+    const lease = process.env.RESTOCK_LEASE_MS;
+    process.env.RESTOCK_LEASE_MS = '200';
+    try {
+      loseAnswerOf((items) => items.some((i) => i.Update?.UpdateExpression === 'SET chunks_applied.#c = :t'));
+      expect((await post('/inventory/process_restock', body, key)).status).toBe(500);
+      setDocumentClient(real);
+      await new Promise((r) => setTimeout(r, 250));
+      const replay = await post('/inventory/process_restock', body, key);
+      expect(replay.status).toBe(200);
+    } finally {
+      if (lease === undefined) delete process.env.RESTOCK_LEASE_MS;
+      else process.env.RESTOCK_LEASE_MS = lease;
+    }
+    const products = (await get('/inventory/products')).body.products.filter((p: any) => ids.includes(p.product_id));
+    expect(products.map((p: any) => p.quantity)).toEqual(ids.map(() => 3));
     expect(violations(await readState())).toEqual([]);
   });
 });
