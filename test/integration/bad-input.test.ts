@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestTable } from '../support/dynamodb.js';
+import { reportFigure } from '../support/figures.js';
 import { call, post, productIds } from '../support/api.js';
 import { readState } from '../support/invariants.js';
 
@@ -107,6 +108,6 @@ describe('bad input', () => {
       }),
       { numRuns: 40 * RUNS },
     );
-    console.info(`bad input: ${tried} hostile requests tried, no 5xx, no state change on refusal`);
+    reportFigure(`bad input: ${tried} hostile requests tried, no 5xx, no state change on refusal`);
   });
 });

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '../../functions/commons/logger.js';
 import { createTestTable } from '../support/dynamodb.js';
+import { reportFigure } from '../support/figures.js';
 import { catalog, get, post, productsById, runSweeper, uniqueOrderId, type ApiResponse } from '../support/api.js';
 import { injectFaults, type FaultCounts } from '../support/faulty-client.js';
 import { readState, violations } from '../support/invariants.js';
@@ -213,7 +214,7 @@ describe('model-based', () => {
         }),
         { numRuns: 3 * RUNS },
       );
-      console.info(
+      reportFigure(
         `model-based with faults: ${totals.runs} runs x 8 clients, ${totals.requests} requests (${totals.retries} retries); ` +
           `faults injected: ${totals.beforeSend} before send, ${totals.answerLost} answers lost, ${totals.throttled} throttled, ${totals.conflict} conflicts; violations: 0`,
       );
