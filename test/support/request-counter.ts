@@ -39,6 +39,9 @@ export interface RequestCounter {
   counts(): RequestCounts;
   /** Resets, runs `work`, and returns its result with the requests it caused. */
   measure<T>(work: () => Promise<T>): Promise<{ result: T; counts: RequestCounts }>;
+  /** Stops counting (requests still pass) until `resume`. */
+  pause(): void;
+  resume(): void;
   /** Removes the middleware from the client. */
   uninstall(): void;
 }
@@ -56,9 +59,11 @@ export function installRequestCounter(
   { returnConsumedCapacity = true }: { returnConsumedCapacity?: boolean } = {},
 ): RequestCounter {
   let requests: CountedRequest[] = [];
+  let paused = false;
   const name = `requestCounter${++installed}`;
   client.middlewareStack.add(
     (next, context) => async (args) => {
+      if (paused) return next(args);
       const command = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
       const input = args.input as Record<string, unknown>;
       const record: CountedRequest = { command, capacity: 0 };
@@ -101,6 +106,12 @@ export function installRequestCounter(
       requests = [];
       const result = await work();
       return { result, counts: counts() };
+    },
+    pause: () => {
+      paused = true;
+    },
+    resume: () => {
+      paused = false;
     },
     uninstall: () => {
       client.middlewareStack.remove(name);
