@@ -27,6 +27,7 @@ type Op =
   | { kind: 'restock'; lines: Line[] }
   | { kind: 'replay-restock'; which: number; same: boolean }
   | { kind: 'unknown-product' }
+  | { kind: 'catalog'; p: number; mass: number }
   | { kind: 'read' };
 
 const lines = (maxQ: number) => fc.array(fc.record({ p: fc.nat(MASSES.length - 1), q: fc.integer({ min: 1, max: maxQ }) }), { minLength: 1, maxLength: 4 });
@@ -37,6 +38,9 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('replay-restock' as const), which: fc.nat(), same: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'unknown-product' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'read' as const }) },
+  // Re-sending a product renames it (never touching stock) and bumps its `rev`, so writes that
+  // rely on cached catalog data must notice and re-read. The mass stays, so packages stay checkable.
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('catalog' as const), p: fc.nat(MASSES.length - 1), mass: fc.constant(0) }) },
 );
 
 interface Sent {
@@ -50,7 +54,7 @@ interface Sent {
 }
 
 /** Turns an op into a request against this run's products; remembers what was sent, for replays. */
-function requestFor(op: Op, ids: number[], history: Sent[]): { kind: 'order' | 'restock' | 'read'; id?: string; lines?: Sent['lines'] } {
+function requestFor(op: Op, ids: number[], history: Sent[]): { kind: 'order' | 'restock' | 'read' | 'catalog'; id?: string; lines?: Sent['lines'] } {
   const toLines = (ls: Line[]) => ls.map((l) => ({ product_id: ids[l.p]!, quantity: l.q }));
   const pick = (kind: 'order' | 'restock', which: number) => {
     const earlier = history.filter((h) => h.kind === kind);
@@ -71,9 +75,17 @@ function requestFor(op: Op, ids: number[], history: Sent[]): { kind: 'order' | '
       const changed = op.same ? earlier.lines : [...earlier.lines, { product_id: ids[0]!, quantity: 1 }];
       return { kind, id: earlier.id, lines: changed };
     }
+    case 'catalog':
+      return { kind: 'catalog', lines: [{ product_id: ids[op.p]!, quantity: MASSES[op.p]! }] };
     case 'read':
       return { kind: 'read' };
   }
+}
+
+/** A catalog upsert: `quantity` of the single line carries the new mass. */
+function sendCatalog(lines: Sent['lines']): Promise<ApiResponse> {
+  const [{ product_id, quantity: mass_g }] = lines as [Sent['lines'][number]];
+  return post('/inventory/init_catalog', [{ product_id, product_name: `P${product_id} renamed ${Date.now()}`, mass_g }]);
 }
 
 function send(kind: 'order' | 'restock', id: string, lines: Sent['lines']): Promise<ApiResponse> {
@@ -104,6 +116,10 @@ describe('model-based', () => {
             expect((await get('/inventory/products')).status).toBe(200);
             continue;
           }
+          if (req.kind === 'catalog') {
+            expect((await sendCatalog(req.lines!)).status).toBe(201);
+            continue;
+          }
           const res = await send(req.kind, req.id!, req.lines!);
           const expected = req.kind === 'order' ? model.order(req.id!, req.lines!) : model.restock(req.id!, req.lines!);
           expect(res.status, `${req.kind} ${req.id} ${JSON.stringify(req.lines)}`).toBe(expected);
@@ -124,7 +140,7 @@ describe('model-based', () => {
       { numRuns: 6 * RUNS },
     );
     expect(violations(await readState())).toEqual([]);
-  });
+  }, 150_000 * RUNS);
 
   describe('eight clients with faults', () => {
     const lease = process.env.RESTOCK_LEASE_MS;
@@ -155,6 +171,11 @@ describe('model-based', () => {
                   const req = requestFor(op, ids, history);
                   if (req.kind === 'read') {
                     await get('/inventory/products');
+                    continue;
+                  }
+                  if (req.kind === 'catalog') {
+                    // An upsert is idempotent: retry it until it is answered.
+                    for (let attempt = 0; attempt < 8 && (await sendCatalog(req.lines!)).status >= 500; attempt++) totals.retries++;
                     continue;
                   }
                   const sent: Sent = { kind: req.kind, id: req.id!, body: null, lines: req.lines!, started: Date.now() };
@@ -218,6 +239,6 @@ describe('model-based', () => {
         `model-based with faults: ${totals.runs} runs x 8 clients, ${totals.requests} requests (${totals.retries} retries); ` +
           `faults injected: ${totals.beforeSend} before send, ${totals.answerLost} answers lost, ${totals.throttled} throttled, ${totals.conflict} conflicts; violations: 0`,
       );
-    });
+    }, 150_000 * RUNS);
   });
 });
