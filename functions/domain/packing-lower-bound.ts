@@ -100,7 +100,9 @@ export interface LpRelaxation {
 const PIVOT_EPSILON = 1e-9;
 /** Duals are scaled to integers this fine before the bound is checked exactly. */
 const DUAL_SCALE = 2 ** 30;
-/** Stop once the floating-point Farley bound clears the target by this much (checked exactly after). */
+/** Added to the i-th group's count (times i + 1) inside the simplex only; see CuttingStockLp. */
+const RHS_PERTURBATION = 1e-7;
+/** The floating-point Farley bound must clear the target by this much before it is checked exactly. */
 const FARLEY_MARGIN = 1e-7;
 /** Nodes of branch-and-bound pricing before the DP has to answer. */
 const PRICING_SEARCH_NODES = 300;
@@ -129,15 +131,18 @@ export function solveLpRelaxation(groups: MassGroups, budget: WorkBudget, enough
 }
 
 /**
- * Revised simplex over package patterns: minimise packages subject to covering every group's
- * units. Entering columns come from a knapsack on the current duals (no pattern is listed up front).
+ * Revised simplex over package patterns: minimise packages subject to packing every group's units
+ * exactly (as good as "at least": a pattern with a unit less is a pattern too, and it needs no
+ * surplus columns, which made the degenerate pivots cycle). Entering columns come from a knapsack
+ * on the current duals; no pattern is listed up front. The right-hand side is perturbed a little
+ * so that no pivot is degenerate, the other classic source of cycling; the duals stay valid
+ * for the true counts because the bound taken from them is recomputed exactly.
  */
 class CuttingStockLp {
   private readonly rows: number;
   private readonly knapsack: PatternKnapsack;
-  /** Column of the basic variable of each row: a package pattern, or -e_i for a surplus. */
+  /** Package pattern (units per group) of the basic variable of each row. */
   private readonly basis: Float64Array[] = [];
-  private readonly basisCost: number[] = [];
   /** Basis inverse, row-major. */
   private readonly inverse: Float64Array;
   private readonly level: Float64Array;
@@ -148,6 +153,9 @@ class CuttingStockLp {
   /** Best Farley bound seen (floating point, checked exactly at the end) and its duals. */
   private bestFarley = 0;
   private bestDuals: Float64Array | undefined;
+  /** The best Farley bound already confirmed (or not) exactly. */
+  private checkedFarley = 0;
+  private proven: { duals: Float64Array; bound: number } | undefined;
 
   constructor(
     private readonly masses: readonly number[],
@@ -165,9 +173,8 @@ class CuttingStockLp {
       const column = new Float64Array(rows);
       column[i] = cap;
       this.basis.push(column);
-      this.basisCost.push(1);
       this.inverse[i * rows + i] = 1 / cap;
-      this.level[i] = counts[i]! / cap;
+      this.level[i] = (counts[i]! + RHS_PERTURBATION * (i + 1)) / cap;
     });
     this.duals = this.computeDuals();
   }
@@ -176,9 +183,13 @@ class CuttingStockLp {
     const maxPivots = 50 + 20 * this.rows;
     for (let pivots = 0; pivots < maxPivots; pivots++) {
       const entering = this.enteringColumn();
-      if (!budget.spend(this.pricingWork + 2 * this.rows * this.rows)) return;
-      if (this.bestFarley > enough - 1 + FARLEY_MARGIN || !entering) return;
-      const direction = this.basisSolve(entering.column);
+      if (!budget.spend(this.pricingWork + 2 * this.rows * this.rows) || !entering) return;
+      if (this.bestFarley > enough - 1 + FARLEY_MARGIN && this.bestFarley > this.checkedFarley) {
+        // Probably enough: confirm exactly (one knapsack) before giving up on a better bound.
+        this.checkedFarley = this.bestFarley;
+        if (!budget.spend(this.knapsack.work) || this.provenBound() >= enough) return;
+      }
+      const direction = this.basisSolve(entering);
       const row = this.leavingRow(direction);
       if (row < 0) return;
       this.pivot(row, direction, entering);
@@ -194,6 +205,11 @@ class CuttingStockLp {
    */
   provenBound(): number {
     const duals = this.bestDuals ?? this.duals;
+    if (this.proven?.duals !== duals) this.proven = { duals, bound: this.farleyBound(duals) };
+    return this.proven.bound;
+  }
+
+  private farleyBound(duals: Float64Array): number {
     const weights = Array.from(duals, (dual) => (dual > 0 ? Math.floor(dual * DUAL_SCALE) : 0));
     const perPackage = this.knapsack.best(weights).value;
     if (perPackage <= 0) return 0;
@@ -206,39 +222,25 @@ class CuttingStockLp {
   columns(): LpColumn[] {
     const columns: LpColumn[] = [];
     this.basis.forEach((column, row) => {
-      if (this.basisCost[row] === 1 && this.level[row]! > PIVOT_EPSILON) {
+      if (this.level[row]! > PIVOT_EPSILON) {
         columns.push({ counts: Array.from(column), amount: this.level[row]! });
       }
     });
     return columns;
   }
 
-  private enteringColumn(): { column: Float64Array; cost: number } | undefined {
-    // A negative dual means covering that group more than asked is cheaper: its surplus enters.
-    let surplusRow = -1;
-    let lowest = -PIVOT_EPSILON;
-    this.duals.forEach((dual, i) => {
-      if (dual < lowest) {
-        lowest = dual;
-        surplusRow = i;
-      }
-    });
-    if (surplusRow >= 0) {
-      const column = new Float64Array(this.rows);
-      column[surplusRow] = -1;
-      return { column, cost: 0 };
-    }
+  private enteringColumn(): Float64Array | undefined {
     const best = this.bestPattern(this.duals);
     if (best.exact) this.noteFarleyBound(best.value);
     if (best.value <= 1 + PIVOT_EPSILON) return undefined; // no pattern prices out: optimal
-    return { column: Float64Array.from(best.counts), cost: 1 };
+    return Float64Array.from(best.counts);
   }
 
   /** `mostPerPackage`: the exact knapsack optimum for the current (all non-negative) duals. */
   private noteFarleyBound(mostPerPackage: number): void {
     if (mostPerPackage <= 0) return;
     let covered = 0;
-    this.duals.forEach((dual, i) => (covered += dual * this.counts[i]!));
+    this.duals.forEach((dual, i) => (covered += Math.max(0, dual) * this.counts[i]!));
     const farley = covered / mostPerPackage;
     if (farley > this.bestFarley) {
       this.bestFarley = farley;
@@ -287,7 +289,7 @@ class CuttingStockLp {
     return row;
   }
 
-  private pivot(row: number, direction: Float64Array, entering: { column: Float64Array; cost: number }): void {
+  private pivot(row: number, direction: Float64Array, entering: Float64Array): void {
     const n = this.rows;
     const step = this.level[row]! / direction[row]!;
     for (let r = 0; r < n; r++) this.level[r] = Math.max(0, this.level[r]! - step * direction[r]!);
@@ -302,17 +304,15 @@ class CuttingStockLp {
         this.inverse[r * n + j] = this.inverse[r * n + j]! - factor * this.inverse[pivotStart + j]!;
       }
     }
-    this.basis[row] = entering.column;
-    this.basisCost[row] = entering.cost;
+    this.basis[row] = entering;
   }
 
+  /** Every basic variable costs one package, so the duals are the column sums of the inverse. */
   private computeDuals(): Float64Array {
     const n = this.rows;
     const duals = new Float64Array(n);
     for (let r = 0; r < n; r++) {
-      const cost = this.basisCost[r]!;
-      if (cost === 0) continue;
-      for (let j = 0; j < n; j++) duals[j] = duals[j]! + cost * this.inverse[r * n + j]!;
+      for (let j = 0; j < n; j++) duals[j] = duals[j]! + this.inverse[r * n + j]!;
     }
     return duals;
   }
@@ -405,13 +405,14 @@ class PatternKnapsack {
       const mass = this.pieceMass[piece]!;
       const value = unitValue * this.pieceUnits[piece]!;
       const row = piece * width;
+      const { bestValue, took } = this;
       for (let capacity = LIMIT; capacity >= mass; capacity--) {
-        const candidate = this.bestValue[capacity - mass]! + value;
-        if (candidate > this.bestValue[capacity]!) {
-          this.bestValue[capacity] = candidate;
-          this.took[row + capacity] = 1;
+        const candidate = bestValue[capacity - mass]! + value;
+        if (candidate > bestValue[capacity]!) {
+          bestValue[capacity] = candidate;
+          took[row + capacity] = 1;
         } else {
-          this.took[row + capacity] = 0;
+          took[row + capacity] = 0;
         }
       }
     }

@@ -150,4 +150,138 @@ describe('packUnits', () => {
   it('refuses a mass over 1800 g', () => {
     expect(() => packUnits([{ product_id: 1, mass_g: 1801, quantity: 1 }])).toThrow(RangeError);
   });
+
+  it('refuses a quantity below 1, a fractional mass, and one product with two masses', () => {
+    expect(() => packUnits([{ product_id: 1, mass_g: 500, quantity: 0 }])).toThrow(RangeError);
+    expect(() => packUnits([{ product_id: 1, mass_g: 500.5, quantity: 1 }])).toThrow(RangeError);
+    const twoMasses = [
+      { product_id: 3, mass_g: 600, quantity: 1 },
+      { product_id: 3, mass_g: 601, quantity: 1 },
+    ];
+    expect(() => packUnits(twoMasses)).toThrow(RangeError);
+  });
+
+  it('merges entries that name the same product', () => {
+    const result = packUnits([
+      { product_id: 3, mass_g: 600, quantity: 2 },
+      { product_id: 3, mass_g: 600, quantity: 1 },
+    ]);
+    expect(result.patterns).toEqual([{ lines: [{ product_id: 3, quantity: 3 }], mass_g: 1800, count: 1 }]);
+  });
+
+  it('keeps identical packages as one pattern', () => {
+    const result = packUnits([{ product_id: 7, mass_g: 1800, quantity: 10_000 }]);
+    expect(result.patterns).toEqual([{ lines: [{ product_id: 7, quantity: 1 }], mass_g: 1800, count: 10_000 }]);
+    expect(result.provenOptimal).toBe(true);
+  });
+
+  it('proves with the LP bound where L2 is weak: 10,000 x 700 g and 10,000 x 500 g need 7,500', () => {
+    const units = [
+      { product_id: 1, mass_g: 700, quantity: 10_000 },
+      { product_id: 2, mass_g: 500, quantity: 10_000 },
+    ];
+    expect(lowerBoundL2(units)).toBe(6667);
+    expect(count(firstFitDecreasing(units))).toBe(8334);
+    const result = packUnits(units);
+    expect(result).toMatchObject({ packageCount: 7500, lowerBound: 7500, provenOptimal: true, usedFallback: false });
+    // The only packing into 7,500: every 500 g unit beside a 700 g one, two to a package.
+    expect(result.patterns).toEqual([
+      { lines: [{ product_id: 1, quantity: 1 }, { product_id: 2, quantity: 2 }], mass_g: 1700, count: 5000 },
+      { lines: [{ product_id: 1, quantity: 2 }], mass_g: 1400, count: 2500 },
+    ]);
+  });
+
+  it('falls back to a packing no worse than FFD, and says so, when the budget is spent', () => {
+    const units = [
+      { product_id: 1, mass_g: 700, quantity: 10_000 },
+      { product_id: 2, mass_g: 500, quantity: 10_000 },
+    ];
+    const result = packUnits(units, { timeBudgetMs: 0 });
+    expectValid(units, result.patterns);
+    expect(result.usedFallback).toBe(true);
+    expect(result.provenOptimal).toBe(false);
+    expect(result.packageCount).toBeLessThanOrEqual(8334);
+    expect(result.lowerBound).toBeGreaterThanOrEqual(lowerBoundL2(units));
+    expect(result.lowerBound).toBeLessThan(result.packageCount);
+  });
+
+  it('finds the true minimum on small cases of any masses, hard ones included (brute force)', () => {
+    const mass = fc.oneof(
+      fc.integer({ min: 1, max: 1800 }),
+      fc.constantFrom(359, 360, 361, 449, 450, 451, 599, 600, 601, 899, 900, 901, 1199, 1200),
+    );
+    fc.assert(
+      fc.property(unitsArb(6, 4, mass), (units) => {
+        const masses = units.flatMap((u) => Array.from({ length: u.quantity }, () => u.mass_g));
+        fc.pre(masses.length <= 10);
+        const result = packUnits(units);
+        expectValid(units, result.patterns);
+        expect(result.packageCount).toBe(bruteForceMinimum(masses));
+        expect(result.provenOptimal).toBe(true);
+        expect(result.lowerBound).toBe(result.packageCount);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('always proves the minimum up to 100 units: few masses near 1/2, 1/3, 1/4 of a package, many units each', () => {
+    const nearFractions = fc.constantFrom(359, 360, 361, 449, 450, 451, 599, 600, 601, 899, 900, 901, 1199, 1200);
+    const fewMasses = fc.uniqueArray(
+      fc.record({ product_id: fc.nat(1000), mass_g: nearFractions, quantity: fc.integer({ min: 5, max: 40 }) }),
+      { minLength: 2, maxLength: 6, selector: (u) => u.product_id },
+    );
+    fc.assert(
+      fc.property(fewMasses, (units) => {
+        fc.pre(units.reduce((s, u) => s + u.quantity, 0) <= 100);
+        const result = packUnits(units);
+        expectValid(units, result.patterns);
+        return result.provenOptimal && result.packageCount === result.lowerBound && !result.usedFallback;
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('always proves the minimum up to 100 units: up to 100 different masses of any size', () => {
+    const manyMasses = fc.uniqueArray(
+      fc.record({ product_id: fc.nat(1000), mass_g: fc.integer({ min: 1, max: 1800 }), quantity: fc.constant(1) }),
+      { minLength: 60, maxLength: 100, selector: (u) => u.product_id },
+    );
+    fc.assert(
+      fc.property(manyMasses, (units) => {
+        const result = packUnits(units);
+        expectValid(units, result.patterns);
+        return result.provenOptimal && result.packageCount === result.lowerBound;
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('lists packages heaviest first, each with its lines in product_id order', () => {
+    fc.assert(
+      fc.property(unitsArb(12, 30), (units) => {
+        const { patterns } = packUnits(units);
+        patterns.forEach((p, i) => {
+          if (i > 0) expect(p.mass_g).toBeLessThanOrEqual(patterns[i - 1]!.mass_g);
+          p.lines.forEach((l, j) => j > 0 && expect(l.product_id).toBeGreaterThan(p.lines[j - 1]!.product_id));
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('gives the same packages in any order beyond 100 units too: the budget counts work, not time', () => {
+    const overHundred = fc.uniqueArray(
+      fc.record({ product_id: fc.nat(1000), mass_g: fc.integer({ min: 1, max: 1800 }), quantity: fc.integer({ min: 1, max: 60 }) }),
+      { minLength: 8, maxLength: 40, selector: (u) => u.product_id },
+    );
+    fc.assert(
+      fc.property(overHundred, fc.nat(), (units, cut) => {
+        fc.pre(units.reduce((s, u) => s + u.quantity, 0) > 100);
+        const k = cut % units.length;
+        const reordered = [...units.slice(k), ...units.slice(0, k)].reverse();
+        expect(packUnits(reordered)).toEqual(packUnits(units));
+      }),
+      { numRuns: 30 },
+    );
+  });
 });
