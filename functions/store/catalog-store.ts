@@ -11,13 +11,8 @@ import { isConditionFailure } from './transactions.js';
 
 /** Strongly consistent: stock decisions are made on these values. */
 export async function getProducts(ids: Iterable<number>): Promise<Map<number, StockedProduct>> {
-  const items = await batchGet([...new Set(ids)].map(productKey));
-  const out = new Map<number, StockedProduct>();
-  for (const item of items) {
-    const p = productFromItem(item);
-    out.set(p.product_id, p);
-  }
-  return out;
+  const withMarkers = await getProductsWithMarkers(ids);
+  return new Map([...withMarkers].map(([id, { product }]) => [id, product]));
 }
 
 /**
