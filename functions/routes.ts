@@ -7,7 +7,18 @@ export interface Route {
   method: 'GET' | 'POST';
   path: string;
   handler: HandlerName;
+  /**
+   * The OAuth scope a caller's access token must carry (SPEC has no roles; these follow the
+   * operator's jobs: whoever loads the catalog need not be able to place orders). In AWS the HTTP
+   * API's JWT authorizer enforces it; under `npm start -- --auth` the local gateway does.
+   * Absent: a public route (health, API documentation).
+   */
+  scope?: AccessScope;
 }
+
+/** Resource-server scopes; in Cognito each is prefixed with the resource server's identifier. */
+export const ACCESS_SCOPES = ['catalog:write', 'restock:write', 'orders:write', 'inventory:read'] as const;
+export type AccessScope = (typeof ACCESS_SCOPES)[number];
 
 export type HandlerName =
   | 'init-catalog'
@@ -18,11 +29,11 @@ export type HandlerName =
   | 'health';
 
 export const routes: readonly Route[] = [
-  { method: 'POST', path: '/inventory/init_catalog', handler: 'init-catalog' },
-  { method: 'POST', path: '/inventory/process_restock', handler: 'process-restock' },
-  { method: 'POST', path: '/inventory/process_order', handler: 'process-order' },
-  { method: 'GET', path: '/inventory/orders/{order_id}', handler: 'get-order' },
-  { method: 'GET', path: '/inventory/products', handler: 'list-products' },
+  { method: 'POST', path: '/inventory/init_catalog', handler: 'init-catalog', scope: 'catalog:write' },
+  { method: 'POST', path: '/inventory/process_restock', handler: 'process-restock', scope: 'restock:write' },
+  { method: 'POST', path: '/inventory/process_order', handler: 'process-order', scope: 'orders:write' },
+  { method: 'GET', path: '/inventory/orders/{order_id}', handler: 'get-order', scope: 'inventory:read' },
+  { method: 'GET', path: '/inventory/products', handler: 'list-products', scope: 'inventory:read' },
   { method: 'GET', path: '/health', handler: 'health' },
 ];
 
