@@ -4,6 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tracer } from './tracer.js';
 
 export function createDocumentClient(endpoint = process.env.DYNAMODB_ENDPOINT): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
@@ -12,6 +13,8 @@ export function createDocumentClient(endpoint = process.env.DYNAMODB_ENDPOINT): 
     // are retried by the use cases, which must re-read before they try again.
     maxAttempts: 4,
   });
+  // Each DynamoDB call becomes an X-Ray subsegment (a no-op where tracing is off).
+  tracer.captureAWSv3Client(client);
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });

@@ -1,4 +1,5 @@
 /** GET /inventory/orders/{order_id} */
+import { tagOrder } from '../commons/tracer.js';
 import { NotFoundError } from '../domain/errors.js';
 import { parseOrderIdPath } from '../domain/order-id.js';
 import { apiHandler } from '../http/api-handler.js';
@@ -10,5 +11,6 @@ export const handler = apiHandler(async (event) => {
   const orderId = parseOrderIdPath(segment);
   // An id that cannot exist names no order: 404, as for any unknown order.
   if (orderId === undefined) throw new NotFoundError(`no order ${JSON.stringify(segment)}`);
+  tagOrder(orderId);
   return jsonResponse(200, await getOrderView(orderId));
 });

@@ -4,6 +4,7 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, EventBridgeEvent } from 'aws-lambda';
 import { logger } from '../commons/logger.js';
+import { traced, tracer } from '../commons/tracer.js';
 import { countMetric, CUSTOM_METRICS, publishMetrics } from '../commons/metrics.js';
 import { DomainError, InvalidValueError, RequestInProgressError } from '../domain/errors.js';
 import { parseRestockEventDetail, parseRestockRequest } from '../domain/requests.js';
@@ -43,7 +44,18 @@ export type RestockEvent = EventBridgeEvent<'Restock', unknown>;
  * replay that arrives while the first delivery is still at work throws, so EventBridge retries.
  */
 async function handleEvent(event: RestockEvent, context: Context): Promise<void> {
+  if (context) logger.addContext(context);
   logger.appendKeys({ correlation_id: event.id });
+  try {
+    await traced(context?.functionName || 'restock-event', () => applyEvent(event, context));
+  } finally {
+    publishMetrics();
+    logger.removeKeys(['correlation_id']);
+  }
+}
+
+async function applyEvent(event: RestockEvent, context: Context): Promise<void> {
+  tracer.putAnnotation('correlation_id', event.id);
   try {
     const expectedSource = process.env.RESTOCK_EVENT_SOURCE;
     if (expectedSource && event.source !== expectedSource) {
@@ -57,9 +69,6 @@ async function handleEvent(event: RestockEvent, context: Context): Promise<void>
   } catch (error) {
     if (error instanceof RequestInProgressError || !(error instanceof DomainError)) throw error;
     logger.error('restock event refused', { status: error.status, detail: error.detail, errors: error.errors });
-  } finally {
-    publishMetrics();
-    logger.removeKeys(['correlation_id']);
   }
 }
 

@@ -1,10 +1,12 @@
 /**
- * Wraps a route's work into a Lambda handler: correlation keys on the logger, every error
- * mapped to problem+json in one place (`problemResponse`), unexpected ones logged in full.
+ * Wraps a route's work into a Lambda handler: correlation keys on the logger and the trace
+ * (API Gateway's request id), every error mapped to problem+json in one place
+ * (`problemResponse`), unexpected ones logged in full.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { logger } from '../commons/logger.js';
 import { publishMetrics } from '../commons/metrics.js';
+import { traced, tracer } from '../commons/tracer.js';
 import { DomainError } from '../domain/errors.js';
 import { problemResponse } from './problem.js';
 
@@ -13,16 +15,24 @@ export type ApiWork = (event: APIGatewayProxyEventV2, context: Context) => Promi
 export function apiHandler(work: ApiWork) {
   return async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const requestId = event.requestContext?.requestId;
+    if (context) logger.addContext(context);
     logger.appendKeys({ correlation_id: requestId, route: event.routeKey });
     try {
-      return await work(event, context);
-    } catch (error) {
-      if (error instanceof DomainError) {
-        logger.info('request refused', { status: error.status, detail: error.detail });
-      } else {
-        logger.error('request failed', error as Error);
-      }
-      return problemResponse(error, requestId);
+      return await traced(context?.functionName || 'api', async () => {
+        tracer.putAnnotation('route', event.routeKey ?? '');
+        tracer.putAnnotation('correlation_id', requestId ?? '');
+        try {
+          return await work(event, context);
+        } catch (error) {
+          if (error instanceof DomainError) {
+            logger.info('request refused', { status: error.status, detail: error.detail });
+          } else {
+            logger.error('request failed', error as Error);
+            tracer.addErrorAsMetadata(error as Error);
+          }
+          return problemResponse(error, requestId);
+        }
+      });
     } finally {
       publishMetrics();
       logger.removeKeys(['correlation_id', 'route', 'order_id']);
