@@ -2,18 +2,21 @@
  * The whole service in one stack, assembled from constructs named by concern:
  *   Data        infra/constructs/data.ts         the DynamoDB table
  *   Functions   infra/constructs/functions.ts    one Lambda per handler, least-privilege access
+ *   Access      infra/constructs/access.ts       Cognito app clients, scopes, JWT authorizer
  *   Api         infra/constructs/api.ts          HTTP API with the routes of functions/routes.ts
  *   Events      infra/constructs/events.ts       bus, Restock rule + DLQ, sweeper schedule
  *   Monitoring  infra/constructs/monitoring.ts   alarms -> SNS, dashboard
  */
 import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { Access, API_CLIENTS, type ApiClientName } from './constructs/access.js';
 import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
 import { Events } from './constructs/events.js';
 import { Functions } from './constructs/functions.js';
 import { Monitoring } from './constructs/monitoring.js';
 import type { Settings } from './settings.js';
+import { pascalCase } from './constructs/functions.js';
 
 export interface FulfillmentStackProps extends StackProps {
   readonly settings: Settings;
@@ -24,6 +27,7 @@ export interface FulfillmentStackProps extends StackProps {
 export class FulfillmentStack extends Stack {
   readonly data: Data;
   readonly functions: Functions;
+  readonly access: Access;
   readonly api: Api;
   readonly events: Events;
   readonly monitoring: Monitoring;
@@ -46,7 +50,14 @@ export class FulfillmentStack extends Stack {
       ...(props.placeholderCode ? { placeholderCode: true } : {}),
     });
 
+    this.access = new Access(this, 'Access', {
+      stage: settings.stage,
+      domainPrefix: settings.authDomainPrefix ?? Access.defaultDomainPrefix(this, settings.stage),
+      protectData: settings.protectData,
+    });
+
     this.api = new Api(this, 'Api', {
+      authorizer: this.access.authorizer,
       stage: settings.stage,
       functions: this.functions.byName,
       corsOrigins: settings.corsOrigins,
@@ -84,6 +95,18 @@ export class FulfillmentStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic of every alarm' });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' });
     new CfnOutput(this, 'ApiAccessLogGroup', { value: this.api.accessLogs.logGroupName, description: 'JSON access logs of the HTTP API' });
+    new CfnOutput(this, 'TokenUrl', {
+      value: this.access.tokenUrl,
+      description: 'OAuth 2.0 token endpoint: POST grant_type=client_credentials with a client id and secret (docs/runbook.md)',
+    });
+    new CfnOutput(this, 'UserPoolId', { value: this.access.userPool.userPoolId, description: 'Cognito user pool of the API clients' });
+    for (const name of Object.keys(API_CLIENTS) as ApiClientName[]) {
+      // The id only: the secret stays in Cognito (describe-user-pool-client), never in outputs or logs.
+      new CfnOutput(this, `${pascalCase(name)}ClientId`, {
+        value: this.access.clients[name].userPoolClientId,
+        description: `App client "${name}" (${API_CLIENTS[name].description}): scopes ${API_CLIENTS[name].scopes.join(', ')}`,
+      });
+    }
     new CfnOutput(this, 'ProcessRestockFunctionName', {
       value: this.functions.byName['process-restock'].functionName,
       description: 'Invoke with a dead-lettered Restock event to apply it exactly once (docs/deploy.md)',

@@ -14,6 +14,7 @@
  * | logLevel                     | INFO                  | LOG_LEVEL of the functions                        |
  * | apiRateLimit / apiBurstLimit | 100 / 200             | default-stage throttling of the HTTP API          |
  * | protectData                  | true in prod only     | deletion protection + RETAIN on the table         |
+ * | authDomainPrefix             | fulfillment-<stage>-<account> | Cognito hosted domain of the token endpoint |
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
@@ -28,6 +29,8 @@ export interface Settings {
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
   readonly protectData: boolean;
+  /** Prefix of `<prefix>.auth.<region>.amazoncognito.com`; absent: derived from stage and account. */
+  readonly authDomainPrefix?: string;
 }
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -49,6 +52,9 @@ const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 // An EventBridge source is free text, but `aws.` sources are reserved for AWS services.
 const EVENT_SOURCE_PATTERN = /^(?!aws\.)[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/;
 const ORIGIN_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+// Cognito's rule for hosted-domain prefixes; it also refuses the reserved words below.
+const DOMAIN_PREFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const RESERVED_IN_DOMAIN_PREFIX = /aws|amazon|cognito/;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function settingsFromContext(context: ContextSource): Settings {
@@ -94,9 +100,18 @@ export function settingsFromContext(context: ContextSource): Settings {
     throw new SettingsError('apiBurstLimit', `${apiBurstLimit} is below apiRateLimit ${apiRateLimit}`);
   }
 
+  const authDomainPrefix = text(context, 'authDomainPrefix');
+  if (authDomainPrefix !== undefined && (!DOMAIN_PREFIX_PATTERN.test(authDomainPrefix) || RESERVED_IN_DOMAIN_PREFIX.test(authDomainPrefix))) {
+    throw new SettingsError(
+      'authDomainPrefix',
+      `"${authDomainPrefix}" must be lower-case letters, digits and inner dashes (max 63), without "aws", "amazon" or "cognito"`,
+    );
+  }
+
   return {
     stage,
     corsOrigins,
+    ...(authDomainPrefix === undefined ? {} : { authDomainPrefix }),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     restockEventSource,
     oldestBackorderAlarmSeconds: integer(context, 'oldestBackorderAlarmSeconds', 900, 60),

@@ -1,7 +1,8 @@
 /**
  * The HTTP API of SPEC.md, built from the route table in functions/routes.ts (the same table the
  * local server uses), with default-stage throttling, CORS limited to the configured origins and
- * JSON access logs.
+ * JSON access logs. A route with a `scope` requires a bearer token carrying it (Cognito JWT
+ * authorizer, infra/constructs/access.ts); a route without one is public.
  *
  * Trailing slashes: SPEC accepts `/inventory/products/` as `/inventory/products`. API Gateway
  * HTTP APIs refuse route keys that end in "/" (CDK's HttpRouteKey throws, CloudFormation fails),
@@ -21,10 +22,12 @@ import {
   type CfnStage,
   type CorsPreflightOptions,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routes, type HandlerName, type Route } from '../../functions/routes.js';
+import { qualifiedScope } from './access.js';
 import type { FulfillmentFunction } from './fulfillment-function.js';
 import { pascalCase } from './functions.js';
 
@@ -36,10 +39,12 @@ export interface ApiProps {
   readonly burstLimit: number;
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  /** Checks the bearer token of every route that names a scope (infra/constructs/access.ts). */
+  readonly authorizer: HttpUserPoolAuthorizer;
 }
 
 /** Request headers a browser front end sends; `Idempotency-Key` makes restocks replay-safe. */
-export const CORS_ALLOW_HEADERS = ['content-type', 'idempotency-key'];
+export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'idempotency-key'];
 /** Response headers a browser may read: `Retry-After` comes with 409 request-in-progress. */
 export const CORS_EXPOSE_HEADERS = ['retry-after'];
 
@@ -109,14 +114,23 @@ export class Api extends Construct {
         integration = new HttpLambdaIntegration(`${pascalCase(route.handler)}Integration`, props.functions[route.handler]);
         integrations.set(route.handler, integration);
       }
-      this.httpApi.addRoutes({ path: route.path, methods: [httpMethod(route)], integration });
+      if (route.scope) {
+        // The token must carry this route's scope; API Gateway answers 401/403 itself otherwise.
+        this.httpApi.addRoutes({
+          path: route.path,
+          methods: [httpMethod(route)],
+          integration,
+          authorizer: props.authorizer,
+          authorizationScopes: [qualifiedScope(route.scope)],
+        });
+      } else {
+        const [publicRoute] = this.httpApi.addRoutes({ path: route.path, methods: [httpMethod(route)], integration });
+        Validations.of(publicRoute!).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${route.method} ${route.path} is public by design (functions/routes.ts gives it no scope): health checks and API documentation must answer without a token, and they reveal only the service's status or its published API description.`,
+        });
+      }
     }
-
-    Validations.of(this.httpApi).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'SPEC.md defines the HTTP API without authentication (the original Django service had none). Protect it at the edge (private network, WAF on a custom domain, or a JWT authorizer) when the clients are known; default-stage throttling limits abuse meanwhile.',
-    });
   }
 
   /** The invoke URL of the default stage, without a trailing slash. */
