@@ -9,7 +9,8 @@
  */
 import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { Access, API_CLIENTS, type ApiClientName } from './constructs/access.js';
+import { API_CLIENTS, type ApiClientName } from '../functions/api-clients.js';
+import { Access } from './constructs/access.js';
 import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
 import { Events } from './constructs/events.js';

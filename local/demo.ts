@@ -83,11 +83,21 @@ async function checkServiceIsUp(): Promise<void> {
 }
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  // TOKEN: a token printed by `npm start -- --auth` (the all-scopes one: the demo loads the
+  // catalog, restocks and orders).
+  const token = process.env.TOKEN;
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
+  if (response.status === 401 || response.status === 403) {
+    throw new Error(`${method} ${path} answered ${response.status}: the server runs with --auth; run TOKEN=<the "all scopes" token it printed> npm run demo\n${text}`);
+  }
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}:\n${text}`);
   return JSON.parse(text) as T;
 }

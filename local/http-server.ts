@@ -9,8 +9,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../functions/domain/errors.js';
 import type { HandlerName } from '../functions/routes.js';
 import { toHttpApiEvent } from './api-gateway-event.js';
+import type { DevAuth } from './dev-auth.js';
 import { createLambdaContext, DEFAULT_HANDLER_TIMEOUT_MS } from './lambda-context.js';
-import { internalErrorProblem, problemOf, writeProblem } from './problem.js';
+import { authProblem, internalErrorProblem, problemOf, writeProblem } from './problem.js';
 import { createRouteMatcher } from './route-matcher.js';
 
 export type HttpApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -35,6 +36,11 @@ export interface LocalServerOptions {
   log?: LocalServerLog;
   /** Prefix of the Lambda function names handlers see in their context. */
   functionNamePrefix?: string;
+  /**
+   * `npm start -- --auth`: routes with a scope need a bearer token carrying it, as behind the
+   * JWT authorizer in AWS. Absent: every route is open (the server listens on loopback only).
+   */
+  auth?: DevAuth;
 }
 
 const consoleLog: LocalServerLog = {
@@ -66,6 +72,18 @@ export function createLocalHttpServer(options: LocalServerOptions): Server {
       return;
     }
 
+    // Before the body is read, as API Gateway refuses a request before it reaches the function.
+    let authorizer: { jwt: { claims: Record<string, unknown>; scopes: string[] } } | undefined;
+    if (options.auth && match.route.scope) {
+      const decision = await options.auth.authorize(match.route.scope, request.headers.authorization);
+      if (!decision.allowed) {
+        request.resume();
+        writeProblem(response, authProblem(decision.status, decision.detail), { 'www-authenticate': decision.wwwAuthenticate });
+        return;
+      }
+      authorizer = { jwt: { claims: decision.claims as Record<string, unknown>, scopes: decision.scopes } };
+    }
+
     const body = await readBody(request, maxBodyBytes);
     if (body === 'too-large') {
       const detail = `Request bodies are limited to ${maxBodyBytes} bytes`;
@@ -85,6 +103,7 @@ export function createLocalHttpServer(options: LocalServerOptions): Server {
       },
       match,
     );
+    if (authorizer) Object.assign(event.requestContext, { authorizer });
     const handler = options.handlers[match.route.handler];
     const context = createLambdaContext(`${functionNamePrefix}${match.route.handler}`, timeoutMs);
     let result: APIGatewayProxyResultV2;

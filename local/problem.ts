@@ -21,6 +21,16 @@ export function internalErrorProblem(detail: string): Problem {
   return { type: `${PROBLEM_TYPE_BASE}internal-error`, title: 'Internal server error', status: 500, detail };
 }
 
+/**
+ * A refused token (`npm start -- --auth`). API Gateway's JWT authorizer answers these itself in
+ * AWS, with the same statuses but its own body `{"message":"Unauthorized"}` / `"Forbidden"`.
+ */
+export function authProblem(status: 401 | 403, detail: string): Problem {
+  return status === 401
+    ? { type: `${PROBLEM_TYPE_BASE}unauthorized`, title: 'Unauthorized', status, detail }
+    : { type: `${PROBLEM_TYPE_BASE}forbidden`, title: 'Forbidden', status, detail };
+}
+
 export function writeProblem(response: ServerResponse, body: Problem, headers: Record<string, string> = {}): void {
   if (response.headersSent) {
     response.destroy(); // too late for a clean error: cut the connection so the client sees a failure

@@ -3,12 +3,18 @@
  * or nothing kept with --in-memory), the table, the real handlers behind a local API Gateway
  * stand-in on 127.0.0.1:$PORT, and the sweeper on a short schedule.
  *
+ * `--auth`: routes with a scope need a bearer token carrying it, as in AWS; the server prints a
+ * development token per app client (functions/api-clients.ts) plus one with every scope.
+ *
  * Environment: PORT (3000), TABLE_NAME (fulfillment-local), SWEEP_INTERVAL_MS (1000).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { API_CLIENTS } from '../functions/api-clients.js';
+import { ACCESS_SCOPES } from '../functions/routes.js';
 import { ensureTable } from './bootstrap.js';
+import { createDevAuth, type DevAuth } from './dev-auth.js';
 import { startDynamoDBLocal, type DynamoDBLocal } from './dynamodb-local.js';
 import { loadBackgroundHandler, loadRouteHandlers } from './handler-loader.js';
 import { closeServer, createLocalHttpServer, listenOnLoopback } from './http-server.js';
@@ -17,6 +23,7 @@ import { startSweeperLoop, type SweeperLoop } from './sweeper-loop.js';
 import { installReadableLogs } from './readable-logs.js';
 
 const inMemory = process.argv.slice(2).includes('--in-memory');
+const withAuth = process.argv.slice(2).includes('--auth');
 const port = integerFromEnv('PORT', 3000);
 const sweepIntervalMs = integerFromEnv('SWEEP_INTERVAL_MS', 1000);
 const tableName = process.env.TABLE_NAME || DEFAULT_LOCAL_TABLE_NAME;
@@ -41,7 +48,8 @@ try {
   console.log(`Table ${tableName} ${created ? 'created' : 'already there'}`);
 
   const [handlers, sweep] = await Promise.all([loadRouteHandlers(), loadBackgroundHandler('sweeper')]);
-  server = createLocalHttpServer({ handlers });
+  const auth = withAuth ? createDevAuth() : undefined;
+  server = createLocalHttpServer({ handlers, ...(auth ? { auth } : {}) });
   const url = await listenOnLoopback(server, port).catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use; choose another with PORT=<port> npm start`) : error;
   });
@@ -51,7 +59,7 @@ try {
   process.on('SIGTERM', shutdown);
 
   console.log(`Fulfillment service listening on ${url} (sweeper every ${sweepIntervalMs} ms; Ctrl-C stops everything)`);
-  console.log(`Try: curl -s ${url}/inventory/products   or play the classic exercise: npm run demo`);
+  await announceAccessControl(auth, url);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   await dynamodb?.stop();
@@ -74,6 +82,23 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
     console.error('shutdown failed:', error);
     process.exit(1);
   }
+}
+
+/** Says whether tokens are needed, and prints them when they are (they die with the server). */
+async function announceAccessControl(auth: DevAuth | undefined, url: string): Promise<void> {
+  if (!auth) {
+    console.log('Access control OFF: every route answers without a token, to any program on this machine (the server listens on 127.0.0.1 only). Start with `npm start -- --auth` to require the scopes AWS requires.');
+    console.log(`Try: curl -s ${url}/inventory/products   or play the classic exercise: npm run demo`);
+    return;
+  }
+  const all = await auth.issueToken('local-all-scopes', ACCESS_SCOPES);
+  console.log('Access control ON (--auth): every route but /health and the API docs needs "Authorization: Bearer <token>" with its scope.');
+  console.log('Development tokens (valid until this server stops; a restart makes new ones):');
+  console.log(`  all scopes     ${all}`);
+  for (const [name, client] of Object.entries(API_CLIENTS)) {
+    console.log(`  ${name.padEnd(14)} ${await auth.issueToken(name, client.scopes)}  (${client.scopes.join(' ')})`);
+  }
+  console.log(`Try: TOKEN=<a token above>; curl -s -H "Authorization: Bearer $TOKEN" ${url}/inventory/products   (npm run demo reads TOKEN too)`);
 }
 
 function integerFromEnv(name: string, fallback: number): number {

@@ -23,27 +23,9 @@ import {
   UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { ACCESS_SCOPES, type AccessScope } from '../../functions/routes.js';
+import { API_CLIENTS, RESOURCE_SERVER_ID, type ApiClientName } from '../../functions/api-clients.js';
+import { ACCESS_SCOPES } from '../../functions/routes.js';
 import { pascalCase } from './functions.js';
-
-/** Prefix of every scope in an access token: `fulfillment/orders:write`. */
-export const RESOURCE_SERVER_ID = 'fulfillment';
-
-export function qualifiedScope(scope: AccessScope): string {
-  return `${RESOURCE_SERVER_ID}/${scope}`;
-}
-
-/**
- * One app client per calling system, each with the least it needs. Reading stays open to every
- * client: a system that ships or restocks needs to see the stock it acts on.
- */
-export const API_CLIENTS = {
-  'catalog-admin': { scopes: ['catalog:write', 'inventory:read'], description: 'loads and corrects the product catalog' },
-  warehouse: { scopes: ['restock:write', 'inventory:read'], description: 'reports restocks over HTTP' },
-  ordering: { scopes: ['orders:write', 'inventory:read'], description: 'places orders and follows them' },
-  reader: { scopes: ['inventory:read'], description: 'dashboards and reports: reads only' },
-} as const satisfies Record<string, { scopes: readonly AccessScope[]; description: string }>;
-export type ApiClientName = keyof typeof API_CLIENTS;
 
 export interface AccessProps {
   readonly stage: string;

@@ -27,7 +27,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routes, type HandlerName, type Route } from '../../functions/routes.js';
-import { qualifiedScope } from './access.js';
+import { qualifiedScope } from '../../functions/api-clients.js';
 import type { FulfillmentFunction } from './fulfillment-function.js';
 import { pascalCase } from './functions.js';
 

@@ -9,7 +9,7 @@ import { HttpMethod, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_SCOPES, routes } from '../../functions/routes.js';
-import { API_CLIENTS, RESOURCE_SERVER_ID } from '../../infra/constructs/access.js';
+import { API_CLIENTS, RESOURCE_SERVER_ID } from '../../functions/api-clients.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../../functions/store/table-definition.js';
 import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../../infra/handlers.js';
 import { CUSTOM_METRICS } from '../../infra/metrics.js';

@@ -253,6 +253,8 @@ describe('npm start', () => {
         90_000,
         () => output,
       );
+      // Without --auth every route is open, and the server says so.
+      expect(output).toContain('Access control OFF');
       const javaPid = Number(/DynamoDB Local \(pid (\d+)\)/.exec(output)?.[1]);
       expect(javaPid).toBeGreaterThan(0);
 
