@@ -62,6 +62,11 @@ describe('1. Settings from context, with safe defaults', () => {
     expect(settings).not.toHaveProperty('alarmEmail');
   });
 
+  it('takes a Cognito domain prefix when given, and leaves it to the stack otherwise', () => {
+    expect(settingsFromContext(context({ authDomainPrefix: 'acme-fulfillment' })).authDomainPrefix).toBe('acme-fulfillment');
+    expect(settingsFromContext(context({}))).not.toHaveProperty('authDomainPrefix');
+  });
+
   it.each([
     ['stage', 'Prod'],
     ['stage', 'my_stage'],
@@ -77,6 +82,9 @@ describe('1. Settings from context, with safe defaults', () => {
     ['apiRateLimit', '0'],
     ['apiBurstLimit', '10'],
     ['protectData', 'yes'],
+    ['authDomainPrefix', 'My-Domain'],
+    ['authDomainPrefix', 'fulfillment-aws-dev'],
+    ['authDomainPrefix', '-starts-with-dash'],
   ])('refuses %s=%j with a message naming the key', (key, value) => {
     expect(() => settingsFromContext(context({ [key]: value }))).toThrow(SettingsError);
     expect(() => settingsFromContext(context({ [key]: value }))).toThrow(`"${key}"`);
