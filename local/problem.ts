@@ -4,6 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { PROBLEM_TYPE_BASE, type DomainError } from '../functions/domain/errors.js';
+import { SECURITY_HEADERS } from '../functions/http/responses.js';
 
 export interface Problem {
   type: string;
@@ -36,6 +37,6 @@ export function writeProblem(response: ServerResponse, body: Problem, headers: R
     response.destroy(); // too late for a clean error: cut the connection so the client sees a failure
     return;
   }
-  response.writeHead(body.status, { ...headers, 'content-type': 'application/problem+json' });
+  response.writeHead(body.status, { ...SECURITY_HEADERS, ...headers, 'content-type': 'application/problem+json' });
   response.end(JSON.stringify(body));
 }

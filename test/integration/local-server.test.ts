@@ -74,6 +74,8 @@ function onlyInvocation(): Invocation {
 async function expectProblem(response: Response, status: number): Promise<Record<string, unknown>> {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toBe('application/problem+json');
+  // The server's own answers carry the handlers' security headers too.
+  expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   const body = (await response.json()) as Record<string, unknown>;
   expect(body).toEqual({ type: expect.stringMatching(/^https:\/\//), title: expect.any(String), status, detail: expect.any(String) });
   return body;

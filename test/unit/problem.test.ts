@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ConflictError,
   DependencyUnavailableError,
@@ -83,5 +83,26 @@ describe('jsonResponse', () => {
     expect(response.statusCode).toBe(201);
     expect(JSON.parse(response.body!)).toEqual({ products: [] });
     expect(response.headers).toEqual({ ...SECURITY_HEADERS, 'content-type': 'application/json', location: '/x' });
+  });
+});
+
+describe('HSTS', () => {
+  const load = async (executionEnv: string | undefined) => {
+    vi.resetModules();
+    if (executionEnv === undefined) vi.stubEnv('AWS_EXECUTION_ENV', '');
+    else vi.stubEnv('AWS_EXECUTION_ENV', executionEnv);
+    try {
+      return (await import('../../functions/http/responses.js')).jsonResponse(200, {}).headers ?? {};
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  };
+
+  it('is sent from Lambda, where the API is HTTPS only', async () => {
+    expect(await load('AWS_Lambda_nodejs22.x')).toMatchObject({ 'strict-transport-security': 'max-age=31536000; includeSubDomains' });
+  });
+
+  it('is left out under npm start, which speaks plain HTTP on loopback', async () => {
+    expect(await load(undefined)).not.toHaveProperty('strict-transport-security');
   });
 });
