@@ -1,0 +1,119 @@
+/**
+ * What `npm run export` and `npm run import` share: where the table is, and how they end.
+ *
+ * Where: by default the tools start their own DynamoDB Local on <repo>/.data/ (the files
+ * `npm start` keeps), which the data-directory lock refuses while `npm start` runs on them;
+ * `--endpoint URL` talks to any reachable DynamoDB Local instead (e.g. the one a running
+ * `npm start --in-memory` prints), with the same fake credentials as the rest of local/.
+ * Table: `--table NAME`, else TABLE_NAME, else fulfillment-local (like `npm start`).
+ *
+ * Exit codes: 0 done; 1 failed (e.g. unreachable endpoint, a write error); 2 bad command line;
+ * 3 refused, nothing written (bad or foreign file, table not empty, data directory in use,
+ * output file exists, no local data to export).
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DataDirInUseError } from './data-dir-lock.js';
+import { DataFileError } from './data-file.js';
+import { startDynamoDBLocal } from './dynamodb-local.js';
+import { DEFAULT_LOCAL_TABLE_NAME, localClientConfig } from './local-aws-env.js';
+import { Refusal } from './table-copy.js';
+
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../.data/', import.meta.url));
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3 } as const;
+
+export { Refusal };
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface Target {
+  client: DynamoDBClient;
+  tableName: string;
+  /** For messages: `table fulfillment-local in /repo/.data/` or `... at http://127.0.0.1:8000`. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export interface TargetOptions {
+  endpoint?: string;
+  dataDir?: string;
+  table?: string;
+  /** Export: refuse when the data directory does not exist (instead of starting on nothing). */
+  dataMustExist: boolean;
+}
+
+export function tableNameFrom(option: string | undefined): string {
+  return option || process.env.TABLE_NAME || DEFAULT_LOCAL_TABLE_NAME;
+}
+
+/**
+ * `npm run x -- file` runs with the package root as cwd; resolve relative paths against the
+ * directory the user typed the command in (INIT_CWD), as they would expect.
+ */
+export function userPath(path: string): string {
+  return isAbsolute(path) ? path : resolve(process.env.INIT_CWD || process.cwd(), path);
+}
+
+export async function openTarget(options: TargetOptions): Promise<Target> {
+  const tableName = tableNameFrom(options.table);
+  if (options.endpoint !== undefined && options.dataDir !== undefined) throw new UsageError('use either --endpoint or --data-dir, not both');
+  if (options.endpoint !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(options.endpoint);
+    } catch {
+      throw new UsageError(`--endpoint must be a URL such as http://127.0.0.1:8000, got "${options.endpoint}"`);
+    }
+    const client = new DynamoDBClient({ ...localClientConfig(url.toString().replace(/\/$/, '')), maxAttempts: 3 });
+    return { client, tableName, description: `table ${tableName} at ${options.endpoint}`, close: async () => client.destroy() };
+  }
+
+  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  if (options.dataMustExist && !existsSync(dataDir)) {
+    throw new Refusal(`There is no local data in ${dataDir} (it does not exist). Has \`npm start\` (without --in-memory) ever run here?`);
+  }
+  let dynamodb;
+  try {
+    dynamodb = await startDynamoDBLocal({ dataDir });
+  } catch (error) {
+    if (error instanceof DataDirInUseError) {
+      throw new Refusal(
+        `${error.message}\nWhile \`npm start\` runs you can use its DynamoDB Local instead: add --endpoint <the URL it printed at start-up>.`,
+      );
+    }
+    throw error;
+  }
+  const client = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
+  return {
+    client,
+    tableName,
+    description: `table ${tableName} in ${dataDir}`,
+    close: async () => {
+      client.destroy();
+      await dynamodb.stop();
+    },
+  };
+}
+
+/** Runs a tool's main and turns what it throws into a message and an exit code. */
+export async function runTool(main: () => Promise<void>): Promise<never> {
+  try {
+    await main();
+    process.exit(EXIT.ok);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n(see --help)`);
+      process.exit(EXIT.usage);
+    }
+    if (error instanceof Refusal || error instanceof DataFileError) {
+      console.error(`Refused, nothing was written: ${error.message}`);
+      process.exit(EXIT.refused);
+    }
+    console.error(`Failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(EXIT.failed);
+  }
+}
