@@ -285,3 +285,9 @@ function field(value: unknown, key: string): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   return Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
+
+/**
+ * The schemas above, for the OpenAPI document (functions/http/openapi.ts): the document is
+ * generated from the very schemas that validate requests, so the two cannot drift.
+ */
+export const REQUEST_SCHEMAS = { catalog: catalogSchema, restock: restockSchema, order: orderSchema } as const;

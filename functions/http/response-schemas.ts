@@ -1,0 +1,132 @@
+/**
+ * What the service answers, as zod schemas: the OpenAPI document (openapi.ts) is generated from
+ * them, an integration test (test/integration/api-docs-conformance.test.ts) checks real handler
+ * answers against them, and the type checks at the bottom tie them to the TypeScript types the
+ * code returns. So the documentation, the types and the answers cannot drift apart unnoticed.
+ *
+ * Objects are strict: a field the code starts sending without documenting it fails the
+ * conformance test instead of appearing silently.
+ */
+import { z } from 'zod';
+import type { FieldError } from '../domain/errors.js';
+import type { Line, OrderStatus, OrderView, ProductView, Shipment } from '../domain/model.js';
+import { INTEGER_ORDER_ID_RULE, MAX_INTEGER_ORDER_ID, type OrderId, STRING_ORDER_ID_RULE } from '../domain/order-id.js';
+import { LIMITS } from '../domain/requests.js';
+import type { RestockAnswer } from '../use-cases/restock.js';
+import type { ProblemBody } from './problem.js';
+
+/**
+ * The string order id of SPEC as a JSON Schema pattern. functions/domain/order-id.ts keeps its
+ * own regular expression private; test/unit/openapi.test.ts checks that this one accepts exactly
+ * the ids `isStringOrderId` accepts.
+ */
+export const STRING_ORDER_ID_PATTERN = '^(?=[A-Za-z0-9_.:-]*[^0-9])[A-Za-z0-9_.:-]{1,128}$';
+
+const productId = z.int().min(LIMITS.productId.min).max(LIMITS.productId.max).describe('Product id.');
+/** Counts of units: on hand, backordered, shipped. Merged restock lines may exceed one line's limit. */
+const units = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+const timestamp = z.iso.datetime().describe('RFC 3339 timestamp in UTC.');
+
+export const OrderIdSchema = z
+  .union([
+    z.string().regex(new RegExp(STRING_ORDER_ID_PATTERN)),
+    z.int().min(0).max(MAX_INTEGER_ORDER_ID),
+  ])
+  .describe(
+    `Order id: ${STRING_ORDER_ID_RULE}, or ${INTEGER_ORDER_ID_RULE}. Responses echo it with the JSON type it was given; ` +
+      'in a path an all-digit segment names an integer id.',
+  );
+
+export const LineSchema = z
+  .strictObject({ product_id: productId, quantity: units.min(1) })
+  .describe('A quantity of one product; lines are merged by product and sorted by product_id.');
+
+export const ProductViewSchema = z
+  .strictObject({
+    product_id: productId,
+    product_name: z.string().describe(`${LIMITS.productNameChars.min} to ${LIMITS.productNameChars.max} Unicode characters.`),
+    mass_g: z.int().min(LIMITS.massG.min).max(LIMITS.massG.max).describe('Mass of one unit in grams.'),
+    quantity: units.describe('Units on hand: in stock and not promised to anyone.'),
+    backordered: units.describe('Units that waiting orders still need.'),
+  })
+  .describe('A product with its stock.');
+
+export const ShipmentSchema = z
+  .strictObject({
+    shipment_id: z.string().min(1).describe('Stable: a replay shows the same id.'),
+    order_id: OrderIdSchema,
+    shipped: z.array(LineSchema).min(1),
+    mass_g: z.int().min(1).max(LIMITS.massG.max).describe('Total mass of the package; never over 1800 g.'),
+    shipped_at: timestamp,
+  })
+  .describe('One package for one order, at most 1800 g.');
+
+export const OrderStatusSchema = z
+  .enum(['fulfilled', 'partially_shipped', 'backordered'])
+  .describe('`fulfilled`: nothing left; `partially_shipped`: some shipped, some waiting; `backordered`: nothing shipped yet.');
+
+export const OrderViewSchema = z
+  .strictObject({
+    order_id: OrderIdSchema,
+    status: OrderStatusSchema,
+    requested: z.array(LineSchema).describe('The requested lines, merged by product.'),
+    shipped: z.array(LineSchema).describe('Per-product totals shipped so far (products with a non-zero total).'),
+    backordered: z.array(LineSchema).describe('Per-product totals still waiting for stock.'),
+    shipments: z.array(ShipmentSchema).describe('Every package of the order, oldest first.'),
+    created_at: timestamp,
+  })
+  .describe('An order, what has shipped and what waits.');
+
+export const ProductListSchema = z.strictObject({ products: z.array(ProductViewSchema) });
+
+export const RestockAnswerSchema = z
+  .strictObject({
+    restocked: z.array(LineSchema).describe('The restock, lines merged by product.'),
+    shipments: z.array(ShipmentSchema).describe('Every package this restock caused, created before this answer was sent.'),
+    draining: z
+      .boolean()
+      .describe('True when more waiting orders remained than one request handles in its time budget: the rest is filled asynchronously.'),
+  })
+  .describe('What a restock did.');
+
+export const HealthSchema = z.strictObject({
+  status: z.literal('ok'),
+  version: z.string().describe('The deployed version of the service.'),
+});
+
+export const FieldErrorSchema = z.strictObject({
+  path: z.string().describe('JSON path of the bad field, e.g. `requested[2].quantity`; empty for the whole body.'),
+  message: z.string(),
+});
+
+export const ProblemSchema = z
+  .strictObject({
+    type: z.url().describe('URI naming the kind of problem, e.g. https://fulfillment.example/problems/invalid-value.'),
+    title: z.string(),
+    status: z.int().min(400).max(599),
+    detail: z.string(),
+    errors: z.array(FieldErrorSchema).optional().describe('One entry per bad field; absent when no field is to blame.'),
+  })
+  .describe('An RFC 9457 problem (application/problem+json).');
+
+/** What API Gateway's JWT authorizer answers by itself (401/403 in AWS); not a problem body. */
+export const GatewayMessageSchema = z.strictObject({ message: z.string() });
+
+// ---------------------------------------------------------------------------------------------
+// The schemas and the code's types must describe the same values: each line below fails to
+// compile when one side gains, loses or changes a field.
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Agrees<T extends true> = T;
+
+export type TypesAgree = [
+  Agrees<Same<z.output<typeof OrderIdSchema>, OrderId>>,
+  Agrees<Same<z.output<typeof LineSchema>, Line>>,
+  Agrees<Same<z.output<typeof ProductViewSchema>, ProductView>>,
+  Agrees<Same<z.output<typeof ShipmentSchema>, Shipment>>,
+  Agrees<Same<z.output<typeof OrderStatusSchema>, OrderStatus>>,
+  Agrees<Same<z.output<typeof OrderViewSchema>, OrderView>>,
+  Agrees<Same<z.output<typeof RestockAnswerSchema>, RestockAnswer>>,
+  Agrees<Same<z.output<typeof FieldErrorSchema>, FieldError>>,
+  Agrees<Same<z.output<typeof ProblemSchema>, ProblemBody>>,
+];
