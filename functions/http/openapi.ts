@@ -1,0 +1,632 @@
+/**
+ * The OpenAPI 3.1 document of the HTTP API, generated, not written by hand:
+ * - paths, methods and required scopes come from the route table (functions/routes.ts);
+ * - request body schemas are the zod schemas that validate requests (functions/domain/requests.ts),
+ *   converted with `io: 'input'`; what zod cannot express (entry counts checked outside the
+ *   schema, name length in code points, one product per catalog) is added from the same LIMITS
+ *   constants or said in `description`;
+ * - response schemas are the zod schemas of response-schemas.ts, which an integration test checks
+ *   real answers against;
+ * - problem examples are produced by running the real validators and error mapping.
+ *
+ * OpenAPI 3.1 schemas are JSON Schema 2020-12, which is what `z.toJSONSchema` emits.
+ */
+import { z } from 'zod';
+import {
+  ConflictError,
+  DependencyUnavailableError,
+  NotFoundError,
+  PROBLEM_TYPE_BASE,
+  RequestInProgressError,
+} from '../domain/errors.js';
+import { LIMITS, parseCatalogRequest, parseOrderRequest, parseRestockRequest, REQUEST_SCHEMAS } from '../domain/requests.js';
+import { ACCESS_SCOPES, routes, type AccessScope, type Route } from '../routes.js';
+import { problemResponse, PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.js';
+import { MAX_BODY_BYTES, readJsonBody } from './request-body.js';
+import {
+  FieldErrorSchema,
+  GatewayMessageSchema,
+  HealthSchema,
+  LineSchema,
+  OrderIdSchema,
+  OrderStatusSchema,
+  OrderViewSchema,
+  ProblemSchema,
+  ProductListSchema,
+  ProductViewSchema,
+  RestockAnswerSchema,
+  ShipmentSchema,
+} from './response-schemas.js';
+import classic from '../../local/data/classic-exercise.json' with { type: 'json' };
+
+// ---------------------------------------------------------------------------------------------
+// The document's shape (the parts of OpenAPI 3.1 this service uses).
+
+export type JsonSchema = { [keyword: string]: unknown };
+export interface Example {
+  summary: string;
+  value: unknown;
+}
+export interface MediaType {
+  schema: JsonSchema;
+  examples?: Record<string, Example>;
+}
+export interface HeaderObject {
+  description: string;
+  required?: boolean;
+  schema: JsonSchema;
+}
+export interface ResponseObject {
+  description: string;
+  headers?: Record<string, HeaderObject>;
+  content?: Record<string, MediaType>;
+}
+export interface ParameterObject {
+  name: string;
+  in: 'path' | 'header';
+  required: boolean;
+  description: string;
+  schema: JsonSchema;
+  example?: unknown;
+}
+export interface OperationObject {
+  operationId: string;
+  summary: string;
+  description: string;
+  tags: string[];
+  /** `[]` for a public route, else the bearer scheme with the route's scope. */
+  security: Array<Record<string, string[]>>;
+  parameters?: ParameterObject[];
+  requestBody?: { required: true; description: string; content: Record<string, MediaType> };
+  responses: Record<string, ResponseObject>;
+}
+export type HttpMethod = 'get' | 'post';
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; summary: string; description: string };
+  tags: Array<{ name: string; description: string }>;
+  paths: Record<string, Partial<Record<HttpMethod, OperationObject>>>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    securitySchemes: Record<string, { type: 'http'; scheme: 'bearer'; bearerFormat: 'JWT'; description: string }>;
+  };
+}
+
+export const SECURITY_SCHEME = 'bearerAuth';
+const SCHEMA_REF = '#/components/schemas/';
+const ref = (name: string): JsonSchema => ({ $ref: SCHEMA_REF + name });
+
+// ---------------------------------------------------------------------------------------------
+// Component schemas.
+
+type Meta = { id: string };
+
+/** Responses: what the code returns (`io: 'output'`). */
+const RESPONSE_SCHEMAS: ReadonlyArray<[z.ZodType, string]> = [
+  [OrderIdSchema, 'OrderId'],
+  [LineSchema, 'Line'],
+  [ProductViewSchema, 'ProductView'],
+  [ShipmentSchema, 'Shipment'],
+  [OrderStatusSchema, 'OrderStatus'],
+  [OrderViewSchema, 'OrderView'],
+  [ProductListSchema, 'ProductList'],
+  [RestockAnswerSchema, 'RestockAnswer'],
+  [HealthSchema, 'Health'],
+  [FieldErrorSchema, 'FieldError'],
+  [ProblemSchema, 'Problem'],
+  [GatewayMessageSchema, 'GatewayMessage'],
+];
+
+/** Request bodies: what validation accepts (`io: 'input'`: before transforms such as -0 to 0). */
+const REQUEST_SCHEMA_IDS: ReadonlyArray<[z.ZodType, string]> = [
+  [REQUEST_SCHEMAS.catalog, 'CatalogRequest'],
+  [REQUEST_SCHEMAS.restock, 'RestockRequest'],
+  [REQUEST_SCHEMAS.order, 'OrderRequest'],
+];
+
+const MERGED = 'Lines naming the same product are merged (their quantities added) before use.';
+
+/**
+ * Rules the validators enforce outside what zod can convert: entry counts are checked before the
+ * schema runs (so every bad field is still listed), the name length is counted in code points by
+ * a refinement, and the order id is a transform. Each is restored here from the same constants.
+ */
+function requestOverride(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
+  const { zodSchema: schema, jsonSchema: json } = ctx;
+  const catalogEntry = REQUEST_SCHEMAS.catalog.element;
+  const count = (limits: { min: number; max: number }, what: string) => {
+    json.minItems = limits.min;
+    json.maxItems = limits.max;
+    json.description = `${limits.min} to ${limits.max} ${what}.`;
+  };
+  if (schema === REQUEST_SCHEMAS.catalog) {
+    count(LIMITS.catalogEntries, 'products');
+    json.description +=
+      ' Upsert: a new product starts with quantity 0; a known product_id gets the new name and mass, its stock untouched. ' +
+      'Without product_id one is assigned. Each product_id may appear once per request (422 otherwise; JSON Schema cannot say this).';
+  } else if (schema === REQUEST_SCHEMAS.restock) {
+    count(LIMITS.restockLines, 'lines');
+    json.description += ` ${MERGED} Merged quantities may exceed the limit of one line.`;
+  } else if (schema === REQUEST_SCHEMAS.order.shape.requested) {
+    count(LIMITS.orderLines, 'lines');
+    json.description += ` ${MERGED}`;
+  } else if (schema === catalogEntry.shape.product_name) {
+    // JSON Schema counts string length in Unicode code points, as the validator does.
+    json.minLength = LIMITS.productNameChars.min;
+    json.maxLength = LIMITS.productNameChars.max;
+    json.description = 'Unicode characters (code points), not trimmed; a lone surrogate is refused (422).';
+  } else if (schema === REQUEST_SCHEMAS.order.shape.order_id) {
+    // The validator is a transform of any value; the value it accepts is exactly OrderId.
+    for (const key of Object.keys(json)) delete json[key];
+    json.$ref = SCHEMA_REF + 'OrderId';
+    json.description =
+      'Optional; absent, the service assigns a string id. An existing order_id with the same lines (after merging) replays: 200 and nothing changes.';
+  }
+}
+
+function componentSchemas(): Record<string, JsonSchema> {
+  const convert = (entries: ReadonlyArray<[z.ZodType, string]>, io: 'input' | 'output', override?: typeof requestOverride) => {
+    const registry = z.registry<Meta>();
+    for (const [schema, id] of entries) registry.add(schema, { id });
+    const { schemas } = z.toJSONSchema(registry, {
+      target: 'draft-2020-12',
+      io,
+      uri: (id) => SCHEMA_REF + id,
+      ...(override ? { override: (ctx) => override(ctx as never) } : {}),
+    });
+    return schemas as Record<string, JsonSchema>;
+  };
+  const all = { ...convert(RESPONSE_SCHEMAS, 'output'), ...convert(REQUEST_SCHEMA_IDS, 'input', requestOverride) };
+  // Each is a component of one document, not a standalone schema resource.
+  for (const schema of Object.values(all)) {
+    delete schema.$schema;
+    delete schema.$id;
+  }
+  return all;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Examples: the classic exercise, and problems made by the real validators and error mapping.
+
+const EXAMPLE_TIME = '2026-01-15T09:30:00.000Z';
+const CLASSIC_ORDER_ID = classic.order.order_id;
+
+const classicOrderCreated = {
+  order_id: CLASSIC_ORDER_ID,
+  status: 'backordered',
+  requested: classic.order.requested,
+  shipped: [],
+  backordered: classic.order.requested,
+  shipments: [],
+  created_at: EXAMPLE_TIME,
+};
+
+const classicShipments = [
+  {
+    shipment_id: 'mkf0a1b2c9d8e7f6-1',
+    order_id: CLASSIC_ORDER_ID,
+    shipped: [
+      { product_id: 0, quantity: 2 },
+      { product_id: 10, quantity: 1 },
+    ],
+    mass_g: 1700,
+    shipped_at: '2026-01-15T10:05:00.000Z',
+  },
+  {
+    shipment_id: 'mkf0a1b2c9d8e7f6-2',
+    order_id: CLASSIC_ORDER_ID,
+    shipped: [{ product_id: 10, quantity: 3 }],
+    mass_g: 900,
+    shipped_at: '2026-01-15T10:05:00.000Z',
+  },
+];
+
+/** The body `problemResponse` sends for what `fail` throws. */
+function problemExample(fail: () => unknown): ProblemBody {
+  try {
+    fail();
+  } catch (error) {
+    return JSON.parse(problemResponse(error).body ?? '') as ProblemBody;
+  }
+  throw new Error('a problem example did not fail');
+}
+
+const problems = {
+  notJson: problemExample(() => readJsonBody({ headers: { 'content-type': 'application/json' }, body: '{"requested": [', isBase64Encoded: false })),
+  tooLarge: problemExample(() => readJsonBody({ headers: {}, body: ' '.repeat(MAX_BODY_BYTES + 1), isBase64Encoded: false })),
+  notJsonType: problemExample(() => readJsonBody({ headers: { 'content-type': 'text/plain' }, body: 'hello', isBase64Encoded: false })),
+  catalogMalformed: problemExample(() => parseCatalogRequest([{ product_name: 'FFP O-' }])),
+  catalogInvalid: problemExample(() => parseCatalogRequest([{ product_name: 'Whole blood unit', mass_g: 2000 }])),
+  restockMalformed: problemExample(() => parseRestockRequest({ product_id: 0, quantity: 30 })),
+  restockInvalid: problemExample(() => parseRestockRequest([{ product_id: 0, quantity: 0 }])),
+  orderMalformed: problemExample(() => parseOrderRequest({ order_id: 123, requested: [{ product_id: 0, quantity: '2' }] })),
+  orderInvalid: problemExample(() => parseOrderRequest({ order_id: '123', requested: [{ product_id: 0, quantity: 10_001 }] })),
+  unknownRestockProduct: problemExample(() => {
+    throw new NotFoundError('the restock names products that are not in the catalog', [
+      { path: '[0].product_id', message: 'unknown product_id 99' },
+    ]);
+  }),
+  unknownOrder: problemExample(() => {
+    throw new NotFoundError('no order "o-unknown"');
+  }),
+  orderConflict: problemExample(() => {
+    throw new ConflictError(`order ${CLASSIC_ORDER_ID} exists with different lines`);
+  }),
+  restockConflict: problemExample(() => {
+    throw new ConflictError('restock key:delivery-2026-01-15 was already sent with different lines');
+  }),
+  restockInProgress: problemExample(() => {
+    throw new RequestInProgressError('restock key:delivery-2026-01-15 is being finished by another request', 1);
+  }),
+  unavailable: problemExample(() => {
+    throw new DependencyUnavailableError('DynamoDB is unreachable');
+  }),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Responses.
+
+const json = (schema: JsonSchema, examples?: Record<string, Example>): Record<string, MediaType> => ({
+  'application/json': { schema, ...(examples ? { examples } : {}) },
+});
+
+function ok(description: string, schema: string, examples?: Record<string, Example>): ResponseObject {
+  return { description, content: json(ref(schema), examples) };
+}
+
+function problem(description: string, examples: Record<string, Example>, headers?: Record<string, HeaderObject>): ResponseObject {
+  return {
+    description,
+    ...(headers ? { headers } : {}),
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem'), examples } },
+  };
+}
+
+const example = (summary: string, value: unknown): Example => ({ summary, value });
+
+/** The body-reading answers every POST shares (functions/http/request-body.ts). */
+function bodyProblems(malformed: ProblemBody, invalid: ProblemBody, invalidCases: string): Record<string, ResponseObject> {
+  return {
+    '400': problem(
+      'Malformed request: the body is not JSON (or not UTF-8, or repeats a key in one object), a value has the wrong JSON type, or a required field is missing. ' +
+        'Every bad field is listed in `errors`. Nothing changed.',
+      { wrongType: example('A field of the wrong type or missing', malformed), notJson: example('Not JSON', problems.notJson) },
+    ),
+    '413': problem(`The body is over ${MAX_BODY_BYTES} bytes (256 KiB). Nothing changed.`, {
+      tooLarge: example('Body too large', problems.tooLarge),
+    }),
+    '415': problem(
+      'The Content-Type is not JSON: send `application/json` (or any `application/*+json`), UTF-8. An absent Content-Type is accepted. Nothing changed.',
+      { notJson: example('text/plain', problems.notJsonType) },
+    ),
+    '422': problem(`Invalid value: the right JSON types but a disallowed value (${invalidCases}). Every bad field is listed. Nothing changed.`, {
+      invalid: example('A value out of range', invalid),
+    }),
+  };
+}
+
+const WWW_AUTHENTICATE: Record<string, HeaderObject> = {
+  'WWW-Authenticate': {
+    description: 'The bearer challenge, e.g. `Bearer error="insufficient_scope", scope="..."` (RFC 6750).',
+    schema: { type: 'string' },
+  },
+};
+
+const AUTH_RESPONSES: Record<string, ResponseObject> = {
+  '401': {
+    headers: WWW_AUTHENTICATE,
+    description:
+      'No valid access token: missing, expired, or not issued for this API. In AWS the HTTP API JWT authorizer answers this itself ' +
+      'with `{"message": "Unauthorized"}`; the local server (`npm start -- --auth`) answers a problem.',
+    content: {
+      [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') },
+      'application/json': { schema: ref('GatewayMessage'), examples: { gateway: example('API Gateway', { message: 'Unauthorized' }) } },
+    },
+  },
+  '403': {
+    headers: WWW_AUTHENTICATE,
+    description:
+      "The access token lacks this route's scope. In AWS the JWT authorizer answers this itself with `{\"message\": \"Forbidden\"}`; " +
+      'the local server answers a problem.',
+    content: {
+      [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') },
+      'application/json': { schema: ref('GatewayMessage'), examples: { gateway: example('API Gateway', { message: 'Forbidden' }) } },
+    },
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Operations, one per route of functions/routes.ts. Paths, methods and scopes come from the
+// route table; what is written here is what a reader needs to know about each.
+
+type OperationText = Omit<OperationObject, 'security'>;
+
+const ORDER_ID_PARAMETER: ParameterObject = {
+  name: 'order_id',
+  in: 'path',
+  required: true,
+  description:
+    'The order id as given when the order was placed. An all-digit segment names an integer id, in its canonical spelling only ' +
+    '(`7`, not `007`); anything else is a string id. An id that cannot exist answers 404 like an unknown order.',
+  schema: ref('OrderId'),
+  example: CLASSIC_ORDER_ID,
+};
+
+const IDEMPOTENCY_KEY_PARAMETER: ParameterObject = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes the restock safe to retry: the same key with the same body (the same per-product quantities after merging) answers ' +
+    'the first answer and changes nothing; with a different body, 409. Keys are remembered at least 24 hours; only successful ' +
+    'requests are remembered. A key that is not 1 to 255 visible ASCII characters answers 422.',
+  schema: { type: 'string', pattern: '^[!-~]{1,255}$' },
+  example: 'delivery-2026-01-15',
+};
+
+const OPERATIONS: Record<string, OperationText> = {
+  'POST /inventory/init_catalog': {
+    operationId: 'initCatalog',
+    summary: 'Load or update the product catalog',
+    description:
+      'Upserts products. New products start with quantity 0; re-sending a product updates its name and mass and never touches stock. ' +
+      'All or nothing: with any invalid entry, nothing is stored.',
+    tags: ['catalog'],
+    requestBody: {
+      required: true,
+      description: 'A JSON array of products.',
+      content: json(ref('CatalogRequest'), {
+        classic: example('The blood-products catalog of the classic exercise', classic.product_info),
+        assigned: example('Without product_id: one is assigned', [{ product_name: 'PLT A+', mass_g: 120 }]),
+      }),
+    },
+    responses: {
+      '201': ok('The products as stored, in the order given, with their stock.', 'ProductList', {
+        classic: example('After loading the classic catalog', {
+          products: classic.product_info.slice(0, 2).map((p) => ({ ...p, quantity: 0, backordered: 0 })),
+        }),
+      }),
+      ...bodyProblems(
+        problems.catalogMalformed,
+        problems.catalogInvalid,
+        'mass outside 1..1800 g, a name of 0 or over 200 characters, a product_id given twice, too few or too many entries',
+      ),
+    },
+  },
+  'POST /inventory/process_restock': {
+    operationId: 'processRestock',
+    summary: 'Add stock and fill backorders',
+    description:
+      'Adds stock, then fills waiting orders oldest first for each product, in the fewest packages, before anyone else gets a unit. ' +
+      'The answer lists every package this restock caused. When more orders wait than one request may fill in its time budget, ' +
+      '`draining` is true and the rest is filled asynchronously (within a minute in AWS). The same restock also arrives as ' +
+      'EventBridge `Restock` events, whose event id is the idempotency key.',
+    tags: ['stock'],
+    parameters: [IDEMPOTENCY_KEY_PARAMETER],
+    requestBody: {
+      required: true,
+      description: 'A JSON array of lines {product_id, quantity}.',
+      content: json(ref('RestockRequest'), {
+        classic: example('The restock of the classic exercise', classic.restock),
+      }),
+    },
+    responses: {
+      '200': ok('What the restock did; a replay with the same Idempotency-Key answers the first answer.', 'RestockAnswer', {
+        classic: example('The classic restock, with order 123 waiting: two packages', {
+          restocked: [...classic.restock].sort((a, b) => a.product_id - b.product_id),
+          shipments: classicShipments,
+          draining: false,
+        }),
+      }),
+      ...bodyProblems(
+        problems.restockMalformed,
+        problems.restockInvalid,
+        'a quantity outside 1..1,000,000, a negative or non-integer product_id, too few or too many lines, a bad Idempotency-Key',
+      ),
+      '404': problem('A product_id is not in the catalog (kept from the original service; an order answers 422). Nothing changed.', {
+        unknownProduct: example('Unknown product', problems.unknownRestockProduct),
+      }),
+      '409': problem(
+        'The Idempotency-Key was used with a different body (type `.../conflict`); or the first request with this key is still ' +
+          'being applied (type `.../request-in-progress`, with Retry-After): retry after that many seconds. Never applied twice.',
+        {
+          conflict: example('Same key, different body', problems.restockConflict),
+          inProgress: example('The first request with this key is still at work', problems.restockInProgress),
+        },
+        {
+          'Retry-After': {
+            description: 'Only with `request-in-progress`: whole seconds to wait before retrying.',
+            schema: { type: 'integer', minimum: 1 },
+          },
+        },
+      ),
+    },
+  },
+  'POST /inventory/process_order': {
+    operationId: 'processOrder',
+    summary: 'Place an order',
+    description:
+      'Ships what is on hand now, in the fewest packages of at most 1800 g; the rest is backordered and filled by later restocks, ' +
+      'oldest order first. A new order never takes a unit that an older order is waiting for. Sending an existing order_id with ' +
+      'the same lines is a replay: 200 with the current view, nothing changes.',
+    tags: ['orders'],
+    requestBody: {
+      required: true,
+      description: 'An order: optional order_id and its requested lines.',
+      content: json(ref('OrderRequest'), {
+        classic: example('Order 123 of the classic exercise', classic.order),
+        assigned: example('Without order_id: one is assigned', { requested: [{ product_id: 7, quantity: 3 }] }),
+      }),
+    },
+    responses: {
+      '201': ok('The order was created; its view.', 'OrderView', {
+        backordered: example('Order 123 on an empty inventory: everything waits', classicOrderCreated),
+      }),
+      '200': ok('A replay (same order_id, same lines after merging): the current view, nothing changed.', 'OrderView', {
+        fulfilled: example('Order 123 after the classic restock', {
+          ...classicOrderCreated,
+          status: 'fulfilled',
+          shipped: classic.order.requested,
+          backordered: [],
+          shipments: classicShipments,
+        }),
+      }),
+      ...bodyProblems(
+        problems.orderMalformed,
+        problems.orderInvalid,
+        'a quantity outside 1..10,000, an order_id not matching its pattern, a product_id not in the catalog, too few or too many lines',
+      ),
+      '409': problem('The order_id exists with different lines. Nothing changed.', {
+        conflict: example('Same order_id, different lines', problems.orderConflict),
+      }),
+    },
+  },
+  'GET /inventory/orders/{order_id}': {
+    operationId: 'getOrder',
+    summary: 'Read one order',
+    description: 'The order with what has shipped, what waits and every package, oldest first.',
+    tags: ['orders'],
+    parameters: [ORDER_ID_PARAMETER],
+    responses: {
+      '200': ok('The order.', 'OrderView', {
+        partial: example('Partially shipped', {
+          ...classicOrderCreated,
+          status: 'partially_shipped',
+          shipped: [
+            { product_id: 0, quantity: 2 },
+            { product_id: 10, quantity: 1 },
+          ],
+          backordered: [{ product_id: 10, quantity: 3 }],
+          shipments: [classicShipments[0]],
+        }),
+      }),
+      '404': problem('No such order.', { unknownOrder: example('Unknown order', problems.unknownOrder) }),
+    },
+  },
+  'GET /inventory/products': {
+    operationId: 'listProducts',
+    summary: 'List the catalog with stock',
+    description: 'Every product with its units on hand and the units waiting orders still need, by product_id.',
+    tags: ['catalog'],
+    responses: {
+      '200': ok('The catalog.', 'ProductList', {
+        stocked: example('Two products', {
+          products: [
+            { ...classic.product_info[0], quantity: 28, backordered: 0 },
+            { ...classic.product_info[10], quantity: 1, backordered: 0 },
+          ],
+        }),
+      }),
+    },
+  },
+  'GET /health': {
+    operationId: 'health',
+    summary: 'Health check',
+    description: 'One cheap DynamoDB call. Public.',
+    tags: ['service'],
+    responses: {
+      '200': ok('DynamoDB answers.', 'Health', { ok: example('Healthy', { status: 'ok', version: '0.1.0' }) }),
+      '503': problem('DynamoDB is unreachable: the only 5xx the service answers on purpose.', {
+        unavailable: example('DynamoDB unreachable', problems.unavailable),
+      }),
+    },
+  },
+  'GET /openapi.json': {
+    operationId: 'getOpenApiDocument',
+    summary: 'This OpenAPI document',
+    description: 'OpenAPI 3.1, generated from the schemas that validate requests and describe responses. Public.',
+    tags: ['service'],
+    responses: {
+      '200': {
+        description: 'The document; it changes only with a deploy (ETag, cacheable for a few minutes).',
+        content: json({ type: 'object', description: 'An OpenAPI 3.1 document.' }),
+      },
+      '304': { description: 'Not modified: the If-None-Match header names the current ETag.' },
+    },
+  },
+  'GET /docs': {
+    operationId: 'getDocsPage',
+    summary: 'Human-readable API documentation',
+    description: 'This document as one self-contained HTML page (no scripts, no external assets). Public.',
+    tags: ['service'],
+    responses: {
+      '200': {
+        description: 'The page.',
+        content: { 'text/html': { schema: { type: 'string' } } },
+      },
+      '304': { description: 'Not modified: the If-None-Match header names the current ETag.' },
+    },
+  },
+};
+
+/** What each scope allows, from the route table. */
+function scopeList(): string {
+  return ACCESS_SCOPES.map((scope) => {
+    const granted = routes.filter((r) => r.scope === scope).map((r) => `${r.method} ${r.path}`);
+    return `- \`${scope}\`: ${granted.join(', ') || 'no route yet'}`;
+  }).join('\n');
+}
+
+function operationFor(route: Route): OperationObject {
+  const text = OPERATIONS[`${route.method} ${route.path}`];
+  if (!text) throw new Error(`functions/http/openapi.ts documents no operation for ${route.method} ${route.path}`);
+  const security = route.scope ? [{ [SECURITY_SCHEME]: [route.scope] }] : [];
+  const responses = route.scope ? { ...text.responses, ...AUTH_RESPONSES } : text.responses;
+  const sorted = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
+  return { ...text, security, responses: sorted };
+}
+
+/** The scope a route requires as the document states it; `undefined` for a public route. */
+export function documentedScope(operation: OperationObject): AccessScope | undefined {
+  return operation.security[0]?.[SECURITY_SCHEME]?.[0] as AccessScope | undefined;
+}
+
+export function buildOpenApiDocument(version: string): OpenApiDocument {
+  const paths: OpenApiDocument['paths'] = {};
+  for (const route of routes) {
+    (paths[route.path] ??= {})[route.method.toLowerCase() as HttpMethod] = operationFor(route);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Fulfillment service',
+      version,
+      summary: 'Catalog, stock, orders shipped in packages of at most 1800 g, backorders filled oldest first.',
+      description: [
+        'Keeps a product catalog and stock levels, turns orders into packages of at most 1800 g and fills backorders, oldest first, when stock arrives.',
+        '',
+        '- Every request with a body takes JSON (`Content-Type: application/json`); a request with any invalid part changes nothing.',
+        `- Errors are \`${PROBLEM_CONTENT_TYPE}\` (RFC 9457): \`{type, title, status, detail, errors?}\`, \`errors\` listing \`{path, message}\` per bad field; types start with \`${PROBLEM_TYPE_BASE}\`. Bad input never answers 5xx.`,
+        '- A trailing slash on a path is accepted.',
+        '- Every response carries `X-Content-Type-Options: nosniff` and `X-Frame-Options: DENY`; API answers are `Cache-Control: no-store`.',
+        '- In AWS, API Gateway may answer 429 (throttled) or 503 (function timeout) by itself, with `{"message": ...}`.',
+      ].join('\n'),
+    },
+    tags: [
+      { name: 'catalog', description: 'Products and their stock levels.' },
+      { name: 'stock', description: 'Restocks, which fill waiting orders first.' },
+      { name: 'orders', description: 'Orders, their packages and backorders.' },
+      { name: 'service', description: 'Health and documentation; public.' },
+    ],
+    paths,
+    components: {
+      schemas: componentSchemas(),
+      securitySchemes: {
+        [SECURITY_SCHEME]: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: [
+            'An OAuth 2.0 access token (JWT) in `Authorization: Bearer <token>`.',
+            "In AWS, get one from the Cognito user pool's token endpoint (`/oauth2/token`) with the client-credentials grant; " +
+              "in Cognito each scope is prefixed with the resource server's identifier.",
+            'Locally, `npm start -- --auth` prints a development token; plain `npm start` needs none.',
+            '',
+            'Scopes:',
+            scopeList(),
+          ].join('\n'),
+        },
+      },
+    },
+  };
+}
