@@ -26,7 +26,8 @@ export type HandlerName =
   | 'process-order'
   | 'get-order'
   | 'list-products'
-  | 'health';
+  | 'health'
+  | 'api-docs';
 
 export const routes: readonly Route[] = [
   { method: 'POST', path: '/inventory/init_catalog', handler: 'init-catalog', scope: 'catalog:write' },
@@ -35,6 +36,8 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/inventory/orders/{order_id}', handler: 'get-order', scope: 'inventory:read' },
   { method: 'GET', path: '/inventory/products', handler: 'list-products', scope: 'inventory:read' },
   { method: 'GET', path: '/health', handler: 'health' },
+  { method: 'GET', path: '/openapi.json', handler: 'api-docs' },
+  { method: 'GET', path: '/docs', handler: 'api-docs' },
 ];
 
 /** Handlers that are not behind a route: the scheduled sweeper (SPEC rule 8). */

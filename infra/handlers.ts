@@ -48,7 +48,7 @@ export interface FunctionSizing {
  * Memory. Writes pack units into packages (CPU-bound for large orders) and hold several DynamoDB
  * round trips; 1024 MB (about 0.6 vCPU) keeps p99 latency low, and since Lambda bills GB-seconds,
  * faster runs cost about the same as slower ones with less memory. Reads are I/O-bound: 512 MB.
- * The health check does one DescribeTable: 256 MB.
+ * The health check does one DescribeTable, and the API documentation touches no table: 256 MB.
  */
 const WRITE_TIMEOUT = Duration.seconds(28);
 const READ_TIMEOUT = Duration.seconds(10);
@@ -82,6 +82,11 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
   },
   health: {
     description: 'GET /health: 200 when DynamoDB answers, 503 otherwise',
+    memorySize: 256,
+    timeout: READ_TIMEOUT,
+  },
+  'api-docs': {
+    description: 'GET /openapi.json and GET /docs: the OpenAPI document and its HTML page, built once per cold start',
     memorySize: 256,
     timeout: READ_TIMEOUT,
   },

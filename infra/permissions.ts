@@ -50,5 +50,6 @@ export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
   'get-order': { table: ['dynamodb:Query'], queriesIndexes: [] },
   'list-products': { table: ['dynamodb:BatchGetItem'], queriesIndexes: [CATALOG_INDEX.name] },
   health: { table: ['dynamodb:DescribeTable'], queriesIndexes: [] },
+  'api-docs': { table: [], queriesIndexes: [] },
   sweeper: { table: STOCK_WRITER, queriesIndexes: [ATTENTION_INDEX.name] },
 };
