@@ -4,7 +4,21 @@
  * `00:37:27 INFO  ship_package order=123 …: 2 x RBC A+ Adult (0), 1 x FFP A+ (10) = 1700 g`.
  * Anything that is not a JSON log line passes through untouched. Set LOG_FORMAT=json to keep JSON.
  */
-const HIDDEN = new Set(['level', 'message', 'timestamp', 'service', 'sampling_rate', 'xray_trace_id']);
+// What a person at the terminal doesn't need: the same on every line, or only useful in
+// CloudWatch (the Lambda context keys Powertools adds, the trace id).
+const HIDDEN = new Set([
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'sampling_rate',
+  'xray_trace_id',
+  'cold_start',
+  'function_arn',
+  'function_memory_size',
+  'function_name',
+  'function_request_id',
+]);
 
 export function readableLogLine(line: string): string {
   if (!line.startsWith('{')) return line;

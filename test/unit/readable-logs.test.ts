@@ -10,6 +10,21 @@ describe('readable local logs', () => {
     const json = JSON.stringify({ level: 'WARN', message: 'slow', timestamp: '2026-11-25T00:00:01.000Z', order_id: 'a-1', status: 409 });
     expect(readableLogLine(json)).toBe('00:00:01 WARN  slow order_id=a-1 status=409');
   });
+  it('leaves out the Lambda context keys, which only matter in CloudWatch', () => {
+    const json = JSON.stringify({
+      level: 'INFO',
+      message: 'order placed',
+      timestamp: '2026-11-25T00:00:01.000Z',
+      cold_start: false,
+      function_arn: 'arn:aws:lambda:us-east-1:000000000000:function:x',
+      function_memory_size: 1024,
+      function_name: 'x',
+      function_request_id: 'r-1',
+      xray_trace_id: '1-abc',
+      order_id: 'a-1',
+    });
+    expect(readableLogLine(json)).toBe('00:00:01 INFO  order placed order_id=a-1');
+  });
   it('passes through what is not a JSON log line', () => {
     expect(readableLogLine('GET /health -> 200 (3 ms)')).toBe('GET /health -> 200 (3 ms)');
     expect(readableLogLine('{not json')).toBe('{not json');
