@@ -20,6 +20,7 @@ import {
   RequestInProgressError,
 } from '../domain/errors.js';
 import { LIMITS, parseCatalogRequest, parseOrderRequest, parseRestockRequest, REQUEST_SCHEMAS } from '../domain/requests.js';
+import { API_CLIENTS, qualifiedScope } from '../api-clients.js';
 import { ACCESS_SCOPES, routes, type AccessScope, type Route } from '../routes.js';
 import { problemResponse, PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.js';
 import { MAX_BODY_BYTES, readJsonBody } from './request-body.js';
@@ -563,8 +564,15 @@ const OPERATIONS: Record<string, OperationText> = {
 function scopeList(): string {
   return ACCESS_SCOPES.map((scope) => {
     const granted = routes.filter((r) => r.scope === scope).map((r) => `${r.method} ${r.path}`);
-    return `- \`${scope}\`: ${granted.join(', ') || 'no route yet'}`;
+    return `- \`${scope}\` (in a token: \`${qualifiedScope(scope)}\`): ${granted.join(', ') || 'no route yet'}`;
   }).join('\n');
+}
+
+/** The API clients (Cognito app clients in AWS, development tokens locally) and their scopes. */
+function clientList(): string {
+  return Object.entries(API_CLIENTS)
+    .map(([name, client]) => `- \`${name}\` (${client.description}): ${client.scopes.map((s) => `\`${s}\``).join(', ')}`)
+    .join('\n');
 }
 
 function operationFor(route: Route): OperationObject {
@@ -618,12 +626,15 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
           bearerFormat: 'JWT',
           description: [
             'An OAuth 2.0 access token (JWT) in `Authorization: Bearer <token>`.',
-            "In AWS, get one from the Cognito user pool's token endpoint (`/oauth2/token`) with the client-credentials grant; " +
-              "in Cognito each scope is prefixed with the resource server's identifier.",
-            'Locally, `npm start -- --auth` prints a development token; plain `npm start` needs none.',
+            "In AWS, get one from the Cognito user pool's token endpoint (stack output `TokenUrl`, `/oauth2/token`) with the " +
+              "client-credentials grant, using an app client's id and secret; Cognito prefixes each scope with the resource server's id.",
+            'Locally, `npm start -- --auth` prints a development token per client; plain `npm start` needs no token.',
             '',
             'Scopes:',
             scopeList(),
+            '',
+            'Clients:',
+            clientList(),
           ].join('\n'),
         },
       },

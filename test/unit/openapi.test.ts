@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { API_CLIENTS, qualifiedScope } from '../../functions/api-clients.js';
 import { isIntegerOrderId, isStringOrderId } from '../../functions/domain/order-id.js';
 import { parseCatalogRequest, parseOrderRequest, parseRestockRequest } from '../../functions/domain/requests.js';
 import { DOCS_PAGE_CSP, escapeHtml, renderDocsPage } from '../../functions/http/docs-page.js';
@@ -146,7 +147,8 @@ describe('routes.ts is in the document, each route with its scope', () => {
     expect(scheme.description).toMatch(/Cognito/);
     expect(scheme.description).toMatch(/client-credentials grant/);
     expect(scheme.description).toContain('npm start -- --auth');
-    for (const scope of ACCESS_SCOPES) expect(scheme.description).toContain(`\`${scope}\``);
+    for (const scope of ACCESS_SCOPES) expect(scheme.description).toContain(`\`${scope}\` (in a token: \`${qualifiedScope(scope)}\`)`);
+    for (const client of Object.keys(API_CLIENTS)) expect(scheme.description).toContain(`\`${client}\``);
   });
 
   it('info.version is the version given (the handler passes the package version)', () => {
