@@ -5,15 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { SERVICE_VERSION } from '../commons/service-version.js';
 import { NotFoundError } from '../domain/errors.js';
 import { DOCS_PAGE_CSP, renderDocsPage } from '../http/docs-page.js';
 import { apiHandler } from '../http/api-handler.js';
 import { buildOpenApiDocument } from '../http/openapi.js';
 import { SECURITY_HEADERS } from '../http/responses.js';
-import packageJson from '../../package.json' with { type: 'json' };
 
-/** Set by the stack from package.json (infra/constructs/functions.ts), as for GET /health; read directly when run locally. */
-const VERSION = process.env.SERVICE_VERSION ?? packageJson.version;
 
 /** Static per deploy: five minutes in any cache, then revalidated with the ETag. */
 export const DOCS_CACHE_CONTROL = 'public, max-age=300';
@@ -39,7 +37,7 @@ function staticAnswer(body: string, contentType: string, csp: string): StaticAns
   };
 }
 
-const document = buildOpenApiDocument(VERSION);
+const document = buildOpenApiDocument(SERVICE_VERSION);
 const answers: Record<string, StaticAnswer> = {
   'GET /openapi.json': staticAnswer(JSON.stringify(document), 'application/json', DOCUMENT_CSP),
   'GET /docs': staticAnswer(renderDocsPage(document), 'text/html; charset=utf-8', DOCS_PAGE_CSP),

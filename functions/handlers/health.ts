@@ -2,11 +2,10 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from '../commons/dynamodb.js';
 import { logger } from '../commons/logger.js';
+import { SERVICE_VERSION } from '../commons/service-version.js';
 import { DependencyUnavailableError } from '../domain/errors.js';
 import { apiHandler } from '../http/api-handler.js';
 import { jsonResponse } from '../http/responses.js';
-
-const VERSION = process.env.SERVICE_VERSION ?? '0.1.0';
 
 export const handler = apiHandler(async () => {
   try {
@@ -15,5 +14,5 @@ export const handler = apiHandler(async () => {
     logger.warn('health check failed', error as Error);
     throw new DependencyUnavailableError('DynamoDB is unreachable');
   }
-  return jsonResponse(200, { status: 'ok', version: VERSION });
+  return jsonResponse(200, { status: 'ok', version: SERVICE_VERSION });
 });

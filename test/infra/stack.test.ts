@@ -132,7 +132,7 @@ describe('2. Tables: from the shared definition, on-demand, PITR, TTL, encrypted
 describe('3. Functions: one per handler, house defaults', () => {
   it('has one function per handler of the route table plus the sweeper', () => {
     expect([...FUNCTION_NAMES].sort()).toEqual(
-      ['get-order', 'health', 'init-catalog', 'list-products', 'process-order', 'process-restock', 'sweeper'].sort(),
+      ['api-docs', 'get-order', 'health', 'init-catalog', 'list-products', 'process-order', 'process-restock', 'sweeper'].sort(),
     );
     dev.template.resourceCountIs('AWS::Lambda::Function', FUNCTION_NAMES.length);
   });
