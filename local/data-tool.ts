@@ -5,6 +5,9 @@
  * `npm start` keeps), which the data-directory lock refuses while `npm start` runs on them;
  * `--endpoint URL` talks to any reachable DynamoDB Local instead (e.g. the one a running
  * `npm start --in-memory` prints), with the same fake credentials as the rest of local/.
+ * `--aws` talks to DynamoDB in AWS with the usual credentials and region (AWS_PROFILE,
+ * AWS_REGION, ...), for the point-in-time restore of docs/runbook.md; it needs `--table`, and
+ * never creates a table (the stack owns it).
  * Table: `--table NAME`, else TABLE_NAME, else fulfillment-local (like `npm start`).
  *
  * Exit codes: 0 done; 1 failed (e.g. unreachable endpoint, a write error); 2 bad command line;
@@ -14,7 +17,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DataDirInUseError } from './data-dir-lock.js';
 import { DataFileError } from './data-file.js';
 import { startDynamoDBLocal } from './dynamodb-local.js';
@@ -33,6 +36,8 @@ export class UsageError extends Error {
 export interface Target {
   client: DynamoDBClient;
   tableName: string;
+  /** Whether an import may create the table when it is absent (not in AWS). */
+  mayCreateTable: boolean;
   /** For messages: `table fulfillment-local in /repo/.data/` or `... at http://127.0.0.1:8000`. */
   description: string;
   close(): Promise<void>;
@@ -40,6 +45,8 @@ export interface Target {
 
 export interface TargetOptions {
   endpoint?: string;
+  /** DynamoDB in AWS, with the default credential chain and region. */
+  aws?: boolean;
   dataDir?: string;
   table?: string;
   /** Export: refuse when the data directory does not exist (instead of starting on nothing). */
@@ -60,7 +67,15 @@ export function userPath(path: string): string {
 
 export async function openTarget(options: TargetOptions): Promise<Target> {
   const tableName = tableNameFrom(options.table);
-  if (options.endpoint !== undefined && options.dataDir !== undefined) throw new UsageError('use either --endpoint or --data-dir, not both');
+  const places = [options.endpoint !== undefined, options.dataDir !== undefined, options.aws === true].filter(Boolean).length;
+  if (places > 1) throw new UsageError('use only one of --endpoint, --data-dir and --aws');
+  if (options.aws) {
+    // No default table in AWS: the live table's name is a stack output, and a guess could be another stage's.
+    if (!options.table) throw new UsageError('--aws needs --table NAME (the TableName output of the stack, or a restored table)');
+    const client = new DynamoDBClient(awsClientConfig());
+    const region = await client.config.region();
+    return { client, tableName, mayCreateTable: false, description: `table ${tableName} in AWS (${region})`, close: async () => client.destroy() };
+  }
   if (options.endpoint !== undefined) {
     let url: URL;
     try {
@@ -69,7 +84,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
       throw new UsageError(`--endpoint must be a URL such as http://127.0.0.1:8000, got "${options.endpoint}"`);
     }
     const client = new DynamoDBClient({ ...localClientConfig(url.toString().replace(/\/$/, '')), maxAttempts: 3 });
-    return { client, tableName, description: `table ${tableName} at ${options.endpoint}`, close: async () => client.destroy() };
+    return { client, tableName, mayCreateTable: true, description: `table ${tableName} at ${options.endpoint}`, close: async () => client.destroy() };
   }
 
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
@@ -91,12 +106,22 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
   return {
     client,
     tableName,
+    mayCreateTable: true,
     description: `table ${tableName} in ${dataDir}`,
     close: async () => {
       client.destroy();
       await dynamodb.stop();
     },
   };
+}
+
+/**
+ * DynamoDB in AWS: endpoint, region and credentials from the SDK's default chain (environment,
+ * profile, SSO, instance role), never the fake local ones. More attempts than the service's
+ * functions: a bulk copy meets throttling on a cold on-demand table, and may wait for it.
+ */
+export function awsClientConfig(): DynamoDBClientConfig {
+  return { maxAttempts: 10 };
 }
 
 /** Runs a tool's main and turns what it throws into a message and an exit code. */

@@ -1,5 +1,5 @@
 /**
- * `npm run export -- [--out FILE] [--force] [--endpoint URL | --data-dir DIR] [--table NAME]`
+ * `npm run export -- [--out FILE] [--force] [--endpoint URL | --data-dir DIR | --aws] [--table NAME]`
  *
  * Writes every item of the local table to a JSON file (format: ./data-file.ts), by default
  * `fulfillment-export-<UTC time>.json` in the current directory. See ./data-tool.ts for where
@@ -18,6 +18,7 @@ Writes every item of the local table to a JSON file (DynamoDB JSON, lossless).
   --out FILE        where to write (default: ./fulfillment-export-<UTC time>.json); refused if it exists
   --force           overwrite FILE if it exists
   --endpoint URL    read from this DynamoDB (e.g. the DynamoDB Local a running \`npm start\` printed)
+  --aws             read a table in AWS (credentials and region as for the AWS CLI); needs --table
   --data-dir DIR    read DIR with a DynamoDB Local of our own (default: <repo>/.data, refused while \`npm start\` uses it)
   --table NAME      table name (default: $TABLE_NAME, else fulfillment-local)
 
@@ -34,7 +35,7 @@ await runTool(async () => {
   // Refuse before starting anything; writeDataFile checks again, atomically, at the end.
   if (existsSync(out) && !values.force) throw new Refusal(`${out} already exists (choose another --out, or add --force to overwrite it)`);
 
-  const target = await openTarget({ endpoint: values.endpoint, dataDir: values['data-dir'], table: values.table, dataMustExist: true });
+  const target = await openTarget({ endpoint: values.endpoint, aws: values.aws, dataDir: values['data-dir'], table: values.table, dataMustExist: true });
   try {
     const file = await exportTable(target.client, target.tableName, { label: target.description });
     try {
@@ -56,6 +57,7 @@ function parseCommandLine() {
         out: { type: 'string', short: 'o' },
         force: { type: 'boolean', default: false },
         endpoint: { type: 'string' },
+        aws: { type: 'boolean', default: false },
         'data-dir': { type: 'string' },
         table: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },

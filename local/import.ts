@@ -1,5 +1,5 @@
 /**
- * `npm run import -- FILE [--replace] [--endpoint URL | --data-dir DIR] [--table NAME]`
+ * `npm run import -- FILE [--replace] [--endpoint URL | --data-dir DIR | --aws] [--table NAME]`
  *
  * Loads a file written by `npm run export` into the local table, creating the table if absent.
  * The whole file is validated first: a bad or foreign file is refused before any DynamoDB Local
@@ -32,9 +32,9 @@ await runTool(async () => {
   const path = userPath(positionals[0]!);
   const file = readDataFile(path); // throws DataFileError (exit 3) before anything starts
 
-  const target = await openTarget({ endpoint: values.endpoint, dataDir: values['data-dir'], table: values.table, dataMustExist: false });
+  const target = await openTarget({ endpoint: values.endpoint, aws: values.aws, dataDir: values['data-dir'], table: values.table, dataMustExist: false });
   try {
-    const { created } = await importDataFile(target.client, target.tableName, file, { replace: values.replace, log: console.log, label: target.description });
+    const { created } = await importDataFile(target.client, target.tableName, file, { createTable: target.mayCreateTable, replace: values.replace, log: console.log, label: target.description });
     console.log(
       `Imported ${file.item_count} items from ${path} (table ${file.table_name}, exported ${file.exported_at}) into ${created ? 'the new ' : ''}${target.description}`,
     );
@@ -49,6 +49,7 @@ function parseCommandLine() {
       options: {
         replace: { type: 'boolean', default: false },
         endpoint: { type: 'string' },
+        aws: { type: 'boolean', default: false },
         'data-dir': { type: 'string' },
         table: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },

@@ -42,6 +42,8 @@ export interface ImportOptions extends BatchOptions {
   log?: (line: string) => void;
   /** How messages name the table, e.g. `table fulfillment-local at http://127.0.0.1:8000`. */
   label?: string;
+  /** Create the table when absent (local). False in AWS, where the stack owns the table. */
+  createTable?: boolean;
 }
 export interface ImportResult {
   created: boolean;
@@ -56,9 +58,10 @@ export interface ImportResult {
  * which is checked by counting.
  */
 export async function importDataFile(client: DynamoDBClient, tableName: string, file: DataFile, options: ImportOptions = {}): Promise<ImportResult> {
-  const { replace = false, log = () => {}, label = `table ${tableName}`, ...batch } = options;
+  const { replace = false, log = () => {}, label = `table ${tableName}`, createTable = true, ...batch } = options;
   const items = file.items.map(fromJsonItem);
   const existing = await describeTable(client, tableName);
+  if (!existing && !createTable) throw new Refusal(`${label} does not exist (in AWS the stack creates it; check --table and the region)`);
   const problem = existing && keySchemaProblem(existing);
   if (problem) throw new Refusal(`${label} is not a table of this service: ${problem}`);
   const { created } = await ensureTable(client, tableName);

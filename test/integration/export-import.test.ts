@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTable } from '../../local/bootstrap.js';
 import { acquireDataDirLock, DataDirInUseError, LOCK_FILE_NAME, lockPathOf, readDataDirLock } from '../../local/data-dir-lock.js';
 import { DataFileError, parseDataFile, readDataFile, serializeDataFile, writeDataFile, type DataFile } from '../../local/data-file.js';
+import { awsClientConfig } from '../../local/data-tool.js';
 import { startDynamoDBLocal } from '../../local/dynamodb-local.js';
 import { batchWriteAll, exportTable, importDataFile, Refusal, scanAllItems } from '../../local/table-copy.js';
 import { catalog, get, post } from '../support/api.js';
@@ -186,6 +187,35 @@ describe('the round trip', () => {
     );
     await expect(importDataFile(client, target, exported)).rejects.toThrow(/not a table of this service/);
     expect(await scanAllItems(client, target)).toEqual([]);
+  });
+});
+
+describe('--aws (the point-in-time restore of docs/runbook.md)', () => {
+  it('never creates a table: in AWS the stack owns it', async () => {
+    const missing = freshTableName('absent');
+    await expect(importDataFile(client, missing, exported, { createTable: false })).rejects.toThrow(/does not exist/);
+    expect(await tableNames()).not.toContain(missing);
+  });
+
+  it('uses the SDK\'s own endpoint and credential chain, never the fake local ones', () => {
+    const config = awsClientConfig();
+    expect(config).not.toHaveProperty('endpoint');
+    expect(config).not.toHaveProperty('credentials');
+    expect(config).not.toHaveProperty('region');
+  });
+
+  it('needs --table, and goes with neither --endpoint nor --data-dir (exit 2, nothing touched)', async () => {
+    const valid = join(workDir, 'aws-in.json');
+    writeDataFile(valid, exported);
+    const [noTable, both] = await Promise.all([
+      runCli('export', ['--aws', '--out', join(workDir, 'aws.json')]),
+      runCli('import', [valid, '--aws', '--endpoint', dynamodbEndpoint(), '--table', 'x']),
+    ]);
+    expect(noTable.code).toBe(2);
+    expect(noTable.stderr).toContain('--aws needs --table');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('only one of --endpoint, --data-dir and --aws');
+    expect(existsSync(join(workDir, 'aws.json'))).toBe(false);
   });
 });
 

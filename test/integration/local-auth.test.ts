@@ -33,7 +33,7 @@ beforeAll(async () => {
         return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{}' };
       },
     ]),
-  ) as HttpApiHandlers;
+  ) as unknown as HttpApiHandlers;
   server = createLocalHttpServer({ handlers, auth, log: { request: () => {}, error: () => {} } });
   baseUrl = await listenOnLoopback(server, 0);
 });
