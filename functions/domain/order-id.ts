@@ -10,8 +10,12 @@ export type OrderId = string | number;
 export const MAX_INTEGER_ORDER_ID = Number.MAX_SAFE_INTEGER; // 2^53 - 1
 export const MAX_STRING_ORDER_ID_LENGTH = 128;
 
-/** 1..128 allowed characters, at least one of them not a digit. */
-const STRING_ORDER_ID = /^(?=[A-Za-z0-9_.:-]*[^0-9])[A-Za-z0-9_.:-]{1,128}$/;
+/**
+ * 1..128 allowed characters, at least one of them not a digit. Written as a JSON Schema pattern
+ * too (ECMA syntax), so the OpenAPI document (functions/http/response-schemas.ts) uses this one.
+ */
+export const STRING_ORDER_ID_PATTERN = '^(?=[A-Za-z0-9_.:-]*[^0-9])[A-Za-z0-9_.:-]{1,128}$';
+const STRING_ORDER_ID = new RegExp(STRING_ORDER_ID_PATTERN);
 /** Decimal digits as written by `String(n)` for a non-negative integer: no sign, no leading zero. */
 const CANONICAL_DIGITS = /^(?:0|[1-9][0-9]*)$/;
 
