@@ -4,19 +4,16 @@
  * bad token 401, a token without the route's scope 403, and a refused call never reaches a
  * handler. Public routes stay open. The last test runs `npm start -- --auth` for real.
  */
-import { spawn } from 'node:child_process';
 import type { Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { API_CLIENTS, type ApiClientName } from '../../functions/api-clients.js';
 import { ACCESS_SCOPES, routes, type HandlerName } from '../../functions/routes.js';
 import { createDevAuth, type DevAuth } from '../../local/dev-auth.js';
-import { findFreePort } from '../../local/free-port.js';
 import { closeServer, createLocalHttpServer, listenOnLoopback, type HttpApiHandlers } from '../../local/http-server.js';
+import { startService } from '../support/npm-start.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const key = new Uint8Array(32).fill(7);
 let auth: DevAuth;
 let server: Server;
@@ -131,31 +128,15 @@ describe('public routes', () => {
 
 describe('npm start -- --auth', () => {
   it('prints a token per app client, and enforces each one\'s scopes on the real handlers', async () => {
-    const port = await findFreePort();
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port) };
-    const child = spawn(`${repoRoot}node_modules/.bin/tsx`, ['local/start.ts', '--in-memory', '--auth'], {
-      cwd: repoRoot,
-      env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const url = `http://127.0.0.1:${port}`;
+    const service = await startService(['--in-memory', '--auth'], 'Try: TOKEN=');
     try {
-      const deadline = Date.now() + 90_000;
-      while (!output.includes('Try: TOKEN=')) {
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start -- --auth did not come up:\n${output}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const output = service.output();
       expect(output).toContain('Access control ON');
       const tokenOf = (name: string) => new RegExp(`^  ${name}\\s+(\\S+)`, 'm').exec(output)?.[1];
       const tokens = Object.fromEntries(Object.keys(API_CLIENTS).map((name) => [name, tokenOf(name)])) as Record<ApiClientName, string>;
       expect(Object.values(tokens).every(Boolean)).toBe(true);
       const send = (method: string, path: string, token: string | undefined, body?: unknown) =>
-        fetch(`${url}${path}`, {
+        fetch(`${service.url}${path}`, {
           method,
           headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -173,16 +154,9 @@ describe('npm start -- --auth', () => {
       expect((await send('POST', '/inventory/process_restock', tokens.ordering, [{ product_id: 0, quantity: 1 }])).status).toBe(403);
       expect((await send('POST', '/inventory/process_restock', tokens.warehouse, [{ product_id: 0, quantity: 1 }])).status).toBe(200);
 
-      child.kill('SIGINT');
-      expect(await exited).toBe(0);
+      expect(await service.interrupt()).toBe(0);
     } finally {
-      if (child.exitCode === null && child.signalCode === null) {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      service.kill();
     }
   }, 120_000);
 });

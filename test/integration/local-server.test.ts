@@ -3,14 +3,12 @@
  * HTTP API v2.0 event AWS would, route like the deployed API, and answer by itself (as
  * problem+json) what never reaches a handler. The last test runs `npm start` for real.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request as httpRequest, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backgroundHandlers, routes, type HandlerName } from '../../functions/routes.js';
-import { findFreePort } from '../../local/free-port.js';
 import {
   closeServer,
   createLocalHttpServer,
@@ -19,6 +17,7 @@ import {
   type HttpApiHandlers,
   type LocalServerLog,
 } from '../../local/http-server.js';
+import { startService } from '../support/npm-start.js';
 
 interface Invocation {
   handler: HandlerName;
@@ -234,51 +233,25 @@ const realHandlersExist = handlerNames.every((name) => existsSync(`${repoRoot}fu
 
 describe('npm start', () => {
   it.skipIf(!realHandlersExist)('serves the real handlers on DynamoDB Local and leaves no Java process behind', async () => {
-    const port = await findFreePort();
-    // A clean environment: nothing from this test run (TABLE_NAME, DYNAMODB_ENDPOINT, fake keys) leaks in.
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port) };
-    // tsx itself rather than `npx tsx`: npm dies of the signal instead of reporting the script's
-    // exit code. Its own process group, so a failed test can kill everything it started.
-    const tsx = `${repoRoot}node_modules/.bin/tsx`;
-    const child = spawn(tsx, ['local/start.ts', '--in-memory'], { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-
+    const service = await startService(['--in-memory'], (url) => `Try: curl -s ${url}`);
     try {
-      await waitFor(
-        () => {
-          if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
-          return output.includes(`listening on http://127.0.0.1:${port}`);
-        },
-        90_000,
-        () => output,
-      );
+      const output = service.output();
       // Without --auth every route is open, and the server says so.
       expect(output).toContain('Access control OFF');
       const javaPid = Number(/DynamoDB Local \(pid (\d+)\)/.exec(output)?.[1]);
       expect(javaPid).toBeGreaterThan(0);
 
-      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      const health = await fetch(`${service.url}/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok' });
-      const products = await fetch(`http://127.0.0.1:${port}/inventory/products/`);
+      const products = await fetch(`${service.url}/inventory/products/`);
       expect(products.status).toBe(200);
 
-      // Only to start.ts (not its group, which Java shares): it is start.ts that must stop Java.
-      child.kill('SIGINT');
-      expect(await exited).toBe(0);
-      expect(output).toContain('SIGINT: stopping');
+      expect(await service.interrupt()).toBe(0);
+      expect(service.output()).toContain('SIGINT: stopping');
       expect(isAlive(javaPid)).toBe(false);
     } finally {
-      if (child.exitCode === null && child.signalCode === null) {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      service.kill();
     }
   }, 120_000);
 });
@@ -289,13 +262,5 @@ function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms:\n${describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
