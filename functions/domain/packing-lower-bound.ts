@@ -117,6 +117,9 @@ export function solveLpRelaxation(groups: MassGroups, budget: WorkBudget, enough
   // Empty groups would make the starting basis singular, so the LP only sees groups with units.
   const present = groups.counts.flatMap((count, i) => (count > 0 ? [i] : []));
   if (present.length === 0) return { bound: 0, columns: [] };
+  // Setting up costs a rows-by-rows inverse and the knapsack table: paid for before it is built.
+  const rows = present.length;
+  if (!budget.spend(2 * rows * rows + rows * LIMIT)) return { bound: 0, columns: [] };
   const lp = new CuttingStockLp(
     present.map((i) => groups.masses[i]!),
     present.map((i) => groups.counts[i]!),
@@ -127,7 +130,9 @@ export function solveLpRelaxation(groups: MassGroups, budget: WorkBudget, enough
     present.forEach((i, row) => (full[i] = counts[row]!));
     return { counts: full, amount };
   });
-  return { bound: lp.provenBound(), columns };
+  // The exact check of the bound is one more knapsack; without the budget for it, no bound.
+  const bound = lp.checked() || budget.spend(rows * LIMIT) ? lp.provenBound() : 0;
+  return { bound, columns };
 }
 
 /**
@@ -143,6 +148,8 @@ class CuttingStockLp {
   private readonly knapsack: PatternKnapsack;
   /** Package pattern (units per group) of the basic variable of each row. */
   private readonly basis: Float64Array[] = [];
+  /** The basic variable of each row is a package (cost 1), not a dual-optimal-inequality column (cost 0). */
+  private readonly isPackage: boolean[] = [];
   /** Basis inverse, row-major. */
   private readonly inverse: Float64Array;
   private readonly level: Float64Array;
@@ -173,6 +180,7 @@ class CuttingStockLp {
       const column = new Float64Array(rows);
       column[i] = cap;
       this.basis.push(column);
+      this.isPackage.push(true);
       this.inverse[i * rows + i] = 1 / cap;
       this.level[i] = (counts[i]! + RHS_PERTURBATION * (i + 1)) / cap;
     });
@@ -180,10 +188,11 @@ class CuttingStockLp {
   }
 
   optimize(budget: WorkBudget, enough: number): void {
-    const maxPivots = 50 + 20 * this.rows;
+    const maxPivots = 50 + 100 * this.rows;
     for (let pivots = 0; pivots < maxPivots; pivots++) {
-      const entering = this.enteringColumn();
-      if (!budget.spend(this.pricingWork + 2 * this.rows * this.rows) || !entering) return;
+      const free = this.dualOptimalInequalityColumn();
+      const entering = free ?? this.enteringColumn(budget);
+      if (!budget.spend((free ? this.rows : this.pricingWork) + 2 * this.rows * this.rows) || !entering) return;
       if (this.bestFarley > enough - 1 + FARLEY_MARGIN && this.bestFarley > this.checkedFarley) {
         // Probably enough: confirm exactly (one knapsack) before giving up on a better bound.
         this.checkedFarley = this.bestFarley;
@@ -192,7 +201,7 @@ class CuttingStockLp {
       const direction = this.basisSolve(entering);
       const row = this.leavingRow(direction);
       if (row < 0) return;
-      this.pivot(row, direction, entering);
+      this.pivot(row, direction, entering, free === undefined);
       this.duals = this.computeDuals();
     }
   }
@@ -209,6 +218,11 @@ class CuttingStockLp {
     return this.proven.bound;
   }
 
+  /** The bound `provenBound` would return is already computed (it costs nothing more). */
+  checked(): boolean {
+    return this.proven !== undefined && this.proven.duals === (this.bestDuals ?? this.duals);
+  }
+
   private farleyBound(duals: Float64Array): number {
     const weights = Array.from(duals, (dual) => (dual > 0 ? Math.floor(dual * DUAL_SCALE) : 0));
     const perPackage = this.knapsack.best(weights).value;
@@ -222,15 +236,46 @@ class CuttingStockLp {
   columns(): LpColumn[] {
     const columns: LpColumn[] = [];
     this.basis.forEach((column, row) => {
-      if (this.level[row]! > PIVOT_EPSILON) {
+      if (this.isPackage[row] && this.level[row]! > PIVOT_EPSILON) {
         columns.push({ counts: Array.from(column), amount: this.level[row]! });
       }
     });
     return columns;
   }
 
-  private enteringColumn(): Float64Array | undefined {
-    const best = this.bestPattern(this.duals);
+  /**
+   * Dual-optimal inequalities (Ben Amor, Desrosiers, Valério de Carvalho 2006): some optimal duals
+   * are non-negative and never smaller for a heavier mass (a heavier unit's place in a package can
+   * always take a lighter one instead). Their primal columns cost nothing: a unit covered twice
+   * (surplus), a heavier unit standing in for the next lighter one (exchange). Entering them while
+   * the duals break the inequalities keeps the duals in that well-behaved region, which cuts the
+   * degenerate pivots by far and makes the Farley bounds along the way much stronger.
+   */
+  private dualOptimalInequalityColumn(): Float64Array | undefined {
+    let worst = PIVOT_EPSILON;
+    let column: Float64Array | undefined;
+    for (let i = 0; i < this.rows; i++) {
+      const d = this.duals[i]!;
+      if (-d > worst) {
+        worst = -d;
+        column = new Float64Array(this.rows);
+        column[i] = -1;
+      }
+      // Rows follow the masses, heaviest first; equal masses never occur.
+      if (i + 1 < this.rows && this.duals[i + 1]! - d > worst) {
+        worst = this.duals[i + 1]! - d;
+        column = new Float64Array(this.rows);
+        column[i] = -1;
+        column[i + 1] = 1;
+      }
+    }
+    return column;
+  }
+
+  /** Undefined when no pattern prices out (optimal) or the budget cannot pay for the exact pricing. */
+  private enteringColumn(budget: WorkBudget): Float64Array | undefined {
+    const best = this.bestPattern(this.duals, budget);
+    if (!best) return undefined;
     if (best.exact) this.noteFarleyBound(best.value);
     if (best.value <= 1 + PIVOT_EPSILON) return undefined; // no pattern prices out: optimal
     return Float64Array.from(best.counts);
@@ -253,13 +298,18 @@ class CuttingStockLp {
    * branch and bound usually answers; only when it finds none without finishing does the exact DP
    * have to confirm that none exists (which is what ends the column generation).
    */
-  private bestPattern(values: Float64Array): { value: number; counts: number[]; exact: boolean } {
+  private bestPattern(
+    values: Float64Array,
+    budget: WorkBudget,
+  ): { value: number; counts: number[]; exact: boolean } | undefined {
     const searched = bestPatternBySearch(this.masses, this.caps, values, PRICING_SEARCH_NODES);
     this.pricingWork = searched.work;
     if (searched.complete || searched.pattern.value > 1 + PIVOT_EPSILON) {
       return { ...searched.pattern, exact: searched.complete };
     }
-    this.pricingWork += this.knapsack.work;
+    // The DP is paid for before it runs (it is the one large step of an iteration).
+    if (!budget.spend(this.pricingWork + this.knapsack.work)) return undefined;
+    this.pricingWork = 0;
     return { ...this.knapsack.best(values), exact: true };
   }
 
@@ -289,7 +339,7 @@ class CuttingStockLp {
     return row;
   }
 
-  private pivot(row: number, direction: Float64Array, entering: Float64Array): void {
+  private pivot(row: number, direction: Float64Array, entering: Float64Array, isPackage: boolean): void {
     const n = this.rows;
     const step = this.level[row]! / direction[row]!;
     for (let r = 0; r < n; r++) this.level[r] = Math.max(0, this.level[r]! - step * direction[r]!);
@@ -305,13 +355,15 @@ class CuttingStockLp {
       }
     }
     this.basis[row] = entering;
+    this.isPackage[row] = isPackage;
   }
 
-  /** Every basic variable costs one package, so the duals are the column sums of the inverse. */
+  /** Every basic package costs one, the rest nothing: the duals are those rows' sums of the inverse. */
   private computeDuals(): Float64Array {
     const n = this.rows;
     const duals = new Float64Array(n);
     for (let r = 0; r < n; r++) {
+      if (!this.isPackage[r]) continue;
       for (let j = 0; j < n; j++) duals[j] = duals[j]! + this.inverse[r * n + j]!;
     }
     return duals;

@@ -84,7 +84,8 @@ export function packGroups(groups: MassGroups, budget: WorkBudget): GroupsPackin
   const { forced, rest } = reduceByDominance(groups);
   const forcedCount = packageCount(forced);
   const restBound = Math.max(l2 - forcedCount, lowerBoundL2Groups(rest.masses, rest.counts));
-  const restPacking = improve(rest, restBound, firstFitDecreasingGroups(rest), budget, true);
+  const restStart = forced.length === 0 ? ffd : firstFitDecreasingGroups(rest);
+  const restPacking = improve(rest, restBound, restStart, budget, true);
   const reduced = [...forced, ...restPacking.patterns];
   return finished(groups, fewerPackages(ffd, reduced), forcedCount + restPacking.lowerBound);
 }
@@ -176,6 +177,13 @@ export function firstFitDecreasingGroups({ masses, counts }: MassGroups): MassPa
       const each = Math.min(Math.floor(run.room / mass), left);
       if (each === 0) continue;
       const filled = Math.min(run.count, Math.floor(left / each));
+      if (filled === run.count) {
+        // The whole run takes the same units: changed in place (no copy of its counts).
+        run.counts[group]! += each;
+        run.room -= each * mass;
+        left -= filled * each;
+        continue;
+      }
       const parts = [withUnits(run.counts, run.room, group, each, filled)];
       left -= filled * each;
       let untouched = run.count - filled;
@@ -188,10 +196,15 @@ export function firstFitDecreasingGroups({ masses, counts }: MassGroups): MassPa
       runs.splice(r, 1, ...parts);
       r += parts.length - 1;
     }
+    if (left === 0) return;
     const perPackage = Math.floor(LIMIT / mass);
-    const empty = new Array<number>(masses.length).fill(0);
-    if (left >= perPackage) runs.push(withUnits(empty, LIMIT, group, perPackage, Math.floor(left / perPackage)));
-    if (left % perPackage > 0) runs.push(withUnits(empty, LIMIT, group, left % perPackage, 1));
+    const newRun = (units: number, count: number) => {
+      const packed = new Array<number>(masses.length).fill(0);
+      packed[group] = units;
+      runs.push({ counts: packed, room: LIMIT - units * mass, count });
+    };
+    if (left >= perPackage) newRun(perPackage, Math.floor(left / perPackage));
+    if (left % perPackage > 0) newRun(left % perPackage, 1);
   });
   return runs.map(({ counts: packed, count }) => ({ counts: packed, count }));
 }
@@ -238,8 +251,8 @@ function dominantPackage(
   const room = LIMIT - masses[x]!;
   const available = (i: number) => counts[i]! - (i === x ? 1 : 0);
   let partner = -1;
-  for (let i = 0; i < masses.length && partner < 0; i++) {
-    if (available(i) > 0 && masses[i]! <= room) partner = i;
+  for (let i = firstAtMost(masses, room); i < masses.length && partner < 0; i++) {
+    if (available(i) > 0) partner = i;
   }
   if (partner < 0) return { partner: -1, times: units };
 
@@ -260,6 +273,18 @@ function dominantPackage(
   if (!exactFit && lightest + secondLightest <= room) return undefined;
   const times = partner === x ? Math.floor(units / 2) : Math.min(units, counts[partner]!);
   return times > 0 ? { partner, times } : undefined;
+}
+
+/** The first index of `masses` (descending) whose mass is at most `mass`: binary search. */
+function firstAtMost(masses: readonly number[], mass: number): number {
+  let low = 0;
+  let high = masses.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (masses[middle]! <= mass) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
 
 /**
@@ -322,23 +347,30 @@ function withoutUnits(patterns: readonly MassPattern[], group: number, excess: n
  * for any packing, so equal inputs give equal outputs.
  */
 export function canonicalPatterns(masses: readonly number[], patterns: readonly MassPattern[]): MassPattern[] {
-  const merged = new Map<string, { counts: readonly number[]; count: number }>();
+  const merged = new Map<string, { counts: readonly number[]; count: number; mass: number }>();
   for (const pattern of patterns) {
     if (pattern.count === 0) continue;
-    const key = pattern.counts.join(',');
+    const key = sparseKey(pattern.counts);
     const seen = merged.get(key);
     if (seen) seen.count += pattern.count;
-    else merged.set(key, { counts: pattern.counts, count: pattern.count });
+    else merged.set(key, { counts: pattern.counts, count: pattern.count, mass: patternMass(masses, pattern) });
   }
-  const heavierFirst = (a: MassPattern, b: MassPattern) => {
-    const byMass = patternMass(masses, b) - patternMass(masses, a);
+  const heavierFirst = (a: { counts: readonly number[]; mass: number }, b: { counts: readonly number[]; mass: number }) => {
+    const byMass = b.mass - a.mass;
     if (byMass !== 0) return byMass;
     for (let i = 0; i < masses.length; i++) {
       if (a.counts[i] !== b.counts[i]) return b.counts[i]! - a.counts[i]!;
     }
     return 0;
   };
-  return [...merged.values()].sort(heavierFirst);
+  return [...merged.values()].sort(heavierFirst).map(({ counts, count }) => ({ counts, count }));
+}
+
+/** `group:units` of the groups present: short for the many-masses, few-units-each patterns. */
+function sparseKey(counts: readonly number[]): string {
+  let key = '';
+  for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) key += `${i}:${counts[i]},`;
+  return key;
 }
 
 type SearchOutcome = { outcome: 'found'; patterns: MassPattern[] } | { outcome: 'infeasible' | 'stopped' };
@@ -656,7 +688,15 @@ export function localSearchPacking(
   maxPasses: number,
 ): MassPattern[] | undefined {
   const { masses } = groups;
-  const bins = start.flatMap((pattern) => Array.from({ length: pattern.count }, () => unitsOf(pattern.counts)));
+  // Unpacking the patterns into units reads every pattern's counts: paid for before it is done.
+  if (!budget.spend(start.length * masses.length * SCAN_WORK + packageCount(start) * PASS_WORK_PER_PACKAGE)) {
+    return undefined;
+  }
+  const bins: number[][] = [];
+  for (const pattern of start) {
+    const units = unitsOf(pattern.counts);
+    for (let i = 0; i < pattern.count; i++) bins.push(i === 0 ? units : [...units]);
+  }
   bins.sort((a, b) => loadOf(masses, b) - loadOf(masses, a));
   const pool = bins.splice(packages).flat();
   while (bins.length < packages) bins.push([]);
@@ -694,7 +734,11 @@ export function localSearchPacking(
 
 /** One unit per entry, as its group index. */
 function unitsOf(counts: readonly number[]): number[] {
-  return counts.flatMap((count, group) => Array.from({ length: count }, () => group));
+  const units: number[] = [];
+  for (let group = 0; group < counts.length; group++) {
+    for (let i = counts[group]!; i > 0; i--) units.push(group);
+  }
+  return units;
 }
 
 function countsOf(groupCount: number, units: readonly number[]): number[] {

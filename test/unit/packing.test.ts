@@ -284,4 +284,22 @@ describe('packUnits', () => {
       { numRuns: 30 },
     );
   });
+  // Two events of the seeded packing benchmark (random masses, 100 units, seed 1) that L2 and the
+  // LP without dual-optimal inequalities (which stalled in degenerate pivots) could not settle:
+  // only an exhaustive search could show that 44 packages are impossible, which took seconds.
+  it('proves 45 packages minimal where L2 says 44: the converged LP bound, not an exhaustive search', () => {
+    for (const masses of [
+      [544, 1211, 132, 744, 84, 847, 838, 1291, 780, 840, 1283, 252, 868, 1106, 1274, 280, 488, 251, 1390, 877, 346, 441, 835, 808, 121, 151, 966, 139, 97, 281, 1074, 340, 867, 356, 122, 951, 1711, 757, 197, 1355, 681, 905, 751, 365, 681, 1662, 1553, 922, 1417, 1694, 469, 314, 498, 987, 440, 63, 1144, 160, 834, 1122, 1406, 1648, 928, 1239, 725, 1385, 1465, 190, 151, 85, 1432, 545, 62, 598, 763, 340, 1768, 1799, 89, 108, 1675, 1586, 1693, 219, 1570, 328, 254, 435, 1065, 1530, 359, 1331, 1743, 446, 1101, 1002, 499, 1132, 118, 69],
+      [1180, 580, 1783, 720, 581, 915, 1545, 1509, 163, 1197, 945, 169, 1689, 224, 756, 1629, 137, 1576, 235, 147, 656, 547, 278, 1392, 980, 969, 995, 856, 1059, 411, 967, 266, 2, 1786, 133, 1353, 83, 1765, 808, 1640, 625, 993, 1097, 856, 658, 625, 896, 1756, 640, 801, 1261, 534, 1748, 292, 914, 1767, 1243, 31, 280, 1480, 166, 940, 841, 865, 925, 331, 106, 1204, 1080, 61, 718, 1199, 1100, 565, 343, 338, 337, 437, 1294, 1322, 583, 565, 183, 301, 16, 17, 643, 246, 122, 1325, 713, 905, 868, 1366, 208, 806, 776, 152, 1538, 93],
+    ]) {
+      const units = masses.map((mass_g, product_id) => ({ product_id, mass_g, quantity: 1 }));
+      expect(lowerBoundL2(units)).toBe(44);
+      const result = packUnits(units);
+      expectValid(units, result.patterns);
+      expect(result.provenOptimal).toBe(true);
+      expect(result.packageCount).toBe(45);
+      expect(result.lowerBound).toBe(45);
+      expect(result.packageCount).toBeLessThanOrEqual(count(firstFitDecreasing(units)));
+    }
+  });
 });
