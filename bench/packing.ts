@@ -46,7 +46,7 @@ const classicMasses: number[] = JSON.parse(
 ).product_info.map((p: { mass_g: number }) => p.mass_g);
 
 /** One shipping event: lines in request order. */
-function drawEvent(source: Source, units: number, rnd: () => number): UnitsToPack[] {
+export function drawEvent(source: Source, units: number, rnd: () => number): UnitsToPack[] {
   if (source === 'random') {
     return Array.from({ length: units }, (_, i) => ({ product_id: i, mass_g: 1 + Math.floor(rnd() * PACKAGE_LIMIT_G), quantity: 1 }));
   }

@@ -36,8 +36,8 @@ const only = new Set((argValue('only', 'packing,load,cold-start') ?? '').split('
 const settings = {
   seed: Number(argValue('seed', '1')),
   sizes: [10, 100, 1000],
-  events: Number(argValue('events', smoke ? '50' : '2000')),
-  eventsLarge: Number(argValue('events-large', smoke ? '4' : '200')),
+  events: Number(argValue('events', smoke ? '50' : '10000')),
+  eventsLarge: Number(argValue('events-large', smoke ? '4' : '10000')),
   durationMs: Number(argValue('duration-ms', smoke ? '600' : '8000')),
   warmupMs: Number(argValue('warmup-ms', smoke ? '600' : '8000')),
   concurrencies: [1, 8, 32],
