@@ -1,6 +1,6 @@
 /** process_restock over HTTP and EventBridge: rules 4, 6, 7, 8 and the restock answer. */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { documentClient, tableName } from '../../functions/commons/dynamodb.js';
 import { createTestTable } from '../support/dynamodb.js';
 import { catalog, get, post, productsById, runSweeper, sendRestockEvent, uniqueOrderId } from '../support/api.js';
@@ -132,6 +132,19 @@ describe('process_restock', () => {
     expect((await productsById()).get(a)).toMatchObject({ quantity: 3 });
     await sendRestockEvent([{ product_id: 77_777_777, quantity: 1 }]); // unknown product: dropped
     expect((await productsById()).get(a)).toMatchObject({ quantity: 3 });
+  });
+
+  it('applies Restock events only from the configured source (RESTOCK_EVENT_SOURCE), dropping others', async () => {
+    const [a] = await catalog([100]);
+    vi.stubEnv('RESTOCK_EVENT_SOURCE', 'warehouse.restock');
+    try {
+      await sendRestockEvent([{ product_id: a, quantity: 5 }], uniqueOrderId('evt'), 'someone.else');
+      expect((await productsById()).get(a)).toMatchObject({ quantity: 0 });
+      await sendRestockEvent([{ product_id: a, quantity: 5 }], uniqueOrderId('evt'), 'warehouse.restock');
+      expect((await productsById()).get(a)).toMatchObject({ quantity: 5 });
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('hands a drain cut short by its time budget to the sweeper (draining: true, rule 8)', async () => {
