@@ -15,6 +15,8 @@ const dists: Record<string, () => number> = {
   heavy: () => 700 + Math.floor(rnd() * 1100),
   blood: () => [700, 700, 750, 680, 350, 200, 120, 80, 40, 80, 300, 300, 300][Math.floor(rnd() * 13)]!,
 };
+/** 100 units of 100 different masses drawn from [low, high): many near misses, rare packings at the bound. */
+const distinct: Record<string, [number, number]> = { 'distinct300-1000': [300, 1000], 'distinct400-800': [400, 800] };
 const only = process.argv[2]; for (const [name, draw] of Object.entries(dists).filter(([k]) => !only || k === only)) {
   let worst = 0, unproven = 0, n = 0, total = 0;
   for (let i = 0; i < 300; i++) {
@@ -30,4 +32,22 @@ const only = process.argv[2]; for (const [name, draw] of Object.entries(dists).f
     if (!r.provenOptimal) unproven++;
   }
   console.log(name.padEnd(9), 'worst', worst.toFixed(1), 'ms  mean', (total / n).toFixed(2), 'ms  unproven', unproven);
+}
+for (const [name, [low, high]] of Object.entries(distinct).filter(([k]) => !only || k === only)) {
+  let worst = 0, unproven = 0, total = 0, aboveLp = 0;
+  for (let i = 0; i < 300; i++) {
+    const pool = Array.from({ length: high - low }, (_, k) => low + k);
+    for (let k = 0; k < 100; k++) {
+      const j = k + Math.floor(rnd() * (pool.length - k));
+      [pool[k], pool[j]] = [pool[j]!, pool[k]!];
+    }
+    const used = pool.slice(0, 100).map((mass_g, product_id) => ({ product_id, mass_g, quantity: 1 }));
+    const t = performance.now();
+    const r = packUnits(used);
+    const ms = performance.now() - t;
+    worst = Math.max(worst, ms); total += ms;
+    if (!r.provenOptimal) unproven++;
+    aboveLp += r.packageCount - r.lowerBound;
+  }
+  console.log(name.padEnd(9), 'worst', worst.toFixed(1), 'ms  mean', (total / 300).toFixed(2), 'ms  unproven', unproven, ' packages above bound', aboveLp);
 }

@@ -46,6 +46,10 @@ const SORTED_COMPLETIONS = 64;
 /** Failed states remembered; beyond this the search goes on without memory of new ones. */
 const MAX_REMEMBERED_STATES = 200_000;
 const LP_ROUNDING_EPSILON = 1e-9;
+/** An LP dive hands the rest to the exact search once this few packages are left... */
+const DIVE_SEARCH_PACKAGES = 8;
+/** ...with this much work (a few milliseconds) to find their packing. */
+const DIVE_SEARCH_WORK = 2_000_000;
 /**
  * Work units charged to the budget, set so that a unit is about 2 ns on Node 20 x86-64 whatever
  * part spends it (measured over a few hundred random instances: 1.5 ns for the search, 2.3 for
@@ -98,7 +102,8 @@ function finished(groups: MassGroups, patterns: MassPattern[], lowerBound: numbe
 /**
  * Tries to bring `incumbent` down to `lowerBound`, raising the bound where it can. Cheap attempts
  * at the bound first (most instances have a packing there and one of them finds it), then the LP
- * bound, which closes most of the remaining gaps, then longer attempts at the raised bound, and
+ * bound, which closes most of the remaining gaps, then a dive guided by the LP optimum (which finds
+ * the rare packings at the bound among many near misses), then longer attempts at the bound, and
  * finally the exact search, one package count at a time upward, which alone can prove a count
  * impossible when no bound does. Not `thorough`: the cheap attempts only (for LP leftovers).
  */
@@ -125,10 +130,13 @@ function improve(
     }
   };
 
+  let lpColumns: readonly LpColumn[] | undefined;
   const raiseByLp = () => {
     if (!thorough || !open()) return;
     const lp = solveLpRelaxation(groups, budget, packageCount(best));
     bound = Math.max(bound, lp.bound);
+    // An LP that ran out of budget has no optimum to guide a dive.
+    if (lp.bound > 0) lpColumns = lp.columns;
     if (open()) best = fewerPackages(best, roundedLpPacking(groups, lp.columns, budget));
   };
 
@@ -139,6 +147,8 @@ function improve(
   attemptAtBound(QUICK_SEARCH_WORK, QUICK_LOCAL_SEARCH_PASSES);
   if (presentGroups > LP_FIRST_MAX_GROUPS) raiseByLp();
   if (!thorough) return { patterns: best, lowerBound: bound };
+  // Where the bound is right but packings at it are rare, the LP optimum knows where they are.
+  if (lpColumns && open()) best = lpDive(groups, bound, lpColumns, budget) ?? best;
   // Longer and longer, alternating: the search may prove the bound impossible (where the local
   // search would only waste its passes), the local search may find what the search would not.
   attemptAtBound(QUICK_SEARCH_WORK, QUICK_LOCAL_SEARCH_PASSES);
@@ -312,6 +322,56 @@ function roundedLpPacking(groups: MassGroups, columns: readonly LpColumn[], budg
   const residualLowerBound = lowerBoundL2Groups(residual.masses, residual.counts);
   const residualPacking = improve(residual, residualLowerBound, firstFitDecreasingGroups(residual), budget, false);
   return [...patterns, ...residualPacking.patterns];
+}
+
+/**
+ * LP-guided diving for a packing into `packages` packages: fixes the packages the LP optimum uses
+ * whole (or, when none is whole, the one it uses most), solves the LP again on the units left, and
+ * so on until the packages left are few enough for a short exact search. Fails (undefined) as soon
+ * as the LP bound of what is left exceeds the packages left, or the search does not find the rest.
+ * A heuristic, as no backtracking is done, but packings at the LP bound are where it looks: it
+ * finds the rare packings at the bound that the search and the local search miss among many
+ * near misses (100 distinct masses, little room to spare).
+ */
+function lpDive(
+  groups: MassGroups,
+  packages: number,
+  firstColumns: readonly LpColumn[],
+  budget: WorkBudget,
+): MassPattern[] | undefined {
+  const { masses } = groups;
+  const counts = [...groups.counts];
+  const fixed: MassPattern[] = [];
+  let left = packages;
+  for (let columns: readonly LpColumn[] | undefined = firstColumns; ; columns = undefined) {
+    if (counts.every((units) => units === 0)) return fixed;
+    if (lowerBoundL2Groups(masses, counts) > left) return undefined;
+    if (left <= DIVE_SEARCH_PACKAGES) {
+      const rest = new BinCompletionSearch({ masses, counts }, budget).pack(left, DIVE_SEARCH_WORK);
+      return rest.outcome === 'found' ? [...fixed, ...rest.patterns] : undefined;
+    }
+    if (!columns) {
+      const lp = solveLpRelaxation({ masses, counts: [...counts] }, budget, left + 1);
+      if (lp.bound === 0 || lp.bound > left) return undefined;
+      columns = lp.columns;
+    }
+    const byAmount = [...columns].sort((a, b) => b.amount - a.amount);
+    const whole = byAmount.filter((column) => column.amount >= 1 - LP_ROUNDING_EPSILON);
+    let progressed = false;
+    for (const column of whole.length > 0 ? whole : byAmount.slice(0, 1)) {
+      // The LP may cover a unit twice (its surplus and exchange columns): such a pattern is cut
+      // down to the units left, still a package.
+      for (let times = Math.max(1, Math.floor(column.amount + LP_ROUNDING_EPSILON)); times > 0 && left > 0; times--) {
+        const pattern = column.counts.map((units, group) => Math.min(units, counts[group]!));
+        if (pattern.every((units) => units === 0)) break;
+        pattern.forEach((units, group) => (counts[group]! -= units));
+        fixed.push({ counts: pattern, count: 1 });
+        left--;
+        progressed = true;
+      }
+    }
+    if (!progressed) return undefined;
+  }
 }
 
 /** Removes `excess` units of `group` from the patterns (whole packages first), dropping emptied ones. */

@@ -302,4 +302,24 @@ describe('packUnits', () => {
       expect(result.packageCount).toBeLessThanOrEqual(count(firstFitDecreasing(units)));
     }
   });
+
+  // Three events of the seeded packing benchmark (random masses, 100 units, seed 1, events 2096,
+  // 2846 and 7716) where L2 and the converged LP bound agree and a packing at that bound exists
+  // (confirmed by an arc-flow MIP outside the repo), but is so rare that the bin-completion search
+  // and the local search ran into the 5 s safety cap without finding it: the LP-guided dive does.
+  it('finds the rare packings at the LP bound of three 100-unit benchmark events, well within the cap', () => {
+    for (const { event, packages, masses } of [
+      { event: 2096, packages: 45, masses: [328,  478,  1018,  765,  1758,  161,  1358,  342,  481,  574,  1714,  1210,  1147,  265,  355,  18,  1000,  641,  1185,  1319,  188,  179,  923,  1122,  1449,  357,  1301,  687,  476,  382,  1020,  1642,  1134,  1382,  1516,  1303,  538,  1043,  864,  1411,  1469,  1350,  997,  878,  1388,  483,  243,  544,  385,  1243,  995,  580,  502,  446,  790,  1086,  164,  128,  161,  166,  300,  1774,  558,  373,  137,  288,  1550,  415,  520,  1251,  1755,  140,  471,  1127,  559,  115,  1138,  686,  1450,  1472,  1042,  221,  1104,  138,  576,  357,  1577,  744,  82,  465,  914,  798,  923,  617,  959,  170,  1175,  1324,  336,  1772] },
+      { event: 2846, packages: 42, masses: [327,  1133,  109,  140,  231,  826,  173,  1223,  283,  960,  888,  500,  332,  1729,  1715,  58,  1795,  1073,  1513,  1525,  1090,  988,  227,  791,  207,  22,  77,  1460,  1347,  801,  67,  1343,  1377,  961,  872,  1220,  827,  74,  1263,  83,  1339,  785,  431,  658,  794,  763,  140,  1246,  796,  832,  969,  1681,  44,  282,  1590,  135,  349,  1247,  1783,  148,  1249,  458,  398,  22,  1593,  1133,  379,  252,  366,  1436,  1307,  328,  601,  800,  1047,  117,  1748,  117,  502,  356,  633,  780,  736,  33,  884,  32,  316,  181,  749,  1504,  1252,  841,  457,  219,  692,  1401,  1022,  405,  262,  1064] },
+      { event: 7716, packages: 41, masses: [188,  450,  1643,  705,  290,  1596,  194,  149,  1757,  1617,  667,  4,  1515,  669,  1432,  221,  1161,  525,  729,  573,  77,  679,  931,  484,  763,  339,  276,  1624,  84,  1233,  74,  178,  1046,  1256,  1010,  268,  1034,  401,  616,  556,  425,  247,  579,  1188,  1790,  1321,  17,  334,  939,  999,  1184,  750,  908,  604,  933,  1005,  1107,  54,  141,  73,  406,  390,  39,  92,  830,  176,  966,  1328,  493,  1503,  1090,  329,  1502,  146,  656,  103,  1796,  1133,  836,  1546,  1278,  280,  575,  1529,  392,  1184,  192,  400,  682,  21,  1753,  489,  753,  438,  819,  970,  863,  38,  801,  1202] },
+    ]) {
+      const units = masses.map((mass_g, product_id) => ({ product_id, mass_g, quantity: 1 }));
+      expect(lowerBoundL2(units), `event ${event}`).toBe(packages);
+      const result = packUnits(units);
+      expectValid(units, result.patterns);
+      expect(result.provenOptimal, `event ${event}`).toBe(true);
+      expect(result.packageCount, `event ${event}`).toBe(packages);
+      expect(result.lowerBound, `event ${event}`).toBe(packages);
+    }
+  }, 30_000);
 });
