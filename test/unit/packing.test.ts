@@ -305,8 +305,8 @@ describe('packUnits', () => {
 
   // Three events of the seeded packing benchmark (random masses, 100 units, seed 1, events 2096,
   // 2846 and 7716) where L2 and the converged LP bound agree and a packing at that bound exists
-  // (confirmed by an arc-flow MIP outside the repo), but is so rare that the bin-completion search
-  // and the local search ran into the 5 s safety cap without finding it: the LP-guided dive does.
+  // (for 2096 and 7716 an arc-flow MIP outside the repo found one first), but is so rare that the
+  // bin-completion search and the local search ran into the 5 s safety cap without finding it.
   it('finds the rare packings at the LP bound of three 100-unit benchmark events, well within the cap', () => {
     for (const { event, packages, masses } of [
       { event: 2096, packages: 45, masses: [328,  478,  1018,  765,  1758,  161,  1358,  342,  481,  574,  1714,  1210,  1147,  265,  355,  18,  1000,  641,  1185,  1319,  188,  179,  923,  1122,  1449,  357,  1301,  687,  476,  382,  1020,  1642,  1134,  1382,  1516,  1303,  538,  1043,  864,  1411,  1469,  1350,  997,  878,  1388,  483,  243,  544,  385,  1243,  995,  580,  502,  446,  790,  1086,  164,  128,  161,  166,  300,  1774,  558,  373,  137,  288,  1550,  415,  520,  1251,  1755,  140,  471,  1127,  559,  115,  1138,  686,  1450,  1472,  1042,  221,  1104,  138,  576,  357,  1577,  744,  82,  465,  914,  798,  923,  617,  959,  170,  1175,  1324,  336,  1772] },
