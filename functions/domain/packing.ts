@@ -60,11 +60,13 @@ const DEFAULT_TIME_BUDGET_MS = 5;
 /**
  * Safety cap for up to 100 units. Measured: 10,000 seeded random events of 100 units of uniform
  * masses (`npm run bench`) and 2,100 instances of seven mass distributions (`npx tsx
- * bench/packing-stress.ts`) were all proven, the slowest in a few hundred milliseconds: the LP
- * bound (with dual-optimal inequalities) settles the events where L2 is one short. Harder inputs
- * exist (100 different masses all between about 300 and 1000 g: a packing at the LP bound is
- * then hard to find), and bin packing is NP-hard, so such an input ends as a counted fallback
- * (never worse than FFD) instead of a Lambda timeout that would fail the whole request.
+ * bench/packing-stress.ts`) were all proven, all but a few within a second (the slowest in
+ * 2.6 s): the LP bound (with dual-optimal inequalities) settles the events where L2 is one short,
+ * and a dive guided by the LP optimum finds the rare packings at the bound the searches miss. Harder inputs exist
+ * (100 different masses all between 300 and 1000 g, or 400 and 800 g: 3 of the stress bench's
+ * 600 such instances stay unproven, the bound or the packing short), and bin packing is NP-hard,
+ * so such an input ends as a counted fallback (never worse than FFD) instead of a Lambda timeout
+ * that would fail the whole request.
  */
 const PROVEN_SAFETY_CAP_MS = 5_000;
 /**
