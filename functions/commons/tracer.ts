@@ -8,7 +8,6 @@
  * does nothing.
  */
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import { logger } from './logger.js';
 import { SERVICE_NAME } from './metrics-names.js';
 
 export const tracer = new Tracer({
@@ -39,14 +38,4 @@ export async function traced<T>(name: string, work: () => Promise<T>): Promise<T
     subsegment.close();
     tracer.setSegment(parent);
   }
-}
-
-/**
- * Names the order a request is about, on every log line that follows and on the trace, so an
- * operator can go from an order_id to its logs (Logs Insights) and to its trace (X-Ray
- * `annotation.order_id = "..."`), and from either to the other through `xray_trace_id`.
- */
-export function tagOrder(orderId: string | number): void {
-  logger.appendKeys({ order_id: orderId });
-  tracer.putAnnotation('order_id', String(orderId));
 }

@@ -1,5 +1,5 @@
 /** GET /inventory/orders/{order_id} */
-import { tagOrder } from '../commons/tracer.js';
+import { tagOrder } from '../commons/order-context.js';
 import { NotFoundError } from '../domain/errors.js';
 import { parseOrderIdPath } from '../domain/order-id.js';
 import { apiHandler } from '../http/api-handler.js';

@@ -1,6 +1,6 @@
 /** POST /inventory/process_order */
 import { logger } from '../commons/logger.js';
-import { tagOrder } from '../commons/tracer.js';
+import { tagOrder } from '../commons/order-context.js';
 import { countMetric, CUSTOM_METRICS } from '../commons/metrics.js';
 import { parseOrderRequest } from '../domain/requests.js';
 import { apiHandler, linePathIn } from '../http/api-handler.js';
