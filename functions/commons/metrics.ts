@@ -1,8 +1,6 @@
 /** Custom metrics (CloudWatch embedded metric format through Powertools); names in metrics-names.ts. */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { retryCounter } from '../store/transactions.js';
-import { packingCounters } from '../use-cases/shipments.js';
-
+import { packingCounters, retryCounter } from './counters.js';
 import { CUSTOM_METRICS, METRICS_NAMESPACE, SERVICE_NAME } from './metrics-names.js';
 
 export { CUSTOM_METRICS };

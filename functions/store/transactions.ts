@@ -5,6 +5,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../commons/dynamodb.js';
+import { retryCounter } from '../commons/counters.js';
 
 export type TransactionItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -53,8 +54,8 @@ export interface RetryOptions {
   onRetry?: (attempt: number, error: unknown) => void;
 }
 
-/** Observers of condition retries (metrics); kept here so every retry is counted once. */
-export const retryCounter = { conditionRetries: 0 };
+// Every retry is counted once, here; the handlers publish the count as ConditionRetries.
+export { retryCounter };
 
 /**
  * Runs `attempt` until it returns, retrying on TransactionCancelled (lost a race: re-read and

@@ -6,11 +6,10 @@ import { packUnits, type UnitsToPack } from '../domain/packing.js';
 import type { Product, Quantities } from '../domain/model.js';
 import { expandShipments, type ShipmentEvent } from '../domain/order-record.js';
 import type { OrderId } from '../domain/order-id.js';
+import { packingCounters } from '../commons/counters.js';
 import { logger } from '../commons/logger.js';
 import { newEventId } from '../store/items/shipment-item.js';
 
-/** Counters the handlers publish as metrics. */
-export const packingCounters = { fallbacks: 0 };
 
 export function makeShipmentEvent(
   requestId: string,
