@@ -16,6 +16,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DataDirInUseError } from './data-dir-lock.js';
@@ -51,6 +52,32 @@ export interface TargetOptions {
   table?: string;
   /** Export: refuse when the data directory does not exist (instead of starting on nothing). */
   dataMustExist: boolean;
+}
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/** The options both tools take: where the table is, and --help. */
+const TARGET_OPTIONS = {
+  endpoint: { type: 'string' },
+  aws: { type: 'boolean', default: false },
+  'data-dir': { type: 'string' },
+  table: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsOptionsConfig;
+
+/** Parses a tool's command line: its own options plus the shared ones; a bad one is a UsageError (exit 2). */
+export function parseToolArgs<const Own extends ParseArgsOptionsConfig>(own: Own) {
+  try {
+    const options = { ...TARGET_OPTIONS, ...own };
+    return parseArgs({ options, allowPositionals: true as const });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** The shared options as `openTarget` takes them. */
+export function targetOf(values: { endpoint?: string; aws?: boolean; 'data-dir'?: string; table?: string }): Omit<TargetOptions, 'dataMustExist'> {
+  return { endpoint: values.endpoint, aws: values.aws, dataDir: values['data-dir'], table: values.table };
 }
 
 export function tableNameFrom(option: string | undefined): string {

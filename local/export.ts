@@ -6,9 +6,8 @@
  * the table is found and the exit codes.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { writeDataFile } from './data-file.js';
-import { openTarget, Refusal, runTool, UsageError, userPath } from './data-tool.js';
+import { openTarget, parseToolArgs, targetOf, Refusal, runTool, UsageError, userPath } from './data-tool.js';
 import { exportTable } from './table-copy.js';
 
 const HELP = `Usage: npm run export -- [options]
@@ -25,7 +24,7 @@ Writes every item of the local table to a JSON file (DynamoDB JSON, lossless).
 Exit codes: 0 done, 1 failed, 2 bad command line, 3 refused (nothing written).`;
 
 await runTool(async () => {
-  const { values, positionals } = parseCommandLine();
+  const { values, positionals } = parseToolArgs({ out: { type: 'string', short: 'o' }, force: { type: 'boolean', default: false } });
   if (values.help) {
     console.log(HELP);
     return;
@@ -35,7 +34,7 @@ await runTool(async () => {
   // Refuse before starting anything; writeDataFile checks again, atomically, at the end.
   if (existsSync(out) && !values.force) throw new Refusal(`${out} already exists (choose another --out, or add --force to overwrite it)`);
 
-  const target = await openTarget({ endpoint: values.endpoint, aws: values.aws, dataDir: values['data-dir'], table: values.table, dataMustExist: true });
+  const target = await openTarget({ ...targetOf(values), dataMustExist: true });
   try {
     const file = await exportTable(target.client, target.tableName, { label: target.description });
     try {
@@ -50,24 +49,6 @@ await runTool(async () => {
   }
 });
 
-function parseCommandLine() {
-  try {
-    return parseArgs({
-      options: {
-        out: { type: 'string', short: 'o' },
-        force: { type: 'boolean', default: false },
-        endpoint: { type: 'string' },
-        aws: { type: 'boolean', default: false },
-        'data-dir': { type: 'string' },
-        table: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
 
 function defaultFileName(now: Date): string {
   // 2025-01-31T12:34:56.789Z -> 20250131T123456Z (no colons: a valid name on every file system)

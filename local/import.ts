@@ -6,9 +6,8 @@
  * starts. A table that already holds items is refused (two states must never mix) unless
  * --replace, which deletes them first. See ./data-tool.ts for where the table is and the exit codes.
  */
-import { parseArgs } from 'node:util';
 import { readDataFile } from './data-file.js';
-import { openTarget, runTool, UsageError, userPath } from './data-tool.js';
+import { openTarget, parseToolArgs, targetOf, runTool, UsageError, userPath } from './data-tool.js';
 import { importDataFile } from './table-copy.js';
 
 const HELP = `Usage: npm run import -- FILE [options]
@@ -23,7 +22,7 @@ Loads FILE (written by \`npm run export\`) into the local table, creating the ta
 Exit codes: 0 done, 1 failed, 2 bad command line, 3 refused (nothing written).`;
 
 await runTool(async () => {
-  const { values, positionals } = parseCommandLine();
+  const { values, positionals } = parseToolArgs({ replace: { type: 'boolean', default: false } });
   if (values.help) {
     console.log(HELP);
     return;
@@ -32,7 +31,7 @@ await runTool(async () => {
   const path = userPath(positionals[0]!);
   const file = readDataFile(path); // throws DataFileError (exit 3) before anything starts
 
-  const target = await openTarget({ endpoint: values.endpoint, aws: values.aws, dataDir: values['data-dir'], table: values.table, dataMustExist: false });
+  const target = await openTarget({ ...targetOf(values), dataMustExist: false });
   try {
     const { created } = await importDataFile(target.client, target.tableName, file, { createTable: target.mayCreateTable, replace: values.replace, log: console.log, label: target.description });
     console.log(
@@ -43,20 +42,3 @@ await runTool(async () => {
   }
 });
 
-function parseCommandLine() {
-  try {
-    return parseArgs({
-      options: {
-        replace: { type: 'boolean', default: false },
-        endpoint: { type: 'string' },
-        aws: { type: 'boolean', default: false },
-        'data-dir': { type: 'string' },
-        table: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
