@@ -33,7 +33,10 @@ function packageOf(input: string): string {
   return m ? m[1]! : input.split('/')[0]!;
 }
 
-export async function runColdStartBench(options: { runs: number; log?: (line: string) => void }): Promise<ColdStartResult[]> {
+export async function runColdStartBench(options: {
+  runs: number;
+  log?: (line: string) => void;
+}): Promise<ColdStartResult[]> {
   const names = [...new Set([...routes.map((r) => r.handler), ...backgroundHandlers])];
   const dir = join(tmpdir(), `cold-start-${process.pid}`);
   mkdirSync(dir, { recursive: true });
@@ -50,13 +53,22 @@ export async function runColdStartBench(options: { runs: number; log?: (line: st
       inputs.sort((a, b) => b.bytes - a.bytes);
       const byPackage = new Map<string, number>();
       for (const i of inputs) byPackage.set(packageOf(i.path), (byPackage.get(packageOf(i.path)) ?? 0) + i.bytes);
-      const topPackages = [...byPackage].map(([n, bytes]) => ({ name: n, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, 3);
+      const topPackages = [...byPackage]
+        .map(([n, bytes]) => ({ name: n, bytes }))
+        .sort((a, b) => b.bytes - a.bytes)
+        .slice(0, 3);
 
       const script = `const t=performance.now();await import(${JSON.stringify(path)});process.stdout.write(String(performance.now()-t));`;
       const times: number[] = [];
       for (let i = 0; i < options.runs; i++) {
         const text = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-          env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', TABLE_NAME: 'cold-start', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+          env: {
+            PATH: process.env.PATH,
+            AWS_REGION: 'us-east-1',
+            TABLE_NAME: 'cold-start',
+            POWERTOOLS_METRICS_DISABLED: 'true',
+            POWERTOOLS_LOG_LEVEL: 'ERROR',
+          },
           encoding: 'utf8',
           timeout: 30_000,
         });
@@ -66,7 +78,12 @@ export async function runColdStartBench(options: { runs: number; log?: (line: st
         handler: name,
         bundleBytes: file.contents.length,
         gzipBytes: gzipSync(file.contents).length,
-        loadMs: { median: round(percentile(times, 50), 1), min: round(Math.min(...times), 1), max: round(Math.max(...times), 1), runs: times.length },
+        loadMs: {
+          median: round(percentile(times, 50), 1),
+          min: round(Math.min(...times), 1),
+          max: round(Math.max(...times), 1),
+          runs: times.length,
+        },
         heaviestInput: inputs[0]!,
         topPackages,
       };

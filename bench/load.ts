@@ -53,7 +53,13 @@ export interface HotProductResult {
   conditionRetries: number;
   retriesPerOrder: number;
   /** restocked = on hand + shipped, and the orders' shipped units = what the product counts. */
-  conservation: { restocked: number; onHand: number; shippedByProduct: number; shippedByOrders: number; exact: boolean };
+  conservation: {
+    restocked: number;
+    onHand: number;
+    shippedByProduct: number;
+    shippedByOrders: number;
+    exact: boolean;
+  };
   violations: string[];
 }
 
@@ -64,10 +70,17 @@ export interface LoadResult {
   hot: HotProductResult;
 }
 
-interface Sample { ok: boolean; ms: number }
+interface Sample {
+  ok: boolean;
+  ms: number;
+}
 
 /** Runs `workers` loops of `once` until `durationMs` passes; every call's latency is kept. */
-async function closedLoop(workers: number, durationMs: number, once: () => Promise<boolean>): Promise<{ samples: Sample[]; elapsedMs: number }> {
+async function closedLoop(
+  workers: number,
+  durationMs: number,
+  once: () => Promise<boolean>,
+): Promise<{ samples: Sample[]; elapsedMs: number }> {
   const samples: Sample[] = [];
   const started = performance.now();
   const deadline = started + durationMs;
@@ -104,12 +117,22 @@ function summarize(run: { samples: Sample[]; elapsedMs: number }) {
   };
 }
 
-function httpJson(agent: Agent, base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+function httpJson(
+  agent: Agent,
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = request(
       `${base}${path}`,
-      { method, agent, headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {} },
+      {
+        method,
+        agent,
+        headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -163,18 +186,28 @@ export async function runLoadBench(options: {
     const init = await call('POST', '/inventory/init_catalog', classic.product_info);
     if (init.status !== 201) throw new Error(`init_catalog answered ${init.status}`);
     for (let round = 0; round < 3; round++) {
-      const res = await call('POST', '/inventory/process_restock', classic.product_info.map((p: { product_id: number }) => ({ product_id: p.product_id, quantity: 1_000_000 })));
+      const res = await call(
+        'POST',
+        '/inventory/process_restock',
+        classic.product_info.map((p: { product_id: number }) => ({ product_id: p.product_id, quantity: 1_000_000 })),
+      );
       if (res.status !== 200) throw new Error(`restock answered ${res.status}`);
     }
     // Two lines, 1300 g: one package. No order_id: the service assigns one.
-    const orderBody = { requested: [{ product_id: 0, quantity: 1 }, { product_id: 10, quantity: 2 }] };
+    const orderBody = {
+      requested: [
+        { product_id: 0, quantity: 1 },
+        { product_id: 10, quantity: 2 },
+      ],
+    };
     const order = async () => (await call('POST', '/inventory/process_order', orderBody)).status === 201;
 
     // Capture the TransactWriteItems of one warm in-stock order: the raw phase replays exactly it.
     let captured: TransactWriteCommandInput | undefined;
     documentClient().middlewareStack.add(
       (next, context) => async (args) => {
-        if (context.commandName === 'TransactWriteItemsCommand') captured = structuredClone(args.input as TransactWriteCommandInput);
+        if (context.commandName === 'TransactWriteItemsCommand')
+          captured = structuredClone(args.input as TransactWriteCommandInput);
         return next(args);
       },
       { step: 'initialize', name: 'benchCapture' },
@@ -221,7 +254,12 @@ export async function runLoadBench(options: {
       const counts = counter.counts();
       const service = summarize(merge(serviceRuns));
       const raw = summarize(merge(rawRuns));
-      const perOrder = Object.fromEntries(Object.entries(counts.byCommand).map(([k, v]) => [k, round(v / Math.max(1, service.requests + service.errors), 3)]));
+      const perOrder = Object.fromEntries(
+        Object.entries(counts.byCommand).map(([k, v]) => [
+          k,
+          round(v / Math.max(1, service.requests + service.errors), 3),
+        ]),
+      );
       const point: LoadPoint = {
         concurrency,
         durationMs: options.durationMs,
@@ -243,7 +281,9 @@ export async function runLoadBench(options: {
     forgetCatalog();
     const hotStock = options.hotStock ?? Math.floor(options.hotOrders * 0.6);
     const hotId = 5000;
-    await call('POST', '/inventory/init_catalog', [{ product_id: hotId, product_name: 'O- whole blood (scarce)', mass_g: 500 }]);
+    await call('POST', '/inventory/init_catalog', [
+      { product_id: hotId, product_name: 'O- whole blood (scarce)', mass_g: 500 },
+    ]);
     await call('POST', '/inventory/process_restock', [{ product_id: hotId, quantity: hotStock }]);
     const clients = 32;
     const retriesBefore = retryCounter.conditionRetries;
@@ -258,7 +298,9 @@ export async function runLoadBench(options: {
         while (next < options.hotOrders) {
           next++;
           const t = performance.now();
-          const res = await call('POST', '/inventory/process_order', { requested: [{ product_id: hotId, quantity: 1 }] });
+          const res = await call('POST', '/inventory/process_order', {
+            requested: [{ product_id: hotId, quantity: 1 }],
+          });
           hotLatencies.push(performance.now() - t);
           if (res.status !== 201) {
             hotErrors++;

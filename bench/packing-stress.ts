@@ -5,7 +5,10 @@
  */
 import { packUnits } from '../functions/domain/packing.js';
 let seed = 42;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rnd = () => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648;
+};
 const dists: Record<string, () => number> = {
   uniform: () => 1 + Math.floor(rnd() * 1800),
   small: () => 1 + Math.floor(rnd() * 200),
@@ -17,8 +20,12 @@ const dists: Record<string, () => number> = {
 };
 /** 100 units of 100 different masses drawn from [low, high): many near misses, rare packings at the bound. */
 const distinct: Record<string, [number, number]> = { 'distinct300-1000': [300, 1000], 'distinct400-800': [400, 800] };
-const only = process.argv[2]; for (const [name, draw] of Object.entries(dists).filter(([k]) => !only || k === only)) {
-  let worst = 0, unproven = 0, n = 0, total = 0;
+const only = process.argv[2];
+for (const [name, draw] of Object.entries(dists).filter(([k]) => !only || k === only)) {
+  let worst = 0,
+    unproven = 0,
+    n = 0,
+    total = 0;
   for (let i = 0; i < 300; i++) {
     const units = 1 + Math.floor(rnd() * 100);
     const products = 1 + Math.floor(rnd() * Math.min(units, 60));
@@ -28,13 +35,18 @@ const only = process.argv[2]; for (const [name, draw] of Object.entries(dists).f
     const t = performance.now();
     const r = packUnits(used);
     const ms = performance.now() - t;
-    worst = Math.max(worst, ms); total += ms; n++;
+    worst = Math.max(worst, ms);
+    total += ms;
+    n++;
     if (!r.provenOptimal) unproven++;
   }
   console.log(name.padEnd(9), 'worst', worst.toFixed(1), 'ms  mean', (total / n).toFixed(2), 'ms  unproven', unproven);
 }
 for (const [name, [low, high]] of Object.entries(distinct).filter(([k]) => !only || k === only)) {
-  let worst = 0, unproven = 0, total = 0, aboveLp = 0;
+  let worst = 0,
+    unproven = 0,
+    total = 0,
+    aboveLp = 0;
   for (let i = 0; i < 300; i++) {
     const pool = Array.from({ length: high - low }, (_, k) => low + k);
     for (let k = 0; k < 100; k++) {
@@ -45,9 +57,20 @@ for (const [name, [low, high]] of Object.entries(distinct).filter(([k]) => !only
     const t = performance.now();
     const r = packUnits(used);
     const ms = performance.now() - t;
-    worst = Math.max(worst, ms); total += ms;
+    worst = Math.max(worst, ms);
+    total += ms;
     if (!r.provenOptimal) unproven++;
     aboveLp += r.packageCount - r.lowerBound;
   }
-  console.log(name.padEnd(9), 'worst', worst.toFixed(1), 'ms  mean', (total / 300).toFixed(2), 'ms  unproven', unproven, ' packages above bound', aboveLp);
+  console.log(
+    name.padEnd(9),
+    'worst',
+    worst.toFixed(1),
+    'ms  mean',
+    (total / 300).toFixed(2),
+    'ms  unproven',
+    unproven,
+    ' packages above bound',
+    aboveLp,
+  );
 }

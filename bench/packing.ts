@@ -48,7 +48,11 @@ const classicMasses: number[] = JSON.parse(
 /** One shipping event: lines in request order. */
 export function drawEvent(source: Source, units: number, rnd: () => number): UnitsToPack[] {
   if (source === 'random') {
-    return Array.from({ length: units }, (_, i) => ({ product_id: i, mass_g: 1 + Math.floor(rnd() * PACKAGE_LIMIT_G), quantity: 1 }));
+    return Array.from({ length: units }, (_, i) => ({
+      product_id: i,
+      mass_g: 1 + Math.floor(rnd() * PACKAGE_LIMIT_G),
+      quantity: 1,
+    }));
   }
   // A random subset of the catalog, in random order, each line at least one unit.
   const ids = classicMasses.map((_, i) => i);
@@ -82,7 +86,12 @@ export function runPackingSetting(source: Source, units: number, events: number,
   const rnd = seededRandom(seed * 1_000_003 + units * 7 + (source === 'classic' ? 1 : 2));
   const totals = { nextFitPerUnit: 0, ffd: 0, ours: 0, lowerBound: 0 };
   const times: number[] = [];
-  let proven = 0, atBound = 0, provenAbove = 0, worse = 0, better = 0, fallbacks = 0;
+  let proven = 0,
+    atBound = 0,
+    provenAbove = 0,
+    worse = 0,
+    better = 0,
+    fallbacks = 0;
   for (let e = 0; e < events; e++) {
     const lines = drawEvent(source, units, rnd);
     const nf = nextFitPerUnit(lines);
@@ -107,7 +116,12 @@ export function runPackingSetting(source: Source, units: number, events: number,
     units,
     events,
     packages: totals,
-    perEvent: { nextFitPerUnit: per(totals.nextFitPerUnit), ffd: per(totals.ffd), ours: per(totals.ours), lowerBound: per(totals.lowerBound) },
+    perEvent: {
+      nextFitPerUnit: per(totals.nextFitPerUnit),
+      ffd: per(totals.ffd),
+      ours: per(totals.ours),
+      lowerBound: per(totals.lowerBound),
+    },
     provenOptimal: proven,
     provenOptimalShare: round(proven / events, 4),
     atLowerBound: atBound,
@@ -124,7 +138,12 @@ export function runPackingSetting(source: Source, units: number, events: number,
   };
 }
 
-export function runPackingBench(options: { events: number; sizes: number[]; seed: number; log?: (line: string) => void }): PackingSetting[] {
+export function runPackingBench(options: {
+  events: number;
+  sizes: number[];
+  seed: number;
+  log?: (line: string) => void;
+}): PackingSetting[] {
   const out: PackingSetting[] = [];
   for (const source of ['classic', 'random'] as const) {
     for (const units of options.sizes) {

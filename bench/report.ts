@@ -5,13 +5,24 @@ import type { LoadResult } from './load.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const COLORS = { nextFitPerUnit: '#c0504d', ffd: '#f0a030', ours: '#2e75b6', lowerBound: '#555555' } as const;
-const LABELS = { nextFitPerUnit: 'next-fit per unit (original)', ffd: 'first-fit-decreasing', ours: 'ours (packUnits)', lowerBound: 'lower bound' } as const;
+const LABELS = {
+  nextFitPerUnit: 'next-fit per unit (original)',
+  ffd: 'first-fit-decreasing',
+  ours: 'ours (packUnits)',
+  lowerBound: 'lower bound',
+} as const;
 
 /** Grouped bars: packages per event relative to the lower bound, per setting (bound = 100 %). */
 export function packagesChart(settings: PackingSetting[]): string {
   const keys = ['nextFitPerUnit', 'ffd', 'ours', 'lowerBound'] as const;
-  const W = 760, H = 380, left = 60, right = 20, top = 50, bottom = 70;
-  const plotW = W - left - right, plotH = H - top - bottom;
+  const W = 760,
+    H = 380,
+    left = 60,
+    right = 20,
+    top = 50,
+    bottom = 70;
+  const plotW = W - left - right,
+    plotH = H - top - bottom;
   const values = settings.map((s) => keys.map((k) => (100 * s.perEvent[k]) / s.perEvent.lowerBound));
   const max = Math.ceil(Math.max(...values.flat()) / 10) * 10;
   const min = 90;
@@ -19,30 +30,48 @@ export function packagesChart(settings: PackingSetting[]): string {
   const groupW = plotW / settings.length;
   const barW = (groupW - 16) / keys.length;
   const parts: string[] = [];
-  parts.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">Packages per event, relative to the lower bound (= 100 %)</text>`);
+  parts.push(
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">Packages per event, relative to the lower bound (= 100 %)</text>`,
+  );
   for (let v = min; v <= max; v += 10) {
-    parts.push(`<line x1="${left}" x2="${W - right}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="${left - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11">${v} %</text>`);
+    parts.push(
+      `<line x1="${left}" x2="${W - right}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="${left - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11">${v} %</text>`,
+    );
   }
   settings.forEach((s, g) => {
     keys.forEach((k, i) => {
       const v = values[g]![i]!;
       const x = left + g * groupW + 8 + i * barW;
-      parts.push(`<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(y(min) - y(v)).toFixed(1)}" fill="${COLORS[k]}"><title>${esc(LABELS[k])}: ${s.perEvent[k]} packages per event</title></rect>`);
+      parts.push(
+        `<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(y(min) - y(v)).toFixed(1)}" fill="${COLORS[k]}"><title>${esc(LABELS[k])}: ${s.perEvent[k]} packages per event</title></rect>`,
+      );
     });
-    parts.push(`<text x="${left + g * groupW + groupW / 2}" y="${H - bottom + 16}" text-anchor="middle" font-size="11">${s.source}</text>`);
-    parts.push(`<text x="${left + g * groupW + groupW / 2}" y="${H - bottom + 30}" text-anchor="middle" font-size="11">${s.units} units</text>`);
+    parts.push(
+      `<text x="${left + g * groupW + groupW / 2}" y="${H - bottom + 16}" text-anchor="middle" font-size="11">${s.source}</text>`,
+    );
+    parts.push(
+      `<text x="${left + g * groupW + groupW / 2}" y="${H - bottom + 30}" text-anchor="middle" font-size="11">${s.units} units</text>`,
+    );
   });
   keys.forEach((k, i) => {
     const x = left + i * 175;
-    parts.push(`<rect x="${x}" y="${H - 22}" width="12" height="12" fill="${COLORS[k]}"/><text x="${x + 16}" y="${H - 12}" font-size="11">${esc(LABELS[k])}</text>`);
+    parts.push(
+      `<rect x="${x}" y="${H - 22}" width="12" height="12" fill="${COLORS[k]}"/><text x="${x + 16}" y="${H - 12}" font-size="11">${esc(LABELS[k])}</text>`,
+    );
   });
   return svg(W, H, parts);
 }
 
 /** p50 and p99 latency against concurrency, service and raw TransactWriteItems, log scale. */
 export function latencyChart(load: LoadResult): string {
-  const W = 640, H = 380, left = 70, right = 20, top = 50, bottom = 70;
-  const plotW = W - left - right, plotH = H - top - bottom;
+  const W = 640,
+    H = 380,
+    left = 70,
+    right = 20,
+    top = 50,
+    bottom = 70;
+  const plotW = W - left - right,
+    plotH = H - top - bottom;
   const series = [
     { name: 'process_order p50', color: '#2e75b6', dash: '', pts: load.points.map((p) => p.service.p50Ms) },
     { name: 'process_order p99', color: '#2e75b6', dash: '6 4', pts: load.points.map((p) => p.service.p99Ms) },
@@ -55,21 +84,36 @@ export function latencyChart(load: LoadResult): string {
   const y = (v: number) => top + plotH - ((Math.log10(Math.max(v, 10 ** lo)) - lo) / Math.max(1, hi - lo)) * plotH;
   const x = (i: number) => left + (load.points.length === 1 ? plotW / 2 : (i / (load.points.length - 1)) * plotW);
   const parts: string[] = [];
-  parts.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">Latency against concurrency (ms, log scale)</text>`);
+  parts.push(
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">Latency against concurrency (ms, log scale)</text>`,
+  );
   for (let e = lo; e <= hi; e++) {
-    parts.push(`<line x1="${left}" x2="${W - right}" y1="${y(10 ** e)}" y2="${y(10 ** e)}" stroke="#ddd"/><text x="${left - 6}" y="${y(10 ** e) + 4}" text-anchor="end" font-size="11">${10 ** e}</text>`);
+    parts.push(
+      `<line x1="${left}" x2="${W - right}" y1="${y(10 ** e)}" y2="${y(10 ** e)}" stroke="#ddd"/><text x="${left - 6}" y="${y(10 ** e) + 4}" text-anchor="end" font-size="11">${10 ** e}</text>`,
+    );
   }
   load.points.forEach((p, i) => {
-    parts.push(`<text x="${x(i)}" y="${H - bottom + 18}" text-anchor="middle" font-size="11">${p.concurrency} clients</text>`);
+    parts.push(
+      `<text x="${x(i)}" y="${H - bottom + 18}" text-anchor="middle" font-size="11">${p.concurrency} clients</text>`,
+    );
   });
   for (const s of series) {
     const d = s.pts.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-    parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2" ${s.dash ? `stroke-dasharray="${s.dash}"` : ''}/>`);
-    s.pts.forEach((v, i) => parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${s.color}"><title>${esc(s.name)}: ${v} ms</title></circle>`));
+    parts.push(
+      `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2" ${s.dash ? `stroke-dasharray="${s.dash}"` : ''}/>`,
+    );
+    for (const [i, v] of s.pts.entries()) {
+      parts.push(
+        `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${s.color}"><title>${esc(s.name)}: ${v} ms</title></circle>`,
+      );
+    }
   }
   series.forEach((s, i) => {
-    const lx = left + (i % 2) * 260, ly = H - 30 + Math.floor(i / 2) * 16;
-    parts.push(`<line x1="${lx}" x2="${lx + 24}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2" ${s.dash ? `stroke-dasharray="${s.dash}"` : ''}/><text x="${lx + 30}" y="${ly + 4}" font-size="11">${esc(s.name)}</text>`);
+    const lx = left + (i % 2) * 260,
+      ly = H - 30 + Math.floor(i / 2) * 16;
+    parts.push(
+      `<line x1="${lx}" x2="${lx + 24}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2" ${s.dash ? `stroke-dasharray="${s.dash}"` : ''}/><text x="${lx + 30}" y="${ly + 4}" font-size="11">${esc(s.name)}</text>`,
+    );
   });
   return svg(W, H, parts);
 }
@@ -100,11 +144,18 @@ export function renderBenchmarksMd(r: BenchResults): string {
   );
   lines.push('| command | what it runs |', '| --- | --- |');
   lines.push('| `npm run bench` | everything below; writes `bench/results/latest.json`, the charts and this file |');
-  lines.push('| `npm run bench:smoke` | the same code paths with small counts (< 60 s); writes `bench/results/smoke.json` only |');
+  lines.push(
+    '| `npm run bench:smoke` | the same code paths with small counts (< 60 s); writes `bench/results/smoke.json` only |',
+  );
   lines.push('| `npx tsx bench/packing.ts --events 10000` | the packing benchmark alone (`--sizes`, `--seed`) |');
-  lines.push('| `npx tsx bench/load.ts --duration-ms 10000` | the load benchmark alone (`--concurrency`, `--hot-orders`, `--warmup-ms`) |');
+  lines.push(
+    '| `npx tsx bench/load.ts --duration-ms 10000` | the load benchmark alone (`--concurrency`, `--hot-orders`, `--warmup-ms`) |',
+  );
   lines.push('| `npx tsx bench/cold-start.ts --runs 10` | bundle sizes and load times alone |');
-  lines.push('| `npx vitest run --project integration test/integration/round-trips.test.ts` | the round-trip assertions (a test, not a benchmark) |', '');
+  lines.push(
+    '| `npx vitest run --project integration test/integration/round-trips.test.ts` | the round-trip assertions (a test, not a benchmark) |',
+    '',
+  );
 
   lines.push('## Packing', '');
   lines.push(
@@ -117,11 +168,15 @@ export function renderBenchmarksMd(r: BenchResults): string {
     '(always proven up to 100 units; beyond that 5 ms of work, then the best packing found, never worse than FFD). The lower bound is the one `packUnits` reports',
     '(the best of Martello–Toth L2, after the Martello–Toth reduction, and the Gilmore–Gomory LP bound, whose column generation is kept in the dual-optimal region by',
     'exchange and surplus columns and checked exactly as a Farley bound). Ties between minimal packings: FFD when it meets the bound, else the first packing found',
-    'at the bound (forced packages of the reduction, then the search\'s fullest-first order); the same units in any order give the same packages.',
+    "at the bound (forced packages of the reduction, then the search's fullest-first order); the same units in any order give the same packages.",
     '',
   );
-  lines.push('| source | units | events | next-fit per unit | FFD | ours | lower bound | ours vs next-fit | proven optimal | at lower bound | better than FFD | worse than FFD | time p50 | time p99 | time max |');
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push(
+    '| source | units | events | next-fit per unit | FFD | ours | lower bound | ours vs next-fit | proven optimal | at lower bound | better than FFD | worse than FFD | time p50 | time p99 | time max |',
+  );
+  lines.push(
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
   for (const p of packing) {
     lines.push(
       `| ${p.source} | ${n(p.units)} | ${n(p.events)} | ${n(p.packages.nextFitPerUnit)} | ${n(p.packages.ffd)} | **${n(p.packages.ours)}** | ${n(p.packages.lowerBound)} | ${pct(p.packages.ours / p.packages.nextFitPerUnit - 1)} | ${pct(p.provenOptimalShare)} | ${n(p.atLowerBound)} | ${n(p.betterThanFfd)} | ${n(p.worseThanFfd)} | ${p.timeMs.p50} ms | ${p.timeMs.p99} ms | ${p.timeMs.max} ms |`,
@@ -143,7 +198,14 @@ export function renderBenchmarksMd(r: BenchResults): string {
   );
 
   lines.push('## Round trips and capacity', '');
-  const perOrder = load.points.map((p) => `${p.concurrency}: ${Object.entries(p.dynamodbPerOrder).map(([k, v]) => `${v} ${k}`).join(', ')}`).join('; ');
+  const perOrder = load.points
+    .map(
+      (p) =>
+        `${p.concurrency}: ${Object.entries(p.dynamodbPerOrder)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ')}`,
+    )
+    .join('; ');
   lines.push(
     'Counted with SDK middleware (`test/support/request-counter.ts`, `ReturnConsumedCapacity: TOTAL`) on every request the service sends.',
     `During the load benchmark (warm functions, lines in stock), DynamoDB requests per order at concurrency ${perOrder};`,
@@ -167,7 +229,9 @@ export function renderBenchmarksMd(r: BenchResults): string {
   lines.push('| clients | orders/s | p50 | p99 | errors | raw tx/s | raw p50 | raw p99 | ratio (service / raw) |');
   lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const p of load.points) {
-    lines.push(`| ${p.concurrency} | ${p.service.rps} | ${p.service.p50Ms} ms | ${p.service.p99Ms} ms | ${p.service.errors} | ${p.raw.rps} | ${p.raw.p50Ms} ms | ${p.raw.p99Ms} ms | **${p.ratio}** |`);
+    lines.push(
+      `| ${p.concurrency} | ${p.service.rps} | ${p.service.p50Ms} ms | ${p.service.p99Ms} ms | ${p.service.errors} | ${p.raw.rps} | ${p.raw.p50Ms} ms | ${p.raw.p99Ms} ms | **${p.ratio}** |`,
+    );
   }
   const h = load.hot;
   lines.push(

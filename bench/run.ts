@@ -22,7 +22,15 @@ export interface BenchResults {
   startedAt: string;
   finishedAt: string;
   command: string;
-  machine: { cpu: string; cores: number; memoryGiB: number; os: string; node: string; loadAverageBefore: number[]; loadAverageAfter: number[] };
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryGiB: number;
+    os: string;
+    node: string;
+    loadAverageBefore: number[];
+    loadAverageAfter: number[];
+  };
   settings: Record<string, unknown>;
   /** The commit measured, and the files of the service that differed from it (uncommitted). */
   code: { commit: string; uncommitted: string[] };
@@ -68,7 +76,13 @@ function codeState(): BenchResults['code'] {
   const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' });
   try {
     const dirty = git('status', '--porcelain', '--', 'functions', 'local', 'infra');
-    return { commit: git('rev-parse', 'HEAD').trim(), uncommitted: dirty.split('\n').filter(Boolean).map((l) => l.slice(3)) };
+    return {
+      commit: git('rev-parse', 'HEAD').trim(),
+      uncommitted: dirty
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.slice(3)),
+    };
   } catch {
     return { commit: 'unknown', uncommitted: [] };
   }
@@ -78,9 +92,21 @@ const log = (line: string) => console.log(line);
 const started = performance.now();
 
 if (only.has('packing')) {
-  const small = runPackingBench({ events: settings.events, sizes: settings.sizes.filter((s) => s <= 100), seed: settings.seed, log });
-  const large = runPackingBench({ events: settings.eventsLarge, sizes: settings.sizes.filter((s) => s > 100), seed: settings.seed, log });
-  results.packing = [...small, ...large].sort((a, b) => (a.source === b.source ? a.units - b.units : a.source < b.source ? -1 : 1));
+  const small = runPackingBench({
+    events: settings.events,
+    sizes: settings.sizes.filter((s) => s <= 100),
+    seed: settings.seed,
+    log,
+  });
+  const large = runPackingBench({
+    events: settings.eventsLarge,
+    sizes: settings.sizes.filter((s) => s > 100),
+    seed: settings.seed,
+    log,
+  });
+  results.packing = [...small, ...large].sort((a, b) =>
+    a.source === b.source ? a.units - b.units : a.source < b.source ? -1 : 1,
+  );
 }
 if (only.has('load')) {
   results.load = await runLoadBench({
@@ -99,15 +125,20 @@ results.machine.loadAverageAfter = loadavg().map((x) => Number(x.toFixed(2)));
 const failures: string[] = [];
 for (const p of results.packing ?? []) {
   if (p.worseThanFfd > 0) failures.push(`packing ${p.source} ${p.units}: ${p.worseThanFfd} events worse than FFD`);
-  if (p.provenAboveBound > 0) failures.push(`packing ${p.source} ${p.units}: ${p.provenAboveBound} proven events above the lower bound`);
-  if (p.units <= 100 && p.provenOptimal !== p.events) failures.push(`packing ${p.source} ${p.units}: ${p.events - p.provenOptimal} events not proven (rule 2)`);
+  if (p.provenAboveBound > 0)
+    failures.push(`packing ${p.source} ${p.units}: ${p.provenAboveBound} proven events above the lower bound`);
+  if (p.units <= 100 && p.provenOptimal !== p.events)
+    failures.push(`packing ${p.source} ${p.units}: ${p.events - p.provenOptimal} events not proven (rule 2)`);
 }
 if (results.load) {
-  if (!results.load.hot.conservation.exact) failures.push(`hot product: conservation broken ${JSON.stringify(results.load.hot.violations)}`);
+  if (!results.load.hot.conservation.exact)
+    failures.push(`hot product: conservation broken ${JSON.stringify(results.load.hot.violations)}`);
   for (const pt of results.load.points) {
     if (pt.service.errors > 0) failures.push(`load c=${pt.concurrency}: ${pt.service.errors} failed orders`);
     if (pt.dynamodbPerOrder.TransactWriteItems !== 1 || Object.keys(pt.dynamodbPerOrder).length !== 1) {
-      failures.push(`load c=${pt.concurrency}: DynamoDB requests per order ${JSON.stringify(pt.dynamodbPerOrder)}, expected one TransactWriteItems`);
+      failures.push(
+        `load c=${pt.concurrency}: DynamoDB requests per order ${JSON.stringify(pt.dynamodbPerOrder)}, expected one TransactWriteItems`,
+      );
     }
   }
 }
@@ -116,15 +147,19 @@ mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const file = smoke ? 'smoke.json' : 'latest.json';
 writeFileSync(new URL(`./results/${file}`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 if (!smoke) {
-  if (results.packing) writeFileSync(new URL('./results/packages-per-event.svg', import.meta.url), packagesChart(results.packing));
-  if (results.load) writeFileSync(new URL('./results/latency-vs-concurrency.svg', import.meta.url), latencyChart(results.load));
+  if (results.packing)
+    writeFileSync(new URL('./results/packages-per-event.svg', import.meta.url), packagesChart(results.packing));
+  if (results.load)
+    writeFileSync(new URL('./results/latency-vs-concurrency.svg', import.meta.url), latencyChart(results.load));
   if (results.packing && results.load && results.coldStart) {
     writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), renderBenchmarksMd(results));
   } else {
     console.log('BENCHMARKS.md not regenerated: it needs all three benchmarks in one run');
   }
 }
-console.log(`bench ${results.kind} done in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote bench/results/${file}`);
+console.log(
+  `bench ${results.kind} done in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote bench/results/${file}`,
+);
 if (failures.length > 0) {
   console.error(`FAILED checks:\n- ${failures.join('\n- ')}`);
   process.exit(1);

@@ -7,7 +7,10 @@
 import type { AccessScope } from './routes.js';
 
 export const API_CLIENTS = {
-  'catalog-admin': { scopes: ['catalog:write', 'inventory:read'], description: 'loads and corrects the product catalog' },
+  'catalog-admin': {
+    scopes: ['catalog:write', 'inventory:read'],
+    description: 'loads and corrects the product catalog',
+  },
   warehouse: { scopes: ['restock:write', 'inventory:read'], description: 'reports restocks over HTTP' },
   ordering: { scopes: ['orders:write', 'inventory:read'], description: 'places orders and follows them' },
   reader: { scopes: ['inventory:read'], description: 'dashboards and reports: reads only' },

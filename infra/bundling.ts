@@ -12,7 +12,8 @@ export const NODE_TARGET = 'node22';
  * ESM output with X-Ray (and any CommonJS dependency that calls `require`) needs a real `require`:
  * an ESM bundle has none, so the banner creates one from the module's URL.
  */
-export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /** Shared esbuild settings. `keepNames` keeps class names that domain errors log (`this.name`). */
 export const BUNDLE_SETTINGS = {

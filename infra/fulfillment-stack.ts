@@ -88,19 +88,41 @@ export class FulfillmentStack extends Stack {
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API, e.g. <ApiUrl>/health' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.url,
+      description: 'Base URL of the HTTP API, e.g. <ApiUrl>/health',
+    });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName, description: 'Bus for Restock events' });
-    new CfnOutput(this, 'RestockEventSource', { value: settings.restockEventSource, description: 'The only accepted source of Restock events' });
+    new CfnOutput(this, 'RestockEventSource', {
+      value: settings.restockEventSource,
+      description: 'The only accepted source of Restock events',
+    });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName, description: 'The DynamoDB table' });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.events.deadLetterQueue.queueUrl, description: 'Restock events that could not be applied' });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic of every alarm' });
-    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' });
-    new CfnOutput(this, 'ApiAccessLogGroup', { value: this.api.accessLogs.logGroupName, description: 'JSON access logs of the HTTP API' });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: this.events.deadLetterQueue.queueUrl,
+      description: 'Restock events that could not be applied',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.topic.topicArn,
+      description: 'SNS topic of every alarm',
+    });
+    new CfnOutput(this, 'DashboardName', {
+      value: this.monitoring.dashboard.dashboardName,
+      description: 'CloudWatch dashboard',
+    });
+    new CfnOutput(this, 'ApiAccessLogGroup', {
+      value: this.api.accessLogs.logGroupName,
+      description: 'JSON access logs of the HTTP API',
+    });
     new CfnOutput(this, 'TokenUrl', {
       value: this.access.tokenUrl,
-      description: 'OAuth 2.0 token endpoint: POST grant_type=client_credentials with a client id and secret (docs/runbook.md)',
+      description:
+        'OAuth 2.0 token endpoint: POST grant_type=client_credentials with a client id and secret (docs/runbook.md)',
     });
-    new CfnOutput(this, 'UserPoolId', { value: this.access.userPool.userPoolId, description: 'Cognito user pool of the API clients' });
+    new CfnOutput(this, 'UserPoolId', {
+      value: this.access.userPool.userPoolId,
+      description: 'Cognito user pool of the API clients',
+    });
     for (const name of Object.keys(API_CLIENTS) as ApiClientName[]) {
       // The id only: the secret stays in Cognito (describe-user-pool-client), never in outputs or logs.
       new CfnOutput(this, `${pascalCase(name)}ClientId`, {

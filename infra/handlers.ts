@@ -60,7 +60,8 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
     timeout: WRITE_TIMEOUT,
   },
   'process-restock': {
-    description: 'POST /inventory/process_restock and EventBridge Restock events: add stock, fill backorders oldest first',
+    description:
+      'POST /inventory/process_restock and EventBridge Restock events: add stock, fill backorders oldest first',
     memorySize: 1024,
     timeout: WRITE_TIMEOUT,
     drainBudget: Duration.seconds(20),

@@ -42,7 +42,13 @@ const STOCK_WRITER: readonly DynamoDbAction[] = [
 
 export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
   'init-catalog': {
-    table: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    table: [
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:ConditionCheckItem',
+    ],
     queriesIndexes: [],
   },
   'process-order': { table: STOCK_WRITER, queriesIndexes: [] },

@@ -60,7 +60,10 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function settingsFromContext(context: ContextSource): Settings {
   const stage = text(context, 'stage') ?? 'dev';
   if (!STAGE_PATTERN.test(stage)) {
-    throw new SettingsError('stage', `"${stage}" must be lower-case letters, digits and dashes, starting with a letter (max 20)`);
+    throw new SettingsError(
+      'stage',
+      `"${stage}" must be lower-case letters, digits and dashes, starting with a letter (max 20)`,
+    );
   }
   const prod = stage === 'prod';
 
@@ -68,7 +71,10 @@ export function settingsFromContext(context: ContextSource): Settings {
   for (const origin of corsOrigins) {
     // A wildcard would make the allow-list meaningless; list the real front-end origins instead.
     if (!ORIGIN_PATTERN.test(origin)) {
-      throw new SettingsError('corsOrigins', `"${origin}" is not an origin like https://ops.example.com (no path, no wildcard)`);
+      throw new SettingsError(
+        'corsOrigins',
+        `"${origin}" is not an origin like https://ops.example.com (no path, no wildcard)`,
+      );
     }
   }
 
@@ -79,7 +85,10 @@ export function settingsFromContext(context: ContextSource): Settings {
 
   const restockEventSource = text(context, 'restockEventSource') ?? 'fulfillment.restock';
   if (!EVENT_SOURCE_PATTERN.test(restockEventSource)) {
-    throw new SettingsError('restockEventSource', `"${restockEventSource}" must be a plain source name such as fulfillment.restock and not start with "aws."`);
+    throw new SettingsError(
+      'restockEventSource',
+      `"${restockEventSource}" must be a plain source name such as fulfillment.restock and not start with "aws."`,
+    );
   }
 
   const logLevel = (text(context, 'logLevel') ?? 'INFO').toUpperCase();
@@ -90,7 +99,10 @@ export function settingsFromContext(context: ContextSource): Settings {
   const retentionDays = integer(context, 'logRetentionDays', prod ? 365 : 30, 1);
   const allowedRetention = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
   if (!allowedRetention.includes(retentionDays)) {
-    throw new SettingsError('logRetentionDays', `${retentionDays} is not a CloudWatch Logs retention (${allowedRetention.join(', ')})`);
+    throw new SettingsError(
+      'logRetentionDays',
+      `${retentionDays} is not a CloudWatch Logs retention (${allowedRetention.join(', ')})`,
+    );
   }
 
   const apiRateLimit = integer(context, 'apiRateLimit', 100, 1);
@@ -101,7 +113,10 @@ export function settingsFromContext(context: ContextSource): Settings {
   }
 
   const authDomainPrefix = text(context, 'authDomainPrefix');
-  if (authDomainPrefix !== undefined && (!DOMAIN_PREFIX_PATTERN.test(authDomainPrefix) || RESERVED_IN_DOMAIN_PREFIX.test(authDomainPrefix))) {
+  if (
+    authDomainPrefix !== undefined &&
+    (!DOMAIN_PREFIX_PATTERN.test(authDomainPrefix) || RESERVED_IN_DOMAIN_PREFIX.test(authDomainPrefix))
+  ) {
     throw new SettingsError(
       'authDomainPrefix',
       `"${authDomainPrefix}" must be lower-case letters, digits and inner dashes (max 63), without "aws", "amazon" or "cognito"`,
@@ -138,7 +153,10 @@ function list(context: ContextSource, key: string): string[] {
   if (value === undefined || value === null) return [];
   const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
   if (items === undefined || !items.every((item) => typeof item === 'string')) {
-    throw new SettingsError(key, `expected a comma-separated string or an array of strings, got ${JSON.stringify(value)}`);
+    throw new SettingsError(
+      key,
+      `expected a comma-separated string or an array of strings, got ${JSON.stringify(value)}`,
+    );
   }
   return [...new Set(items.map((item) => item.trim()).filter((item) => item !== ''))];
 }

@@ -26,7 +26,11 @@ export interface MatchedRoute {
   pathParameters: Record<string, string>;
 }
 
-export function toHttpApiEvent(request: IncomingHttpRequest, route: MatchedRoute, now = new Date()): APIGatewayProxyEventV2 {
+export function toHttpApiEvent(
+  request: IncomingHttpRequest,
+  route: MatchedRoute,
+  now = new Date(),
+): APIGatewayProxyEventV2 {
   const [rawPath = '/', rawQueryString = ''] = splitOnce(request.url, '?');
   const { headers, cookies } = collectHeaders(request.rawHeaders, request.sourceIp);
   const queryStringParameters = parseQuery(rawQueryString);
@@ -69,14 +73,22 @@ export function toHttpApiEvent(request: IncomingHttpRequest, route: MatchedRoute
  * Names lowercased, repeated headers joined with commas (format 2.0 has no multiValueHeaders).
  * Cookie headers move to `cookies`, one entry per cookie, as API Gateway does.
  */
-function collectHeaders(rawHeaders: readonly string[], sourceIp: string): { headers: Record<string, string>; cookies: string[] } {
+function collectHeaders(
+  rawHeaders: readonly string[],
+  sourceIp: string,
+): { headers: Record<string, string>; cookies: string[] } {
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = (rawHeaders[i] ?? '').toLowerCase();
     const value = rawHeaders[i + 1] ?? '';
     if (name === 'cookie') {
-      cookies.push(...value.split(';').map((cookie) => cookie.trim()).filter(Boolean));
+      cookies.push(
+        ...value
+          .split(';')
+          .map((cookie) => cookie.trim())
+          .filter(Boolean),
+      );
       continue;
     }
     headers[name] = name in headers ? `${headers[name]},${value}` : value;

@@ -23,7 +23,11 @@ export interface EnsureTableResult {
 }
 
 /** Makes sure `tableName` exists, is ACTIVE with every GSI ACTIVE, and has TTL on. Idempotent. */
-export async function ensureTable(client: DynamoDBClient, tableName: string, timeoutMs = 60_000): Promise<EnsureTableResult> {
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  timeoutMs = 60_000,
+): Promise<EnsureTableResult> {
   let created = false;
   if ((await describeTable(client, tableName)) === undefined) {
     try {
@@ -56,7 +60,9 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string, timeou
     const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
     if (table?.TableStatus === 'ACTIVE' && indexesActive) return;
     if (Date.now() > deadline) {
-      throw new Error(`table ${tableName} is not ACTIVE after ${timeoutMs} ms (status ${table?.TableStatus ?? 'missing'})`);
+      throw new Error(
+        `table ${tableName} is not ACTIVE after ${timeoutMs} ms (status ${table?.TableStatus ?? 'missing'})`,
+      );
     }
     await sleep(100);
   }

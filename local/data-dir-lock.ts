@@ -69,7 +69,9 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /** The current lock, if any: `live` is false once both recorded processes are dead. */
-export function readDataDirLock(dataDir: string): { info: DataDirLockInfo | undefined; raw: string; live: boolean } | undefined {
+export function readDataDirLock(
+  dataDir: string,
+): { info: DataDirLockInfo | undefined; raw: string; live: boolean } | undefined {
   let raw: string;
   try {
     raw = readFileSync(lockPathOf(dataDir), 'utf8');
@@ -79,14 +81,20 @@ export function readDataDirLock(dataDir: string): { info: DataDirLockInfo | unde
   }
   const info = parseLock(raw);
   // An unreadable lock is never taken over silently: the message tells how to remove it.
-  const live = info === undefined || isProcessAlive(info.pid) || (info.java_pid !== undefined && isProcessAlive(info.java_pid));
+  const live =
+    info === undefined || isProcessAlive(info.pid) || (info.java_pid !== undefined && isProcessAlive(info.java_pid));
   return { info, raw, live };
 }
 
 /** Takes the lock of `dataDir` (which must exist) or throws DataDirInUseError. */
 export function acquireDataDirLock(dataDir: string, command = describeThisProcess()): DataDirLock {
   const path = lockPathOf(dataDir);
-  const info: DataDirLockInfo = { pid: process.pid, command, started_at: new Date().toISOString(), token: randomUUID() };
+  const info: DataDirLockInfo = {
+    pid: process.pid,
+    command,
+    started_at: new Date().toISOString(),
+    token: randomUUID(),
+  };
   for (let attempt = 0; ; attempt++) {
     if (tryCreate(path, info)) break;
     const current = readDataDirLock(dataDir);

@@ -74,7 +74,8 @@ function numberProblem(text: string): string | undefined {
   if (significant === '') return undefined; // zero
   if (significant.length > 38) return 'more than 38 significant digits';
   // Decimal exponent of the leading non-zero digit.
-  const leading = whole !== '' ? whole.length - 1 + exponent : -(fraction.length - fraction.replace(/^0+/, '').length + 1) + exponent;
+  const leading =
+    whole !== '' ? whole.length - 1 + exponent : -(fraction.length - fraction.replace(/^0+/, '').length + 1) + exponent;
   if (leading > 125 || leading < -130) return 'out of the range of a DynamoDB number';
   return undefined;
 }
@@ -106,7 +107,11 @@ const attributeValue: z.ZodType<JsonAttributeValue> = z.lazy(() =>
 );
 
 /** Key attributes of the table and its indexes must be non-empty strings, or DynamoDB refuses the item. */
-const STRING_KEY_ATTRIBUTES = [PARTITION_KEY, SORT_KEY, ...GLOBAL_SECONDARY_INDEXES.flatMap((i) => [i.partitionKey, i.sortKey])];
+const STRING_KEY_ATTRIBUTES = [
+  PARTITION_KEY,
+  SORT_KEY,
+  ...GLOBAL_SECONDARY_INDEXES.flatMap((i) => [i.partitionKey, i.sortKey]),
+];
 
 const item = z.record(z.string(), attributeValue).superRefine((value, ctx) => {
   for (const name of STRING_KEY_ATTRIBUTES) {
@@ -115,7 +120,11 @@ const item = z.record(z.string(), attributeValue).superRefine((value, ctx) => {
     if (attribute === undefined) {
       if (required) ctx.addIssue({ code: 'custom', path: [name], message: 'key attribute missing' });
     } else if (!('S' in attribute) || attribute.S === '') {
-      ctx.addIssue({ code: 'custom', path: [name], message: 'key attribute must be a non-empty string ({"S": "..."})' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: 'key attribute must be a non-empty string ({"S": "..."})',
+      });
     }
   }
 });
@@ -131,13 +140,18 @@ const dataFileSchema = z
   })
   .superRefine((file, ctx) => {
     if (file.item_count !== file.items.length) {
-      ctx.addIssue({ code: 'custom', path: ['item_count'], message: `says ${file.item_count} items, the file holds ${file.items.length}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['item_count'],
+        message: `says ${file.item_count} items, the file holds ${file.items.length}`,
+      });
     }
     const seen = new Map<string, number>();
     file.items.forEach((entry, index) => {
       const key = JSON.stringify([entry[PARTITION_KEY], entry[SORT_KEY]]);
       const first = seen.get(key);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['items', index], message: `same key as items[${first}]: ${key}` });
+      if (first !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['items', index], message: `same key as items[${first}]: ${key}` });
       else seen.set(key, index);
     });
   });
@@ -155,11 +169,15 @@ export function parseDataFile(text: string, file = 'the file'): DataFile {
   // Say "foreign file" plainly instead of a page of schema errors.
   const format = (json as { format?: unknown } | null)?.format;
   if (typeof json !== 'object' || json === null || Array.isArray(json) || format !== DATA_FILE_FORMAT) {
-    throw new DataFileError(file, [`not an export of this service: "format" is ${JSON.stringify(format)}, expected "${DATA_FILE_FORMAT}"`]);
+    throw new DataFileError(file, [
+      `not an export of this service: "format" is ${JSON.stringify(format)}, expected "${DATA_FILE_FORMAT}"`,
+    ]);
   }
   const version = (json as { version?: unknown }).version;
   if (version !== DATA_FILE_VERSION) {
-    throw new DataFileError(file, [`version ${JSON.stringify(version)} is not supported (this tool reads version ${DATA_FILE_VERSION})`]);
+    throw new DataFileError(file, [
+      `version ${JSON.stringify(version)} is not supported (this tool reads version ${DATA_FILE_VERSION})`,
+    ]);
   }
   const result = dataFileSchema.safeParse(json);
   if (!result.success) {
@@ -176,7 +194,9 @@ export function readDataFile(path: string): DataFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new DataFileError(path, [`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
+    throw new DataFileError(path, [
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    ]);
   }
   return parseDataFile(text, path);
 }

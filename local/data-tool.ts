@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DataDirInUseError } from './data-dir-lock.js';
 import { DataFileError } from './data-file.js';
-import { startDynamoDBLocal } from './dynamodb-local.js';
+import { type DynamoDBLocal, startDynamoDBLocal } from './dynamodb-local.js';
 import { DEFAULT_LOCAL_TABLE_NAME, localClientConfig } from './local-aws-env.js';
 import { Refusal } from './table-copy.js';
 
@@ -76,7 +76,12 @@ export function parseToolArgs<const Own extends ParseArgsOptionsConfig>(own: Own
 }
 
 /** The shared options as `openTarget` takes them. */
-export function targetOf(values: { endpoint?: string; aws?: boolean; 'data-dir'?: string; table?: string }): Omit<TargetOptions, 'dataMustExist'> {
+export function targetOf(values: {
+  endpoint?: string;
+  aws?: boolean;
+  'data-dir'?: string;
+  table?: string;
+}): Omit<TargetOptions, 'dataMustExist'> {
   return { endpoint: values.endpoint, aws: values.aws, dataDir: values['data-dir'], table: values.table };
 }
 
@@ -94,14 +99,23 @@ export function userPath(path: string): string {
 
 export async function openTarget(options: TargetOptions): Promise<Target> {
   const tableName = tableNameFrom(options.table);
-  const places = [options.endpoint !== undefined, options.dataDir !== undefined, options.aws === true].filter(Boolean).length;
+  const places = [options.endpoint !== undefined, options.dataDir !== undefined, options.aws === true].filter(
+    Boolean,
+  ).length;
   if (places > 1) throw new UsageError('use only one of --endpoint, --data-dir and --aws');
   if (options.aws) {
     // No default table in AWS: the live table's name is a stack output, and a guess could be another stage's.
-    if (!options.table) throw new UsageError('--aws needs --table NAME (the TableName output of the stack, or a restored table)');
+    if (!options.table)
+      throw new UsageError('--aws needs --table NAME (the TableName output of the stack, or a restored table)');
     const client = new DynamoDBClient(awsClientConfig());
     const region = await client.config.region();
-    return { client, tableName, mayCreateTable: false, description: `table ${tableName} in AWS (${region})`, close: async () => client.destroy() };
+    return {
+      client,
+      tableName,
+      mayCreateTable: false,
+      description: `table ${tableName} in AWS (${region})`,
+      close: async () => client.destroy(),
+    };
   }
   if (options.endpoint !== undefined) {
     let url: URL;
@@ -111,14 +125,22 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
       throw new UsageError(`--endpoint must be a URL such as http://127.0.0.1:8000, got "${options.endpoint}"`);
     }
     const client = new DynamoDBClient({ ...localClientConfig(url.toString().replace(/\/$/, '')), maxAttempts: 3 });
-    return { client, tableName, mayCreateTable: true, description: `table ${tableName} at ${options.endpoint}`, close: async () => client.destroy() };
+    return {
+      client,
+      tableName,
+      mayCreateTable: true,
+      description: `table ${tableName} at ${options.endpoint}`,
+      close: async () => client.destroy(),
+    };
   }
 
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   if (options.dataMustExist && !existsSync(dataDir)) {
-    throw new Refusal(`There is no local data in ${dataDir} (it does not exist). Has \`npm start\` (without --in-memory) ever run here?`);
+    throw new Refusal(
+      `There is no local data in ${dataDir} (it does not exist). Has \`npm start\` (without --in-memory) ever run here?`,
+    );
   }
-  let dynamodb;
+  let dynamodb: DynamoDBLocal;
   try {
     dynamodb = await startDynamoDBLocal({ dataDir });
   } catch (error) {

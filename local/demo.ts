@@ -75,7 +75,9 @@ async function checkServiceIsUp(): Promise<void> {
   try {
     response = await fetch(`${baseUrl}/health`);
   } catch {
-    throw new Error(`The service is not running at ${baseUrl}. Start it in another terminal with \`npm start\`, then run \`npm run demo\` again.`);
+    throw new Error(
+      `The service is not running at ${baseUrl}. Start it in another terminal with \`npm start\`, then run \`npm run demo\` again.`,
+    );
   }
   if (!response.ok) {
     throw new Error(`${baseUrl}/health answered ${response.status}: ${await response.text()}`);
@@ -96,7 +98,9 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
   });
   const text = await response.text();
   if (response.status === 401 || response.status === 403) {
-    throw new Error(`${method} ${path} answered ${response.status}: the server runs with --auth; run TOKEN=<the "all scopes" token it printed> npm run demo\n${text}`);
+    throw new Error(
+      `${method} ${path} answered ${response.status}: the server runs with --auth; run TOKEN=<the "all scopes" token it printed> npm run demo\n${text}`,
+    );
   }
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}:\n${text}`);
   return JSON.parse(text) as T;
@@ -111,11 +115,15 @@ function printOrder(order: OrderView): void {
 
 function printPackages(shipments: Shipment[]): void {
   for (const shipment of shipments) {
-    console.log(`   package ${shipment.shipment_id} for order ${shipment.order_id}: ${describeLines(shipment.shipped)} = ${shipment.mass_g} g`);
+    console.log(
+      `   package ${shipment.shipment_id} for order ${shipment.order_id}: ${describeLines(shipment.shipped)} = ${shipment.mass_g} g`,
+    );
   }
 }
 
 /** e.g. `2 x RBC A+ Adult (0), 1 x FFP A+ (10)` */
 function describeLines(lines: Line[]): string {
-  return lines.map((line) => `${line.quantity} x ${productNames.get(line.product_id) ?? 'product'} (${line.product_id})`).join(', ');
+  return lines
+    .map((line) => `${line.quantity} x ${productNames.get(line.product_id) ?? 'product'} (${line.product_id})`)
+    .join(', ');
 }

@@ -42,19 +42,30 @@ export function createDevAuth(key: Uint8Array = randomBytes(32)): DevAuth {
     async authorize(scope, authorization) {
       const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization?.trim() ?? '')?.[1];
       if (!token) {
-        return refuse(401, 'This route needs an access token: send "Authorization: Bearer <token>" (npm start -- --auth prints them)', 'Bearer');
+        return refuse(
+          401,
+          'This route needs an access token: send "Authorization: Bearer <token>" (npm start -- --auth prints them)',
+          'Bearer',
+        );
       }
       let claims: JWTPayload;
       try {
         ({ payload: claims } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: [ALGORITHM] }));
       } catch (error) {
-        const why = error instanceof errors.JWTExpired ? 'the token has expired' : 'the token is not one this server signed (tokens last until it stops)';
+        const why =
+          error instanceof errors.JWTExpired
+            ? 'the token has expired'
+            : 'the token is not one this server signed (tokens last until it stops)';
         return refuse(401, `Invalid access token: ${why}`, 'Bearer error="invalid_token"');
       }
       const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
       const needed = qualifiedScope(scope);
       if (!scopes.includes(needed)) {
-        return refuse(403, `The token of client "${String(claims.client_id)}" lacks the scope ${needed} this route needs`, `Bearer error="insufficient_scope", scope="${needed}"`);
+        return refuse(
+          403,
+          `The token of client "${String(claims.client_id)}" lacks the scope ${needed} this route needs`,
+          `Bearer error="insufficient_scope", scope="${needed}"`,
+        );
       }
       return { allowed: true, claims, scopes };
     },

@@ -129,7 +129,9 @@ export async function startDynamoDBLocal(options: DynamoDBLocalOptions = {}): Pr
   } catch (error) {
     await stop();
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`DynamoDB Local did not start on port ${port}: ${reason}\n--- its output ---\n${outputTail.trim()}`);
+    throw new Error(
+      `DynamoDB Local did not start on port ${port}: ${reason}\n--- its output ---\n${outputTail.trim()}`,
+    );
   }
   if (child.pid === undefined) throw new Error('DynamoDB Local started without a pid');
   return { endpoint, port, pid: child.pid, stop };

@@ -24,15 +24,20 @@ Writes every item of the local table to a JSON file (DynamoDB JSON, lossless).
 Exit codes: 0 done, 1 failed, 2 bad command line, 3 refused (nothing written).`;
 
 await runTool(async () => {
-  const { values, positionals } = parseToolArgs({ out: { type: 'string', short: 'o' }, force: { type: 'boolean', default: false } });
+  const { values, positionals } = parseToolArgs({
+    out: { type: 'string', short: 'o' },
+    force: { type: 'boolean', default: false },
+  });
   if (values.help) {
     console.log(HELP);
     return;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (the output file goes after --out)`);
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument "${positionals[0]}" (the output file goes after --out)`);
   const out = userPath(values.out ?? defaultFileName(new Date()));
   // Refuse before starting anything; writeDataFile checks again, atomically, at the end.
-  if (existsSync(out) && !values.force) throw new Refusal(`${out} already exists (choose another --out, or add --force to overwrite it)`);
+  if (existsSync(out) && !values.force)
+    throw new Refusal(`${out} already exists (choose another --out, or add --force to overwrite it)`);
 
   const target = await openTarget({ ...targetOf(values), dataMustExist: true });
   try {
@@ -40,7 +45,8 @@ await runTool(async () => {
     try {
       writeDataFile(out, file, { overwrite: values.force });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new Refusal(`${out} already exists (add --force to overwrite it)`);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new Refusal(`${out} already exists (add --force to overwrite it)`);
       throw error;
     }
     console.log(`Exported ${file.item_count} items of ${target.description} to ${out}`);
@@ -49,8 +55,10 @@ await runTool(async () => {
   }
 });
 
-
 function defaultFileName(now: Date): string {
   // 2025-01-31T12:34:56.789Z -> 20250131T123456Z (no colons: a valid name on every file system)
-  return `fulfillment-export-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.json`;
+  return `fulfillment-export-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}.json`;
 }

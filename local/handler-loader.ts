@@ -4,7 +4,7 @@
  * modules read those when they load.
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { backgroundHandlers, routes, type HandlerName } from '../functions/routes.js';
+import { type backgroundHandlers, routes, type HandlerName } from '../functions/routes.js';
 import type { HttpApiHandler, HttpApiHandlers } from './http-server.js';
 
 export type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
@@ -13,7 +13,9 @@ export type BackgroundHandlerName = (typeof backgroundHandlers)[number];
 /** One handler per distinct name in the route table. */
 export async function loadRouteHandlers(): Promise<HttpApiHandlers> {
   const names = [...new Set(routes.map((route) => route.handler))];
-  const entries = await Promise.all(names.map(async (name) => [name, await importHandler<HttpApiHandler>(name)] as const));
+  const entries = await Promise.all(
+    names.map(async (name) => [name, await importHandler<HttpApiHandler>(name)] as const),
+  );
   return Object.fromEntries(entries) as Record<HandlerName, HttpApiHandler>;
 }
 
@@ -27,7 +29,10 @@ async function importHandler<T>(name: string): Promise<T> {
   try {
     module = (await import(file.href)) as { handler?: unknown };
   } catch (error) {
-    throw new Error(`Cannot load the ${name} handler from ${file.pathname}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(
+      `Cannot load the ${name} handler from ${file.pathname}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   if (typeof module.handler !== 'function') {
     throw new Error(`${file.pathname} must export a function named \`handler\``);

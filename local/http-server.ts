@@ -68,7 +68,9 @@ export function createLocalHttpServer(options: LocalServerOptions): Server {
     if (match.kind === 'method-not-allowed') {
       request.resume();
       const allow = match.allowedMethods.join(', ');
-      writeProblem(response, problemOf(new MethodNotAllowedError(`${rawPath} accepts ${allow}, not ${method}`)), { allow });
+      writeProblem(response, problemOf(new MethodNotAllowedError(`${rawPath} accepts ${allow}, not ${method}`)), {
+        allow,
+      });
       return;
     }
 
@@ -78,7 +80,9 @@ export function createLocalHttpServer(options: LocalServerOptions): Server {
       const decision = await options.auth.authorize(match.route.scope, request.headers.authorization);
       if (!decision.allowed) {
         request.resume();
-        writeProblem(response, authProblem(decision.status, decision.detail), { 'www-authenticate': decision.wwwAuthenticate });
+        writeProblem(response, authProblem(decision.status, decision.detail), {
+          'www-authenticate': decision.wwwAuthenticate,
+        });
         return;
       }
       authorizer = { jwt: { claims: decision.claims as Record<string, unknown>, scopes: decision.scopes } };
@@ -111,7 +115,12 @@ export function createLocalHttpServer(options: LocalServerOptions): Server {
       result = await handler(event, context);
     } catch (error) {
       log.error(`${match.routeKey}: handler ${match.route.handler} threw (request ${context.awsRequestId})`, error);
-      writeProblem(response, internalErrorProblem(`The ${match.route.handler} handler failed; see the server log for request ${context.awsRequestId}`));
+      writeProblem(
+        response,
+        internalErrorProblem(
+          `The ${match.route.handler} handler failed; see the server log for request ${context.awsRequestId}`,
+        ),
+      );
       return;
     }
     writeResult(response, result);
@@ -120,7 +129,9 @@ export function createLocalHttpServer(options: LocalServerOptions): Server {
   return createServer((request, response) => {
     const started = performance.now();
     response.once('finish', () => {
-      log.request(`${request.method} ${request.url} -> ${response.statusCode} (${Math.round(performance.now() - started)} ms)`);
+      log.request(
+        `${request.method} ${request.url} -> ${response.statusCode} (${Math.round(performance.now() - started)} ms)`,
+      );
     });
     serve(request, response).catch((error: unknown) => {
       log.error(`${request.method} ${request.url}: local server failure`, error);
@@ -141,7 +152,8 @@ function writeResult(response: ServerResponse, result: APIGatewayProxyResultV2):
   }
   for (const [name, value] of Object.entries(result.headers ?? {})) response.setHeader(name, String(value));
   if (result.cookies && result.cookies.length > 0) response.setHeader('set-cookie', result.cookies);
-  const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  const body =
+    result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
   response.writeHead(result.statusCode);
   response.end(body);
 }

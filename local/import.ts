@@ -27,13 +27,19 @@ await runTool(async () => {
     console.log(HELP);
     return;
   }
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'name the file to import' : 'name exactly one file to import');
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length === 0 ? 'name the file to import' : 'name exactly one file to import');
   const path = userPath(positionals[0]!);
   const file = readDataFile(path); // throws DataFileError (exit 3) before anything starts
 
   const target = await openTarget({ ...targetOf(values), dataMustExist: false });
   try {
-    const { created } = await importDataFile(target.client, target.tableName, file, { createTable: target.mayCreateTable, replace: values.replace, log: console.log, label: target.description });
+    const { created } = await importDataFile(target.client, target.tableName, file, {
+      createTable: target.mayCreateTable,
+      replace: values.replace,
+      log: console.log,
+      label: target.description,
+    });
     console.log(
       `Imported ${file.item_count} items from ${path} (table ${file.table_name}, exported ${file.exported_at}) into ${created ? 'the new ' : ''}${target.description}`,
     );
@@ -41,4 +47,3 @@ await runTool(async () => {
     await target.close();
   }
 });
-

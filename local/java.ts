@@ -16,13 +16,17 @@ export function parseJavaMajor(versionOutput: string): number | undefined {
 export function assertJavaAvailable(command = 'java'): number {
   const result = spawnSync(command, ['-version'], { encoding: 'utf8' });
   if (result.error) {
-    throw new Error(`DynamoDB Local needs Java ${MINIMUM_JAVA_MAJOR}+, but \`${command}\` could not be run (${result.error.message}). ${INSTALL_HINT}`);
+    throw new Error(
+      `DynamoDB Local needs Java ${MINIMUM_JAVA_MAJOR}+, but \`${command}\` could not be run (${result.error.message}). ${INSTALL_HINT}`,
+    );
   }
   // `java -version` writes to stderr.
   const output = `${result.stderr}${result.stdout}`;
   const major = parseJavaMajor(output);
   if (major === undefined) {
-    throw new Error(`DynamoDB Local needs Java ${MINIMUM_JAVA_MAJOR}+, but \`${command} -version\` printed no version: ${output.trim()}. ${INSTALL_HINT}`);
+    throw new Error(
+      `DynamoDB Local needs Java ${MINIMUM_JAVA_MAJOR}+, but \`${command} -version\` printed no version: ${output.trim()}. ${INSTALL_HINT}`,
+    );
   }
   if (major < MINIMUM_JAVA_MAJOR) {
     throw new Error(`DynamoDB Local needs Java ${MINIMUM_JAVA_MAJOR}+, found Java ${major}. ${INSTALL_HINT}`);

@@ -16,7 +16,9 @@ interface CompiledRoute {
   parameterNames: string[];
 }
 
-export function createRouteMatcher(routes: readonly Route[] = serviceRoutes): (method: string, rawPath: string) => RouteMatch {
+export function createRouteMatcher(
+  routes: readonly Route[] = serviceRoutes,
+): (method: string, rawPath: string) => RouteMatch {
   const compiled = routes.map(compileRoute);
   return (method, rawPath) => {
     const path = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
@@ -26,7 +28,11 @@ export function createRouteMatcher(routes: readonly Route[] = serviceRoutes): (m
     });
     if (samePath.length === 0) return { kind: 'not-found' };
     const hit = samePath.find(({ candidate }) => candidate.route.method === method.toUpperCase());
-    if (!hit) return { kind: 'method-not-allowed', allowedMethods: [...new Set(samePath.map(({ candidate }) => candidate.route.method))] };
+    if (!hit)
+      return {
+        kind: 'method-not-allowed',
+        allowedMethods: [...new Set(samePath.map(({ candidate }) => candidate.route.method))],
+      };
     const pathParameters = Object.fromEntries(
       hit.candidate.parameterNames.map((name, i) => [name, decodeSegment(hit.values[i] ?? '')]),
     );

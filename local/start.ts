@@ -37,7 +37,9 @@ let shuttingDown = false;
 
 try {
   dynamodb = await startDynamoDBLocal(inMemory ? {} : { dataDir });
-  console.log(`DynamoDB Local (pid ${dynamodb.pid}) at ${dynamodb.endpoint}, ${inMemory ? 'in memory (nothing is kept)' : `data in ${dataDir}`}`);
+  console.log(
+    `DynamoDB Local (pid ${dynamodb.pid}) at ${dynamodb.endpoint}, ${inMemory ? 'in memory (nothing is kept)' : `data in ${dataDir}`}`,
+  );
 
   installReadableLogs();
   // Before any handler module loads: they build their DynamoDB client from these at import time.
@@ -51,10 +53,15 @@ try {
   const auth = withAuth ? createDevAuth() : undefined;
   server = createLocalHttpServer({ handlers, ...(auth ? { auth } : {}) });
   const url = await listenOnLoopback(server, port).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use; choose another with PORT=<port> npm start`) : error;
+    throw error.code === 'EADDRINUSE'
+      ? new Error(`Port ${port} is already in use; choose another with PORT=<port> npm start`)
+      : error;
   });
 
-  sweeper = startSweeperLoop(sweep, { intervalMs: sweepIntervalMs, onError: logOnceUntilChanged('sweeper run failed:') });
+  sweeper = startSweeperLoop(sweep, {
+    intervalMs: sweepIntervalMs,
+    onError: logOnceUntilChanged('sweeper run failed:'),
+  });
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 
@@ -87,18 +94,24 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
 /** Says whether tokens are needed, and prints them when they are (they die with the server). */
 async function announceAccessControl(auth: DevAuth | undefined, url: string): Promise<void> {
   if (!auth) {
-    console.log('Access control OFF: every route answers without a token, to any program on this machine (the server listens on 127.0.0.1 only). Start with `npm start -- --auth` to require the scopes AWS requires.');
+    console.log(
+      'Access control OFF: every route answers without a token, to any program on this machine (the server listens on 127.0.0.1 only). Start with `npm start -- --auth` to require the scopes AWS requires.',
+    );
     console.log(`Try: curl -s ${url}/inventory/products   or play the classic exercise: npm run demo`);
     return;
   }
   const all = await auth.issueToken('local-all-scopes', ACCESS_SCOPES);
-  console.log('Access control ON (--auth): every route but /health and the API docs needs "Authorization: Bearer <token>" with its scope.');
+  console.log(
+    'Access control ON (--auth): every route but /health and the API docs needs "Authorization: Bearer <token>" with its scope.',
+  );
   console.log('Development tokens (valid until this server stops; a restart makes new ones):');
   console.log(`  all scopes     ${all}`);
   for (const [name, client] of Object.entries(API_CLIENTS)) {
     console.log(`  ${name.padEnd(14)} ${await auth.issueToken(name, client.scopes)}  (${client.scopes.join(' ')})`);
   }
-  console.log(`Try: TOKEN=<a token above>; curl -s -H "Authorization: Bearer $TOKEN" ${url}/inventory/products   (npm run demo reads TOKEN too)`);
+  console.log(
+    `Try: TOKEN=<a token above>; curl -s -H "Authorization: Bearer $TOKEN" ${url}/inventory/products   (npm run demo reads TOKEN too)`,
+  );
 }
 
 function integerFromEnv(name: string, fallback: number): number {

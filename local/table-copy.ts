@@ -57,11 +57,17 @@ export interface ImportResult {
  * `replace` (two states must never mix). Afterwards the table holds exactly the file's items,
  * which is checked by counting.
  */
-export async function importDataFile(client: DynamoDBClient, tableName: string, file: DataFile, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importDataFile(
+  client: DynamoDBClient,
+  tableName: string,
+  file: DataFile,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
   const { replace = false, log = () => {}, label = `table ${tableName}`, createTable = true, ...batch } = options;
   const items = file.items.map(fromJsonItem);
   const existing = await describeTable(client, tableName);
-  if (!existing && !createTable) throw new Refusal(`${label} does not exist (in AWS the stack creates it; check --table and the region)`);
+  if (!existing && !createTable)
+    throw new Refusal(`${label} does not exist (in AWS the stack creates it; check --table and the region)`);
   const problem = existing && keySchemaProblem(existing);
   if (problem) throw new Refusal(`${label} is not a table of this service: ${problem}`);
   const { created } = await ensureTable(client, tableName);
@@ -85,11 +91,15 @@ export async function importDataFile(client: DynamoDBClient, tableName: string, 
   try {
     written = await putAllItems(client, tableName, items, batch);
   } catch (error) {
-    throw new Error(`${(error as Error).message}\nThe ${label} now holds part of the file; fix the cause and import again with --replace.`);
+    throw new Error(
+      `${(error as Error).message}\nThe ${label} now holds part of the file; fix the cause and import again with --replace.`,
+    );
   }
   const count = await countItems(client, tableName);
   if (count !== items.length) {
-    throw new Error(`${label} holds ${count} items after the import, the file ${items.length}: is something else writing to it?`);
+    throw new Error(
+      `${label} holds ${count} items after the import, the file ${items.length}: is something else writing to it?`,
+    );
   }
   return { created, deleted, written };
 }
@@ -129,11 +139,17 @@ export function keySchemaProblem(table: TableDescription): string | undefined {
 }
 
 /** Every item, strongly consistent, following LastEvaluatedKey until the end. */
-export async function scanAllItems(client: DynamoDBClient, tableName: string, { pageSize }: { pageSize?: number } = {}): Promise<Item[]> {
+export async function scanAllItems(
+  client: DynamoDBClient,
+  tableName: string,
+  { pageSize }: { pageSize?: number } = {},
+): Promise<Item[]> {
   const items: Item[] = [];
   let start: Item | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start, Limit: pageSize }));
+    const page = await client.send(
+      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start, Limit: pageSize }),
+    );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
@@ -145,7 +161,9 @@ export async function countItems(client: DynamoDBClient, tableName: string): Pro
   let count = 0;
   let start: Item | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, Select: 'COUNT', ExclusiveStartKey: start }));
+    const page = await client.send(
+      new ScanCommand({ TableName: tableName, ConsistentRead: true, Select: 'COUNT', ExclusiveStartKey: start }),
+    );
     count += page.Count ?? 0;
     start = page.LastEvaluatedKey;
   } while (start);
@@ -157,7 +175,14 @@ export async function isTableEmpty(client: DynamoDBClient, tableName: string): P
   let start: Item | undefined;
   do {
     const page = await client.send(
-      new ScanCommand({ TableName: tableName, ConsistentRead: true, Limit: 1, ProjectionExpression: '#pk', ExpressionAttributeNames: { '#pk': PARTITION_KEY }, ExclusiveStartKey: start }),
+      new ScanCommand({
+        TableName: tableName,
+        ConsistentRead: true,
+        Limit: 1,
+        ProjectionExpression: '#pk',
+        ExpressionAttributeNames: { '#pk': PARTITION_KEY },
+        ExclusiveStartKey: start,
+      }),
     );
     if ((page.Items ?? []).length > 0) return false;
     start = page.LastEvaluatedKey;
@@ -166,12 +191,26 @@ export async function isTableEmpty(client: DynamoDBClient, tableName: string): P
 }
 
 /** Puts every item, 25 per BatchWriteItem, retrying UnprocessedItems. Returns the count written. */
-export async function putAllItems(client: DynamoDBClient, tableName: string, items: Item[], options: BatchOptions = {}): Promise<number> {
-  return batchWriteAll(client, tableName, items.map((Item) => ({ PutRequest: { Item } })), options);
+export async function putAllItems(
+  client: DynamoDBClient,
+  tableName: string,
+  items: Item[],
+  options: BatchOptions = {},
+): Promise<number> {
+  return batchWriteAll(
+    client,
+    tableName,
+    items.map((Item) => ({ PutRequest: { Item } })),
+    options,
+  );
 }
 
 /** Deletes every item (keys read by Scan first). Returns the count deleted. */
-export async function deleteAllItems(client: DynamoDBClient, tableName: string, options: BatchOptions = {}): Promise<number> {
+export async function deleteAllItems(
+  client: DynamoDBClient,
+  tableName: string,
+  options: BatchOptions = {},
+): Promise<number> {
   const keys: Item[] = [];
   let start: Item | undefined;
   do {
@@ -187,17 +226,29 @@ export async function deleteAllItems(client: DynamoDBClient, tableName: string, 
     keys.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
-  return batchWriteAll(client, tableName, keys.map((Key) => ({ DeleteRequest: { Key } })), options);
+  return batchWriteAll(
+    client,
+    tableName,
+    keys.map((Key) => ({ DeleteRequest: { Key } })),
+    options,
+  );
 }
 
-export async function batchWriteAll(client: DynamoDBClient, tableName: string, requests: WriteRequest[], options: BatchOptions = {}): Promise<number> {
+export async function batchWriteAll(
+  client: DynamoDBClient,
+  tableName: string,
+  requests: WriteRequest[],
+  options: BatchOptions = {},
+): Promise<number> {
   const { maxRetries = 10, baseDelayMs = 50, onProgress } = options;
   let done = 0;
   for (let offset = 0; offset < requests.length; offset += BATCH_SIZE) {
     let pending = requests.slice(offset, offset + BATCH_SIZE);
     for (let retry = 0; pending.length > 0; retry++) {
       if (retry > maxRetries) {
-        throw new Error(`BatchWriteItem left ${pending.length} requests unprocessed after ${maxRetries} retries (${done} of ${requests.length} done)`);
+        throw new Error(
+          `BatchWriteItem left ${pending.length} requests unprocessed after ${maxRetries} retries (${done} of ${requests.length} done)`,
+        );
       }
       if (retry > 0) await sleep(Math.min(2_000, baseDelayMs * 2 ** (retry - 1)) * (0.5 + Math.random() / 2));
       const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));

@@ -13,7 +13,5 @@ export function mergeLines(lines: readonly Line[]): Line[] {
   for (const { product_id, quantity } of lines) {
     totals.set(product_id, (totals.get(product_id) ?? 0) + quantity);
   }
-  return [...totals]
-    .sort(([a], [b]) => a - b)
-    .map(([product_id, quantity]) => ({ product_id, quantity }));
+  return [...totals].sort(([a], [b]) => a - b).map(([product_id, quantity]) => ({ product_id, quantity }));
 }

@@ -127,7 +127,9 @@ export function solveLpRelaxation(groups: MassGroups, budget: WorkBudget, enough
   lp.optimize(budget, enough);
   const columns = lp.columns().map(({ counts, amount }) => {
     const full = new Array<number>(groups.masses.length).fill(0);
-    present.forEach((i, row) => (full[i] = counts[row]!));
+    present.forEach((i, row) => {
+      full[i] = counts[row]!;
+    });
     return { counts: full, amount };
   });
   // The exact check of the bound is one more knapsack; without the budget for it, no bound.
@@ -228,7 +230,9 @@ class CuttingStockLp {
     const perPackage = this.knapsack.best(weights).value;
     if (perPackage <= 0) return 0;
     let total = 0n;
-    weights.forEach((weight, i) => (total += BigInt(weight) * BigInt(this.counts[i]!)));
+    weights.forEach((weight, i) => {
+      total += BigInt(weight) * BigInt(this.counts[i]!);
+    });
     const most = BigInt(perPackage);
     return Number((total + most - 1n) / most);
   }
@@ -285,7 +289,9 @@ class CuttingStockLp {
   private noteFarleyBound(mostPerPackage: number): void {
     if (mostPerPackage <= 0) return;
     let covered = 0;
-    this.duals.forEach((dual, i) => (covered += Math.max(0, dual) * this.counts[i]!));
+    this.duals.forEach((dual, i) => {
+      covered += Math.max(0, dual) * this.counts[i]!;
+    });
     const farley = covered / mostPerPackage;
     if (farley > this.bestFarley) {
       this.bestFarley = farley;

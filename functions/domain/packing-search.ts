@@ -314,7 +314,9 @@ function roundedLpPacking(groups: MassGroups, columns: readonly LpColumn[], budg
     const count = Math.floor(column.amount + LP_ROUNDING_EPSILON);
     if (count === 0) continue;
     patterns.push({ counts: column.counts, count });
-    column.counts.forEach((units, i) => (leftover[i]! -= units * count));
+    column.counts.forEach((units, i) => {
+      leftover[i]! -= units * count;
+    });
   }
   leftover.forEach((units, group) => {
     if (units < 0) {
@@ -350,7 +352,11 @@ function lpDive(
   // units left, still a package.
   const patternOf = (column: LpColumn, counts: readonly number[]) =>
     column.counts.map((units, group) => Math.min(units, counts[group]!));
-  const dive = (counts: number[], left: number, columns: readonly LpColumn[] | undefined): MassPattern[] | undefined => {
+  const dive = (
+    counts: number[],
+    left: number,
+    columns: readonly LpColumn[] | undefined,
+  ): MassPattern[] | undefined => {
     const fixed: MassPattern[] = [];
     for (;;) {
       if (counts.every((units) => units === 0)) return fixed;
@@ -386,7 +392,9 @@ function lpDive(
         for (let times = Math.floor(column.amount + LP_ROUNDING_EPSILON); times > 0 && left > 0; times--) {
           const pattern = patternOf(column, counts);
           if (pattern.every((units) => units === 0)) break;
-          pattern.forEach((units, group) => (counts[group]! -= units));
+          pattern.forEach((units, group) => {
+            counts[group]! -= units;
+          });
           fixed.push({ counts: pattern, count: 1 });
           left--;
           progressed = true;
@@ -439,7 +447,10 @@ export function canonicalPatterns(masses: readonly number[], patterns: readonly 
     if (seen) seen.count += pattern.count;
     else merged.set(key, { counts: pattern.counts, count: pattern.count, mass: patternMass(masses, pattern) });
   }
-  const heavierFirst = (a: { counts: readonly number[]; mass: number }, b: { counts: readonly number[]; mass: number }) => {
+  const heavierFirst = (
+    a: { counts: readonly number[]; mass: number },
+    b: { counts: readonly number[]; mass: number },
+  ) => {
     const byMass = b.mass - a.mass;
     if (byMass !== 0) return byMass;
     for (let i = 0; i < masses.length; i++) {

@@ -184,7 +184,12 @@ interface Problem extends FieldError {
  * The parsed value, or a throw listing `leading` problems (entry counts, at the container's
  * path), then one problem per bad field in body order, then `trailing` (cross-entry rules).
  */
-function validate<T extends z.ZodType>(schema: T, input: unknown, leading: Problem[], trailing: Problem[] = []): z.output<T> {
+function validate<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  leading: Problem[],
+  trailing: Problem[] = [],
+): z.output<T> {
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success && leading.length === 0 && trailing.length === 0) return result.data;
   const byPath = new Map<string, Problem>();
@@ -214,7 +219,12 @@ function statusOf(issue: z.core.$ZodIssue): 400 | 422 {
   return 422;
 }
 
-function countProblem(value: unknown, path: string, { min, max }: { min: number; max: number }, what: string): Problem[] {
+function countProblem(
+  value: unknown,
+  path: string,
+  { min, max }: { min: number; max: number },
+  what: string,
+): Problem[] {
   if (!Array.isArray(value) || (value.length >= min && value.length <= max)) return [];
   return [{ path, message: `must hold ${min} to ${max} ${what}; it has ${value.length}`, status: 422 }];
 }
@@ -283,7 +293,7 @@ function jsonTypeName(value: unknown): string {
 /** An own property of a plain object, never one inherited through the prototype chain. */
 function field(value: unknown, key: string): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  return Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+  return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 /**

@@ -12,7 +12,6 @@ import { apiHandler } from '../http/api-handler.js';
 import { buildOpenApiDocument } from '../http/openapi.js';
 import { SECURITY_HEADERS } from '../http/responses.js';
 
-
 /** Static per deploy: five minutes in any cache, then revalidated with the ETag. */
 export const DOCS_CACHE_CONTROL = 'public, max-age=300';
 /** The JSON document needs no style or script at all. */
@@ -48,7 +47,7 @@ export const handler = apiHandler(async (event): Promise<APIGatewayProxyStructur
   const answer = answers[event.routeKey];
   if (!answer) throw new NotFoundError(`no API documentation at ${event.routeKey}`);
   const ifNoneMatch = event.headers?.['if-none-match'];
-  if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim() === answer.headers.etag || tag.trim() === '*')) {
+  if (ifNoneMatch?.split(',').some((tag) => tag.trim() === answer.headers.etag || tag.trim() === '*')) {
     return { statusCode: 304, headers: answer.headers };
   }
   return { statusCode: 200, headers: answer.headers, body: answer.body };

@@ -90,6 +90,8 @@ function isEventBridgeEvent(event: unknown): event is RestockEvent {
 export async function handler(
   event: APIGatewayProxyEventV2 | RestockEvent,
   context: Context,
-): Promise<APIGatewayProxyStructuredResultV2 | void> {
-  return isEventBridgeEvent(event) ? handleEvent(event, context) : handleHttp(event, context);
+): Promise<APIGatewayProxyStructuredResultV2 | undefined> {
+  if (!isEventBridgeEvent(event)) return handleHttp(event, context);
+  await handleEvent(event, context);
+  return undefined;
 }

@@ -12,7 +12,8 @@ export async function handler(event: ScheduledEvent, context: Context): Promise<
   try {
     const report = await traced(context?.functionName || 'sweeper', () => sweep(drainDeadline(context)));
     countMetric(CUSTOM_METRICS.oldestBackorderAgeSeconds, report.oldestBackorderAgeSeconds, MetricUnit.Seconds);
-    if (report.restocksResumed + report.ordersFinished + report.productsDrained > 0) logger.info('sweep', { ...report });
+    if (report.restocksResumed + report.ordersFinished + report.productsDrained > 0)
+      logger.info('sweep', { ...report });
     return report;
   } finally {
     publishMetrics();

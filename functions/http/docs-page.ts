@@ -5,7 +5,14 @@
  * Every piece of text from the document goes through `escapeHtml`.
  */
 import { createHash } from 'node:crypto';
-import type { JsonSchema, MediaType, OpenApiDocument, OperationObject, ParameterObject, ResponseObject } from './openapi.js';
+import type {
+  JsonSchema,
+  MediaType,
+  OpenApiDocument,
+  OperationObject,
+  ParameterObject,
+  ResponseObject,
+} from './openapi.js';
 import { documentedScope } from './openapi.js';
 
 const STYLE = `
@@ -86,7 +93,8 @@ function constraints(schema: JsonSchema): string {
   if (schema.format) parts.push(`format ${String(schema.format)}`);
   // A format's regular expression (e.g. date-time) says nothing a reader needs.
   else if (schema.pattern) parts.push(`pattern <code>${escapeHtml(schema.pattern)}</code>`);
-  if (Array.isArray(schema.enum)) parts.push(`one of ${schema.enum.map((v) => `<code>${escapeHtml(JSON.stringify(v))}</code>`).join(', ')}`);
+  if (Array.isArray(schema.enum))
+    parts.push(`one of ${schema.enum.map((v) => `<code>${escapeHtml(JSON.stringify(v))}</code>`).join(', ')}`);
   if (schema.const !== undefined) parts.push(`always <code>${escapeHtml(JSON.stringify(schema.const))}</code>`);
   return parts.join(', ');
 }
@@ -98,12 +106,14 @@ function constraints(schema: JsonSchema): string {
 function renderSchema(schema: JsonSchema, doc: OpenApiDocument, expand = false): string {
   const name = refName(schema);
   if (name) {
-    const own = typeof schema.description === 'string' ? ` <span class="muted">${inlineProse(schema.description)}</span>` : '';
+    const own =
+      typeof schema.description === 'string' ? ` <span class="muted">${inlineProse(schema.description)}</span>` : '';
     const target = doc.components.schemas[name];
     if (expand && target) return `<code>${escapeHtml(name)}</code>: ${renderSchema(target, doc)}${own}`;
     return `<a href="#${schemaAnchor(name)}"><code>${escapeHtml(name)}</code></a>${own}`;
   }
-  const description = typeof schema.description === 'string' ? ` <span class="muted">${inlineProse(schema.description)}</span>` : '';
+  const description =
+    typeof schema.description === 'string' ? ` <span class="muted">${inlineProse(schema.description)}</span>` : '';
   const alternatives = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
   if (alternatives) {
     return `one of:${description}<ul class="schema">${alternatives.map((s) => `<li>${renderSchema(s, doc)}</li>`).join('')}</ul>`;
@@ -129,7 +139,9 @@ function renderSchema(schema: JsonSchema, doc: OpenApiDocument, expand = false):
 function oneLine(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(oneLine).join(', ')}]`;
   if (typeof value === 'object' && value !== null) {
-    return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${oneLine(item)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${JSON.stringify(key)}: ${oneLine(item)}`)
+      .join(', ')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -144,7 +156,9 @@ export function readableJson(value: unknown, indent = ''): string {
   if (Array.isArray(value)) {
     return `[\n${value.map((item) => inner + readableJson(item, inner)).join(',\n')}\n${indent}]`;
   }
-  const fields = Object.entries(value).map(([key, item]) => `${inner}${JSON.stringify(key)}: ${readableJson(item, inner)}`);
+  const fields = Object.entries(value).map(
+    ([key, item]) => `${inner}${JSON.stringify(key)}: ${readableJson(item, inner)}`,
+  );
   return `{\n${fields.join(',\n')}\n${indent}}`;
 }
 
@@ -154,14 +168,19 @@ function inlineProse(text: string): string {
 
 function renderExamples(media: MediaType): string {
   return Object.values(media.examples ?? {})
-    .map((ex) => `<p class="muted">Example: ${escapeHtml(ex.summary)}</p><pre>${escapeHtml(readableJson(ex.value))}</pre>`)
+    .map(
+      (ex) => `<p class="muted">Example: ${escapeHtml(ex.summary)}</p><pre>${escapeHtml(readableJson(ex.value))}</pre>`,
+    )
     .join('');
 }
 
 function renderContent(content: Record<string, MediaType> | undefined, doc: OpenApiDocument, expand = false): string {
   if (!content) return '';
   return Object.entries(content)
-    .map(([type, media]) => `<div><code>${escapeHtml(type)}</code>: ${renderSchema(media.schema, doc, expand)}</div>${renderExamples(media)}`)
+    .map(
+      ([type, media]) =>
+        `<div><code>${escapeHtml(type)}</code>: ${renderSchema(media.schema, doc, expand)}</div>${renderExamples(media)}`,
+    )
     .join('');
 }
 
@@ -177,7 +196,10 @@ function renderParameters(parameters: ParameterObject[], doc: OpenApiDocument): 
 
 function renderResponse(status: string, response: ResponseObject, doc: OpenApiDocument): string {
   const headers = Object.entries(response.headers ?? {})
-    .map(([name, h]) => `<div>Header <code>${escapeHtml(name)}</code>: ${renderSchema(h.schema, doc)} ${inlineProse(h.description)}</div>`)
+    .map(
+      ([name, h]) =>
+        `<div>Header <code>${escapeHtml(name)}</code>: ${renderSchema(h.schema, doc)} ${inlineProse(h.description)}</div>`,
+    )
     .join('');
   return `<li><span class="status">${escapeHtml(status)}</span> ${inlineProse(response.description)}${headers}${renderContent(response.content, doc)}</li>`;
 }
@@ -212,7 +234,10 @@ function operations(doc: OpenApiDocument): Array<[string, string, OperationObjec
 export function renderDocsPage(doc: OpenApiDocument): string {
   const all = operations(doc);
   const toc = all
-    .map(([method, path, op]) => `<li><a href="#${anchor(op)}">${escapeHtml(method.toUpperCase())} <code>${escapeHtml(path)}</code></a> <span class="muted">${escapeHtml(op.summary)}</span></li>`)
+    .map(
+      ([method, path, op]) =>
+        `<li><a href="#${anchor(op)}">${escapeHtml(method.toUpperCase())} <code>${escapeHtml(path)}</code></a> <span class="muted">${escapeHtml(op.summary)}</span></li>`,
+    )
     .join('');
   const sections = doc.tags
     .map((tag) => {
@@ -222,10 +247,16 @@ export function renderDocsPage(doc: OpenApiDocument): string {
     })
     .join('\n');
   const security = Object.entries(doc.components.securitySchemes)
-    .map(([name, scheme]) => `<h3><code>${escapeHtml(name)}</code>: HTTP ${escapeHtml(scheme.scheme)} (${escapeHtml(scheme.bearerFormat)})</h3>${prose(scheme.description)}`)
+    .map(
+      ([name, scheme]) =>
+        `<h3><code>${escapeHtml(name)}</code>: HTTP ${escapeHtml(scheme.scheme)} (${escapeHtml(scheme.bearerFormat)})</h3>${prose(scheme.description)}`,
+    )
     .join('');
   const schemas = Object.keys(doc.components.schemas)
-    .map((name) => `<section class="op" id="${schemaAnchor(name)}">${renderSchema({ $ref: `#/components/schemas/${name}` }, doc, true)}</section>`)
+    .map(
+      (name) =>
+        `<section class="op" id="${schemaAnchor(name)}">${renderSchema({ $ref: `#/components/schemas/${name}` }, doc, true)}</section>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en">

@@ -19,7 +19,13 @@ import {
   PROBLEM_TYPE_BASE,
   RequestInProgressError,
 } from '../domain/errors.js';
-import { LIMITS, parseCatalogRequest, parseOrderRequest, parseRestockRequest, REQUEST_SCHEMAS } from '../domain/requests.js';
+import {
+  LIMITS,
+  parseCatalogRequest,
+  parseOrderRequest,
+  parseRestockRequest,
+  REQUEST_SCHEMAS,
+} from '../domain/requests.js';
 import { API_CLIENTS, qualifiedScope } from '../api-clients.js';
 import { ACCESS_SCOPES, routes, type AccessScope, type Route } from '../routes.js';
 import { problemResponse, PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.js';
@@ -159,14 +165,18 @@ function requestOverride(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): v
   } else if (schema === REQUEST_SCHEMAS.order.shape.order_id) {
     // The validator is a transform of any value; the value it accepts is exactly OrderId.
     for (const key of Object.keys(json)) delete json[key];
-    json.$ref = SCHEMA_REF + 'OrderId';
+    json.$ref = `${SCHEMA_REF}OrderId`;
     json.description =
       'Optional; absent, the service assigns a string id. An existing order_id with the same lines (after merging) replays: 200 and nothing changes.';
   }
 }
 
 function componentSchemas(): Record<string, JsonSchema> {
-  const convert = (entries: ReadonlyArray<[z.ZodType, string]>, io: 'input' | 'output', override?: typeof requestOverride) => {
+  const convert = (
+    entries: ReadonlyArray<[z.ZodType, string]>,
+    io: 'input' | 'output',
+    override?: typeof requestOverride,
+  ) => {
     const registry = z.registry<Meta>();
     for (const [schema, id] of entries) registry.add(schema, { id });
     const { schemas } = z.toJSONSchema(registry, {
@@ -233,15 +243,25 @@ function problemExample(fail: () => unknown): ProblemBody {
 }
 
 const problems = {
-  notJson: problemExample(() => readJsonBody({ headers: { 'content-type': 'application/json' }, body: '{"requested": [', isBase64Encoded: false })),
-  tooLarge: problemExample(() => readJsonBody({ headers: {}, body: ' '.repeat(MAX_BODY_BYTES + 1), isBase64Encoded: false })),
-  notJsonType: problemExample(() => readJsonBody({ headers: { 'content-type': 'text/plain' }, body: 'hello', isBase64Encoded: false })),
+  notJson: problemExample(() =>
+    readJsonBody({ headers: { 'content-type': 'application/json' }, body: '{"requested": [', isBase64Encoded: false }),
+  ),
+  tooLarge: problemExample(() =>
+    readJsonBody({ headers: {}, body: ' '.repeat(MAX_BODY_BYTES + 1), isBase64Encoded: false }),
+  ),
+  notJsonType: problemExample(() =>
+    readJsonBody({ headers: { 'content-type': 'text/plain' }, body: 'hello', isBase64Encoded: false }),
+  ),
   catalogMalformed: problemExample(() => parseCatalogRequest([{ product_name: 'FFP O-' }])),
   catalogInvalid: problemExample(() => parseCatalogRequest([{ product_name: 'Whole blood unit', mass_g: 2000 }])),
   restockMalformed: problemExample(() => parseRestockRequest({ product_id: 0, quantity: 30 })),
   restockInvalid: problemExample(() => parseRestockRequest([{ product_id: 0, quantity: 0 }])),
-  orderMalformed: problemExample(() => parseOrderRequest({ order_id: 123, requested: [{ product_id: 0, quantity: '2' }] })),
-  orderInvalid: problemExample(() => parseOrderRequest({ order_id: '123', requested: [{ product_id: 0, quantity: 10_001 }] })),
+  orderMalformed: problemExample(() =>
+    parseOrderRequest({ order_id: 123, requested: [{ product_id: 0, quantity: '2' }] }),
+  ),
+  orderInvalid: problemExample(() =>
+    parseOrderRequest({ order_id: '123', requested: [{ product_id: 0, quantity: 10_001 }] }),
+  ),
   unknownRestockProduct: problemExample(() => {
     throw new NotFoundError('the restock names products that are not in the catalog', [
       { path: '[0].product_id', message: 'unknown product_id 99' },
@@ -275,7 +295,11 @@ function ok(description: string, schema: string, examples?: Record<string, Examp
   return { description, content: json(ref(schema), examples) };
 }
 
-function problem(description: string, examples: Record<string, Example>, headers?: Record<string, HeaderObject>): ResponseObject {
+function problem(
+  description: string,
+  examples: Record<string, Example>,
+  headers?: Record<string, HeaderObject>,
+): ResponseObject {
   return {
     description,
     ...(headers ? { headers } : {}),
@@ -286,12 +310,19 @@ function problem(description: string, examples: Record<string, Example>, headers
 const example = (summary: string, value: unknown): Example => ({ summary, value });
 
 /** The body-reading answers every POST shares (functions/http/request-body.ts). */
-function bodyProblems(malformed: ProblemBody, invalid: ProblemBody, invalidCases: string): Record<string, ResponseObject> {
+function bodyProblems(
+  malformed: ProblemBody,
+  invalid: ProblemBody,
+  invalidCases: string,
+): Record<string, ResponseObject> {
   return {
     '400': problem(
       'Malformed request: the body is not JSON (or not UTF-8, or repeats a key in one object), a value has the wrong JSON type, or a required field is missing. ' +
         'Every bad field is listed in `errors`. Nothing changed.',
-      { wrongType: example('A field of the wrong type or missing', malformed), notJson: example('Not JSON', problems.notJson) },
+      {
+        wrongType: example('A field of the wrong type or missing', malformed),
+        notJson: example('Not JSON', problems.notJson),
+      },
     ),
     '413': problem(`The body is over ${MAX_BODY_BYTES} bytes (256 KiB). Nothing changed.`, {
       tooLarge: example('Body too large', problems.tooLarge),
@@ -300,9 +331,12 @@ function bodyProblems(malformed: ProblemBody, invalid: ProblemBody, invalidCases
       'The Content-Type is not JSON: send `application/json` (or any `application/*+json`), UTF-8. An absent Content-Type is accepted. Nothing changed.',
       { notJson: example('text/plain', problems.notJsonType) },
     ),
-    '422': problem(`Invalid value: the right JSON types but a disallowed value (${invalidCases}). Every bad field is listed. Nothing changed.`, {
-      invalid: example('A value out of range', invalid),
-    }),
+    '422': problem(
+      `Invalid value: the right JSON types but a disallowed value (${invalidCases}). Every bad field is listed. Nothing changed.`,
+      {
+        invalid: example('A value out of range', invalid),
+      },
+    ),
   };
 }
 
@@ -321,17 +355,23 @@ const AUTH_RESPONSES: Record<string, ResponseObject> = {
       'with `{"message": "Unauthorized"}`; the local server (`npm start -- --auth`) answers a problem.',
     content: {
       [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') },
-      'application/json': { schema: ref('GatewayMessage'), examples: { gateway: example('API Gateway', { message: 'Unauthorized' }) } },
+      'application/json': {
+        schema: ref('GatewayMessage'),
+        examples: { gateway: example('API Gateway', { message: 'Unauthorized' }) },
+      },
     },
   },
   '403': {
     headers: WWW_AUTHENTICATE,
     description:
-      "The access token lacks this route's scope. In AWS the JWT authorizer answers this itself with `{\"message\": \"Forbidden\"}`; " +
+      'The access token lacks this route\'s scope. In AWS the JWT authorizer answers this itself with `{"message": "Forbidden"}`; ' +
       'the local server answers a problem.',
     content: {
       [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') },
-      'application/json': { schema: ref('GatewayMessage'), examples: { gateway: example('API Gateway', { message: 'Forbidden' }) } },
+      'application/json': {
+        schema: ref('GatewayMessage'),
+        examples: { gateway: example('API Gateway', { message: 'Forbidden' }) },
+      },
     },
   },
 };
@@ -412,21 +452,28 @@ const OPERATIONS: Record<string, OperationText> = {
       }),
     },
     responses: {
-      '200': ok('What the restock did; a replay with the same Idempotency-Key answers the first answer.', 'RestockAnswer', {
-        classic: example('The classic restock, with order 123 waiting: two packages', {
-          restocked: [...classic.restock].sort((a, b) => a.product_id - b.product_id),
-          shipments: classicShipments,
-          draining: false,
-        }),
-      }),
+      '200': ok(
+        'What the restock did; a replay with the same Idempotency-Key answers the first answer.',
+        'RestockAnswer',
+        {
+          classic: example('The classic restock, with order 123 waiting: two packages', {
+            restocked: [...classic.restock].sort((a, b) => a.product_id - b.product_id),
+            shipments: classicShipments,
+            draining: false,
+          }),
+        },
+      ),
       ...bodyProblems(
         problems.restockMalformed,
         problems.restockInvalid,
         'a quantity outside 1..1,000,000, a negative or non-integer product_id, too few or too many lines, a bad Idempotency-Key',
       ),
-      '404': problem('A product_id is not in the catalog (kept from the original service; an order answers 422). Nothing changed.', {
-        unknownProduct: example('Unknown product', problems.unknownRestockProduct),
-      }),
+      '404': problem(
+        'A product_id is not in the catalog (kept from the original service; an order answers 422). Nothing changed.',
+        {
+          unknownProduct: example('Unknown product', problems.unknownRestockProduct),
+        },
+      ),
       '409': problem(
         'The Idempotency-Key was used with a different body (type `.../conflict`); or the first request with this key is still ' +
           'being applied (type `.../request-in-progress`, with Retry-After): retry after that many seconds. Never applied twice.',
@@ -571,7 +618,9 @@ function scopeList(): string {
 /** The API clients (Cognito app clients in AWS, development tokens locally) and their scopes. */
 function clientList(): string {
   return Object.entries(API_CLIENTS)
-    .map(([name, client]) => `- \`${name}\` (${client.description}): ${client.scopes.map((s) => `\`${s}\``).join(', ')}`)
+    .map(
+      ([name, client]) => `- \`${name}\` (${client.description}): ${client.scopes.map((s) => `\`${s}\``).join(', ')}`,
+    )
     .join('\n');
 }
 
@@ -592,7 +641,8 @@ export function documentedScope(operation: OperationObject): AccessScope | undef
 export function buildOpenApiDocument(version: string): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
   for (const route of routes) {
-    (paths[route.path] ??= {})[route.method.toLowerCase() as HttpMethod] = operationFor(route);
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase() as HttpMethod] = operationFor(route);
   }
   return {
     openapi: '3.1.0',

@@ -106,9 +106,7 @@ function headerValue(headers: BodyEvent['headers'] | null | undefined, name: str
   return undefined;
 }
 
-type Frame =
-  | { kind: 'object'; keys: Set<string>; key: string; expectKey: boolean }
-  | { kind: 'array'; index: number };
+type Frame = { kind: 'object'; keys: Set<string>; key: string; expectKey: boolean } | { kind: 'array'; index: number };
 
 /**
  * Every key that repeats an earlier key of the same object, as `{path, message}`. Runs on text

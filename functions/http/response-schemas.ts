@@ -10,7 +10,13 @@
 import { z } from 'zod';
 import type { FieldError } from '../domain/errors.js';
 import type { Line, OrderStatus, OrderView, ProductView, Shipment } from '../domain/model.js';
-import { INTEGER_ORDER_ID_RULE, MAX_INTEGER_ORDER_ID, type OrderId, STRING_ORDER_ID_PATTERN, STRING_ORDER_ID_RULE } from '../domain/order-id.js';
+import {
+  INTEGER_ORDER_ID_RULE,
+  MAX_INTEGER_ORDER_ID,
+  type OrderId,
+  STRING_ORDER_ID_PATTERN,
+  STRING_ORDER_ID_RULE,
+} from '../domain/order-id.js';
 import { LIMITS } from '../domain/requests.js';
 import type { RestockAnswer } from '../use-cases/restock.js';
 import type { ProblemBody } from './problem.js';
@@ -24,10 +30,7 @@ const units = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 const timestamp = z.iso.datetime().describe('RFC 3339 timestamp in UTC.');
 
 export const OrderIdSchema = z
-  .union([
-    z.string().regex(new RegExp(STRING_ORDER_ID_PATTERN)),
-    z.int().min(0).max(MAX_INTEGER_ORDER_ID),
-  ])
+  .union([z.string().regex(new RegExp(STRING_ORDER_ID_PATTERN)), z.int().min(0).max(MAX_INTEGER_ORDER_ID)])
   .describe(
     `Order id: ${STRING_ORDER_ID_RULE}, or ${INTEGER_ORDER_ID_RULE}. Responses echo it with the JSON type it was given; ` +
       'in a path an all-digit segment names an integer id.',
@@ -40,7 +43,9 @@ export const LineSchema = z
 export const ProductViewSchema = z
   .strictObject({
     product_id: productId,
-    product_name: z.string().describe(`${LIMITS.productNameChars.min} to ${LIMITS.productNameChars.max} Unicode characters.`),
+    product_name: z
+      .string()
+      .describe(`${LIMITS.productNameChars.min} to ${LIMITS.productNameChars.max} Unicode characters.`),
     mass_g: z.int().min(LIMITS.massG.min).max(LIMITS.massG.max).describe('Mass of one unit in grams.'),
     quantity: units.describe('Units on hand: in stock and not promised to anyone.'),
     backordered: units.describe('Units that waiting orders still need.'),
@@ -59,7 +64,9 @@ export const ShipmentSchema = z
 
 export const OrderStatusSchema = z
   .enum(['fulfilled', 'partially_shipped', 'backordered'])
-  .describe('`fulfilled`: nothing left; `partially_shipped`: some shipped, some waiting; `backordered`: nothing shipped yet.');
+  .describe(
+    '`fulfilled`: nothing left; `partially_shipped`: some shipped, some waiting; `backordered`: nothing shipped yet.',
+  );
 
 export const OrderViewSchema = z
   .strictObject({
@@ -78,10 +85,14 @@ export const ProductListSchema = z.strictObject({ products: z.array(ProductViewS
 export const RestockAnswerSchema = z
   .strictObject({
     restocked: z.array(LineSchema).describe('The restock, lines merged by product.'),
-    shipments: z.array(ShipmentSchema).describe('Every package this restock caused, created before this answer was sent.'),
+    shipments: z
+      .array(ShipmentSchema)
+      .describe('Every package this restock caused, created before this answer was sent.'),
     draining: z
       .boolean()
-      .describe('True when more waiting orders remained than one request handles in its time budget: the rest is filled asynchronously.'),
+      .describe(
+        'True when more waiting orders remained than one request handles in its time budget: the rest is filled asynchronously.',
+      ),
   })
   .describe('What a restock did.');
 

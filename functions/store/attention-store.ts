@@ -67,7 +67,11 @@ export async function clearAttention(key: { pk: string; sk: string }, seenAttent
 }
 
 /** Moves a marker so the sweeper picks the item up now (a drain stopped by its time budget). */
-export async function markDueNow(key: { pk: string; sk: string }, attentionPk: string, attentionSk: string): Promise<void> {
+export async function markDueNow(
+  key: { pk: string; sk: string },
+  attentionPk: string,
+  attentionSk: string,
+): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
       TableName: tableName(),

@@ -2,7 +2,10 @@
 import { ATTENTION_SHARDS } from './table-definition.js';
 
 export const productKey = (productId: number) => ({ pk: `PRODUCT#${productId}`, sk: 'PRODUCT' });
-export const waitKey = (productId: number, queueKey: string) => ({ pk: `PRODUCT#${productId}`, sk: `WAIT#${queueKey}` });
+export const waitKey = (productId: number, queueKey: string) => ({
+  pk: `PRODUCT#${productId}`,
+  sk: `WAIT#${queueKey}`,
+});
 export const WAIT_PREFIX = 'WAIT#';
 export const orderKeyOf = (orderKey: string) => ({ pk: `ORDER#${orderKey}`, sk: 'ORDER' });
 export const orderPartition = (orderKey: string) => `ORDER#${orderKey}`;

@@ -31,7 +31,11 @@ export const GLOBAL_SECONDARY_INDEXES = [CATALOG_INDEX, ATTENTION_INDEX] as cons
 
 /** Input for CreateTable, used by the local bootstrap and the integration tests. */
 export function createTableInput(tableName: string): CreateTableCommandInput {
-  const stringAttrs = [PARTITION_KEY, SORT_KEY, ...GLOBAL_SECONDARY_INDEXES.flatMap((i) => [i.partitionKey, i.sortKey])];
+  const stringAttrs = [
+    PARTITION_KEY,
+    SORT_KEY,
+    ...GLOBAL_SECONDARY_INDEXES.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',

@@ -19,7 +19,9 @@ export class TransactionCancelled extends Error {
     /** True when DynamoDB cancelled for a concurrent transaction on the same items (AWS only). */
     readonly conflict: boolean,
   ) {
-    super(`transaction cancelled: conditions failed at ${failedIndexes.join(',') || 'none'}${conflict ? ' (conflict)' : ''}`);
+    super(
+      `transaction cancelled: conditions failed at ${failedIndexes.join(',') || 'none'}${conflict ? ' (conflict)' : ''}`,
+    );
   }
   failedAt(index: number): boolean {
     return this.failedIndexes.includes(index);
@@ -87,7 +89,11 @@ export function chunk<T>(items: T[], size: number): T[][] {
 }
 
 /** Runs `work` on every item, at most `concurrency` at a time (independent single-item writes). */
-export async function forEachConcurrently<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function forEachConcurrently<T>(
+  items: T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await work(items[next++]!);

@@ -63,7 +63,8 @@ export async function fillBackorders(productIds: Iterable<number>, context: Drai
       return { shipments, draining: true };
     }
     const queues = new Map<number, QueueEntry[]>();
-    for (const { product } of busy) queues.set(product.product_id, await readQueue(product.product_id, product.on_hand));
+    for (const { product } of busy)
+      queues.set(product.product_id, await readQueue(product.product_id, product.on_hand));
     const onHand = new Map(busy.map(({ product }) => [product.product_id, product.on_hand]));
     const stock = new Map(busy.map(({ product }) => [product.product_id, product]));
     for (const fill of planFills(onHand, queues)) {

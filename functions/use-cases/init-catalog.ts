@@ -35,7 +35,10 @@ async function createWithAssignedIds(entries: RequestedEntry[]): Promise<number[
     const fresh = await reserveProductIds(pending.length);
     const collided: number[] = [];
     // One product per transaction slot; a collision fails only its own chunk, retried with new ids.
-    for (const part of chunk(pending.map((index, i) => ({ index, id: fresh[i]! })), MAX_TRANSACTION_ITEMS)) {
+    for (const part of chunk(
+      pending.map((index, i) => ({ index, id: fresh[i]! })),
+      MAX_TRANSACTION_ITEMS,
+    )) {
       try {
         await transactWrite(part.map(({ index, id }) => createProduct({ ...entries[index]!, product_id: id })));
         for (const { index, id } of part) ids[index] = id;

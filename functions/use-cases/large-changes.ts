@@ -21,7 +21,12 @@ import {
 } from '../store/items/order-item.js';
 import { putShipment } from '../store/items/shipment-item.js';
 import { getOrder } from '../store/order-store.js';
-import { MAX_TRANSACTION_ITEMS, retryOnContention, transactWrite, type TransactionItem } from '../store/transactions.js';
+import {
+  MAX_TRANSACTION_ITEMS,
+  retryOnContention,
+  transactWrite,
+  type TransactionItem,
+} from '../store/transactions.js';
 import { rememberProducts } from './catalog-cache.js';
 import { backorderedOf, groupToFit, lineItems, shippedOf } from './order-lines.js';
 import { logShipped, makeShipmentEvent } from './shipments.js';
@@ -42,7 +47,12 @@ export async function allocateUnprocessedLines(orderKey: string): Promise<void> 
       return allocateOnHand({ product_id, quantity }, product);
     });
     // One slot is the order's own update, whose expression limits the lines per part.
-    const parts = groupToFit(allocations, (a) => (a.backorder > 0 ? 2 : 1), MAX_TRANSACTION_ITEMS - 1, MAX_LINES_PER_ORDER_UPDATE);
+    const parts = groupToFit(
+      allocations,
+      (a) => (a.backorder > 0 ? 2 : 1),
+      MAX_TRANSACTION_ITEMS - 1,
+      MAX_LINES_PER_ORDER_UPDATE,
+    );
     for (const part of parts) {
       const items: TransactionItem[] = [
         changeOrderTotals(orderKey, {

@@ -12,12 +12,7 @@ import { batchGet } from '../store/batch-get.js';
 import { getProducts } from '../store/catalog-store.js';
 import { shipmentKey } from '../store/keys.js';
 import { addRestockedUnits } from '../store/items/product-item.js';
-import {
-  markChunkApplied,
-  putNewRestock,
-  putShipmentRef,
-  type RestockRecord,
-} from '../store/items/restock-item.js';
+import { markChunkApplied, putNewRestock, putShipmentRef, type RestockRecord } from '../store/items/restock-item.js';
 import { shipmentFromItem } from '../store/items/shipment-item.js';
 import { completeRestock, getRestock, takeOverRestock } from '../store/restock-store.js';
 import { chunk, MAX_TRANSACTION_ITEMS, TransactionCancelled, transactWrite } from '../store/transactions.js';
@@ -61,7 +56,10 @@ export async function restock(input: RestockInput): Promise<RestockAnswer> {
   if (unknown.length > 0) {
     throw new NotFoundError(
       'the restock names products that are not in the catalog',
-      unknown.map((l) => ({ path: input.linePath?.(l.product_id) ?? '', message: `unknown product_id ${l.product_id}` })),
+      unknown.map((l) => ({
+        path: input.linePath?.(l.product_id) ?? '',
+        message: `unknown product_id ${l.product_id}`,
+      })),
     );
   }
   const now = Date.now();

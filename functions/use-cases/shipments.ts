@@ -10,7 +10,6 @@ import { packingCounters } from '../commons/counters.js';
 import { logger } from '../commons/logger.js';
 import { newEventId } from '../store/items/shipment-item.js';
 
-
 export function makeShipmentEvent(
   requestId: string,
   units: Quantities,
@@ -37,7 +36,11 @@ export function makeShipmentEvent(
 }
 
 /** Call only after the event is committed. */
-export function logShipped(orderId: OrderId, event: ShipmentEvent, products: Map<number, Pick<Product, 'product_name'>>): void {
+export function logShipped(
+  orderId: OrderId,
+  event: ShipmentEvent,
+  products: Map<number, Pick<Product, 'product_name'>>,
+): void {
   for (const shipment of expandShipments(orderId, event)) {
     const contents = shipment.shipped
       .map((l) => `${l.quantity} x ${products.get(l.product_id)?.product_name ?? '?'} (${l.product_id})`)

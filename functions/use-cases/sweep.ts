@@ -24,7 +24,13 @@ export interface SweepReport {
 
 export async function sweep(deadline: number, now = Date.now()): Promise<SweepReport> {
   const requestId = `sweep:${randomUUID()}`;
-  const report: SweepReport = { restocksResumed: 0, ordersFinished: 0, productsDrained: 0, oldestBackorderAgeSeconds: 0, draining: false };
+  const report: SweepReport = {
+    restocksResumed: 0,
+    ordersFinished: 0,
+    productsDrained: 0,
+    oldestBackorderAgeSeconds: 0,
+    draining: false,
+  };
   const due = await dueAttention(new Date(now).toISOString());
   const productIds: number[] = [];
   // Restocks first (they put stock on hand), then orders (they complete queues), then drains.

@@ -18,8 +18,8 @@ import {
   OAuthScope,
   ResourceServerScope,
   UserPool,
-  UserPoolClient,
-  UserPoolDomain,
+  type UserPoolClient,
+  type UserPoolDomain,
   UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
@@ -48,7 +48,13 @@ export class Access extends Construct {
       // Machines only: nobody signs up or signs in with a password. If an operator adds a human
       // user by hand, the policy below and MFA apply to them.
       selfSignUpEnabled: false,
-      passwordPolicy: { minLength: 14, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      passwordPolicy: {
+        minLength: 14,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
       featurePlan: FeaturePlan.ESSENTIALS,
@@ -61,7 +67,9 @@ export class Access extends Construct {
         'The Plus plan adds threat protection for user sign-ins (compromised passwords, risky logins). This pool has no users: callers are machines using the client-credentials grant, which Plus does not protect further.',
     });
 
-    const scopes = ACCESS_SCOPES.map((name) => new ResourceServerScope({ scopeName: name, scopeDescription: `fulfillment ${name}` }));
+    const scopes = ACCESS_SCOPES.map(
+      (name) => new ResourceServerScope({ scopeName: name, scopeDescription: `fulfillment ${name}` }),
+    );
     const resourceServer = new UserPoolResourceServer(this, 'ResourceServer', {
       userPool: this.userPool,
       identifier: RESOURCE_SERVER_ID,
@@ -72,14 +80,18 @@ export class Access extends Construct {
     this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
 
     const clients = {} as Record<ApiClientName, UserPoolClient>;
-    for (const [name, client] of Object.entries(API_CLIENTS) as Array<[ApiClientName, (typeof API_CLIENTS)[ApiClientName]]>) {
+    for (const [name, client] of Object.entries(API_CLIENTS) as Array<
+      [ApiClientName, (typeof API_CLIENTS)[ApiClientName]]
+    >) {
       clients[name] = this.userPool.addClient(`${pascalCase(name)}Client`, {
         userPoolClientName: `fulfillment-${props.stage}-${name}`,
         generateSecret: true,
         authFlows: {},
         oAuth: {
           flows: { clientCredentials: true },
-          scopes: client.scopes.map((s) => OAuthScope.resourceServer(resourceServer, scopes[ACCESS_SCOPES.indexOf(s)]!)),
+          scopes: client.scopes.map((s) =>
+            OAuthScope.resourceServer(resourceServer, scopes[ACCESS_SCOPES.indexOf(s)]!),
+          ),
         },
         // Clients cache a token for its hour; a revoked client stops working within that hour.
         accessTokenValidity: Duration.hours(1),

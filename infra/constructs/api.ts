@@ -111,7 +111,10 @@ export class Api extends Construct {
     for (const route of routes) {
       let integration = integrations.get(route.handler);
       if (!integration) {
-        integration = new HttpLambdaIntegration(`${pascalCase(route.handler)}Integration`, props.functions[route.handler]);
+        integration = new HttpLambdaIntegration(
+          `${pascalCase(route.handler)}Integration`,
+          props.functions[route.handler],
+        );
         integrations.set(route.handler, integration);
       }
       if (route.scope) {

@@ -59,10 +59,13 @@ export function tablePropsFromDefinition(): {
   const attribute = (name: string | undefined): Attribute => {
     const definition = input.AttributeDefinitions?.find((a) => a.AttributeName === name);
     if (!name || !definition?.AttributeType) throw new Error(`table-definition: attribute ${name} has no definition`);
-    const type = { S: AttributeType.STRING, N: AttributeType.NUMBER, B: AttributeType.BINARY }[definition.AttributeType];
+    const type = { S: AttributeType.STRING, N: AttributeType.NUMBER, B: AttributeType.BINARY }[
+      definition.AttributeType
+    ];
     return { name, type };
   };
-  const keyOf = (schema: typeof input.KeySchema, keyType: 'HASH' | 'RANGE') => schema?.find((k) => k.KeyType === keyType)?.AttributeName;
+  const keyOf = (schema: typeof input.KeySchema, keyType: 'HASH' | 'RANGE') =>
+    schema?.find((k) => k.KeyType === keyType)?.AttributeName;
 
   const sortKeyName = keyOf(input.KeySchema, 'RANGE');
   return {
@@ -75,7 +78,11 @@ export function tablePropsFromDefinition(): {
         indexName: index.IndexName!,
         partitionKey: attribute(keyOf(index.KeySchema, 'HASH')),
         ...(indexSortKey ? { sortKey: attribute(indexSortKey) } : {}),
-        projectionType: { ALL: ProjectionType.ALL, KEYS_ONLY: ProjectionType.KEYS_ONLY, INCLUDE: ProjectionType.INCLUDE }[projection],
+        projectionType: {
+          ALL: ProjectionType.ALL,
+          KEYS_ONLY: ProjectionType.KEYS_ONLY,
+          INCLUDE: ProjectionType.INCLUDE,
+        }[projection],
         ...(index.Projection?.NonKeyAttributes ? { nonKeyAttributes: index.Projection.NonKeyAttributes } : {}),
       };
     }),

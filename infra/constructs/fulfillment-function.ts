@@ -114,14 +114,18 @@ export class FulfillmentFunction extends NodejsFunction {
     if (props.placeholderCode) {
       return {
         ...common,
-        code: Code.fromInline('exports.handler = async () => { throw new Error("placeholder code from an infra test"); };'),
+        code: Code.fromInline(
+          'exports.handler = async () => { throw new Error("placeholder code from an infra test"); };',
+        ),
         handler: 'index.handler',
       };
     }
 
     const entry = path.join(REPO_ROOT, handlerEntry(props.name));
     if (!existsSync(entry)) {
-      throw new Error(`Handler ${handlerEntry(props.name)} does not exist: every function in infra/handlers.ts needs one (it must export "handler").`);
+      throw new Error(
+        `Handler ${handlerEntry(props.name)} does not exist: every function in infra/handlers.ts needs one (it must export "handler").`,
+      );
     }
     return {
       ...common,

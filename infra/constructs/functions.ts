@@ -14,7 +14,8 @@ import type { Settings } from '../settings.js';
 import { FulfillmentFunction, REPO_ROOT } from './fulfillment-function.js';
 
 /** The version in package.json, reported by GET /health. */
-const SERVICE_VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const SERVICE_VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 export interface FunctionsProps {
   readonly settings: Settings;

@@ -70,7 +70,13 @@ const FIVE_MINUTES = Duration.minutes(5);
 const ONE_MINUTE = Duration.minutes(1);
 
 export function customMetric(metricName: CustomMetricName, statistic: string, period: Duration = ONE_MINUTE): Metric {
-  return new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { ...METRICS_DIMENSIONS }, statistic, period });
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { ...METRICS_DIMENSIONS },
+    statistic,
+    period,
+  });
 }
 
 export class Monitoring extends Construct {
@@ -121,7 +127,8 @@ export class Monitoring extends Construct {
       comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 2,
       treatMissingData: TreatMissingData.BREACHING,
-      description: 'The sweeper has not run for 10 minutes: backorders cut short are not being filled (check the schedule rule).',
+      description:
+        'The sweeper has not run for 10 minutes: backorders cut short are not being filled (check the schedule rule).',
     });
 
     const requests = props.httpApi.metricCount({ statistic: 'Sum', period: FIVE_MINUTES });
@@ -149,16 +156,23 @@ export class Monitoring extends Construct {
       description: `API p99 latency above ${ALARM_THRESHOLDS.apiP99LatencyMs} ms in 2 of 3 five-minute periods.`,
     });
 
-    const tableThrottles = props.table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: ONE_MINUTE });
+    const tableThrottles = props.table.metricThrottledRequestsForOperations({
+      operations: TABLE_OPERATIONS,
+      period: ONE_MINUTE,
+    });
     this.alarm('DynamoDbThrottles', {
       metric: tableThrottles,
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
-      description: 'DynamoDB throttled requests in 3 of the last 5 minutes (a hot partition or a GSI that cannot keep up); the SDK retries, latency rises.',
+      description:
+        'DynamoDB throttled requests in 3 of the last 5 minutes (a hot partition or a GSI that cannot keep up); the SDK retries, latency rises.',
     });
-    const tableSystemErrors = props.table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: ONE_MINUTE });
+    const tableSystemErrors = props.table.metricSystemErrorsForOperations({
+      operations: TABLE_OPERATIONS,
+      period: ONE_MINUTE,
+    });
     this.alarm('DynamoDbSystemErrors', {
       metric: tableSystemErrors,
       threshold: 1,
@@ -167,13 +181,17 @@ export class Monitoring extends Construct {
       description: 'DynamoDB answered with system errors (HTTP 500) in the last minute.',
     });
 
-    const dlqDepth = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: ONE_MINUTE });
+    const dlqDepth = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      statistic: 'Maximum',
+      period: ONE_MINUTE,
+    });
     this.alarm('RestockDeadLetters', {
       metric: dlqDepth,
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
-      description: 'A Restock event could not be applied after every retry and waits in the dead-letter queue: the stock it carries is not counted yet (docs/deploy.md: redrive).',
+      description:
+        'A Restock event could not be applied after every retry and waits in the dead-letter queue: the stock it carries is not counted yet (docs/deploy.md: redrive).',
     });
 
     const oldestBackorder = customMetric(CUSTOM_METRICS.oldestBackorderAgeSeconds, 'Maximum', FIVE_MINUTES);
@@ -185,7 +203,14 @@ export class Monitoring extends Construct {
       description: `An order has waited for stock longer than ${props.oldestBackorderAlarmSeconds} s (context oldestBackorderAlarmSeconds).`,
     });
 
-    this.dashboard = this.buildDashboard(props, { api5xxRate, apiP99, tableThrottles, tableSystemErrors, dlqDepth, oldestBackorder });
+    this.dashboard = this.buildDashboard(props, {
+      api5xxRate,
+      apiP99,
+      tableThrottles,
+      tableSystemErrors,
+      dlqDepth,
+      oldestBackorder,
+    });
   }
 
   private functionAlarms(fn: FulfillmentFunction): void {
@@ -296,9 +321,18 @@ export class Monitoring extends Construct {
       graph('API latency', [props.httpApi.metricLatency({ statistic: 'p50', period: ONE_MINUTE }), m.apiP99]),
     );
     dashboard.addWidgets(
-      graph('Function errors', perFunction((fn) => fn.metricErrors({ statistic: 'Sum', period: ONE_MINUTE, label: fn.handlerName }))),
-      graph('Function throttles', perFunction((fn) => fn.metricThrottles({ statistic: 'Sum', period: ONE_MINUTE, label: fn.handlerName }))),
-      graph('Function duration p99', perFunction((fn) => fn.metricDuration({ statistic: 'p99', period: ONE_MINUTE, label: fn.handlerName }))),
+      graph(
+        'Function errors',
+        perFunction((fn) => fn.metricErrors({ statistic: 'Sum', period: ONE_MINUTE, label: fn.handlerName })),
+      ),
+      graph(
+        'Function throttles',
+        perFunction((fn) => fn.metricThrottles({ statistic: 'Sum', period: ONE_MINUTE, label: fn.handlerName })),
+      ),
+      graph(
+        'Function duration p99',
+        perFunction((fn) => fn.metricDuration({ statistic: 'p99', period: ONE_MINUTE, label: fn.handlerName })),
+      ),
     );
     dashboard.addWidgets(
       graph('DynamoDB throttled requests', [m.tableThrottles]),

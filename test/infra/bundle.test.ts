@@ -36,33 +36,42 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 describe('3. Functions: every handler bundles with esbuild (ESM, minified, source maps, SDK bundled)', () => {
   for (const name of FUNCTION_NAMES) {
     const entry = path.join(REPO_ROOT, handlerEntry(name));
-    it.skipIf(!existsSync(entry))(`${handlerEntry(name)} builds, exports handler and loads`, async () => {
-      const result = await build({ ...esbuildOptions(entry), absWorkingDir: REPO_ROOT });
-      expect(result.errors).toEqual([]);
+    it.skipIf(!existsSync(entry))(
+      `${handlerEntry(name)} builds, exports handler and loads`,
+      async () => {
+        const result = await build({ ...esbuildOptions(entry), absWorkingDir: REPO_ROOT });
+        expect(result.errors).toEqual([]);
 
-      const js = result.outputFiles!.find((file) => file.path.endsWith('.mjs'));
-      const map = result.outputFiles!.find((file) => file.path.endsWith('.mjs.map'));
-      expect(js, 'bundle').toBeDefined();
-      expect(map, 'source map').toBeDefined();
-      expect(js!.contents.byteLength).toBeLessThan(MAX_BUNDLE_BYTES);
+        const js = result.outputFiles!.find((file) => file.path.endsWith('.mjs'));
+        const map = result.outputFiles!.find((file) => file.path.endsWith('.mjs.map'));
+        expect(js, 'bundle').toBeDefined();
+        expect(map, 'source map').toBeDefined();
+        expect(js!.contents.byteLength).toBeLessThan(MAX_BUNDLE_BYTES);
 
-      const [output] = Object.values(result.metafile!.outputs).filter((o) => o.entryPoint);
-      expect(output!.exports).toContain('handler');
-      // The AWS SDK is inside the bundle, not expected from the runtime.
-      expect(output!.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/'))).toEqual([]);
+        const [output] = Object.values(result.metafile!.outputs).filter((o) => o.entryPoint);
+        expect(output!.exports).toContain('handler');
+        // The AWS SDK is inside the bundle, not expected from the runtime.
+        expect(output!.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/'))).toEqual([]);
 
-      // Load it the way Lambda does: a plain Node ESM import, outside the repository's node_modules.
-      const dir = path.join(outDir, name);
-      const file = path.join(dir, 'index.mjs');
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(file, js!.contents);
-      writeFileSync(`${file}.map`, map!.contents);
-      const loaded = execFileSync(
-        process.execPath,
-        ['--enable-source-maps', '--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(typeof m.handler);`],
-        { cwd: dir, env: { PATH: process.env.PATH ?? '', ...LAMBDA_ENV }, encoding: 'utf8', timeout: 30_000 },
-      );
-      expect(loaded).toBe('function');
-    }, 60_000);
+        // Load it the way Lambda does: a plain Node ESM import, outside the repository's node_modules.
+        const dir = path.join(outDir, name);
+        const file = path.join(dir, 'index.mjs');
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(file, js!.contents);
+        writeFileSync(`${file}.map`, map!.contents);
+        const loaded = execFileSync(
+          process.execPath,
+          [
+            '--enable-source-maps',
+            '--input-type=module',
+            '-e',
+            `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(typeof m.handler);`,
+          ],
+          { cwd: dir, env: { PATH: process.env.PATH ?? '', ...LAMBDA_ENV }, encoding: 'utf8', timeout: 30_000 },
+        );
+        expect(loaded).toBe('function');
+      },
+      60_000,
+    );
   }
 });

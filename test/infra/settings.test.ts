@@ -56,14 +56,23 @@ describe('1. Settings from context, with safe defaults', () => {
   });
 
   it('reads JSON values from cdk.json, and treats empty strings as not set', () => {
-    const settings = settingsFromContext(context({ corsOrigins: ['https://a.example.com'], oldestBackorderAlarmSeconds: 600, alarmEmail: '', protectData: false }));
+    const settings = settingsFromContext(
+      context({
+        corsOrigins: ['https://a.example.com'],
+        oldestBackorderAlarmSeconds: 600,
+        alarmEmail: '',
+        protectData: false,
+      }),
+    );
     expect(settings.corsOrigins).toEqual(['https://a.example.com']);
     expect(settings.oldestBackorderAlarmSeconds).toBe(600);
     expect(settings).not.toHaveProperty('alarmEmail');
   });
 
   it('takes a Cognito domain prefix when given, and leaves it to the stack otherwise', () => {
-    expect(settingsFromContext(context({ authDomainPrefix: 'acme-fulfillment' })).authDomainPrefix).toBe('acme-fulfillment');
+    expect(settingsFromContext(context({ authDomainPrefix: 'acme-fulfillment' })).authDomainPrefix).toBe(
+      'acme-fulfillment',
+    );
     expect(settingsFromContext(context({}))).not.toHaveProperty('authDomainPrefix');
   });
 

@@ -16,7 +16,9 @@ import { CUSTOM_METRICS } from '../../infra/metrics.js';
 import { TABLE_ACCESS } from '../../infra/permissions.js';
 import { CDK_JSON, referencedId, resourcesOfType, synthesize, type Synthesized } from './synth.js';
 
-const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 const PROD_CONTEXT = {
   stage: 'prod',
@@ -40,7 +42,9 @@ beforeAll(() => {
 const functionId = (synth: Synthesized, name: FunctionName) => synth.logicalId(synth.stack.functions.byName[name]);
 const tableId = (synth: Synthesized) => synth.logicalId(synth.stack.data.table);
 const alarmNamed = (synth: Synthesized, name: string) => {
-  const found = resourcesOfType(synth, 'AWS::CloudWatch::Alarm').find(([, alarm]) => alarm.Properties.AlarmName === name);
+  const found = resourcesOfType(synth, 'AWS::CloudWatch::Alarm').find(
+    ([, alarm]) => alarm.Properties.AlarmName === name,
+  );
   expect(found, `alarm ${name}`).toBeDefined();
   return found![1].Properties;
 };
@@ -60,7 +64,7 @@ interface Statement {
   Action: string | string[];
   Resource: unknown;
 }
-const list = <T,>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 /** Every policy statement attached to the role of one function. */
 function statementsOf(synth: Synthesized, name: FunctionName): Statement[] {
@@ -87,10 +91,22 @@ describe('1. CDK app: one stack, constructs by concern, settings from context', 
   });
 
   it('outputs the API URL, bus name, table name, DLQ URL and alarm topic', () => {
-    for (const output of ['ApiUrl', 'EventBusName', 'RestockEventSource', 'TableName', 'DeadLetterQueueUrl', 'AlarmTopicArn', 'DashboardName', 'ApiAccessLogGroup', 'ProcessRestockFunctionName']) {
+    for (const output of [
+      'ApiUrl',
+      'EventBusName',
+      'RestockEventSource',
+      'TableName',
+      'DeadLetterQueueUrl',
+      'AlarmTopicArn',
+      'DashboardName',
+      'ApiAccessLogGroup',
+      'ProcessRestockFunctionName',
+    ]) {
       dev.template.hasOutput(output, {});
     }
-    dev.template.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [dev.logicalId(dev.stack.api.httpApi), 'ApiEndpoint'] } });
+    dev.template.hasOutput('ApiUrl', {
+      Value: { 'Fn::GetAtt': [dev.logicalId(dev.stack.api.httpApi), 'ApiEndpoint'] },
+    });
     prod.template.hasOutput('RestockEventSource', { Value: 'warehouse.restock' });
   });
 });
@@ -132,7 +148,16 @@ describe('2. Tables: from the shared definition, on-demand, PITR, TTL, encrypted
 describe('3. Functions: one per handler, house defaults', () => {
   it('has one function per handler of the route table plus the sweeper', () => {
     expect([...FUNCTION_NAMES].sort()).toEqual(
-      ['api-docs', 'get-order', 'health', 'init-catalog', 'list-products', 'process-order', 'process-restock', 'sweeper'].sort(),
+      [
+        'api-docs',
+        'get-order',
+        'health',
+        'init-catalog',
+        'list-products',
+        'process-order',
+        'process-restock',
+        'sweeper',
+      ].sort(),
     );
     dev.template.resourceCountIs('AWS::Lambda::Function', FUNCTION_NAMES.length);
   });
@@ -164,16 +189,26 @@ describe('3. Functions: one per handler, house defaults', () => {
   });
 
   it('lets the functions that fill backorders drain within their timeout, and the sweeper longest', () => {
-    expect(Object.entries(FUNCTION_SIZING).filter(([, s]) => s.drainBudget).map(([name]) => name).sort()).toEqual(['process-restock', 'sweeper']);
+    expect(
+      Object.entries(FUNCTION_SIZING)
+        .filter(([, s]) => s.drainBudget)
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['process-restock', 'sweeper']);
     for (const sizing of Object.values(FUNCTION_SIZING)) {
       // drainDeadline stops 3 s before the timeout anyway; the budget should be the binding limit.
       if (sizing.drainBudget) expect(sizing.drainBudget.toSeconds() + 3).toBeLessThan(sizing.timeout.toSeconds());
     }
-    expect(FUNCTION_SIZING.sweeper.drainBudget!.toSeconds()).toBeGreaterThan(FUNCTION_SIZING['process-restock'].drainBudget!.toSeconds());
+    expect(FUNCTION_SIZING.sweeper.drainBudget!.toSeconds()).toBeGreaterThan(
+      FUNCTION_SIZING['process-restock'].drainBudget!.toSeconds(),
+    );
   });
 
   it.each(FUNCTION_NAMES)('%s: logs to its own LogGroup with retention (30 days dev, 365 prod)', (name) => {
-    for (const [synth, days] of [[dev, 30], [prod, 365]] as const) {
+    for (const [synth, days] of [
+      [dev, 30],
+      [prod, 365],
+    ] as const) {
       const fn = synth.json.Resources[functionId(synth, name)]!.Properties;
       const logGroup = synth.json.Resources[referencedId(fn.LoggingConfig.LogGroup)!]!;
       expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
@@ -201,7 +236,8 @@ describe('3. Functions: one per handler, house defaults', () => {
 });
 
 describe('4. HTTP API: every route of SPEC.md, throttling, CORS, access logs', () => {
-  const routeResources = (synth: Synthesized) => resourcesOfType(synth, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+  const routeResources = (synth: Synthesized) =>
+    resourcesOfType(synth, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
 
   it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s invokes its handler', (routeKey, route) => {
     const found = routeResources(dev).find((r) => r.RouteKey === routeKey);
@@ -214,7 +250,11 @@ describe('4. HTTP API: every route of SPEC.md, throttling, CORS, access logs', (
   });
 
   it('has no route other than those of functions/routes.ts (no $default catch-all)', () => {
-    expect(routeResources(dev).map((r) => r.RouteKey).sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    expect(
+      routeResources(dev)
+        .map((r) => r.RouteKey)
+        .sort(),
+    ).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
   });
 
   it('serves the trailing-slash spelling through the same routes: a route key ending in "/" cannot be declared', () => {
@@ -255,7 +295,11 @@ describe('4. HTTP API: every route of SPEC.md, throttling, CORS, access logs', (
     expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
     expect(logGroup.Properties.RetentionInDays).toBe(30);
     const format = JSON.parse(stage.AccessLogSettings.Format);
-    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      routeKey: '$context.routeKey',
+    });
   });
 });
 
@@ -268,7 +312,10 @@ describe('5. Events: bus, Restock rule with retries and DLQ, sweeper every minut
   });
 
   it('routes Restock events from the configured source only to process-restock, with retries and a DLQ', () => {
-    for (const [synth, source] of [[dev, 'fulfillment.restock'], [prod, 'warehouse.restock']] as const) {
+    for (const [synth, source] of [
+      [dev, 'fulfillment.restock'],
+      [prod, 'warehouse.restock'],
+    ] as const) {
       const rule = rules(synth).find((r) => r.EventPattern)!;
       expect(referencedId(rule.EventBusName)).toBe(synth.logicalId(synth.stack.events.bus));
       expect(rule.EventPattern).toEqual({ source: [source], 'detail-type': ['Restock'] });
@@ -289,13 +336,20 @@ describe('5. Events: bus, Restock rule with retries and DLQ, sweeper every minut
   });
 
   it('keeps dead letters encrypted, reachable over TLS only, for 14 days', () => {
-    dev.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    dev.template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
     dev.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: queueId(dev) }],
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+          }),
         ]),
       },
     });
@@ -378,15 +432,26 @@ describe('7. Alarms to an encrypted SNS topic, and a dashboard', () => {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
         ]),
       },
     });
     dev.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
     dev.template.resourceCountIs('AWS::SNS::Subscription', 0);
-    prod.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: topicId(prod) } });
+    prod.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+      TopicArn: { Ref: topicId(prod) },
+    });
   });
 
   it('sends every alarm, and its recovery, to the topic', () => {
@@ -400,8 +465,17 @@ describe('7. Alarms to an encrypted SNS topic, and a dashboard', () => {
 
   it.each(FUNCTION_NAMES)('%s: alarms on errors, throttles and p99 duration at 80 percent of its timeout', (name) => {
     const dimensions = [{ Name: 'FunctionName', Value: { Ref: functionId(dev, name) } }];
-    expect(alarmNamed(dev, `fulfillment-dev-${name}-errors`)).toMatchObject({ MetricName: 'Errors', Namespace: 'AWS/Lambda', Dimensions: dimensions, Threshold: 1 });
-    expect(alarmNamed(dev, `fulfillment-dev-${name}-throttles`)).toMatchObject({ MetricName: 'Throttles', Dimensions: dimensions, Threshold: 1 });
+    expect(alarmNamed(dev, `fulfillment-dev-${name}-errors`)).toMatchObject({
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: dimensions,
+      Threshold: 1,
+    });
+    expect(alarmNamed(dev, `fulfillment-dev-${name}-throttles`)).toMatchObject({
+      MetricName: 'Throttles',
+      Dimensions: dimensions,
+      Threshold: 1,
+    });
     expect(alarmNamed(dev, `fulfillment-dev-${name}-duration`)).toMatchObject({
       MetricName: 'Duration',
       ExtendedStatistic: 'p99',
@@ -412,19 +486,34 @@ describe('7. Alarms to an encrypted SNS topic, and a dashboard', () => {
 
   it('alarms on the API 5xx rate and p99 latency', () => {
     const rate = alarmNamed(dev, 'fulfillment-dev-Api5xxRate');
-    expect(rate.Metrics.find((m: { Expression?: string }) => m.Expression).Expression).toMatch(/100 \* errors \/ requests/);
-    expect(rate.Metrics.map((m: any) => m.MetricStat?.Metric.MetricName).filter(Boolean).sort()).toEqual(['5xx', 'Count']);
-    expect(alarmNamed(dev, 'fulfillment-dev-ApiLatencyP99')).toMatchObject({ MetricName: 'Latency', Namespace: 'AWS/ApiGateway', ExtendedStatistic: 'p99' });
+    expect(rate.Metrics.find((m: { Expression?: string }) => m.Expression).Expression).toMatch(
+      /100 \* errors \/ requests/,
+    );
+    expect(
+      rate.Metrics.map((m: any) => m.MetricStat?.Metric.MetricName)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['5xx', 'Count']);
+    expect(alarmNamed(dev, 'fulfillment-dev-ApiLatencyP99')).toMatchObject({
+      MetricName: 'Latency',
+      Namespace: 'AWS/ApiGateway',
+      ExtendedStatistic: 'p99',
+    });
   });
 
   it('alarms on DynamoDB throttled requests and system errors', () => {
-    for (const [alarmName, metricName] of [['DynamoDbThrottles', 'ThrottledRequests'], ['DynamoDbSystemErrors', 'SystemErrors']]) {
+    for (const [alarmName, metricName] of [
+      ['DynamoDbThrottles', 'ThrottledRequests'],
+      ['DynamoDbSystemErrors', 'SystemErrors'],
+    ]) {
       const alarm = alarmNamed(dev, `fulfillment-dev-${alarmName}`);
       const metrics = alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric);
       expect(metrics.length).toBeGreaterThan(0);
       for (const metric of metrics) {
         expect(metric).toMatchObject({ Namespace: 'AWS/DynamoDB', MetricName: metricName });
-        expect(metric.Dimensions).toEqual(expect.arrayContaining([{ Name: 'TableName', Value: { Ref: tableId(dev) } }]));
+        expect(metric.Dimensions).toEqual(
+          expect.arrayContaining([{ Name: 'TableName', Value: { Ref: tableId(dev) } }]),
+        );
       }
     }
   });
@@ -435,12 +524,18 @@ describe('7. Alarms to an encrypted SNS topic, and a dashboard', () => {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dev.logicalId(dev.stack.events.deadLetterQueue), 'QueueName'] } }],
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [dev.logicalId(dev.stack.events.deadLetterQueue), 'QueueName'] } },
+      ],
     });
   });
 
   it('alarms when the oldest backorder is older than the threshold from context (default 900 s)', () => {
-    const expected = { Namespace: 'Fulfillment', MetricName: CUSTOM_METRICS.oldestBackorderAgeSeconds, Dimensions: [{ Name: 'service', Value: 'fulfillment' }] };
+    const expected = {
+      Namespace: 'Fulfillment',
+      MetricName: CUSTOM_METRICS.oldestBackorderAgeSeconds,
+      Dimensions: [{ Name: 'service', Value: 'fulfillment' }],
+    };
     expect(alarmNamed(dev, 'fulfillment-dev-OldestBackorderAge')).toMatchObject({ ...expected, Threshold: 900 });
     expect(alarmNamed(prod, 'fulfillment-prod-OldestBackorderAge')).toMatchObject({ ...expected, Threshold: 1800 });
   });
@@ -468,7 +563,7 @@ describe('9. Access control: Cognito client credentials, a JWT authorizer, scope
   const routeByKey = (synth: Synthesized, key: string) =>
     resourcesOfType(synth, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === key)![1].Properties;
 
-  it('requires a token carrying the route\'s scope on every route that names one, and nothing on public routes', () => {
+  it("requires a token carrying the route's scope on every route that names one, and nothing on public routes", () => {
     const [authorizerId] = resourcesOfType(dev, 'AWS::ApiGatewayV2::Authorizer').map(([id]) => id);
     expect(authorizerId).toBeDefined();
     for (const route of routes) {
@@ -487,7 +582,7 @@ describe('9. Access control: Cognito client credentials, a JWT authorizer, scope
     expect(routes.filter((r) => r.path.startsWith('/inventory/')).every((r) => r.scope)).toBe(true);
   });
 
-  it('checks the issuer of the stack\'s user pool and the client ids of its app clients', () => {
+  it("checks the issuer of the stack's user pool and the client ids of its app clients", () => {
     const authorizer = resourcesOfType(dev, 'AWS::ApiGatewayV2::Authorizer')[0]![1].Properties;
     const poolId = resourcesOfType(dev, 'AWS::Cognito::UserPool')[0]![0];
     expect(authorizer.AuthorizerType).toBe('JWT');
@@ -505,29 +600,48 @@ describe('9. Access control: Cognito client credentials, a JWT authorizer, scope
     });
   });
 
-  it.each(Object.entries(API_CLIENTS))('app client %s: client credentials with a secret, only its scopes', (name, client) => {
-    const found = resourcesOfType(dev, 'AWS::Cognito::UserPoolClient').find(([, c]) => c.Properties.ClientName === `fulfillment-dev-${name}`);
-    expect(found, name).toBeDefined();
-    const props = found![1].Properties;
-    expect(props).toMatchObject({
-      GenerateSecret: true,
-      AllowedOAuthFlows: ['client_credentials'],
-      AllowedOAuthFlowsUserPoolClient: true,
-      AccessTokenValidity: 60,
-    });
-    // `<resource server>/<scope>`, the server's identifier being a reference until deployed.
-    const scopes = (props.AllowedOAuthScopes as unknown[]).map((scope) => resourceText(scope).split('/').pop());
-    expect(scopes.sort()).toEqual([...client.scopes].sort());
-  });
+  it.each(Object.entries(API_CLIENTS))(
+    'app client %s: client credentials with a secret, only its scopes',
+    (name, client) => {
+      const found = resourcesOfType(dev, 'AWS::Cognito::UserPoolClient').find(
+        ([, c]) => c.Properties.ClientName === `fulfillment-dev-${name}`,
+      );
+      expect(found, name).toBeDefined();
+      const props = found![1].Properties;
+      expect(props).toMatchObject({
+        GenerateSecret: true,
+        AllowedOAuthFlows: ['client_credentials'],
+        AllowedOAuthFlowsUserPoolClient: true,
+        AccessTokenValidity: 60,
+      });
+      // `<resource server>/<scope>`, the server's identifier being a reference until deployed.
+      const scopes = (props.AllowedOAuthScopes as unknown[]).map((scope) => resourceText(scope).split('/').pop());
+      expect(scopes.sort()).toEqual([...client.scopes].sort());
+    },
+  );
 
   it('lets no one sign up, and keeps the pool in prod', () => {
-    dev.template.hasResourceProperties('AWS::Cognito::UserPool', { AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
-    prod.template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }) });
+    dev.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+    prod.template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }),
+    });
     dev.template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Delete' });
   });
 
   it('outputs the token URL and each client id, never a client secret', () => {
-    expect(Object.keys(dev.json.Outputs)).toEqual(expect.arrayContaining(['TokenUrl', 'UserPoolId', 'CatalogAdminClientId', 'WarehouseClientId', 'OrderingClientId', 'ReaderClientId']));
+    expect(Object.keys(dev.json.Outputs)).toEqual(
+      expect.arrayContaining([
+        'TokenUrl',
+        'UserPoolId',
+        'CatalogAdminClientId',
+        'WarehouseClientId',
+        'OrderingClientId',
+        'ReaderClientId',
+      ]),
+    );
     expect(JSON.stringify(dev.json.Outputs)).not.toMatch(/ClientSecret/);
     expect(JSON.stringify(dev.json.Outputs.TokenUrl.Value)).toContain('/oauth2/token');
   });
@@ -535,7 +649,9 @@ describe('9. Access control: Cognito client credentials, a JWT authorizer, scope
   it('takes the hosted domain prefix from context, or derives it from stage and account', () => {
     const custom = synthesize({ authDomainPrefix: 'acme-fulfillment-dev' });
     custom.template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'acme-fulfillment-dev' });
-    expect(JSON.stringify(resourcesOfType(dev, 'AWS::Cognito::UserPoolDomain')[0]![1].Properties.Domain)).toContain('AWS::AccountId');
+    expect(JSON.stringify(resourcesOfType(dev, 'AWS::Cognito::UserPoolDomain')[0]![1].Properties.Domain)).toContain(
+      'AWS::AccountId',
+    );
   });
 });
 
@@ -545,7 +661,9 @@ describe('8. cdk-nag AwsSolutions passes, every acknowledgement justified', () =
     ['prod', () => prod],
   ])('%s: no unacknowledged error or warning', (_stage, synth) => {
     const report = new AwsSolutionsChecks().validateScope(synth().stack);
-    const findings = report.violations.map((v) => `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    const findings = report.violations.map(
+      (v) => `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
     expect(findings).toEqual([]);
   });
 
@@ -561,7 +679,13 @@ describe('8. cdk-nag AwsSolutions passes, every acknowledgement justified', () =
       }
     }
     // A new acknowledgement must be added here on purpose, in review.
-    expect([...acknowledged.keys()].sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-COG8', 'AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-L1', 'AwsSolutions-SQS3']);
+    expect([...acknowledged.keys()].sort()).toEqual([
+      'AwsSolutions-APIG4',
+      'AwsSolutions-COG8',
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-L1',
+      'AwsSolutions-SQS3',
+    ]);
     for (const reasons of acknowledged.values()) {
       for (const reason of reasons) {
         expect(reason.length).toBeGreaterThan(80);

@@ -18,7 +18,13 @@ export interface Synthesized {
   stack: FulfillmentStack;
   template: Template;
   /** The template as plain JSON, for walking every resource. */
-  json: { Resources: Record<string, { Type: string; Properties?: any; DeletionPolicy?: string; UpdateReplacePolicy?: string }>; Outputs: Record<string, any> };
+  json: {
+    Resources: Record<
+      string,
+      { Type: string; Properties?: any; DeletionPolicy?: string; UpdateReplacePolicy?: string }
+    >;
+    Outputs: Record<string, any>;
+  };
   logicalId(construct: { node: { defaultChild?: unknown } }): string;
 }
 

@@ -14,7 +14,7 @@ import {
   ProductListSchema,
   RestockAnswerSchema,
 } from '../../functions/http/response-schemas.js';
-import { call, catalog, get, post, productIds, uniqueOrderId, type ApiResponse } from '../support/api.js';
+import { call, get, post, productIds, uniqueOrderId, type ApiResponse } from '../support/api.js';
 import { createTestTable } from '../support/dynamodb.js';
 import { documentedMedia, documentValidator, operationOf } from '../support/openapi-schemas.js';
 
@@ -27,7 +27,10 @@ function expectDocumented(method: string, route: string, res: ApiResponse, zodSc
   const media = documentedMedia(operation, res.status, contentType);
   expect(media, `${method} ${route} documents ${res.status} ${contentType}`).toBeDefined();
   const byDocument = documentValidator(doc, media!.schema).safeParse(res.body);
-  expect(byDocument.success ? [] : byDocument.error.issues, `${method} ${route} ${res.status} fits the document`).toEqual([]);
+  expect(
+    byDocument.success ? [] : byDocument.error.issues,
+    `${method} ${route} ${res.status} fits the document`,
+  ).toEqual([]);
   if (zodSchema) {
     const byZod = zodSchema.safeParse(res.body);
     expect(byZod.success ? [] : byZod.error.issues).toEqual([]);
@@ -55,14 +58,32 @@ describe('answers fit the documented schemas', () => {
     [a, b] = ids as [number, number];
     expectDocumented('POST', '/inventory/init_catalog', await post('/inventory/init_catalog', [{ product_name: 'x' }]));
     expectDocumented('POST', '/inventory/init_catalog', await post('/inventory/init_catalog', '[{"product_name":'));
-    expectDocumented('POST', '/inventory/init_catalog', await post('/inventory/init_catalog', [{ product_name: 'x', mass_g: 1801 }]));
-    expectDocumented('POST', '/inventory/init_catalog', await post('/inventory/init_catalog', ' '.repeat(256 * 1024 + 1)));
-    expectDocumented('POST', '/inventory/init_catalog', await post('/inventory/init_catalog', 'x', { 'content-type': 'text/plain' }));
+    expectDocumented(
+      'POST',
+      '/inventory/init_catalog',
+      await post('/inventory/init_catalog', [{ product_name: 'x', mass_g: 1801 }]),
+    );
+    expectDocumented(
+      'POST',
+      '/inventory/init_catalog',
+      await post('/inventory/init_catalog', ' '.repeat(256 * 1024 + 1)),
+    );
+    expectDocumented(
+      'POST',
+      '/inventory/init_catalog',
+      await post('/inventory/init_catalog', 'x', { 'content-type': 'text/plain' }),
+    );
   });
 
   it('POST /inventory/process_order: 201, 200 replay, 409, 422 (unknown product), 400', async () => {
     const orderId = uniqueOrderId();
-    const body = { order_id: orderId, requested: [{ product_id: a, quantity: 2 }, { product_id: b, quantity: 1 }] };
+    const body = {
+      order_id: orderId,
+      requested: [
+        { product_id: a, quantity: 2 },
+        { product_id: b, quantity: 1 },
+      ],
+    };
     const created = await post('/inventory/process_order', body);
     expect(created.status).toBe(201);
     expectDocumented('POST', '/inventory/process_order', created, OrderViewSchema);
@@ -76,13 +97,20 @@ describe('answers fit the documented schemas', () => {
     expect(unknown.status).toBe(422);
     expectDocumented('POST', '/inventory/process_order', unknown);
     expectDocumented('POST', '/inventory/process_order', await post('/inventory/process_order', { requested: 'none' }));
-    const integerId = await post('/inventory/process_order', { order_id: productIds(1)[0]! * 1000 + 7, requested: [{ product_id: a, quantity: 1 }] });
+    const integerId = await post('/inventory/process_order', {
+      order_id: productIds(1)[0]! * 1000 + 7,
+      requested: [{ product_id: a, quantity: 1 }],
+    });
     expect(typeof integerId.body.order_id).toBe('number');
     expectDocumented('POST', '/inventory/process_order', integerId, OrderViewSchema);
   });
 
   it('POST /inventory/process_restock: 200 with shipments, the replay, 409, 404, 422 for a bad key', async () => {
-    const restock = [{ product_id: a, quantity: 5 }, { product_id: b, quantity: 2 }, { product_id: a, quantity: 1 }];
+    const restock = [
+      { product_id: a, quantity: 5 },
+      { product_id: b, quantity: 2 },
+      { product_id: a, quantity: 1 },
+    ];
     const key = `docs-${uniqueOrderId()}`;
     const res = await post('/inventory/process_restock', restock, { 'idempotency-key': key });
     expect(res.status).toBe(200);
@@ -90,13 +118,17 @@ describe('answers fit the documented schemas', () => {
     expectDocumented('POST', '/inventory/process_restock', res, RestockAnswerSchema);
     const replay = await post('/inventory/process_restock', restock, { 'idempotency-key': key });
     expect(replay.body).toEqual(res.body);
-    const conflict = await post('/inventory/process_restock', [{ product_id: a, quantity: 1 }], { 'idempotency-key': key });
+    const conflict = await post('/inventory/process_restock', [{ product_id: a, quantity: 1 }], {
+      'idempotency-key': key,
+    });
     expect(conflict.status).toBe(409);
     expectDocumented('POST', '/inventory/process_restock', conflict);
     const unknown = await post('/inventory/process_restock', [{ product_id: 987_654_321, quantity: 1 }]);
     expect(unknown.status).toBe(404);
     expectDocumented('POST', '/inventory/process_restock', unknown);
-    const badKey = await post('/inventory/process_restock', [{ product_id: a, quantity: 1 }], { 'idempotency-key': 'two words' });
+    const badKey = await post('/inventory/process_restock', [{ product_id: a, quantity: 1 }], {
+      'idempotency-key': 'two words',
+    });
     expect(badKey.status).toBe(422);
     expectDocumented('POST', '/inventory/process_restock', badKey);
   });

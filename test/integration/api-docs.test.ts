@@ -13,7 +13,9 @@ import { toHttpApiEvent } from '../../local/api-gateway-event.js';
 import { createLambdaContext } from '../../local/lambda-context.js';
 import { createRouteMatcher } from '../../local/route-matcher.js';
 
-const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const packageVersion = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 const match = createRouteMatcher();
 
 /** Like test/support/api.ts `call`, but keeps the body as text: /docs is HTML. */
@@ -23,11 +25,22 @@ async function fetchRaw(path: string, headers: Record<string, string> = {}) {
   expect(route.route.handler).toBe('api-docs');
   const { handler } = await import('../../functions/handlers/api-docs.js');
   const event = toHttpApiEvent(
-    { method: 'GET', url: path, rawHeaders: Object.entries(headers).flat(), httpVersion: '1.1', sourceIp: '127.0.0.1', body: Buffer.alloc(0) },
+    {
+      method: 'GET',
+      url: path,
+      rawHeaders: Object.entries(headers).flat(),
+      httpVersion: '1.1',
+      sourceIp: '127.0.0.1',
+      body: Buffer.alloc(0),
+    },
     route,
   );
   const result = (await handler(event, createLambdaContext('api-docs'))) as APIGatewayProxyStructuredResultV2;
-  return { status: result.statusCode, headers: (result.headers ?? {}) as Record<string, string>, body: result.body ?? '' };
+  return {
+    status: result.statusCode,
+    headers: (result.headers ?? {}) as Record<string, string>,
+    body: result.body ?? '',
+  };
 }
 
 describe('GET /openapi.json', () => {
@@ -38,12 +51,14 @@ describe('GET /openapi.json', () => {
     const doc = JSON.parse(res.body) as OpenApiDocument;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.version).toBe(process.env.SERVICE_VERSION ?? packageVersion);
-    for (const route of routes) expect(doc.paths[route.path]?.[route.method.toLowerCase() as 'get' | 'post']).toBeDefined();
+    for (const route of routes)
+      expect(doc.paths[route.path]?.[route.method.toLowerCase() as 'get' | 'post']).toBeDefined();
   });
 
   it('carries the security headers, a strict CSP, an ETag and a short public cache lifetime', async () => {
     const res = await fetchRaw('/openapi.json');
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (name !== 'cache-control') expect(res.headers[name]).toBe(value);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS))
+      if (name !== 'cache-control') expect(res.headers[name]).toBe(value);
     expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(res.headers['cache-control']).toBe('public, max-age=300');
     expect(res.headers.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);

@@ -21,7 +21,10 @@ async function expectRefusedOrValid(method: string, path: string, body: unknown,
   tried++;
   const before = await snapshot();
   const res = await call(method, path, body, headers);
-  expect(res.status, `${method} ${path} ${String(typeof body === 'string' ? body : JSON.stringify(body)).slice(0, 200)}`).toBeLessThan(500);
+  expect(
+    res.status,
+    `${method} ${path} ${String(typeof body === 'string' ? body : JSON.stringify(body)).slice(0, 200)}`,
+  ).toBeLessThan(500);
   if (res.status >= 400) {
     expect(res.headers['content-type']).toBe('application/problem+json');
     expect(res.body.status).toBe(res.status);
@@ -30,15 +33,30 @@ async function expectRefusedOrValid(method: string, path: string, body: unknown,
   return res;
 }
 
-const HOSTILE: unknown[] = ['5', 2 ** 53 + 1, -0.5, 1.5, -1, 0, null, true, [], {}, 'x'.repeat(10_000), '名前💥', { $ne: 1 }, [[[[[[1]]]]]]];
+const HOSTILE: unknown[] = [
+  '5',
+  2 ** 53 + 1,
+  -0.5,
+  1.5,
+  -1,
+  0,
+  null,
+  true,
+  [],
+  {},
+  'x'.repeat(10_000),
+  '名前💥',
+  { $ne: 1 },
+  [[[[[[1]]]]]],
+];
 const RAW_HOSTILE = [
   '1e309',
   '{"requested":[{"product_id":1e309,"quantity":1}]}',
   '{"requested":[{"product_id":0,"quantity":1,"quantity":1000}]}',
   '{"__proto__":{"polluted":true},"requested":[{"product_id":0,"quantity":1}]}',
   '{"constructor":{"prototype":{"polluted":true}},"requested":[]}',
-  '[' + '['.repeat(5000) + ']'.repeat(5000) + ']',
-  '"' + 'a'.repeat(300 * 1024) + '"',
+  `[${'['.repeat(5000)}${']'.repeat(5000)}]`,
+  `"${'a'.repeat(300 * 1024)}"`,
   '{"requested": [',
   '',
   '\u0000',
@@ -53,14 +71,18 @@ describe('bad input', () => {
     await post('/inventory/process_restock', [{ product_id: product, quantity: 5 }]);
   });
 
-  it('arbitrary JSON bodies on every POST route', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...ROUTES), fc.jsonValue({ maxDepth: 4 }), async (route, body) => {
-        await expectRefusedOrValid('POST', route, body);
-      }),
-      { numRuns: 40 * RUNS },
-    );
-  }, 150_000 * RUNS);
+  it(
+    'arbitrary JSON bodies on every POST route',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...ROUTES), fc.jsonValue({ maxDepth: 4 }), async (route, body) => {
+          await expectRefusedOrValid('POST', route, body);
+        }),
+        { numRuns: 40 * RUNS },
+      );
+    },
+    150_000 * RUNS,
+  );
 
   it('hostile values in every field of otherwise valid bodies', async () => {
     const valid: Record<string, (v: unknown) => unknown[]> = {
@@ -69,7 +91,11 @@ describe('bad input', () => {
         [{ product_id: product, product_name: v, mass_g: 100 }],
         [{ product_id: product, product_name: 'P', mass_g: v }],
       ],
-      '/inventory/process_restock': (v) => [[{ product_id: v, quantity: 1 }], [{ product_id: product, quantity: v }], v],
+      '/inventory/process_restock': (v) => [
+        [{ product_id: v, quantity: 1 }],
+        [{ product_id: product, quantity: v }],
+        v,
+      ],
       '/inventory/process_order': (v) => [
         { order_id: v, requested: [{ product_id: product, quantity: 1 }] },
         { requested: [{ product_id: v, quantity: 1 }] },
@@ -82,7 +108,10 @@ describe('bad input', () => {
         for (const body of valid[route]!(value)) {
           const res = await expectRefusedOrValid('POST', route, body);
           // Only a product name or an order id may legitimately be such a value.
-          if (res.status < 400) expect(['P', 'x'.repeat(10_000), '名前💥', 0].some((ok) => JSON.stringify(body).includes(JSON.stringify(ok)))).toBe(true);
+          if (res.status < 400)
+            expect(
+              ['P', 'x'.repeat(10_000), '名前💥', 0].some((ok) => JSON.stringify(body).includes(JSON.stringify(ok))),
+            ).toBe(true);
         }
       }
     }
@@ -91,7 +120,12 @@ describe('bad input', () => {
   it('raw hostile bodies and wrong content types', async () => {
     for (const route of ROUTES) {
       for (const raw of RAW_HOSTILE) await expectRefusedOrValid('POST', route, raw);
-      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'multipart/form-data']) {
+      for (const type of [
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/json; charset=latin1',
+        'multipart/form-data',
+      ]) {
         const res = await expectRefusedOrValid('POST', route, '[]', { 'content-type': type });
         expect(res.status).toBe(415);
       }

@@ -5,7 +5,9 @@ import { createTestTable } from '../support/dynamodb.js';
 import { get, post } from '../support/api.js';
 import { readState, violations } from '../support/invariants.js';
 
-const classic = JSON.parse(readFileSync(new URL('../../../shared/data/classic-exercise.json', import.meta.url), 'utf8'));
+const classic = JSON.parse(
+  readFileSync(new URL('../../../shared/data/classic-exercise.json', import.meta.url), 'utf8'),
+);
 
 describe('classic exercise', () => {
   beforeAll(async () => {
@@ -16,31 +18,56 @@ describe('classic exercise', () => {
     const catalog = await post('/inventory/init_catalog', classic.product_info);
     expect(catalog.status).toBe(201);
     expect(catalog.body.products).toHaveLength(13);
-    expect(catalog.body.products[0]).toEqual({ product_id: 0, product_name: 'RBC A+ Adult', mass_g: 700, quantity: 0, backordered: 0 });
+    expect(catalog.body.products[0]).toEqual({
+      product_id: 0,
+      product_name: 'RBC A+ Adult',
+      mass_g: 700,
+      quantity: 0,
+      backordered: 0,
+    });
 
     const order = await post('/inventory/process_order', classic.order);
     expect(order.status).toBe(201);
     expect(order.body).toMatchObject({
       order_id: 123,
       status: 'backordered',
-      requested: [{ product_id: 0, quantity: 2 }, { product_id: 10, quantity: 4 }],
+      requested: [
+        { product_id: 0, quantity: 2 },
+        { product_id: 10, quantity: 4 },
+      ],
       shipped: [],
-      backordered: [{ product_id: 0, quantity: 2 }, { product_id: 10, quantity: 4 }],
+      backordered: [
+        { product_id: 0, quantity: 2 },
+        { product_id: 10, quantity: 4 },
+      ],
       shipments: [],
     });
 
     const restock = await post('/inventory/process_restock', classic.restock);
     expect(restock.status).toBe(200);
     expect(restock.body.draining).toBe(false);
-    const packages = restock.body.shipments.map((s: any) => ({ shipped: s.shipped, mass_g: s.mass_g, order_id: s.order_id }));
+    const packages = restock.body.shipments.map((s: any) => ({
+      shipped: s.shipped,
+      mass_g: s.mass_g,
+      order_id: s.order_id,
+    }));
     expect(packages).toHaveLength(2);
-    expect(packages).toContainEqual({ order_id: 123, mass_g: 1700, shipped: [{ product_id: 0, quantity: 2 }, { product_id: 10, quantity: 1 }] });
+    expect(packages).toContainEqual({
+      order_id: 123,
+      mass_g: 1700,
+      shipped: [
+        { product_id: 0, quantity: 2 },
+        { product_id: 10, quantity: 1 },
+      ],
+    });
     expect(packages).toContainEqual({ order_id: 123, mass_g: 900, shipped: [{ product_id: 10, quantity: 3 }] });
 
     const view = await get('/inventory/orders/123');
     expect(view.status).toBe(200);
     expect(view.body.status).toBe('fulfilled');
-    expect(view.body.shipments.map((s: any) => s.shipment_id).sort()).toEqual(restock.body.shipments.map((s: any) => s.shipment_id).sort());
+    expect(view.body.shipments.map((s: any) => s.shipment_id).sort()).toEqual(
+      restock.body.shipments.map((s: any) => s.shipment_id).sort(),
+    );
 
     const products = await get('/inventory/products');
     const byId = new Map(products.body.products.map((p: any) => [p.product_id, p]));

@@ -18,15 +18,30 @@ describe('concurrency', () => {
       { product_id: a, product_name: 'scarce', mass_g: 450 },
       { product_id: b, product_name: 'plenty', mass_g: 50 },
     ]);
-    await post('/inventory/process_restock', [{ product_id: a, quantity: 25 }, { product_id: b, quantity: 1000 }]);
+    await post('/inventory/process_restock', [
+      { product_id: a, quantity: 25 },
+      { product_id: b, quantity: 1000 },
+    ]);
     const results = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        post('/inventory/process_order', { order_id: uniqueOrderId(`race${i}`), requested: [{ product_id: a, quantity: 1 + (i % 3) }, { product_id: b, quantity: 2 }] }),
+        post('/inventory/process_order', {
+          order_id: uniqueOrderId(`race${i}`),
+          requested: [
+            { product_id: a, quantity: 1 + (i % 3) },
+            { product_id: b, quantity: 2 },
+          ],
+        }),
       ),
     );
     expect(results.every((r) => r.status === 201)).toBe(true);
-    const shippedA = results.flatMap((r) => r.body.shipped).filter((l: any) => l.product_id === a).reduce((n: number, l: any) => n + l.quantity, 0);
-    const waitingA = results.flatMap((r) => r.body.backordered).filter((l: any) => l.product_id === a).reduce((n: number, l: any) => n + l.quantity, 0);
+    const shippedA = results
+      .flatMap((r) => r.body.shipped)
+      .filter((l: any) => l.product_id === a)
+      .reduce((n: number, l: any) => n + l.quantity, 0);
+    const waitingA = results
+      .flatMap((r) => r.body.backordered)
+      .filter((l: any) => l.product_id === a)
+      .reduce((n: number, l: any) => n + l.quantity, 0);
     const requestedA = results.reduce((n, _r, i) => n + 1 + (i % 3), 0);
     expect(shippedA).toBe(25);
     expect(waitingA).toBe(requestedA - 25);
@@ -49,7 +64,9 @@ describe('concurrency', () => {
     const newcomers = Array.from({ length: 20 }, (_, i) => uniqueOrderId(`n${i}`));
     await Promise.all([
       ...Array.from({ length: 4 }, () => post('/inventory/process_restock', [{ product_id: a, quantity: 4 }])),
-      ...newcomers.map((id) => post('/inventory/process_order', { order_id: id, requested: [{ product_id: a, quantity: 1 }] })),
+      ...newcomers.map((id) =>
+        post('/inventory/process_order', { order_id: id, requested: [{ product_id: a, quantity: 1 }] }),
+      ),
     ]);
     const state = await readState();
     expect(violations(state)).toEqual([]);

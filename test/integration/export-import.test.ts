@@ -10,11 +10,32 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BatchWriteItemCommand, CreateTableCommand, GetItemCommand, ListTablesCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTable } from '../../local/bootstrap.js';
-import { acquireDataDirLock, DataDirInUseError, LOCK_FILE_NAME, lockPathOf, readDataDirLock } from '../../local/data-dir-lock.js';
-import { DataFileError, parseDataFile, readDataFile, serializeDataFile, writeDataFile, type DataFile } from '../../local/data-file.js';
+import {
+  acquireDataDirLock,
+  DataDirInUseError,
+  LOCK_FILE_NAME,
+  lockPathOf,
+  readDataDirLock,
+} from '../../local/data-dir-lock.js';
+import {
+  DataFileError,
+  parseDataFile,
+  readDataFile,
+  serializeDataFile,
+  writeDataFile,
+  type DataFile,
+} from '../../local/data-file.js';
 import { awsClientConfig } from '../../local/data-tool.js';
 import { startDynamoDBLocal } from '../../local/dynamodb-local.js';
 import { batchWriteAll, exportTable, importDataFile, Refusal, scanAllItems } from '../../local/table-copy.js';
@@ -60,16 +81,45 @@ beforeAll(async () => {
 
   // A realistic state through the real handlers.
   const [a, b, c] = await catalog([400, 700, 1800]);
-  ids = { a: a!, b: b!, c: c!, fulfilled: MAX_ID, partial: 'partial-A.1:x_y', backordered: 'waiting-1', key: 'restock-key-1' };
-  expect((await post('/inventory/process_restock', [{ product_id: a, quantity: 10 }, { product_id: b, quantity: 2 }])).status).toBe(200);
-  const fulfilled = await post('/inventory/process_order', { order_id: MAX_ID, requested: [{ product_id: a, quantity: 6 }] });
+  ids = {
+    a: a!,
+    b: b!,
+    c: c!,
+    fulfilled: MAX_ID,
+    partial: 'partial-A.1:x_y',
+    backordered: 'waiting-1',
+    key: 'restock-key-1',
+  };
+  expect(
+    (
+      await post('/inventory/process_restock', [
+        { product_id: a, quantity: 10 },
+        { product_id: b, quantity: 2 },
+      ])
+    ).status,
+  ).toBe(200);
+  const fulfilled = await post('/inventory/process_order', {
+    order_id: MAX_ID,
+    requested: [{ product_id: a, quantity: 6 }],
+  });
   expect(fulfilled.body).toMatchObject({ order_id: MAX_ID, status: 'fulfilled' });
-  const partial = await post('/inventory/process_order', { order_id: ids.partial, requested: [{ product_id: b, quantity: 5 }, { product_id: a, quantity: 1 }] });
+  const partial = await post('/inventory/process_order', {
+    order_id: ids.partial,
+    requested: [
+      { product_id: b, quantity: 5 },
+      { product_id: a, quantity: 1 },
+    ],
+  });
   expect(partial.body.status).toBe('partially_shipped');
-  const waiting = await post('/inventory/process_order', { order_id: ids.backordered, requested: [{ product_id: c, quantity: 2 }] });
+  const waiting = await post('/inventory/process_order', {
+    order_id: ids.backordered,
+    requested: [{ product_id: c, quantity: 2 }],
+  });
   expect(waiting.body.status).toBe('backordered');
   // A restock with an Idempotency-Key that ships one more unit of b to the partial order.
-  const restockAnswer = await post('/inventory/process_restock', [{ product_id: b, quantity: 1 }], { 'idempotency-key': ids.key });
+  const restockAnswer = await post('/inventory/process_restock', [{ product_id: b, quantity: 1 }], {
+    'idempotency-key': ids.key,
+  });
   expect(restockAnswer.status).toBe(200);
   expect(restockAnswer.body.shipments).toHaveLength(1);
   expect((await get(`/inventory/orders/${ids.partial}`)).body.status).toBe('partially_shipped');
@@ -78,7 +128,11 @@ beforeAll(async () => {
     items: await sortedItems(sourceTable),
     products: (await get('/inventory/products')).body,
     orders: Object.fromEntries(
-      await Promise.all([ids.fulfilled, ids.partial, ids.backordered].map(async (id) => [String(id), (await get(`/inventory/orders/${id}`)).body] as const)),
+      await Promise.all(
+        [ids.fulfilled, ids.partial, ids.backordered].map(
+          async (id) => [String(id), (await get(`/inventory/orders/${id}`)).body] as const,
+        ),
+      ),
     ),
     restockAnswer: restockAnswer.body,
   };
@@ -96,7 +150,8 @@ describe('the round trip', () => {
 
   it('the state under test has every item kind, the TTL attribute and a 2^53-1 number', () => {
     const kinds = new Set(before.items.map((item) => `${item.pk!.S!.split('#')[0]}/${item.sk!.S!.split('#')[0]}`));
-    for (const kind of ['ORDER/ORDER', 'ORDER/SHIP', 'PRODUCT/PRODUCT', 'PRODUCT/WAIT', 'RESTOCK/RESTOCK']) expect(kinds).toContain(kind);
+    for (const kind of ['ORDER/ORDER', 'ORDER/SHIP', 'PRODUCT/PRODUCT', 'PRODUCT/WAIT', 'RESTOCK/RESTOCK'])
+      expect(kinds).toContain(kind);
     expect(before.items.some((item) => item.expires_at?.N !== undefined)).toBe(true);
     expect(before.items.some((item) => item.order_id?.N === String(MAX_ID))).toBe(true);
   });
@@ -106,7 +161,12 @@ describe('the round trip', () => {
     writeDataFile(path, exported);
     const text = readFileSync(path, 'utf8');
     const raw = JSON.parse(text);
-    expect(raw).toMatchObject({ format: 'fulfillment-table-export', version: 1, table_name: sourceTable, item_count: before.items.length });
+    expect(raw).toMatchObject({
+      format: 'fulfillment-table-export',
+      version: 1,
+      table_name: sourceTable,
+      item_count: before.items.length,
+    });
     expect(Date.parse(raw.exported_at)).toBeGreaterThan(Date.now() - 600_000);
     // Numbers stay strings in the file: nothing passes through a JS double.
     expect(text).toContain(`"order_id":{"N":"${MAX_ID}"}`);
@@ -133,14 +193,25 @@ describe('the round trip', () => {
   it('(c) it keeps working: the restock key is remembered and a new restock fills the backorders', async () => {
     useTable(importedTable);
     try {
-      const replay = await post('/inventory/process_restock', [{ product_id: ids.b, quantity: 1 }], { 'idempotency-key': ids.key });
+      const replay = await post('/inventory/process_restock', [{ product_id: ids.b, quantity: 1 }], {
+        'idempotency-key': ids.key,
+      });
       expect(replay.status).toBe(200);
       expect(replay.body).toEqual(before.restockAnswer);
       expect((await get('/inventory/products')).body).toEqual(before.products); // the replay changed nothing
-      const conflicting = await post('/inventory/process_restock', [{ product_id: ids.b, quantity: 7 }], { 'idempotency-key': ids.key });
+      const conflicting = await post('/inventory/process_restock', [{ product_id: ids.b, quantity: 7 }], {
+        'idempotency-key': ids.key,
+      });
       expect(conflicting.status).toBe(409);
 
-      const fill = await post('/inventory/process_restock', [{ product_id: ids.b, quantity: 2 }, { product_id: ids.c, quantity: 2 }], { 'idempotency-key': 'after-import' });
+      const fill = await post(
+        '/inventory/process_restock',
+        [
+          { product_id: ids.b, quantity: 2 },
+          { product_id: ids.c, quantity: 2 },
+        ],
+        { 'idempotency-key': 'after-import' },
+      );
       expect(fill.status).toBe(200);
       expect(new Set(fill.body.shipments.map((s: any) => s.order_id))).toEqual(new Set([ids.partial, ids.backordered]));
       expect((await get(`/inventory/orders/${ids.partial}`)).body.status).toBe('fulfilled');
@@ -160,7 +231,12 @@ describe('the round trip', () => {
   it('(d) refuses a table that already holds items and changes nothing; --replace leaves exactly the file', async () => {
     const target = freshTableName('busy');
     await ensureTable(client, target);
-    const stranger: Item = { pk: { S: 'PRODUCT#424242' }, sk: { S: 'PRODUCT' }, product_id: { N: '424242' }, note: { S: 'another state' } };
+    const stranger: Item = {
+      pk: { S: 'PRODUCT#424242' },
+      sk: { S: 'PRODUCT' },
+      product_id: { N: '424242' },
+      note: { S: 'another state' },
+    };
     await client.send(new PutItemCommand({ TableName: target, Item: stranger }));
 
     await expect(importDataFile(client, target, exported)).rejects.toThrow(Refusal);
@@ -197,7 +273,7 @@ describe('--aws (the point-in-time restore of docs/runbook.md)', () => {
     expect(await tableNames()).not.toContain(missing);
   });
 
-  it('uses the SDK\'s own endpoint and credential chain, never the fake local ones', () => {
+  it("uses the SDK's own endpoint and credential chain, never the fake local ones", () => {
     const config = awsClientConfig();
     expect(config).not.toHaveProperty('endpoint');
     expect(config).not.toHaveProperty('credentials');
@@ -221,23 +297,101 @@ describe('--aws (the point-in-time restore of docs/runbook.md)', () => {
 
 describe('(e) the file is validated before anything is written', () => {
   const valid = () => JSON.parse(serializeDataFile(exported));
+  /** A change made in place on the parsed file, returning the file. */
+  const edit = (change: (file: any) => void) => (file: any) => {
+    change(file);
+    return file;
+  };
   const cases: Array<[string, (file: any) => unknown, RegExp]> = [
     ['another JSON file', () => ({ name: 'fulfillment-service', scripts: {} }), /not an export of this service/],
     ['a JSON array', () => [1, 2], /not an export of this service/],
     ['a newer version', (f) => ({ ...f, version: 2 }), /version 2 is not supported/],
     ['a wrong item count', (f) => ({ ...f, item_count: f.item_count + 1 }), /item_count: says/],
-    ['a number that is not one', (f) => (f.items[3].extra = { N: '12abc' }, f), /items\[3\]\.extra.*not a decimal number/],
-    ['a number with 39 digits', (f) => (f.items[0].extra = { N: '1'.repeat(39) }, f), /38 significant digits/],
-    ['a number out of range', (f) => (f.items[0].extra = { N: '1e126' }, f), /out of the range/],
-    ['a type that does not exist', (f) => (f.items[1].extra = { X: 'y' }, f), /items\[1\]\.extra/],
-    ['two types in one value', (f) => (f.items[1].extra = { S: 'y', N: '1' }, f), /items\[1\]\.extra/],
-    ['binary that is not base64', (f) => (f.items[1].extra = { B: 'not base64!' }, f), /not base64/],
-    ['an empty set', (f) => (f.items[1].extra = { SS: [] }, f), /set cannot be empty/],
-    ['a set with a duplicate', (f) => (f.items[1].extra = { NS: ['1', '1'] }, f), /twice/],
-    ['an item without sk', (f) => (delete f.items[2].sk, f), /items\[2\]\.sk: key attribute missing/],
-    ['a numeric pk', (f) => (f.items[2].pk = { N: '1' }, f), /items\[2\]\.pk: key attribute must be a non-empty string/],
-    ['an empty index key', (f) => (f.items[0].catalog_pk = { S: '' }, f), /catalog_pk/],
-    ['the same key twice', (f) => (f.items.push(f.items[0]), f.item_count++, f), /same key as items\[0\]/],
+    [
+      'a number that is not one',
+      edit((f) => {
+        f.items[3].extra = { N: '12abc' };
+      }),
+      /items\[3\]\.extra.*not a decimal number/,
+    ],
+    [
+      'a number with 39 digits',
+      edit((f) => {
+        f.items[0].extra = { N: '1'.repeat(39) };
+      }),
+      /38 significant digits/,
+    ],
+    [
+      'a number out of range',
+      edit((f) => {
+        f.items[0].extra = { N: '1e126' };
+      }),
+      /out of the range/,
+    ],
+    [
+      'a type that does not exist',
+      edit((f) => {
+        f.items[1].extra = { X: 'y' };
+      }),
+      /items\[1\]\.extra/,
+    ],
+    [
+      'two types in one value',
+      edit((f) => {
+        f.items[1].extra = { S: 'y', N: '1' };
+      }),
+      /items\[1\]\.extra/,
+    ],
+    [
+      'binary that is not base64',
+      edit((f) => {
+        f.items[1].extra = { B: 'not base64!' };
+      }),
+      /not base64/,
+    ],
+    [
+      'an empty set',
+      edit((f) => {
+        f.items[1].extra = { SS: [] };
+      }),
+      /set cannot be empty/,
+    ],
+    [
+      'a set with a duplicate',
+      edit((f) => {
+        f.items[1].extra = { NS: ['1', '1'] };
+      }),
+      /twice/,
+    ],
+    [
+      'an item without sk',
+      edit((f) => {
+        delete f.items[2].sk;
+      }),
+      /items\[2\]\.sk: key attribute missing/,
+    ],
+    [
+      'a numeric pk',
+      edit((f) => {
+        f.items[2].pk = { N: '1' };
+      }),
+      /items\[2\]\.pk: key attribute must be a non-empty string/,
+    ],
+    [
+      'an empty index key',
+      edit((f) => {
+        f.items[0].catalog_pk = { S: '' };
+      }),
+      /catalog_pk/,
+    ],
+    [
+      'the same key twice',
+      edit((f) => {
+        f.items.push(f.items[0]);
+        f.item_count++;
+      }),
+      /same key as items\[0\]/,
+    ],
     ['an unknown header field', (f) => ({ ...f, extra: true }), /extra/],
   ];
 
@@ -276,7 +430,12 @@ describe('lossless for every attribute type', () => {
       t: { BOOL: true },
       f: { BOOL: false },
       nothing: { NULL: true },
-      m: { M: { inner: { L: [{ N: '1' }, { S: 'x' }, { M: {} }, { L: [] }, { NULL: true }] }, n: { N: String(2 ** 53 - 1) } } },
+      m: {
+        M: {
+          inner: { L: [{ N: '1' }, { S: 'x' }, { M: {} }, { L: [] }, { NULL: true }] },
+          n: { N: String(2 ** 53 - 1) },
+        },
+      },
       m_empty: { M: {} },
       l_empty: { L: [] },
       ss: { SS: ['a', 'b', ''] },
@@ -284,13 +443,21 @@ describe('lossless for every attribute type', () => {
       bs: { BS: [new Uint8Array([0]), new Uint8Array([255, 254])] },
     };
     await client.send(new PutItemCommand({ TableName: table, Item: item }));
-    const stored = (await client.send(new GetItemCommand({ TableName: table, Key: { pk: item.pk!, sk: item.sk! }, ConsistentRead: true }))).Item!;
+    const stored = (
+      await client.send(
+        new GetItemCommand({ TableName: table, Key: { pk: item.pk!, sk: item.sk! }, ConsistentRead: true }),
+      )
+    ).Item!;
 
     const path = join(workDir, 'types.json');
     writeDataFile(path, await exportTable(client, table));
     const copy = freshTableName('types-copy');
     await importDataFile(client, copy, readDataFile(path));
-    const back = (await client.send(new GetItemCommand({ TableName: copy, Key: { pk: item.pk!, sk: item.sk! }, ConsistentRead: true }))).Item!;
+    const back = (
+      await client.send(
+        new GetItemCommand({ TableName: copy, Key: { pk: item.pk!, sk: item.sk! }, ConsistentRead: true }),
+      )
+    ).Item!;
 
     expect(normalize(back)).toEqual(normalize(stored));
     // And the stored values are the ones written (DynamoDB Local may only reformat numbers).
@@ -320,7 +487,11 @@ describe('paging and batching', () => {
   it('scans every page and writes in batches of 25, retrying UnprocessedItems', async () => {
     const table = freshTableName('many');
     await ensureTable(client, table);
-    const items: Item[] = Array.from({ length: 60 }, (_, i) => ({ pk: { S: `ORDER#bulk-${i}` }, sk: { S: 'ORDER' }, n: { N: String(i) } }));
+    const items: Item[] = Array.from({ length: 60 }, (_, i) => ({
+      pk: { S: `ORDER#bulk-${i}` },
+      sk: { S: 'ORDER' },
+      n: { N: String(i) },
+    }));
 
     // A real client whose BatchWriteItem applies only the first half of each request and
     // reports the rest as unprocessed, as DynamoDB does under throttling.
@@ -333,17 +504,28 @@ describe('paging and batching', () => {
           const requests = command.input.RequestItems![table]!;
           batchSizes.push(requests.length);
           const half = Math.ceil(requests.length / 2);
-          const applied = await target.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests.slice(0, half) } }));
+          const applied = await target.send(
+            new BatchWriteItemCommand({ RequestItems: { [table]: requests.slice(0, half) } }),
+          );
           expect(applied.UnprocessedItems?.[table] ?? []).toEqual([]);
           return { UnprocessedItems: requests.length > half ? { [table]: requests.slice(half) } : {}, $metadata: {} };
         };
       },
     }) as DynamoDBClient;
 
-    expect(await batchWriteAll(flaky, table, items.map((Item) => ({ PutRequest: { Item } })), { baseDelayMs: 1 })).toBe(60);
+    expect(
+      await batchWriteAll(
+        flaky,
+        table,
+        items.map((Item) => ({ PutRequest: { Item } })),
+        { baseDelayMs: 1 },
+      ),
+    ).toBe(60);
     expect(Math.max(...batchSizes)).toBe(25);
     expect(batchSizes.slice(0, 5)).toEqual([25, 12, 6, 3, 1]); // the first batch, retried until done
-    expect((await scanAllItems(client, table, { pageSize: 7 })).map((i) => i.n!.N).sort((x, y) => Number(x) - Number(y))).toEqual(items.map((i) => i.n!.N));
+    expect(
+      (await scanAllItems(client, table, { pageSize: 7 })).map((i) => i.n!.N).sort((x, y) => Number(x) - Number(y)),
+    ).toEqual(items.map((i) => i.n!.N));
   });
 
   it('gives up with an error when items stay unprocessed', async () => {
@@ -356,7 +538,9 @@ describe('paging and batching', () => {
       },
     }) as DynamoDBClient;
     const requests = [{ PutRequest: { Item: { pk: { S: 'X' }, sk: { S: 'Y' } } } }];
-    await expect(batchWriteAll(stuck, table, requests, { maxRetries: 3, baseDelayMs: 1 })).rejects.toThrow(/1 requests unprocessed after 3 retries/);
+    await expect(batchWriteAll(stuck, table, requests, { maxRetries: 3, baseDelayMs: 1 })).rejects.toThrow(
+      /1 requests unprocessed after 3 retries/,
+    );
   });
 });
 
@@ -368,7 +552,11 @@ interface CliResult {
   stderr: string;
 }
 
-function runCli(script: 'export' | 'import', args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+function runCli(
+  script: 'export' | 'import',
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
   return new Promise((done, fail) => {
     const child = spawn('npx', ['tsx', `local/${script}.ts`, ...args], {
       cwd: REPO,
@@ -391,7 +579,9 @@ describe('(f) npm run export / npm run import end to end', () => {
     const exportRun = await runCli('export', ['--endpoint', endpoint, '--out', file], { TABLE_NAME: sourceTable });
     expect(exportRun.stderr).not.toMatch(/Refused|Failed/);
     expect(exportRun.code).toBe(0);
-    expect(exportRun.stdout).toContain(`Exported ${before.items.length} items of table ${sourceTable} at ${endpoint} to ${file}`);
+    expect(exportRun.stdout).toContain(
+      `Exported ${before.items.length} items of table ${sourceTable} at ${endpoint} to ${file}`,
+    );
     expect(readDataFile(file).items).toEqual(exported.items);
 
     const target = freshTableName('cli');
@@ -429,10 +619,19 @@ describe('(f) npm run export / npm run import end to end', () => {
       runCli('import', [lateBadFile, '--endpoint', endpoint, '--table', target]),
       runCli('import', [join(workDir, 'no-such-file.json'), '--endpoint', endpoint, '--table', target]),
       runCli('import', ['--endpoint', endpoint]),
-      runCli('export', ['--endpoint', 'http://127.0.0.1:9', '--table', sourceTable, '--out', join(workDir, 'never.json')]),
+      runCli('export', [
+        '--endpoint',
+        'http://127.0.0.1:9',
+        '--table',
+        sourceTable,
+        '--out',
+        join(workDir, 'never.json'),
+      ]),
     ]);
     expect(foreign.code).toBe(3);
-    expect(foreign.stderr).toMatch(/package\.json is not a valid fulfillment-table-export file:\s+not an export of this service/);
+    expect(foreign.stderr).toMatch(
+      /package\.json is not a valid fulfillment-table-export file:\s+not an export of this service/,
+    );
     expect(late.code).toBe(3);
     expect(late.stderr).toMatch(/items\[\d+\]\.mass_g\.N: "heavy": not a decimal number/);
     expect(missing.code).toBe(3);
@@ -457,7 +656,10 @@ async function deadPid(): Promise<number> {
 
 function writeLock(dataDir: string, info: Record<string, unknown>): void {
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(lockPathOf(dataDir), JSON.stringify({ command: 'tsx local/start.ts', started_at: new Date().toISOString(), token: 'test', ...info }));
+  writeFileSync(
+    lockPathOf(dataDir),
+    JSON.stringify({ command: 'tsx local/start.ts', started_at: new Date().toISOString(), token: 'test', ...info }),
+  );
 }
 
 describe('the data-directory lock', () => {

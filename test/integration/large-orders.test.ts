@@ -11,7 +11,10 @@ import { catalog, get, post, runSweeper, uniqueOrderId } from '../support/api.js
 import { readState, violations } from '../support/invariants.js';
 
 const restock = async (lines: Array<[number, number]>) => {
-  const res = await post('/inventory/process_restock', lines.map(([product_id, quantity]) => ({ product_id, quantity })));
+  const res = await post(
+    '/inventory/process_restock',
+    lines.map(([product_id, quantity]) => ({ product_id, quantity })),
+  );
   expect(res.status).toBe(200);
   return res.body;
 };
@@ -25,7 +28,10 @@ describe('large orders', () => {
     const ids = await catalog(Array.from({ length: 100 }, (_, i) => 10 + i));
     await restock(ids.slice(0, 60).map((id) => [id, 2] as [number, number]));
     const id = uniqueOrderId('big');
-    const res = await post('/inventory/process_order', { order_id: id, requested: ids.map((product_id) => ({ product_id, quantity: 2 })) });
+    const res = await post('/inventory/process_order', {
+      order_id: id,
+      requested: ids.map((product_id) => ({ product_id, quantity: 2 })),
+    });
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('partially_shipped');
     expect(res.body.shipped).toHaveLength(60);
@@ -43,7 +49,10 @@ describe('large orders', () => {
   it('a restock filling all 100 lines of one order ships them in one packing', async () => {
     const ids = await catalog(Array.from({ length: 100 }, () => 600));
     const id = uniqueOrderId('wide');
-    const created = await post('/inventory/process_order', { order_id: id, requested: ids.map((product_id) => ({ product_id, quantity: 1 })) });
+    const created = await post('/inventory/process_order', {
+      order_id: id,
+      requested: ids.map((product_id) => ({ product_id, quantity: 1 })),
+    });
     expect(created.body.status).toBe('backordered');
     const answer = await restock(ids.map((p) => [p, 1] as [number, number]));
     // 100 units of 600 g: 3 to a box, so 34 boxes when packed together (per part it would be more).
@@ -57,28 +66,44 @@ describe('large orders', () => {
 
   it('the sweeper finishes a large order whose creation died after its first write', async () => {
     const ids = await catalog([100, 200, 300]);
-    await restock([[ids[0]!, 5], [ids[1]!, 5]]);
+    await restock([
+      [ids[0]!, 5],
+      [ids[1]!, 5],
+    ]);
     const orderKey = uniqueOrderId('cut');
     // What createLargeOrder leaves when the function dies right after creating the order item.
-    await documentClient().send(new PutCommand({
-      TableName: tableName(),
-      Item: {
-        pk: `ORDER#${orderKey}`, sk: 'ORDER', order_id: orderKey, order_key: orderKey, created_at: new Date().toISOString(),
-        queue_key: `${String(Date.now()).padStart(15, '0')}#${orderKey}`,
-        requested: { [ids[0]!]: 2, [ids[1]!]: 7, [ids[2]!]: 1 },
-        shipped: { [ids[0]!]: 0, [ids[1]!]: 0, [ids[2]!]: 0 },
-        backordered: { [ids[0]!]: 0, [ids[1]!]: 0, [ids[2]!]: 0 },
-        unprocessed: { [ids[0]!]: 2, [ids[1]!]: 7, [ids[2]!]: 1 },
-        unpacked: {},
-        attention_pk: 'ATTN#0', attention_sk: `${new Date(Date.now() - 1000).toISOString()}#ORDER#${orderKey}`,
-      },
-    }));
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          pk: `ORDER#${orderKey}`,
+          sk: 'ORDER',
+          order_id: orderKey,
+          order_key: orderKey,
+          created_at: new Date().toISOString(),
+          queue_key: `${String(Date.now()).padStart(15, '0')}#${orderKey}`,
+          requested: { [ids[0]!]: 2, [ids[1]!]: 7, [ids[2]!]: 1 },
+          shipped: { [ids[0]!]: 0, [ids[1]!]: 0, [ids[2]!]: 0 },
+          backordered: { [ids[0]!]: 0, [ids[1]!]: 0, [ids[2]!]: 0 },
+          unprocessed: { [ids[0]!]: 2, [ids[1]!]: 7, [ids[2]!]: 1 },
+          unpacked: {},
+          attention_pk: 'ATTN#0',
+          attention_sk: `${new Date(Date.now() - 1000).toISOString()}#ORDER#${orderKey}`,
+        },
+      }),
+    );
     expect((await get(`/inventory/orders/${orderKey}`)).body.status).toBe('backordered');
     await runSweeper();
     const view = await get(`/inventory/orders/${orderKey}`);
     expect(view.body.status).toBe('partially_shipped');
-    expect(view.body.shipped).toEqual([{ product_id: ids[0], quantity: 2 }, { product_id: ids[1], quantity: 5 }]);
-    expect(view.body.backordered).toEqual([{ product_id: ids[1], quantity: 2 }, { product_id: ids[2], quantity: 1 }]);
+    expect(view.body.shipped).toEqual([
+      { product_id: ids[0], quantity: 2 },
+      { product_id: ids[1], quantity: 5 },
+    ]);
+    expect(view.body.backordered).toEqual([
+      { product_id: ids[1], quantity: 2 },
+      { product_id: ids[2], quantity: 1 },
+    ]);
     // 2 x 100 + 5 x 200 = 1200 g: one box.
     expect(view.body.shipments).toHaveLength(1);
     expect(violations(await readState())).toEqual([]);

@@ -45,7 +45,10 @@ function callRoute(route: (typeof routes)[number], token?: string): Promise<Resp
   const path = route.path.replace('{order_id}', 'order-1');
   return fetch(`${baseUrl}${path}`, {
     method: route.method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(route.method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(route.method === 'POST' ? { 'content-type': 'application/json' } : {}),
+    },
     ...(route.method === 'POST' ? { body: '[]' } : {}),
   });
 }
@@ -63,28 +66,41 @@ const scoped = routes.filter((r) => r.scope);
 const publicRoutes = routes.filter((r) => !r.scope);
 
 describe('routes that name a scope', () => {
-  it.each(scoped.map((r) => [`${r.method} ${r.path}`, r] as const))('%s: 401 without a token, never reaching the handler', async (_key, route) => {
-    expect(await expectRefused(await callRoute(route), 401)).toMatch(/Authorization: Bearer/);
-    expect(invoked).toEqual([]);
-  });
+  it.each(scoped.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s: 401 without a token, never reaching the handler',
+    async (_key, route) => {
+      expect(await expectRefused(await callRoute(route), 401)).toMatch(/Authorization: Bearer/);
+      expect(invoked).toEqual([]);
+    },
+  );
 
-  it.each(scoped.map((r) => [`${r.method} ${r.path}`, r] as const))('%s: 403 with a token lacking its scope', async (_key, route) => {
-    const others = ACCESS_SCOPES.filter((s) => s !== route.scope);
-    const token = await auth.issueToken('test-client', others);
-    expect(await expectRefused(await callRoute(route, token), 403)).toContain(`fulfillment/${route.scope}`);
-    expect(invoked).toEqual([]);
-  });
+  it.each(scoped.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s: 403 with a token lacking its scope',
+    async (_key, route) => {
+      const others = ACCESS_SCOPES.filter((s) => s !== route.scope);
+      const token = await auth.issueToken('test-client', others);
+      expect(await expectRefused(await callRoute(route, token), 403)).toContain(`fulfillment/${route.scope}`);
+      expect(invoked).toEqual([]);
+    },
+  );
 
-  it.each(scoped.map((r) => [`${r.method} ${r.path}`, r] as const))('%s: served with a token carrying its scope, claims passed on', async (_key, route) => {
-    const token = await auth.issueToken('test-client', [route.scope!]);
-    const response = await callRoute(route, token);
-    expect(response.status).toBe(200);
-    expect(invoked).toHaveLength(1);
-    expect(invoked[0]!.handler).toBe(route.handler);
-    const authorizer = (invoked[0]!.event.requestContext as { authorizer?: { jwt: { claims: Record<string, unknown>; scopes: string[] } } }).authorizer;
-    expect(authorizer?.jwt.claims.client_id).toBe('test-client');
-    expect(authorizer?.jwt.scopes).toEqual([`fulfillment/${route.scope}`]);
-  });
+  it.each(scoped.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s: served with a token carrying its scope, claims passed on',
+    async (_key, route) => {
+      const token = await auth.issueToken('test-client', [route.scope!]);
+      const response = await callRoute(route, token);
+      expect(response.status).toBe(200);
+      expect(invoked).toHaveLength(1);
+      expect(invoked[0]!.handler).toBe(route.handler);
+      const authorizer = (
+        invoked[0]!.event.requestContext as {
+          authorizer?: { jwt: { claims: Record<string, unknown>; scopes: string[] } };
+        }
+      ).authorizer;
+      expect(authorizer?.jwt.claims.client_id).toBe('test-client');
+      expect(authorizer?.jwt.scopes).toEqual([`fulfillment/${route.scope}`]);
+    },
+  );
 });
 
 describe('tokens the gateway refuses', () => {
@@ -105,35 +121,50 @@ describe('tokens the gateway refuses', () => {
   });
 
   it('one with the wrong issuer, and an unsigned one', async () => {
-    const foreign = await new SignJWT({ scope: 'fulfillment/inventory:read' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('someone-else').sign(key);
+    const foreign = await new SignJWT({ scope: 'fulfillment/inventory:read' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('someone-else')
+      .sign(key);
     await expectRefused(await callRoute(route, foreign), 401);
     const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
-    const payload = Buffer.from(JSON.stringify({ iss: 'fulfillment-local', scope: 'fulfillment/inventory:read' })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ iss: 'fulfillment-local', scope: 'fulfillment/inventory:read' }),
+    ).toString('base64url');
     await expectRefused(await callRoute(route, `${header}.${payload}.`), 401);
     expect(invoked).toEqual([]);
   });
 
   it('a scope without the resource server prefix (Cognito always writes fulfillment/<scope>)', async () => {
-    const bare = await new SignJWT({ scope: 'inventory:read' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('fulfillment-local').setExpirationTime('1h').sign(key);
+    const bare = await new SignJWT({ scope: 'inventory:read' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('fulfillment-local')
+      .setExpirationTime('1h')
+      .sign(key);
     await expectRefused(await callRoute(route, bare), 403);
   });
 });
 
 describe('public routes', () => {
-  it.each(publicRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s answers without a token', async (_key, route) => {
-    expect((await callRoute(route)).status).toBe(200);
-    expect(invoked.map((i) => i.handler)).toEqual([route.handler]);
-  });
+  it.each(publicRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s answers without a token',
+    async (_key, route) => {
+      expect((await callRoute(route)).status).toBe(200);
+      expect(invoked.map((i) => i.handler)).toEqual([route.handler]);
+    },
+  );
 });
 
 describe('npm start -- --auth', () => {
-  it('prints a token per app client, and enforces each one\'s scopes on the real handlers', async () => {
+  it("prints a token per app client, and enforces each one's scopes on the real handlers", async () => {
     const service = await startService(['--in-memory', '--auth'], 'Try: TOKEN=');
     try {
       const output = service.output();
       expect(output).toContain('Access control ON');
       const tokenOf = (name: string) => new RegExp(`^  ${name}\\s+(\\S+)`, 'm').exec(output)?.[1];
-      const tokens = Object.fromEntries(Object.keys(API_CLIENTS).map((name) => [name, tokenOf(name)])) as Record<ApiClientName, string>;
+      const tokens = Object.fromEntries(Object.keys(API_CLIENTS).map((name) => [name, tokenOf(name)])) as Record<
+        ApiClientName,
+        string
+      >;
       expect(Object.values(tokens).every(Boolean)).toBe(true);
       const send = (method: string, path: string, token: string | undefined, body?: unknown) =>
         fetch(`${service.url}${path}`, {
@@ -151,8 +182,12 @@ describe('npm start -- --auth', () => {
       // A refused write changed nothing.
       expect(await (await send('GET', '/inventory/products', tokens.reader)).json()).toEqual({ products: [] });
       expect((await send('POST', '/inventory/init_catalog', tokens['catalog-admin'], catalog)).status).toBe(201);
-      expect((await send('POST', '/inventory/process_restock', tokens.ordering, [{ product_id: 0, quantity: 1 }])).status).toBe(403);
-      expect((await send('POST', '/inventory/process_restock', tokens.warehouse, [{ product_id: 0, quantity: 1 }])).status).toBe(200);
+      expect(
+        (await send('POST', '/inventory/process_restock', tokens.ordering, [{ product_id: 0, quantity: 1 }])).status,
+      ).toBe(403);
+      expect(
+        (await send('POST', '/inventory/process_restock', tokens.warehouse, [{ product_id: 0, quantity: 1 }])).status,
+      ).toBe(200);
 
       expect(await service.interrupt()).toBe(0);
     } finally {

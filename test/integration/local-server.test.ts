@@ -76,18 +76,32 @@ async function expectProblem(response: Response, status: number): Promise<Record
   // The server's own answers carry the handlers' security headers too.
   expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   const body = (await response.json()) as Record<string, unknown>;
-  expect(body).toEqual({ type: expect.stringMatching(/^https:\/\//), title: expect.any(String), status, detail: expect.any(String) });
+  expect(body).toEqual({
+    type: expect.stringMatching(/^https:\/\//),
+    title: expect.any(String),
+    status,
+    detail: expect.any(String),
+  });
   return body;
 }
 
 describe('API Gateway v2 event', () => {
   it('carries route key, raw path and query, lowercased headers, cookies and body', async () => {
-    respond = async () => ({ statusCode: 201, headers: { 'content-type': 'application/json', 'x-extra': 'yes' }, body: '{"ok":true}' });
+    respond = async () => ({
+      statusCode: 201,
+      headers: { 'content-type': 'application/json', 'x-extra': 'yes' },
+      body: '{"ok":true}',
+    });
     const body = JSON.stringify({ requested: [{ product_id: 0, quantity: 2 }] });
 
     const response = await fetch(`${baseUrl}/inventory/process_order?dry=1&tag=a&tag=b%20c`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Request-Source': 'Test', 'Idempotency-Key': 'k-1', cookie: 'a=1; b=2' },
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Request-Source': 'Test',
+        'Idempotency-Key': 'k-1',
+        cookie: 'a=1; b=2',
+      },
       body,
     });
 
@@ -122,7 +136,13 @@ describe('API Gateway v2 event', () => {
       accountId: expect.any(String),
       apiId: expect.any(String),
       domainName: new URL(baseUrl).host,
-      http: { method: 'POST', path: '/inventory/process_order', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: expect.any(String) },
+      http: {
+        method: 'POST',
+        path: '/inventory/process_order',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: expect.any(String),
+      },
       routeKey: 'POST /inventory/process_order',
       stage: '$default',
     });
@@ -190,13 +210,19 @@ describe('routing', () => {
 
 describe('answers the server gives by itself', () => {
   it('accepts a body of exactly 1 MiB', async () => {
-    const response = await fetch(`${baseUrl}/inventory/process_restock`, { method: 'POST', body: 'x'.repeat(MAX_REQUEST_BODY_BYTES) });
+    const response = await fetch(`${baseUrl}/inventory/process_restock`, {
+      method: 'POST',
+      body: 'x'.repeat(MAX_REQUEST_BODY_BYTES),
+    });
     expect(response.status).toBe(200);
     expect(onlyInvocation().event.body).toHaveLength(MAX_REQUEST_BODY_BYTES);
   });
 
   it('refuses a body over 1 MiB with 413 problem+json, without calling the handler', async () => {
-    const response = await fetch(`${baseUrl}/inventory/process_restock`, { method: 'POST', body: 'x'.repeat(MAX_REQUEST_BODY_BYTES + 1) });
+    const response = await fetch(`${baseUrl}/inventory/process_restock`, {
+      method: 'POST',
+      body: 'x'.repeat(MAX_REQUEST_BODY_BYTES + 1),
+    });
     await expectProblem(response, 413);
     expect(invocations).toEqual([]);
   });
@@ -232,28 +258,32 @@ const handlerNames = [...new Set(routes.map((route) => route.handler)), ...backg
 const realHandlersExist = handlerNames.every((name) => existsSync(`${repoRoot}functions/handlers/${name}.ts`));
 
 describe('npm start', () => {
-  it.skipIf(!realHandlersExist)('serves the real handlers on DynamoDB Local and leaves no Java process behind', async () => {
-    const service = await startService(['--in-memory'], (url) => `Try: curl -s ${url}`);
-    try {
-      const output = service.output();
-      // Without --auth every route is open, and the server says so.
-      expect(output).toContain('Access control OFF');
-      const javaPid = Number(/DynamoDB Local \(pid (\d+)\)/.exec(output)?.[1]);
-      expect(javaPid).toBeGreaterThan(0);
+  it.skipIf(!realHandlersExist)(
+    'serves the real handlers on DynamoDB Local and leaves no Java process behind',
+    async () => {
+      const service = await startService(['--in-memory'], (url) => `Try: curl -s ${url}`);
+      try {
+        const output = service.output();
+        // Without --auth every route is open, and the server says so.
+        expect(output).toContain('Access control OFF');
+        const javaPid = Number(/DynamoDB Local \(pid (\d+)\)/.exec(output)?.[1]);
+        expect(javaPid).toBeGreaterThan(0);
 
-      const health = await fetch(`${service.url}/health`);
-      expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ status: 'ok' });
-      const products = await fetch(`${service.url}/inventory/products/`);
-      expect(products.status).toBe(200);
+        const health = await fetch(`${service.url}/health`);
+        expect(health.status).toBe(200);
+        expect(await health.json()).toMatchObject({ status: 'ok' });
+        const products = await fetch(`${service.url}/inventory/products/`);
+        expect(products.status).toBe(200);
 
-      expect(await service.interrupt()).toBe(0);
-      expect(service.output()).toContain('SIGINT: stopping');
-      expect(isAlive(javaPid)).toBe(false);
-    } finally {
-      service.kill();
-    }
-  }, 120_000);
+        expect(await service.interrupt()).toBe(0);
+        expect(service.output()).toContain('SIGINT: stopping');
+        expect(isAlive(javaPid)).toBe(false);
+      } finally {
+        service.kill();
+      }
+    },
+    120_000,
+  );
 });
 
 function isAlive(pid: number): boolean {

@@ -30,17 +30,30 @@ type Op =
   | { kind: 'catalog'; p: number; mass: number }
   | { kind: 'read' };
 
-const lines = (maxQ: number) => fc.array(fc.record({ p: fc.nat(MASSES.length - 1), q: fc.integer({ min: 1, max: maxQ }) }), { minLength: 1, maxLength: 4 });
+const lines = (maxQ: number) =>
+  fc.array(fc.record({ p: fc.nat(MASSES.length - 1), q: fc.integer({ min: 1, max: maxQ }) }), {
+    minLength: 1,
+    maxLength: 4,
+  });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('order' as const), lines: lines(4) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('restock' as const), lines: lines(6) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('replay-order' as const), which: fc.nat(), same: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('replay-restock' as const), which: fc.nat(), same: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('replay-order' as const), which: fc.nat(), same: fc.boolean() }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('replay-restock' as const), which: fc.nat(), same: fc.boolean() }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'unknown-product' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'read' as const }) },
   // Re-sending a product renames it (never touching stock) and bumps its `rev`, so writes that
   // rely on cached catalog data must notice and re-read. The mass stays, so packages stay checkable.
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('catalog' as const), p: fc.nat(MASSES.length - 1), mass: fc.constant(0) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('catalog' as const), p: fc.nat(MASSES.length - 1), mass: fc.constant(0) }),
+  },
 );
 
 interface Sent {
@@ -54,7 +67,11 @@ interface Sent {
 }
 
 /** Turns an op into a request against this run's products; remembers what was sent, for replays. */
-function requestFor(op: Op, ids: number[], history: Sent[]): { kind: 'order' | 'restock' | 'read' | 'catalog'; id?: string; lines?: Sent['lines'] } {
+function requestFor(
+  op: Op,
+  ids: number[],
+  history: Sent[],
+): { kind: 'order' | 'restock' | 'read' | 'catalog'; id?: string; lines?: Sent['lines'] } {
   const toLines = (ls: Line[]) => ls.map((l) => ({ product_id: ids[l.p]!, quantity: l.q }));
   const pick = (kind: 'order' | 'restock', which: number) => {
     const earlier = history.filter((h) => h.kind === kind);
@@ -85,7 +102,9 @@ function requestFor(op: Op, ids: number[], history: Sent[]): { kind: 'order' | '
 /** A catalog upsert: `quantity` of the single line carries the new mass. */
 function sendCatalog(lines: Sent['lines']): Promise<ApiResponse> {
   const [{ product_id, quantity: mass_g }] = lines as [Sent['lines'][number]];
-  return post('/inventory/init_catalog', [{ product_id, product_name: `P${product_id} renamed ${Date.now()}`, mass_g }]);
+  return post('/inventory/init_catalog', [
+    { product_id, product_name: `P${product_id} renamed ${Date.now()}`, mass_g },
+  ]);
 }
 
 function send(kind: 'order' | 'restock', id: string, lines: Sent['lines']): Promise<ApiResponse> {
@@ -103,44 +122,54 @@ describe('model-based', () => {
     await createTestTable('model');
   });
 
-  it('one client: every answer and the final state equal the reference model', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { minLength: 5, maxLength: 25 }), async (ops) => {
-        const ids = await newProducts();
-        const model = new ReferenceModel();
-        ids.forEach((id) => model.addProduct(id));
-        const history: Sent[] = [];
-        for (const op of ops) {
-          const req = requestFor(op, ids, history);
-          if (req.kind === 'read') {
-            expect((await get('/inventory/products')).status).toBe(200);
-            continue;
+  it(
+    'one client: every answer and the final state equal the reference model',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(opArb, { minLength: 5, maxLength: 25 }), async (ops) => {
+          const ids = await newProducts();
+          const model = new ReferenceModel();
+          for (const id of ids) model.addProduct(id);
+          const history: Sent[] = [];
+          for (const op of ops) {
+            const req = requestFor(op, ids, history);
+            if (req.kind === 'read') {
+              expect((await get('/inventory/products')).status).toBe(200);
+              continue;
+            }
+            if (req.kind === 'catalog') {
+              expect((await sendCatalog(req.lines!)).status).toBe(201);
+              continue;
+            }
+            const res = await send(req.kind, req.id!, req.lines!);
+            const expected =
+              req.kind === 'order' ? model.order(req.id!, req.lines!) : model.restock(req.id!, req.lines!);
+            expect(res.status, `${req.kind} ${req.id} ${JSON.stringify(req.lines)}`).toBe(expected);
+            if (!history.some((h) => h.id === req.id))
+              history.push({ kind: req.kind, id: req.id!, body: null, lines: req.lines!, started: 0 });
           }
-          if (req.kind === 'catalog') {
-            expect((await sendCatalog(req.lines!)).status).toBe(201);
-            continue;
+          const products = await productsById();
+          for (const id of ids) {
+            expect(products.get(id)).toMatchObject({
+              quantity: model.onHand.get(id),
+              backordered: model.backordered(id),
+            });
           }
-          const res = await send(req.kind, req.id!, req.lines!);
-          const expected = req.kind === 'order' ? model.order(req.id!, req.lines!) : model.restock(req.id!, req.lines!);
-          expect(res.status, `${req.kind} ${req.id} ${JSON.stringify(req.lines)}`).toBe(expected);
-          if (!history.some((h) => h.id === req.id)) history.push({ kind: req.kind, id: req.id!, body: null, lines: req.lines!, started: 0 });
-        }
-        const products = await productsById();
-        for (const id of ids) {
-          expect(products.get(id)).toMatchObject({ quantity: model.onHand.get(id), backordered: model.backordered(id) });
-        }
-        for (const [orderId, order] of model.orders) {
-          const view = (await get(`/inventory/orders/${orderId}`)).body;
-          const asMap = (ls: Array<{ product_id: number; quantity: number }>) => new Map(ls.map((l) => [l.product_id, l.quantity]));
-          const nonZero = (m: Map<number, number>) => new Map([...m].filter(([, q]) => q > 0));
-          expect(asMap(view.shipped)).toEqual(nonZero(order.shipped));
-          expect(asMap(view.backordered)).toEqual(nonZero(order.backordered));
-        }
-      }),
-      { numRuns: 6 * RUNS },
-    );
-    expect(violations(await readState())).toEqual([]);
-  }, 150_000 * RUNS);
+          for (const [orderId, order] of model.orders) {
+            const view = (await get(`/inventory/orders/${orderId}`)).body;
+            const asMap = (ls: Array<{ product_id: number; quantity: number }>) =>
+              new Map(ls.map((l) => [l.product_id, l.quantity]));
+            const nonZero = (m: Map<number, number>) => new Map([...m].filter(([, q]) => q > 0));
+            expect(asMap(view.shipped)).toEqual(nonZero(order.shipped));
+            expect(asMap(view.backordered)).toEqual(nonZero(order.backordered));
+          }
+        }),
+        { numRuns: 6 * RUNS },
+      );
+      expect(violations(await readState())).toEqual([]);
+    },
+    150_000 * RUNS,
+  );
 
   describe('eight clients with faults', () => {
     const lease = process.env.RESTOCK_LEASE_MS;
@@ -155,92 +184,129 @@ describe('model-based', () => {
       logger.setLogLevel('ERROR');
     });
 
-    it('keeps rules 4 to 8 under concurrency and injected faults, with retries', async () => {
-      const totals: FaultCounts & { requests: number; retries: number; runs: number } = { beforeSend: 0, answerLost: 0, throttled: 0, conflict: 0, requests: 0, retries: 0, runs: 0 };
-      await fc.assert(
-        fc.asyncProperty(fc.array(fc.array(opArb, { minLength: 3, maxLength: 10 }), { minLength: 8, maxLength: 8 }), fc.integer(), async (clients, seed) => {
-          const ids = await newProducts();
-          const history: Sent[] = [];
-          let state = seed >>> 0;
-          const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-          const faults = injectFaults({ beforeSend: 0.03, answerLost: 0.03, throttled: 0.02, conflict: 0.05 }, random);
-          try {
-            await Promise.all(
-              clients.map(async (ops) => {
-                for (const op of ops) {
-                  const req = requestFor(op, ids, history);
-                  if (req.kind === 'read') {
-                    await get('/inventory/products');
-                    continue;
-                  }
-                  if (req.kind === 'catalog') {
-                    // An upsert is idempotent: retry it until it is answered.
-                    for (let attempt = 0; attempt < 8 && (await sendCatalog(req.lines!)).status >= 500; attempt++) totals.retries++;
-                    continue;
-                  }
-                  const sent: Sent = { kind: req.kind, id: req.id!, body: null, lines: req.lines!, started: Date.now() };
-                  // A client retries a failed or in-progress request as it was (EventBridge does for 24 h);
-                  // a restock makes many DynamoDB calls, each of which may meet a fault, so allow many tries.
-                  for (let attempt = 0; attempt < 30; attempt++) {
-                    totals.requests++;
-                    if (attempt > 0) totals.retries++;
-                    const res = await send(req.kind, req.id!, req.lines!);
-                    sent.status = res.status;
-                    const inProgress = res.status === 409 && String(res.body?.type).endsWith('request-in-progress');
-                    if (res.status < 500 && !inProgress) break;
-                    await new Promise((r) => setTimeout(r, 100 + 200 * random()));
-                  }
-                  sent.finished = Date.now();
-                  if (!history.some((h) => h.id === sent.id)) history.push(sent);
-                }
-              }),
-            );
-          } finally {
-            faults.restore();
-            for (const k of ['beforeSend', 'answerLost', 'throttled', 'conflict'] as const) totals[k] += faults.counts[k];
-            totals.runs++;
-          }
-          // In AWS the sweeper runs every minute; here: after the leases end, until nothing is left.
-          await new Promise((r) => setTimeout(r, 300));
-          for (let i = 0; i < 5; i++) await runSweeper();
+    it(
+      'keeps rules 4 to 8 under concurrency and injected faults, with retries',
+      async () => {
+        const totals: FaultCounts & { requests: number; retries: number; runs: number } = {
+          beforeSend: 0,
+          answerLost: 0,
+          throttled: 0,
+          conflict: 0,
+          requests: 0,
+          retries: 0,
+          runs: 0,
+        };
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(fc.array(opArb, { minLength: 3, maxLength: 10 }), { minLength: 8, maxLength: 8 }),
+            fc.integer(),
+            async (clients, seed) => {
+              const ids = await newProducts();
+              const history: Sent[] = [];
+              let state = seed >>> 0;
+              const random = () => {
+                state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+                return state / 2 ** 32;
+              };
+              const faults = injectFaults(
+                { beforeSend: 0.03, answerLost: 0.03, throttled: 0.02, conflict: 0.05 },
+                random,
+              );
+              try {
+                await Promise.all(
+                  clients.map(async (ops) => {
+                    for (const op of ops) {
+                      const req = requestFor(op, ids, history);
+                      if (req.kind === 'read') {
+                        await get('/inventory/products');
+                        continue;
+                      }
+                      if (req.kind === 'catalog') {
+                        // An upsert is idempotent: retry it until it is answered.
+                        for (let attempt = 0; attempt < 8 && (await sendCatalog(req.lines!)).status >= 500; attempt++)
+                          totals.retries++;
+                        continue;
+                      }
+                      const sent: Sent = {
+                        kind: req.kind,
+                        id: req.id!,
+                        body: null,
+                        lines: req.lines!,
+                        started: Date.now(),
+                      };
+                      // A client retries a failed or in-progress request as it was (EventBridge does for 24 h);
+                      // a restock makes many DynamoDB calls, each of which may meet a fault, so allow many tries.
+                      for (let attempt = 0; attempt < 30; attempt++) {
+                        totals.requests++;
+                        if (attempt > 0) totals.retries++;
+                        const res = await send(req.kind, req.id!, req.lines!);
+                        sent.status = res.status;
+                        const inProgress = res.status === 409 && String(res.body?.type).endsWith('request-in-progress');
+                        if (res.status < 500 && !inProgress) break;
+                        await new Promise((r) => setTimeout(r, 100 + 200 * random()));
+                      }
+                      sent.finished = Date.now();
+                      if (!history.some((h) => h.id === sent.id)) history.push(sent);
+                    }
+                  }),
+                );
+              } finally {
+                faults.restore();
+                for (const k of ['beforeSend', 'answerLost', 'throttled', 'conflict'] as const)
+                  totals[k] += faults.counts[k];
+                totals.runs++;
+              }
+              // In AWS the sweeper runs every minute; here: after the leases end, until nothing is left.
+              await new Promise((r) => setTimeout(r, 300));
+              for (let i = 0; i < 5; i++) await runSweeper();
 
-          const state2 = await readState();
-          expect(violations(state2)).toEqual([]);
-          expect(history.filter((h) => (h.status ?? 500) >= 500).map((h) => `${h.kind} ${h.id}: ${h.status}`)).toEqual([]);
-          // Exactly once: each product's restocked units are the sum of the distinct restocks sent.
-          const restocked = new Map<number, number>();
-          for (const h of history.filter((x) => x.kind === 'restock' && x.status === 200)) {
-            for (const l of h.lines) restocked.set(l.product_id, (restocked.get(l.product_id) ?? 0) + l.quantity);
-          }
-          for (const id of ids) expect(state2.products.get(id)!.restocked, `product ${id}`).toBe(restocked.get(id) ?? 0);
-          // Every order answered 201 or 200 exists once, with the lines it was first sent with.
-          for (const h of history.filter((x) => x.kind === 'order' && (x.status === 201 || x.status === 200))) {
-            expect(state2.orders.has(h.id)).toBe(true);
-          }
-          // FIFO: no order received a unit of a product that a definitely older order still waits for.
-          const waits = state2.waits;
-          for (const s of state2.shipments) {
-            const younger = history.find((h) => h.id === s.orderKey);
-            if (!younger) continue;
-            for (const pkg of s.packages) {
-              for (const line of pkg.lines) {
-                for (const w of waits.filter((x) => x.product_id === line.product_id && x.order_key !== s.orderKey)) {
-                  const older = history.find((h) => h.id === w.order_key);
-                  if (older?.finished !== undefined && older.finished < younger.started) {
-                    throw new Error(`order ${s.orderKey} got product ${line.product_id} while older ${w.order_key} waits`);
+              const state2 = await readState();
+              expect(violations(state2)).toEqual([]);
+              expect(
+                history.filter((h) => (h.status ?? 500) >= 500).map((h) => `${h.kind} ${h.id}: ${h.status}`),
+              ).toEqual([]);
+              // Exactly once: each product's restocked units are the sum of the distinct restocks sent.
+              const restocked = new Map<number, number>();
+              for (const h of history.filter((x) => x.kind === 'restock' && x.status === 200)) {
+                for (const l of h.lines) restocked.set(l.product_id, (restocked.get(l.product_id) ?? 0) + l.quantity);
+              }
+              for (const id of ids)
+                expect(state2.products.get(id)!.restocked, `product ${id}`).toBe(restocked.get(id) ?? 0);
+              // Every order answered 201 or 200 exists once, with the lines it was first sent with.
+              for (const h of history.filter((x) => x.kind === 'order' && (x.status === 201 || x.status === 200))) {
+                expect(state2.orders.has(h.id)).toBe(true);
+              }
+              // FIFO: no order received a unit of a product that a definitely older order still waits for.
+              const waits = state2.waits;
+              for (const s of state2.shipments) {
+                const younger = history.find((h) => h.id === s.orderKey);
+                if (!younger) continue;
+                for (const pkg of s.packages) {
+                  for (const line of pkg.lines) {
+                    for (const w of waits.filter(
+                      (x) => x.product_id === line.product_id && x.order_key !== s.orderKey,
+                    )) {
+                      const older = history.find((h) => h.id === w.order_key);
+                      if (older?.finished !== undefined && older.finished < younger.started) {
+                        throw new Error(
+                          `order ${s.orderKey} got product ${line.product_id} while older ${w.order_key} waits`,
+                        );
+                      }
+                    }
                   }
                 }
               }
-            }
-          }
-        }),
-        // Concurrent runs are not reproducible, so shrinking one would only re-run different races.
-        { numRuns: 3 * RUNS, endOnFailure: true },
-      );
-      reportFigure(
-        `model-based with faults: ${totals.runs} runs x 8 clients, ${totals.requests} requests (${totals.retries} retries); ` +
-          `faults injected: ${totals.beforeSend} before send, ${totals.answerLost} answers lost, ${totals.throttled} throttled, ${totals.conflict} conflicts; violations: 0`,
-      );
-    }, 150_000 * RUNS);
+            },
+          ),
+          // Concurrent runs are not reproducible, so shrinking one would only re-run different races.
+          { numRuns: 3 * RUNS, endOnFailure: true },
+        );
+        reportFigure(
+          `model-based with faults: ${totals.runs} runs x 8 clients, ${totals.requests} requests (${totals.retries} retries); ` +
+            `faults injected: ${totals.beforeSend} before send, ${totals.answerLost} answers lost, ${totals.throttled} throttled, ${totals.conflict} conflicts; violations: 0`,
+        );
+      },
+      150_000 * RUNS,
+    );
   });
 });

@@ -3,9 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestTable } from '../support/dynamodb.js';
 import { catalog, get, post, productsById, uniqueOrderId } from '../support/api.js';
 
-
 async function stock(lines: Array<[number, number]>) {
-  const res = await post('/inventory/process_restock', lines.map(([product_id, quantity]) => ({ product_id, quantity })));
+  const res = await post(
+    '/inventory/process_restock',
+    lines.map(([product_id, quantity]) => ({ product_id, quantity })),
+  );
   expect(res.status).toBe(200);
   return res.body;
 }
@@ -17,11 +19,23 @@ describe('process_order', () => {
 
   it('ships what is on hand now and backorders the rest (rule 3)', async () => {
     const [a, b] = await catalog([500, 200]);
-    await stock([[a!, 3], [b!, 10]]);
-    const res = await post('/inventory/process_order', { order_id: uniqueOrderId(), requested: [{ product_id: a, quantity: 5 }, { product_id: b, quantity: 2 }] });
+    await stock([
+      [a!, 3],
+      [b!, 10],
+    ]);
+    const res = await post('/inventory/process_order', {
+      order_id: uniqueOrderId(),
+      requested: [
+        { product_id: a, quantity: 5 },
+        { product_id: b, quantity: 2 },
+      ],
+    });
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('partially_shipped');
-    expect(res.body.shipped).toEqual([{ product_id: a, quantity: 3 }, { product_id: b, quantity: 2 }]);
+    expect(res.body.shipped).toEqual([
+      { product_id: a, quantity: 3 },
+      { product_id: b, quantity: 2 },
+    ]);
     expect(res.body.backordered).toEqual([{ product_id: a, quantity: 2 }]);
     // 3 x 500 + 2 x 200 = 1900 g: two packages at least, and two suffice (rule 2).
     expect(res.body.shipments).toHaveLength(2);
@@ -33,10 +47,20 @@ describe('process_order', () => {
 
   it('packs an order into the fewest packages (rule 2)', async () => {
     const [a, b, c] = await catalog([900, 600, 300]);
-    await stock([[a!, 2], [b!, 3], [c!, 6]]);
+    await stock([
+      [a!, 2],
+      [b!, 3],
+      [c!, 6],
+    ]);
     // 2x900 + 3x600 + 6x300 = 5400 g = exactly 3 full packages; first-fit-decreasing also finds 3 here,
     // but next-fit per unit in request order would need more.
-    const res = await post('/inventory/process_order', { requested: [{ product_id: c, quantity: 6 }, { product_id: a, quantity: 2 }, { product_id: b, quantity: 3 }] });
+    const res = await post('/inventory/process_order', {
+      requested: [
+        { product_id: c, quantity: 6 },
+        { product_id: a, quantity: 2 },
+        { product_id: b, quantity: 3 },
+      ],
+    });
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('fulfilled');
     expect(res.body.shipments).toHaveLength(3);
@@ -53,7 +77,10 @@ describe('process_order', () => {
     expect(r1.body.order_id).toBe(intId);
     expect((await get(`/inventory/orders/${intId}`)).body.order_id).toBe(intId);
     expect((await get(`/inventory/orders/${intId}/`)).status).toBe(200);
-    const r2 = await post('/inventory/process_order', { order_id: 'A-1.b:c_d', requested: [{ product_id: a, quantity: 1 }] });
+    const r2 = await post('/inventory/process_order', {
+      order_id: 'A-1.b:c_d',
+      requested: [{ product_id: a, quantity: 1 }],
+    });
     expect(r2.body.order_id).toBe('A-1.b:c_d');
     expect((await get('/inventory/orders/A-1.b:c_d')).body.order_id).toBe('A-1.b:c_d');
     expect((await get('/inventory/orders/no-such-order')).status).toBe(404);
@@ -66,7 +93,13 @@ describe('process_order', () => {
     const first = await post('/inventory/process_order', { order_id: id, requested: [{ product_id: a, quantity: 2 }] });
     expect(first.status).toBe(201);
     // Same per-product quantities, split over two lines: still the same order.
-    const again = await post('/inventory/process_order', { order_id: id, requested: [{ product_id: a, quantity: 1 }, { product_id: a, quantity: 1 }] });
+    const again = await post('/inventory/process_order', {
+      order_id: id,
+      requested: [
+        { product_id: a, quantity: 1 },
+        { product_id: a, quantity: 1 },
+      ],
+    });
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     const other = await post('/inventory/process_order', { order_id: id, requested: [{ product_id: a, quantity: 3 }] });
@@ -92,9 +125,17 @@ describe('process_order', () => {
     const [a] = await catalog([100]);
     await stock([[a!, 5]]);
     const id = uniqueOrderId();
-    const res = await post('/inventory/process_order', { order_id: id, requested: [{ product_id: a, quantity: 1 }, { product_id: 99_999_999, quantity: 1 }] });
+    const res = await post('/inventory/process_order', {
+      order_id: id,
+      requested: [
+        { product_id: a, quantity: 1 },
+        { product_id: 99_999_999, quantity: 1 },
+      ],
+    });
     expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([{ path: 'requested[1].product_id', message: expect.stringContaining('99999999') }]);
+    expect(res.body.errors).toEqual([
+      { path: 'requested[1].product_id', message: expect.stringContaining('99999999') },
+    ]);
     expect((await get(`/inventory/orders/${id}`)).status).toBe(404);
     const products = await productsById();
     expect(products.get(a)).toMatchObject({ quantity: 5 });
@@ -103,7 +144,10 @@ describe('process_order', () => {
   it('never gives a new order units an older order waits for (rule 4)', async () => {
     const [a] = await catalog([100]);
     const older = uniqueOrderId('older');
-    expect((await post('/inventory/process_order', { order_id: older, requested: [{ product_id: a, quantity: 5 }] })).body.status).toBe('backordered');
+    expect(
+      (await post('/inventory/process_order', { order_id: older, requested: [{ product_id: a, quantity: 5 }] })).body
+        .status,
+    ).toBe('backordered');
     // A restock whose drain is cut short leaves units on hand while the older order waits.
     process.env.DRAIN_BUDGET_MS = '0';
     try {
@@ -111,7 +155,10 @@ describe('process_order', () => {
     } finally {
       delete process.env.DRAIN_BUDGET_MS;
     }
-    const newer = await post('/inventory/process_order', { order_id: uniqueOrderId('newer'), requested: [{ product_id: a, quantity: 1 }] });
+    const newer = await post('/inventory/process_order', {
+      order_id: uniqueOrderId('newer'),
+      requested: [{ product_id: a, quantity: 1 }],
+    });
     expect(newer.body.status).toBe('backordered');
     expect((await get(`/inventory/orders/${older}`)).body.shipped).toEqual([]);
   });

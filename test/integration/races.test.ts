@@ -36,7 +36,8 @@ function beforeTransaction(matches: (items: any[]) => boolean, meanwhile: () => 
 }
 
 const writesWait = (items: any[]) => items.some((i) => String(i.Put?.Item?.sk ?? '').startsWith('WAIT#'));
-const stockOf = async (id: number) => (await get('/inventory/products')).body.products.find((p: any) => p.product_id === id);
+const stockOf = async (id: number) =>
+  (await get('/inventory/products')).body.products.find((p: any) => p.product_id === id);
 
 /** Lets the first transaction that `matches` commit, then loses its answer (the function died). */
 function loseAnswerOf(matches: (items: any[]) => boolean): void {
@@ -71,7 +72,10 @@ describe('races between an order and a restock', () => {
     const [a] = productIds(1);
     await post('/inventory/init_catalog', [{ product_id: a, product_name: 'P', mass_g: 100 }]);
     beforeTransaction(writesWait, () => post('/inventory/process_restock', [{ product_id: a, quantity: 3 }]));
-    const res = await post('/inventory/process_order', { order_id: uniqueOrderId(), requested: [{ product_id: a, quantity: 2 }] });
+    const res = await post('/inventory/process_order', {
+      order_id: uniqueOrderId(),
+      requested: [{ product_id: a, quantity: 2 }],
+    });
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('fulfilled');
     expect(await stockOf(a!)).toMatchObject({ quantity: 1, backordered: 0 });
@@ -83,7 +87,10 @@ describe('races between an order and a restock', () => {
     await post('/inventory/init_catalog', [{ product_id: a, product_name: 'P', mass_g: 100 }]);
     await post('/inventory/process_restock', [{ product_id: a, quantity: 3 }]);
     beforeTransaction(writesWait, () => post('/inventory/process_restock', [{ product_id: a, quantity: 4 }]));
-    const res = await post('/inventory/process_order', { order_id: uniqueOrderId(), requested: [{ product_id: a, quantity: 5 }] });
+    const res = await post('/inventory/process_order', {
+      order_id: uniqueOrderId(),
+      requested: [{ product_id: a, quantity: 5 }],
+    });
     expect(res.body.status).toBe('fulfilled');
     expect(await stockOf(a!)).toMatchObject({ quantity: 2, backordered: 0 });
     expect(violations(await readState())).toEqual([]);
@@ -91,7 +98,10 @@ describe('races between an order and a restock', () => {
 
   it('a restock in two parts whose second part committed but lost its answer is applied once by the replay', async () => {
     const ids = productIds(150);
-    await post('/inventory/init_catalog', ids.map((product_id) => ({ product_id, product_name: 'P', mass_g: 10 })));
+    await post(
+      '/inventory/init_catalog',
+      ids.map((product_id) => ({ product_id, product_name: 'P', mass_g: 10 })),
+    );
     const key = { 'idempotency-key': uniqueOrderId('parts') };
     const body = ids.map((product_id) => ({ product_id, quantity: 3 }));
     const lease = process.env.RESTOCK_LEASE_MS;

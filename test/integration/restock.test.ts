@@ -7,9 +7,16 @@ import { catalog, get, post, productsById, runSweeper, sendRestockEvent, uniqueO
 import { readState, violations } from '../support/invariants.js';
 
 const order = (requested: Array<[number, number]>, order_id: string | number = uniqueOrderId()) =>
-  post('/inventory/process_order', { order_id, requested: requested.map(([product_id, quantity]) => ({ product_id, quantity })) });
+  post('/inventory/process_order', {
+    order_id,
+    requested: requested.map(([product_id, quantity]) => ({ product_id, quantity })),
+  });
 const restock = (lines: Array<[number, number]>, headers: Record<string, string> = {}) =>
-  post('/inventory/process_restock', lines.map(([product_id, quantity]) => ({ product_id, quantity })), headers);
+  post(
+    '/inventory/process_restock',
+    lines.map(([product_id, quantity]) => ({ product_id, quantity })),
+    headers,
+  );
 
 describe('process_restock', () => {
   beforeAll(async () => {
@@ -27,7 +34,10 @@ describe('process_restock', () => {
     const res = await restock([[a!, 5]]);
     expect(res.status).toBe(200);
     expect(res.body.restocked).toEqual([{ product_id: a, quantity: 5 }]);
-    const shippedTo = res.body.shipments.reduce((m: Map<string, number>, s: any) => m.set(s.order_id, (m.get(s.order_id) ?? 0) + s.shipped[0].quantity), new Map());
+    const shippedTo = res.body.shipments.reduce(
+      (m: Map<string, number>, s: any) => m.set(s.order_id, (m.get(s.order_id) ?? 0) + s.shipped[0].quantity),
+      new Map(),
+    );
     expect(Object.fromEntries(shippedTo)).toEqual({ [first]: 3, [second]: 2 });
     expect((await get(`/inventory/orders/${third}`)).body.status).toBe('backordered');
     expect((await productsById()).get(a)).toMatchObject({ quantity: 0, backordered: 4 });
@@ -37,8 +47,17 @@ describe('process_restock', () => {
   it('packs everything one restock ships to one order together (rule 2)', async () => {
     const [a, b] = await catalog([900, 900]);
     const id = uniqueOrderId();
-    await order([[a!, 1], [b!, 1]], id);
-    const res = await restock([[a!, 1], [b!, 1]]);
+    await order(
+      [
+        [a!, 1],
+        [b!, 1],
+      ],
+      id,
+    );
+    const res = await restock([
+      [a!, 1],
+      [b!, 1],
+    ]);
     // One package of 1800 g, not one per product.
     expect(res.body.shipments).toHaveLength(1);
     expect(res.body.shipments[0]).toMatchObject({ order_id: id, mass_g: 1800 });
@@ -57,7 +76,14 @@ describe('process_restock', () => {
     const key = { 'idempotency-key': `k-${uniqueOrderId()}` };
     const first = await restock([[a!, 4]], key);
     expect(first.body.shipments).toHaveLength(1);
-    const again = await post('/inventory/process_restock', [{ product_id: a, quantity: 1 }, { product_id: a, quantity: 3 }], key);
+    const again = await post(
+      '/inventory/process_restock',
+      [
+        { product_id: a, quantity: 1 },
+        { product_id: a, quantity: 3 },
+      ],
+      key,
+    );
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     expect((await productsById()).get(a)).toMatchObject({ quantity: 2 });
@@ -81,10 +107,22 @@ describe('process_restock', () => {
     const [a] = await catalog([100]);
     const key = `busy-${uniqueOrderId()}`;
     // The state a first request leaves while it is still at work: record created, lease running.
-    await documentClient().send(new PutCommand({
-      TableName: tableName(),
-      Item: { pk: `RESTOCK#key:${key}`, sk: 'RESTOCK', restock_key: `key:${key}`, lines: { [String(a)]: 4 }, status: 'applying', chunk_count: 1, chunks_applied: { '0': true }, lease_until: Date.now() + 30_000, created_at: new Date().toISOString() },
-    }));
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          pk: `RESTOCK#key:${key}`,
+          sk: 'RESTOCK',
+          restock_key: `key:${key}`,
+          lines: { [String(a)]: 4 },
+          status: 'applying',
+          chunk_count: 1,
+          chunks_applied: { '0': true },
+          lease_until: Date.now() + 30_000,
+          created_at: new Date().toISOString(),
+        },
+      }),
+    );
     const res = await restock([[a!, 4]], { 'idempotency-key': key });
     expect(res.status).toBe(409);
     expect(res.body.type).toMatch(/request-in-progress$/);
@@ -96,11 +134,29 @@ describe('process_restock', () => {
     const [a, b] = await catalog([100, 100]);
     const key = `dead-${uniqueOrderId()}`;
     // The first request applied its only part (a: 4) and died before draining; its lease is over.
-    await documentClient().send(new PutCommand({
-      TableName: tableName(),
-      Item: { pk: `RESTOCK#key:${key}`, sk: 'RESTOCK', restock_key: `key:${key}`, lines: { [String(a)]: 4, [String(b)]: 1 }, status: 'applying', chunk_count: 1, chunks_applied: { '0': true }, lease_until: Date.now() - 1, created_at: new Date().toISOString() },
-    }));
-    const res = await restock([[a!, 4], [b!, 1]], { 'idempotency-key': key });
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          pk: `RESTOCK#key:${key}`,
+          sk: 'RESTOCK',
+          restock_key: `key:${key}`,
+          lines: { [String(a)]: 4, [String(b)]: 1 },
+          status: 'applying',
+          chunk_count: 1,
+          chunks_applied: { '0': true },
+          lease_until: Date.now() - 1,
+          created_at: new Date().toISOString(),
+        },
+      }),
+    );
+    const res = await restock(
+      [
+        [a!, 4],
+        [b!, 1],
+      ],
+      { 'idempotency-key': key },
+    );
     expect(res.status).toBe(200);
     // Chunk 0 was already applied by the dead request, so the replay must not apply it again.
     expect((await productsById()).get(a)).toMatchObject({ quantity: 0 });
@@ -108,7 +164,10 @@ describe('process_restock', () => {
 
   it('refuses an unknown product with 404 and changes nothing (rule 7)', async () => {
     const [a] = await catalog([100]);
-    const res = await restock([[a!, 4], [88_888_888, 1]]);
+    const res = await restock([
+      [a!, 4],
+      [88_888_888, 1],
+    ]);
     expect(res.status).toBe(404);
     expect(res.body.errors).toEqual([{ path: '[1].product_id', message: expect.stringContaining('88888888') }]);
     expect((await productsById()).get(a)).toMatchObject({ quantity: 0 });
@@ -116,7 +175,10 @@ describe('process_restock', () => {
 
   it('applies a restock of 1000 products (several transactions) exactly once', async () => {
     const ids = await catalog(Array.from({ length: 1000 }, () => 1));
-    const res = await restock(ids.map((id) => [id, 2] as [number, number]), { 'idempotency-key': `big-${uniqueOrderId()}` });
+    const res = await restock(
+      ids.map((id) => [id, 2] as [number, number]),
+      { 'idempotency-key': `big-${uniqueOrderId()}` },
+    );
     expect(res.status).toBe(200);
     const products = await productsById();
     expect(ids.every((id) => (products.get(id) as any).quantity === 2)).toBe(true);
@@ -153,7 +215,7 @@ describe('process_restock', () => {
     await order([[a!, 2]], older);
     await order([[a!, 2]]);
     process.env.DRAIN_BUDGET_MS = '0';
-    let res;
+    let res: Awaited<ReturnType<typeof restock>>;
     try {
       res = await restock([[a!, 3]], { 'idempotency-key': `drain-${older}` });
     } finally {

@@ -28,12 +28,20 @@ beforeAll(async () => {
 afterAll(() => counter.uninstall());
 
 const order = (lines: Array<[number, number]>, orderId = uniqueOrderId('rt')) =>
-  post('/inventory/process_order', { order_id: orderId, requested: lines.map(([product_id, quantity]) => ({ product_id, quantity })) });
+  post('/inventory/process_order', {
+    order_id: orderId,
+    requested: lines.map(([product_id, quantity]) => ({ product_id, quantity })),
+  });
 
 describe('round trips per API call', () => {
   it('a cold in-stock order: one BatchGetItem, then one TransactWriteItems', async () => {
     forgetCatalog();
-    const { result, counts } = await counter.measure(() => order([[a, 2], [b, 1]]));
+    const { result, counts } = await counter.measure(() =>
+      order([
+        [a, 2],
+        [b, 1],
+      ]),
+    );
     expect(result.status).toBe(201);
     expect(result.body.status).toBe('fulfilled');
     expect(counts.byCommand).toEqual({ BatchGetItem: 1, TransactWriteItems: 1 });
@@ -42,8 +50,16 @@ describe('round trips per API call', () => {
 
   it('a warm in-stock order: exactly one TransactWriteItems and nothing else', async () => {
     // Warm: the catalog data of a and c is cached by the previous read (or by this first order).
-    await order([[a, 1], [c, 1]]);
-    const { result, counts } = await counter.measure(() => order([[a, 1], [c, 3]]));
+    await order([
+      [a, 1],
+      [c, 1],
+    ]);
+    const { result, counts } = await counter.measure(() =>
+      order([
+        [a, 1],
+        [c, 3],
+      ]),
+    );
     expect(result.status).toBe(201);
     expect(result.body.status).toBe('fulfilled');
     expect(counts.byCommand).toEqual({ TransactWriteItems: 1 });
@@ -70,12 +86,31 @@ describe('round trips per API call', () => {
     const { counts } = await counter.measure(async () => {
       const [d, e] = (await catalog([900, 450])) as [number, number];
       await post('/inventory/init_catalog', [{ product_id: d, product_name: 'renamed', mass_g: 900 }]);
-      await post('/inventory/process_restock', [{ product_id: d, quantity: 3 }], { 'Idempotency-Key': uniqueOrderId('key') });
+      await post('/inventory/process_restock', [{ product_id: d, quantity: 3 }], {
+        'Idempotency-Key': uniqueOrderId('key'),
+      });
       const first = uniqueOrderId('rt');
-      await order([[d, 5], [e, 2], [a, 1]], first);
+      await order(
+        [
+          [d, 5],
+          [e, 2],
+          [a, 1],
+        ],
+        first,
+      );
       await order([[d, 1]]);
-      await order([[d, 5], [e, 2], [a, 1]], first); // replay
-      await post('/inventory/process_restock', [{ product_id: d, quantity: 10 }, { product_id: e, quantity: 10 }]);
+      await order(
+        [
+          [d, 5],
+          [e, 2],
+          [a, 1],
+        ],
+        first,
+      ); // replay
+      await post('/inventory/process_restock', [
+        { product_id: d, quantity: 10 },
+        { product_id: e, quantity: 10 },
+      ]);
       await get(`/inventory/orders/${first}`);
       await get('/inventory/products');
       await runSweeper();

@@ -73,7 +73,10 @@ describe('X-Ray traces', () => {
     const productId = catalog.body.products[0].product_id;
     await post('/inventory/process_restock', [{ product_id: productId, quantity: 5 }]);
 
-    const order = await post('/inventory/process_order', { order_id: 'trace-me-1', requested: [{ product_id: productId, quantity: 2 }] });
+    const order = await post('/inventory/process_order', {
+      order_id: 'trace-me-1',
+      requested: [{ product_id: productId, quantity: 2 }],
+    });
     expect(order.status).toBe(201);
 
     const handlerSegment = await waitFor(() =>
@@ -88,8 +91,12 @@ describe('X-Ray traces', () => {
 
     // Below the handler's subsegment: nested in it, or streamed on its own pointing at it by id.
     const below = (s: SegmentDocument) => s.parent_id === handlerSegment.id || handlerSegment.subsegments?.includes(s);
-    const write = allSegments().find((s) => s.name === 'DynamoDB' && s.aws?.operation === 'TransactWriteItems' && below(s));
-    expect(write, 'the order\'s TransactWriteItems as a subsegment of ## process-order').toMatchObject({ namespace: 'aws' });
+    const write = allSegments().find(
+      (s) => s.name === 'DynamoDB' && s.aws?.operation === 'TransactWriteItems' && below(s),
+    );
+    expect(write, "the order's TransactWriteItems as a subsegment of ## process-order").toMatchObject({
+      namespace: 'aws',
+    });
   });
 
   it('a restock event is traced with its event id as correlation id', async () => {

@@ -42,7 +42,10 @@ export async function call<T = any>(
     },
     route,
   );
-  const result = (await handlers[route.route.handler](event, createLambdaContext(route.route.handler))) as APIGatewayProxyStructuredResultV2;
+  const result = (await handlers[route.route.handler](
+    event,
+    createLambdaContext(route.route.handler),
+  )) as APIGatewayProxyStructuredResultV2;
   const text = result.body ?? '';
   return {
     status: result.statusCode ?? 200,
@@ -51,7 +54,8 @@ export async function call<T = any>(
   };
 }
 
-export const post = <T = any>(path: string, body: unknown, headers?: Record<string, string>) => call<T>('POST', path, body, headers);
+export const post = <T = any>(path: string, body: unknown, headers?: Record<string, string>) =>
+  call<T>('POST', path, body, headers);
 export const get = <T = any>(path: string) => call<T>('GET', path);
 
 /** A Restock event as EventBridge delivers it to the restock function. */
@@ -91,7 +95,10 @@ export const uniqueOrderId = (prefix = 'o') => `${prefix}-${randomUUID().slice(0
 /** Creates products of these masses with fresh ids (named `P<id>`) and returns the ids. */
 export async function catalog(masses: number[]): Promise<number[]> {
   const ids = productIds(masses.length);
-  const res = await post('/inventory/init_catalog', ids.map((product_id, i) => ({ product_id, product_name: `P${product_id}`, mass_g: masses[i] })));
+  const res = await post(
+    '/inventory/init_catalog',
+    ids.map((product_id, i) => ({ product_id, product_name: `P${product_id}`, mass_g: masses[i] })),
+  );
   if (res.status !== 201) throw new Error(`init_catalog answered ${res.status}: ${JSON.stringify(res.body)}`);
   return ids;
 }

@@ -25,7 +25,10 @@ export interface FaultCounts {
 const WRITES = new Set(['TransactWriteCommand', 'UpdateCommand', 'PutCommand', 'DeleteCommand']);
 
 /** Installs the faulty client; returns the counts and a function that restores the real one. */
-export function injectFaults(rates: FaultRates, random: () => number = Math.random): { counts: FaultCounts; restore: () => void } {
+export function injectFaults(
+  rates: FaultRates,
+  random: () => number = Math.random,
+): { counts: FaultCounts; restore: () => void } {
   const real = documentClient();
   const counts: FaultCounts = { beforeSend: 0, answerLost: 0, throttled: 0, conflict: 0 };
   let enabled = true;
@@ -37,11 +40,15 @@ export function injectFaults(rates: FaultRates, random: () => number = Math.rand
         if (enabled) {
           if (random() < rates.beforeSend) {
             counts.beforeSend++;
-            throw Object.assign(new Error('injected: connection reset before the request was sent'), { name: 'NetworkingError' });
+            throw Object.assign(new Error('injected: connection reset before the request was sent'), {
+              name: 'NetworkingError',
+            });
           }
           if (random() < rates.throttled) {
             counts.throttled++;
-            throw Object.assign(new Error('injected: throughput exceeded'), { name: 'ProvisionedThroughputExceededException' });
+            throw Object.assign(new Error('injected: throughput exceeded'), {
+              name: 'ProvisionedThroughputExceededException',
+            });
           }
           if (name === 'TransactWriteCommand' && random() < rates.conflict) {
             counts.conflict++;
@@ -55,7 +62,9 @@ export function injectFaults(rates: FaultRates, random: () => number = Math.rand
         const result = await (real.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
         if (enabled && WRITES.has(name) && random() < rates.answerLost) {
           counts.answerLost++;
-          throw Object.assign(new Error('injected: applied, but the answer was lost (function timed out)'), { name: 'TimeoutError' });
+          throw Object.assign(new Error('injected: applied, but the answer was lost (function timed out)'), {
+            name: 'TimeoutError',
+          });
         }
         return result;
       };

@@ -21,7 +21,11 @@ export interface RunningService {
 }
 
 /** Starts the service with `args` and resolves once `readyWhen` is printed. */
-export async function startService(args: string[], readyWhen: string | ((url: string) => string), timeoutMs = 90_000): Promise<RunningService> {
+export async function startService(
+  args: string[],
+  readyWhen: string | ((url: string) => string),
+  timeoutMs = 90_000,
+): Promise<RunningService> {
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port) };

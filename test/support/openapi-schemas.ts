@@ -9,7 +9,10 @@ import { z } from 'zod';
 import type { JsonSchema, MediaType, OpenApiDocument, OperationObject } from '../../functions/http/openapi.js';
 
 export function documentValidator(doc: OpenApiDocument, schema: JsonSchema): z.ZodType {
-  const text = JSON.stringify({ ...schema, $defs: doc.components.schemas }).replaceAll('"#/components/schemas/', '"#/$defs/');
+  const text = JSON.stringify({ ...schema, $defs: doc.components.schemas }).replaceAll(
+    '"#/components/schemas/',
+    '"#/$defs/',
+  );
   return z.fromJSONSchema(JSON.parse(text) as z.core.JSONSchema.JSONSchema);
 }
 
@@ -20,7 +23,11 @@ export function operationOf(doc: OpenApiDocument, method: string, path: string):
 }
 
 /** The documented media type of one answer, or undefined when that answer is not documented. */
-export function documentedMedia(operation: OperationObject, status: number, contentType: string): MediaType | undefined {
+export function documentedMedia(
+  operation: OperationObject,
+  status: number,
+  contentType: string,
+): MediaType | undefined {
   const mediaType = contentType.split(';')[0]!.trim();
   return operation.responses[String(status)]?.content?.[mediaType];
 }
@@ -31,14 +38,20 @@ export function allExamples(doc: OpenApiDocument): Array<{ where: string; schema
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
       const media: Array<[string, MediaType]> = [
-        ...Object.entries(op.requestBody?.content ?? {}).map(([type, m]) => [`request ${type}`, m] as [string, MediaType]),
+        ...Object.entries(op.requestBody?.content ?? {}).map(
+          ([type, m]) => [`request ${type}`, m] as [string, MediaType],
+        ),
         ...Object.entries(op.responses).flatMap(([status, r]) =>
           Object.entries(r.content ?? {}).map(([type, m]) => [`${status} ${type}`, m] as [string, MediaType]),
         ),
       ];
       for (const [label, m] of media) {
         for (const [name, example] of Object.entries(m.examples ?? {})) {
-          found.push({ where: `${method.toUpperCase()} ${path} ${label} example ${name}`, schema: m.schema, value: example.value });
+          found.push({
+            where: `${method.toUpperCase()} ${path} ${label} example ${name}`,
+            schema: m.schema,
+            value: example.value,
+          });
         }
       }
     }

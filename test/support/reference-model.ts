@@ -22,7 +22,10 @@ export class ReferenceModel {
   }
 
   backordered(product: number): number {
-    return (this.queues.get(product) ?? []).reduce((n, o) => n + (this.orders.get(o)!.backordered.get(product) ?? 0), 0);
+    return (this.queues.get(product) ?? []).reduce(
+      (n, o) => n + (this.orders.get(o)!.backordered.get(product) ?? 0),
+      0,
+    );
   }
 
   /** Expected HTTP status of the order request. */

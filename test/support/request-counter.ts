@@ -48,8 +48,19 @@ export interface RequestCounter {
 
 /** Commands that accept `ReturnConsumedCapacity`. */
 const CAPACITY_COMMANDS = new Set([
-  'BatchGetItem', 'BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'Scan',
-  'TransactGetItems', 'TransactWriteItems', 'UpdateItem', 'ExecuteStatement', 'ExecuteTransaction', 'BatchExecuteStatement',
+  'BatchGetItem',
+  'BatchWriteItem',
+  'DeleteItem',
+  'GetItem',
+  'PutItem',
+  'Query',
+  'Scan',
+  'TransactGetItems',
+  'TransactWriteItems',
+  'UpdateItem',
+  'ExecuteStatement',
+  'ExecuteTransaction',
+  'BatchExecuteStatement',
 ]);
 
 let installed = 0;
@@ -70,9 +81,10 @@ export function installRequestCounter(
       if (typeof input.IndexName === 'string') record.index = input.IndexName;
       if (Array.isArray(input.TransactItems)) record.items = input.TransactItems.length;
       requests.push(record);
-      const sent = returnConsumedCapacity && CAPACITY_COMMANDS.has(command) && input.ReturnConsumedCapacity === undefined
-        ? { ...args, input: { ...input, ReturnConsumedCapacity: 'TOTAL' } }
-        : args;
+      const sent =
+        returnConsumedCapacity && CAPACITY_COMMANDS.has(command) && input.ReturnConsumedCapacity === undefined
+          ? { ...args, input: { ...input, ReturnConsumedCapacity: 'TOTAL' } }
+          : args;
       try {
         const result = await next(sent);
         record.capacity = capacityOf((result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity);

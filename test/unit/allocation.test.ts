@@ -4,23 +4,46 @@ import { allocateOnHand, planFills, type QueueEntry } from '../../functions/doma
 
 describe('allocateOnHand', () => {
   it('ships everything when enough is on hand and nobody waits', () => {
-    expect(allocateOnHand({ product_id: 1, quantity: 3 }, { on_hand: 5, backordered: 0 })).toEqual({ kind: 'ship-all', product_id: 1, ship: 3, backorder: 0 });
+    expect(allocateOnHand({ product_id: 1, quantity: 3 }, { on_hand: 5, backordered: 0 })).toEqual({
+      kind: 'ship-all',
+      product_id: 1,
+      ship: 3,
+      backorder: 0,
+    });
   });
   it('ships what is on hand and backorders the rest (rule 3)', () => {
-    expect(allocateOnHand({ product_id: 1, quantity: 8 }, { on_hand: 5, backordered: 0 })).toEqual({ kind: 'ship-on-hand', product_id: 1, ship: 5, backorder: 3 });
+    expect(allocateOnHand({ product_id: 1, quantity: 8 }, { on_hand: 5, backordered: 0 })).toEqual({
+      kind: 'ship-on-hand',
+      product_id: 1,
+      ship: 5,
+      backorder: 3,
+    });
   });
   it('takes nothing while an older order waits, even with stock on hand (rule 4)', () => {
-    expect(allocateOnHand({ product_id: 1, quantity: 1 }, { on_hand: 5, backordered: 2 })).toEqual({ kind: 'wait', product_id: 1, ship: 0, backorder: 1 });
+    expect(allocateOnHand({ product_id: 1, quantity: 1 }, { on_hand: 5, backordered: 2 })).toEqual({
+      kind: 'wait',
+      product_id: 1,
+      ship: 0,
+      backorder: 1,
+    });
   });
   it('waits for everything when nothing is on hand', () => {
-    expect(allocateOnHand({ product_id: 1, quantity: 4 }, { on_hand: 0, backordered: 0 })).toMatchObject({ kind: 'wait', backorder: 4 });
+    expect(allocateOnHand({ product_id: 1, quantity: 4 }, { on_hand: 0, backordered: 0 })).toMatchObject({
+      kind: 'wait',
+      backorder: 4,
+    });
   });
   it('always splits the request into shipped + backordered, never more than on hand', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.nat(20_000), fc.nat(20_000), (quantity, on_hand, backordered) => {
-        const a = allocateOnHand({ product_id: 7, quantity }, { on_hand, backordered });
-        return a.ship + a.backorder === quantity && a.ship <= on_hand && (backordered === 0 || a.ship === 0);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.nat(20_000),
+        fc.nat(20_000),
+        (quantity, on_hand, backordered) => {
+          const a = allocateOnHand({ product_id: 7, quantity }, { on_hand, backordered });
+          return a.ship + a.backorder === quantity && a.ship <= on_hand && (backordered === 0 || a.ship === 0);
+        },
+      ),
     );
   });
 });
@@ -35,11 +58,17 @@ const entry = (product_id: number, order: string, time: number, remaining: numbe
 describe('planFills', () => {
   it('gives stock to the oldest order first, per product', () => {
     const plan = planFills(new Map([[1, 4]]), new Map([[1, [entry(1, 'b', 2, 3), entry(1, 'a', 1, 3)]]]));
-    expect(plan.map((f) => [f.orderKey, f.lines[0]!.quantity])).toEqual([['a', 3], ['b', 1]]);
+    expect(plan.map((f) => [f.orderKey, f.lines[0]!.quantity])).toEqual([
+      ['a', 3],
+      ['b', 1],
+    ]);
   });
-  it('groups one order\'s products into one fill, oldest order first', () => {
+  it("groups one order's products into one fill, oldest order first", () => {
     const plan = planFills(
-      new Map([[1, 5], [2, 5]]),
+      new Map([
+        [1, 5],
+        [2, 5],
+      ]),
       new Map([
         [1, [entry(1, 'a', 1, 2), entry(1, 'b', 2, 2)]],
         [2, [entry(2, 'b', 2, 1)]],
@@ -65,7 +94,15 @@ describe('planFills', () => {
           // FIFO: the orders served are a prefix of the queue, all but the last filled completely.
           const prefixOk = served.every((k, i) => k === byKey[i]!.queueKey);
           const fullOk = plan.slice(0, -1).every((f) => f.lines[0]!.quantity === f.lines[0]!.remainingBefore);
-          return given === Math.min(onHand, entries.reduce((n, e) => n + e.remaining, 0)) && prefixOk && fullOk;
+          return (
+            given ===
+              Math.min(
+                onHand,
+                entries.reduce((n, e) => n + e.remaining, 0),
+              ) &&
+            prefixOk &&
+            fullOk
+          );
         },
       ),
     );

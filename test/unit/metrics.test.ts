@@ -23,7 +23,9 @@ afterEach(() => {
 
 /** The metric values of every EMF document printed since the last call. */
 function published(): Array<Record<string, unknown>> {
-  const documents = printed.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const documents = printed
+    .filter((line) => line.includes('"_aws"'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   printed = [];
   return documents;
 }

@@ -38,16 +38,23 @@ function tableRows(markdown: string, heading: string): string[][] {
   const lines = section.split('\n').filter((line) => line.startsWith('|'));
   return lines
     .slice(2) // header and separator
-    .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
 }
 
 const spec = existsSync(specFile) ? readFileSync(specFile, 'utf8') : '';
 
 function specRoutes(): Array<{ method: string; path: string; statuses: string[] }> {
-  return tableRows(spec, '## HTTP API (paths as in the original Django service; a trailing slash is accepted)').map(([route = '', , success = '']) => {
-    const [method = '', path = ''] = route.split(/\s+/);
-    return { method, path, statuses: success.match(/\b[1-5]\d\d\b/g) ?? [] };
-  });
+  return tableRows(spec, '## HTTP API (paths as in the original Django service; a trailing slash is accepted)').map(
+    ([route = '', , success = '']) => {
+      const [method = '', path = ''] = route.split(/\s+/);
+      return { method, path, statuses: success.match(/\b[1-5]\d\d\b/g) ?? [] };
+    },
+  );
 }
 
 const POSTS = ['POST /inventory/init_catalog', 'POST /inventory/process_restock', 'POST /inventory/process_order'];
@@ -61,7 +68,10 @@ const ERROR_ROW_APPLIES_TO: Array<[RegExp, string[]]> = [
   [/right type but a disallowed value/, POSTS],
   [/unknown `product_id` in a restock/, ['POST /inventory/process_restock']],
   [/unknown order in GET/, ['GET /inventory/orders/{order_id}']],
-  [/same `order_id` \/ `Idempotency-Key` with a different body/, ['POST /inventory/process_order', 'POST /inventory/process_restock']],
+  [
+    /same `order_id` \/ `Idempotency-Key` with a different body/,
+    ['POST /inventory/process_order', 'POST /inventory/process_restock'],
+  ],
   [/body over 256 KiB/, POSTS],
 ];
 
@@ -73,7 +83,9 @@ const opByKey = (key: string) => {
 function expectProblemResponse(key: string, status: string) {
   const response = opByKey(key).responses[status];
   expect(response, `${key} documents ${status}`).toBeDefined();
-  expect(response!.content?.[PROBLEM_JSON]?.schema, `${key} ${status} is a problem`).toEqual({ $ref: '#/components/schemas/Problem' });
+  expect(response!.content?.[PROBLEM_JSON]?.schema, `${key} ${status} is a problem`).toEqual({
+    $ref: '#/components/schemas/Problem',
+  });
 }
 
 describe.skipIf(!spec)('SPEC.md is in the document', () => {
@@ -82,11 +94,15 @@ describe.skipIf(!spec)('SPEC.md is in the document', () => {
     expect(tableRows(spec, '## Errors').length).toBeGreaterThanOrEqual(6);
   });
 
-  it.each(specRoutes().map((r) => [`${r.method} ${r.path}`, r] as const))('route %s is an operation with its success statuses', (_key, route) => {
-    const operation = operationOf(doc, route.method, route.path);
-    expect(route.statuses.length).toBeGreaterThan(0);
-    for (const status of route.statuses) expect(Object.keys(operation.responses), `${route.method} ${route.path}`).toContain(status);
-  });
+  it.each(specRoutes().map((r) => [`${r.method} ${r.path}`, r] as const))(
+    'route %s is an operation with its success statuses',
+    (_key, route) => {
+      const operation = operationOf(doc, route.method, route.path);
+      expect(route.statuses.length).toBeGreaterThan(0);
+      for (const status of route.statuses)
+        expect(Object.keys(operation.responses), `${route.method} ${route.path}`).toContain(status);
+    },
+  );
 
   it.each(tableRows(spec, '## Errors').map(([text = '', status = ''], i) => [i + 1, status, text] as const))(
     'error row %i (%s) is documented on every operation it applies to',
@@ -104,14 +120,19 @@ describe('errors beyond the SPEC table', () => {
   it('restock: 409 request-in-progress with Retry-After', () => {
     const conflict = opByKey('POST /inventory/process_restock').responses['409']!;
     expect(conflict.headers?.['Retry-After']?.schema).toMatchObject({ type: 'integer', minimum: 1 });
-    const types = Object.values(conflict.content![PROBLEM_JSON]!.examples!).map((e) => (e.value as { type: string }).type);
-    expect(types).toEqual(expect.arrayContaining([expect.stringMatching(/\/request-in-progress$/), expect.stringMatching(/\/conflict$/)]));
+    const types = Object.values(conflict.content![PROBLEM_JSON]!.examples!).map(
+      (e) => (e.value as { type: string }).type,
+    );
+    expect(types).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\/request-in-progress$/), expect.stringMatching(/\/conflict$/)]),
+    );
   });
 
   it('health: 503 problem', () => expectProblemResponse('GET /health', '503'));
 
   it('problem examples are what the code answers (type, title, status from the error classes)', () => {
-    const example = opByKey('POST /inventory/process_order').responses['422']!.content![PROBLEM_JSON]!.examples!.invalid!.value;
+    const example = opByKey('POST /inventory/process_order').responses['422']!.content![PROBLEM_JSON]!.examples!
+      .invalid!.value;
     expect(example).toMatchObject({
       type: 'https://fulfillment.example/problems/invalid-value',
       title: 'Invalid value',
@@ -137,7 +158,9 @@ describe('routes.ts is in the document, each route with its scope', () => {
   });
 
   it('documents no operation that is not a route', () => {
-    const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect(documented.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
   });
 
@@ -147,7 +170,8 @@ describe('routes.ts is in the document, each route with its scope', () => {
     expect(scheme.description).toMatch(/Cognito/);
     expect(scheme.description).toMatch(/client-credentials grant/);
     expect(scheme.description).toContain('npm start -- --auth');
-    for (const scope of ACCESS_SCOPES) expect(scheme.description).toContain(`\`${scope}\` (in a token: \`${qualifiedScope(scope)}\`)`);
+    for (const scope of ACCESS_SCOPES)
+      expect(scheme.description).toContain(`\`${scope}\` (in a token: \`${qualifiedScope(scope)}\`)`);
     for (const client of Object.keys(API_CLIENTS)) expect(scheme.description).toContain(`\`${client}\``);
   });
 
@@ -165,7 +189,10 @@ function structuralProblems(document: OpenApiDocument): string[] {
   const problems: string[] = [];
   const refs: string[] = [];
   const walk = (value: unknown, where: string) => {
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${where}[${i}]`));
+    if (Array.isArray(value))
+      value.forEach((v, i) => {
+        walk(v, `${where}[${i}]`);
+      });
     else if (typeof value === 'object' && value !== null) {
       for (const [k, v] of Object.entries(value)) {
         if (k === '$ref' && typeof v === 'string') refs.push(v);
@@ -187,15 +214,17 @@ function structuralProblems(document: OpenApiDocument): string[] {
     const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
     for (const [method, op] of Object.entries(item)) {
       const at = `${method} ${path}`;
-      if (!['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'].includes(method)) problems.push(`${at}: not a method`);
+      if (!['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'].includes(method))
+        problems.push(`${at}: not a method`);
       if (operationIds.has(op.operationId)) problems.push(`${at}: operationId ${op.operationId} repeated`);
       operationIds.add(op.operationId);
       const pathParams = (op.parameters ?? []).filter((p) => p.in === 'path');
       for (const name of templated) {
         const p = pathParams.find((q) => q.name === name);
-        if (!p || p.required !== true) problems.push(`${at}: path parameter ${name} must be declared with required: true`);
+        if (p?.required !== true) problems.push(`${at}: path parameter ${name} must be declared with required: true`);
       }
-      for (const p of pathParams) if (!templated.includes(p.name)) problems.push(`${at}: path parameter ${p.name} not in the path`);
+      for (const p of pathParams)
+        if (!templated.includes(p.name)) problems.push(`${at}: path parameter ${p.name} not in the path`);
       if (Object.keys(op.responses).length === 0) problems.push(`${at}: no responses`);
       for (const [status, response] of Object.entries(op.responses)) {
         if (!/^(?:[1-5]\d\d|[1-5]XX|default)$/.test(status)) problems.push(`${at}: response key ${status}`);
@@ -207,7 +236,8 @@ function structuralProblems(document: OpenApiDocument): string[] {
           if (!Array.isArray(scopes)) problems.push(`${at}: scopes must be an array`);
         }
       }
-      if (op.requestBody && Object.keys(op.requestBody.content).length === 0) problems.push(`${at}: requestBody without content`);
+      if (op.requestBody && Object.keys(op.requestBody.content).length === 0)
+        problems.push(`${at}: requestBody without content`);
     }
   }
   for (const [name, schema] of Object.entries(document.components.schemas)) {
@@ -216,7 +246,8 @@ function structuralProblems(document: OpenApiDocument): string[] {
   }
   const tagNames = new Set(document.tags.map((t) => t.name));
   for (const item of Object.values(document.paths)) {
-    for (const op of Object.values(item)) for (const tag of op.tags) if (!tagNames.has(tag)) problems.push(`undeclared tag ${tag}`);
+    for (const op of Object.values(item))
+      for (const tag of op.tags) if (!tagNames.has(tag)) problems.push(`undeclared tag ${tag}`);
   }
   return problems;
 }
@@ -231,7 +262,10 @@ describe('OpenAPI 3.1 structure', () => {
     const getOrder = broken.paths['/inventory/orders/{order_id}']!.get!;
     getOrder.parameters = [];
     getOrder.responses['2OO'] = { description: 'typo' };
-    broken.components.schemas.OrderView = { ...broken.components.schemas.OrderView, properties: { x: { $ref: '#/components/schemas/Nope' } } };
+    broken.components.schemas.OrderView = {
+      ...broken.components.schemas.OrderView,
+      properties: { x: { $ref: '#/components/schemas/Nope' } },
+    };
     const found = structuralProblems(broken);
     expect(found).toEqual(
       expect.arrayContaining([
@@ -280,25 +314,36 @@ describe('request body schemas accept exactly what validation accepts', () => {
       fc.array(line(maxQuantity), { maxLength: 4 }),
       fc.array(fc.constant({ product_id: 1, quantity: 1 }), { minLength: maxLines - 1, maxLength: maxLines + 1 }),
     );
-  const name = fc.oneof(fc.string({ maxLength: 8 }), fc.string({ minLength: 198, maxLength: 202 }), fc.constantFrom(7, null));
+  const name = fc.oneof(
+    fc.string({ maxLength: 8 }),
+    fc.string({ minLength: 198, maxLength: 202 }),
+    fc.constantFrom(7, null),
+  );
   const orderId = fc.oneof(
     fc.stringMatching(/^[A-Za-z0-9_.:-]{1,6}$/),
     fc.constantFrom('', '123', 'a'.repeat(128), 'a'.repeat(129), 'o/1', 'o 1', -1, 7, 1.5, null, false),
   );
   /** Distinct product_ids: a repeated one is refused by a rule JSON Schema cannot express (tested below). */
   const distinctCatalog = fc
-    .array(fc.record({ product_id: optional(fc.integer({ min: -1, max: 50 })), product_name: name, mass_g: int(1, 1800) }, { requiredKeys: [] }), {
-      maxLength: 4,
-    })
-    .map((entries) => entries.map((e, i) => (e.product_id === undefined ? e : { ...e, product_id: e.product_id === -1 ? -1 : i })));
+    .array(
+      fc.record(
+        { product_id: optional(fc.integer({ min: -1, max: 50 })), product_name: name, mass_g: int(1, 1800) },
+        { requiredKeys: [] },
+      ),
+      {
+        maxLength: 4,
+      },
+    )
+    .map((entries) =>
+      entries.map((e, i) => (e.product_id === undefined ? e : { ...e, product_id: e.product_id === -1 ? -1 : i })),
+    );
 
   const samples = 400;
   it('POST /inventory/init_catalog', () => {
     fc.assert(
       fc.property(fc.oneof(distinctCatalog, fc.constantFrom({}, null, 'x', [[]])), (body) => {
         expect(catalog.safeParse(body).success).toBe(accepts(parseCatalogRequest, body));
-      },
-      ),
+      }),
       { numRuns: samples },
     );
   });
@@ -307,8 +352,7 @@ describe('request body schemas accept exactly what validation accepts', () => {
     fc.assert(
       fc.property(fc.oneof(lines(1000, 1_000_000), fc.constantFrom({}, null, 'x')), (body) => {
         expect(restock.safeParse(body).success).toBe(accepts(parseRestockRequest, body));
-      },
-      ),
+      }),
       { numRuns: samples },
     );
   });
@@ -316,7 +360,10 @@ describe('request body schemas accept exactly what validation accepts', () => {
   it('POST /inventory/process_order', () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.record({ order_id: orderId, requested: lines(100, 10_000) }, { requiredKeys: [] }), fc.constantFrom([], null, 'x')),
+        fc.oneof(
+          fc.record({ order_id: orderId, requested: lines(100, 10_000) }, { requiredKeys: [] }),
+          fc.constantFrom([], null, 'x'),
+        ),
         (body) => {
           expect(order.safeParse(body).success).toBe(accepts(parseOrderRequest, body));
         },
@@ -337,11 +384,24 @@ describe('request body schemas accept exactly what validation accepts', () => {
       [catalog, parseCatalogRequest, [{ product_name: 'x'.repeat(200), mass_g: 1800 }], true],
       [catalog, parseCatalogRequest, [{ product_name: 'x'.repeat(201), mass_g: 1800 }], false],
       [catalog, parseCatalogRequest, [{ product_name: '', mass_g: 1 }], false],
-      [catalog, parseCatalogRequest, Array.from({ length: 1000 }, (_, i) => ({ product_id: i, product_name: 'p', mass_g: 1 })), true],
-      [catalog, parseCatalogRequest, Array.from({ length: 1001 }, (_, i) => ({ product_id: i, product_name: 'p', mass_g: 1 })), false],
+      [
+        catalog,
+        parseCatalogRequest,
+        Array.from({ length: 1000 }, (_, i) => ({ product_id: i, product_name: 'p', mass_g: 1 })),
+        true,
+      ],
+      [
+        catalog,
+        parseCatalogRequest,
+        Array.from({ length: 1001 }, (_, i) => ({ product_id: i, product_name: 'p', mass_g: 1 })),
+        false,
+      ],
     ];
     for (const [schema, parse, body, expected] of cases) {
-      expect([JSON.stringify(body).slice(0, 60), schema.safeParse(body).success]).toEqual([JSON.stringify(body).slice(0, 60), expected]);
+      expect([JSON.stringify(body).slice(0, 60), schema.safeParse(body).success]).toEqual([
+        JSON.stringify(body).slice(0, 60),
+        expected,
+      ]);
       expect(accepts(parse, body)).toBe(expected);
     }
   });
@@ -356,19 +416,27 @@ describe('request body schemas accept exactly what validation accepts', () => {
     expect(accepts(parseCatalogRequest, repeated)).toBe(false);
     expect(doc.components.schemas.CatalogRequest!.description).toMatch(/Each product_id may appear once/);
     expect(accepts(parseCatalogRequest, loneSurrogate)).toBe(false);
-    const nameSchema = (doc.components.schemas.CatalogRequest!.items as { properties: Record<string, JsonSchema> }).properties.product_name!;
-    expect(nameSchema).toMatchObject({ minLength: 1, maxLength: 200, description: expect.stringMatching(/lone surrogate/) });
+    const nameSchema = (doc.components.schemas.CatalogRequest!.items as { properties: Record<string, JsonSchema> })
+      .properties.product_name!;
+    expect(nameSchema).toMatchObject({
+      minLength: 1,
+      maxLength: 200,
+      description: expect.stringMatching(/lone surrogate/),
+    });
   });
 
   it('the string order id pattern accepts exactly the ids the domain accepts', () => {
     const pattern = new RegExp(STRING_ORDER_ID_PATTERN);
     const candidates = fc.oneof(
       fc.stringMatching(/^[A-Za-z0-9_.:\-/ %]{0,130}$/),
-      fc.constantFrom('', '0', '007', '1a', 'a'.repeat(128), 'a'.repeat(129), '1'.repeat(128) + 'a', 'é', 'a\n'),
+      fc.constantFrom('', '0', '007', '1a', 'a'.repeat(128), 'a'.repeat(129), `${'1'.repeat(128)}a`, 'é', 'a\n'),
     );
-    fc.assert(fc.property(candidates, (id) => {
-      expect(pattern.test(id)).toBe(isStringOrderId(id));
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(candidates, (id) => {
+        expect(pattern.test(id)).toBe(isStringOrderId(id));
+      }),
+      { numRuns: 2000 },
+    );
     const orderIdSchema = documentValidator(doc, { $ref: '#/components/schemas/OrderId' });
     for (const id of [0, 7, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1, -1, 1.5]) {
       expect(orderIdSchema.safeParse(id).success).toBe(isIntegerOrderId(id));
@@ -383,8 +451,11 @@ describe('examples', () => {
   });
 
   it('request examples are accepted by validation; the classic exercise is among them', () => {
-    const example = (key: string, name: string) => opByKey(key).requestBody!.content['application/json']!.examples![name]!.value;
-    const classic = JSON.parse(readFileSync(new URL('../../local/data/classic-exercise.json', import.meta.url), 'utf8'));
+    const example = (key: string, name: string) =>
+      opByKey(key).requestBody!.content['application/json']!.examples![name]!.value;
+    const classic = JSON.parse(
+      readFileSync(new URL('../../local/data/classic-exercise.json', import.meta.url), 'utf8'),
+    );
     expect(example('POST /inventory/init_catalog', 'classic')).toEqual(classic.product_info);
     expect(example('POST /inventory/process_restock', 'classic')).toEqual(classic.restock);
     expect(example('POST /inventory/process_order', 'classic')).toEqual(classic.order);
@@ -406,7 +477,8 @@ describe('the /docs page', () => {
       const own = section.slice(0, section.indexOf('</section>'));
       expect(own).toContain(`>${route.method}</span><code>${escapeHtml(route.path)}</code>`);
       expect(own).toContain(route.scope ? `scope <code>${route.scope}</code>` : 'public: no token');
-      for (const status of Object.keys(operation.responses)) expect(own).toContain(`<span class="status">${status}</span>`);
+      for (const status of Object.keys(operation.responses))
+        expect(own).toContain(`<span class="status">${status}</span>`);
       if (operation.requestBody) expect(own).toContain('Request body (required)');
     }
     expect(html).toContain(escapeHtml('"product_name": "RBC A+ Adult"'));
@@ -428,7 +500,9 @@ describe('the /docs page', () => {
     const hostile = structuredClone(doc);
     hostile.info.title = '<script>alert(1)</script>';
     hostile.paths['/health']!.get!.summary = '"><img src=x onerror=alert(1)>';
-    hostile.paths['/health']!.get!.responses['200']!.content!['application/json']!.examples!.ok!.value = { status: '</pre><script>x</script>' };
+    hostile.paths['/health']!.get!.responses['200']!.content!['application/json']!.examples!.ok!.value = {
+      status: '</pre><script>x</script>',
+    };
     const page = renderDocsPage(hostile);
     expect(page).not.toMatch(/<script|<img/i);
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

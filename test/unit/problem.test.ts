@@ -99,7 +99,9 @@ describe('HSTS', () => {
   };
 
   it('is sent from Lambda, where the API is HTTPS only', async () => {
-    expect(await load('AWS_Lambda_nodejs22.x')).toMatchObject({ 'strict-transport-security': 'max-age=31536000; includeSubDomains' });
+    expect(await load('AWS_Lambda_nodejs22.x')).toMatchObject({
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+    });
   });
 
   it('is left out under npm start, which speaks plain HTTP on loopback', async () => {

@@ -3,7 +3,11 @@ import { DomainError } from '../../functions/domain/errors.js';
 import { parseOrderRequest } from '../../functions/domain/requests.js';
 import { type BodyEvent, MAX_BODY_BYTES, duplicateKeys, readJsonBody } from '../../functions/http/request-body.js';
 
-function event(body: string | undefined, headers: Record<string, string> = { 'content-type': 'application/json' }, isBase64Encoded = false): BodyEvent {
+function event(
+  body: string | undefined,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+  isBase64Encoded = false,
+): BodyEvent {
   return { body, headers, isBase64Encoded };
 }
 
@@ -34,7 +38,9 @@ describe('readJsonBody', () => {
 
   it('decodes a base64 body', () => {
     const body = Buffer.from('[{"product_id":1,"quantity":2}]').toString('base64');
-    expect(readJsonBody(event(body, { 'content-type': 'application/json' }, true))).toEqual([{ product_id: 1, quantity: 2 }]);
+    expect(readJsonBody(event(body, { 'content-type': 'application/json' }, true))).toEqual([
+      { product_id: 1, quantity: 2 },
+    ]);
   });
 
   it('accepts JSON content types with parameters, in any case, and an absent one', () => {
@@ -123,7 +129,9 @@ describe('readJsonBody', () => {
     const error = refusal(event('[{"product_id":1,"quantity":1},{"product_id":1,"quantity":2,"quantity":900}]'));
     expect(error.status).toBe(400);
     expect(error.errors).toEqual([{ path: '[1].quantity', message: 'repeats the key "quantity"' }]);
-    expect(refusal(event('{"order_id":"a","requested":[],"order_id":"b"}')).errors.map((e) => e.path)).toEqual(['order_id']);
+    expect(refusal(event('{"order_id":"a","requested":[],"order_id":"b"}')).errors.map((e) => e.path)).toEqual([
+      'order_id',
+    ]);
   });
 
   it('compares keys after unescaping, and keeps objects apart', () => {
@@ -144,15 +152,17 @@ describe('readJsonBody', () => {
 
   it('keeps __proto__ an own property, and parsing the result pollutes nothing', () => {
     const value = readJsonBody(
-      event('{"__proto__":{"polluted":true},"requested":[{"product_id":1,"quantity":1,"__proto__":{"polluted":true}}]}'),
+      event(
+        '{"__proto__":{"polluted":true},"requested":[{"product_id":1,"quantity":1,"__proto__":{"polluted":true}}]}',
+      ),
     ) as Record<string, unknown>;
-    expect(Object.prototype.hasOwnProperty.call(value, '__proto__')).toBe(true);
+    expect(Object.hasOwn(value, '__proto__')).toBe(true);
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
     expect(value.polluted).toBeUndefined();
     const parsed = parseOrderRequest(value);
     expect(parsed).toEqual({ lines: [{ product_id: 1, quantity: 1 }] });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+    expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
   });
 
   it('refuses a repeated __proto__ key like any other', () => {

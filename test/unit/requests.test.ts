@@ -105,9 +105,12 @@ describe('order ids', () => {
     expect(orderIdFromKey('42')).toBe(42);
     expect(orderIdFromKey('o-42')).toBe('o-42');
     fc.assert(
-      fc.property(fc.oneof(fc.maxSafeNat(), fc.stringMatching(/^[A-Za-z0-9_.:-]{0,20}[a-z][A-Za-z0-9_.:-]{0,20}$/)), (id) => {
-        expect(orderIdFromKey(orderIdKey(id))).toBe(id);
-      }),
+      fc.property(
+        fc.oneof(fc.maxSafeNat(), fc.stringMatching(/^[A-Za-z0-9_.:-]{0,20}[a-z][A-Za-z0-9_.:-]{0,20}$/)),
+        (id) => {
+          expect(orderIdFromKey(orderIdKey(id))).toBe(id);
+        },
+      ),
     );
   });
 
@@ -201,7 +204,9 @@ describe('parseOrderRequest', () => {
   it('accepts the limits themselves', () => {
     const hundred = Array.from({ length: 100 }, (_, i) => line(i, 10_000));
     expect(parseOrderRequest(order(hundred)).lines).toHaveLength(100);
-    expect(parseOrderRequest(order([line(Number.MAX_SAFE_INTEGER, 1)])).lines).toEqual([line(Number.MAX_SAFE_INTEGER, 1)]);
+    expect(parseOrderRequest(order([line(Number.MAX_SAFE_INTEGER, 1)])).lines).toEqual([
+      line(Number.MAX_SAFE_INTEGER, 1),
+    ]);
     // Merged quantity may pass 10,000: the limit is per given line.
     expect(parseOrderRequest(order([line(1, 10_000), line(1, 10_000)])).lines).toEqual([line(1, 20_000)]);
   });
@@ -286,10 +291,9 @@ describe('parseRestockRequest and parseRestockEventDetail', () => {
   });
 
   it('parses an EventBridge detail with restock[...] paths', () => {
-    expect(failure(parseRestockEventDetail, { restock: [line(1, 0), line('a', 1)] }).errors.map((e) => e.path)).toEqual([
-      'restock[0].quantity',
-      'restock[1].product_id',
-    ]);
+    expect(failure(parseRestockEventDetail, { restock: [line(1, 0), line('a', 1)] }).errors.map((e) => e.path)).toEqual(
+      ['restock[0].quantity', 'restock[1].product_id'],
+    );
     expect(statusOf(parseRestockEventDetail, [line(1, 1)])).toBe(400);
     expect(statusOf(parseRestockEventDetail, {})).toBe(400);
     expect(statusOf(parseRestockEventDetail, null)).toBe(400);
@@ -307,7 +311,11 @@ describe('parseRestockRequest and parseRestockEventDetail', () => {
 });
 
 describe('parseCatalogRequest', () => {
-  const product = (product_id: unknown, product_name: unknown, mass_g: unknown) => ({ product_id, product_name, mass_g });
+  const product = (product_id: unknown, product_name: unknown, mass_g: unknown) => ({
+    product_id,
+    product_name,
+    mass_g,
+  });
 
   it('returns entries in the order given, with product_id optional', () => {
     expect(parseCatalogRequest([product(2, 'RBC A+', 700), { product_name: 'Plasma', mass_g: 200 }])).toEqual([
@@ -324,7 +332,12 @@ describe('parseCatalogRequest', () => {
     expect(statusOf(parseCatalogRequest, [product(1, 'x', 700.5)])).toBe(422);
     expect(statusOf(parseCatalogRequest, [product(-1, 'x', 1)])).toBe(422);
     expect(statusOf(parseCatalogRequest, [])).toBe(422);
-    expect(statusOf(parseCatalogRequest, Array.from({ length: 1001 }, (_, i) => product(i, 'x', 1)))).toBe(422);
+    expect(
+      statusOf(
+        parseCatalogRequest,
+        Array.from({ length: 1001 }, (_, i) => product(i, 'x', 1)),
+      ),
+    ).toBe(422);
     expect(parseCatalogRequest(Array.from({ length: 1000 }, (_, i) => product(i, 'x', 1800)))).toHaveLength(1000);
     expect(parseCatalogRequest([product(0, 'x'.repeat(200), 1)])).toHaveLength(1);
   });
@@ -332,7 +345,7 @@ describe('parseCatalogRequest', () => {
   it('counts the name in characters (code points), not UTF-16 units', () => {
     const blood = '🩸'.repeat(200); // 400 UTF-16 units, 200 characters
     expect(parseCatalogRequest([product(1, blood, 1)])[0]!.product_name).toBe(blood);
-    expect(statusOf(parseCatalogRequest, [product(1, blood + '🩸', 1)])).toBe(422);
+    expect(statusOf(parseCatalogRequest, [product(1, `${blood}🩸`, 1)])).toBe(422);
   });
 
   it('drops unknown fields, so a __proto__ key never becomes a prototype', () => {
@@ -366,7 +379,13 @@ describe('parseCatalogRequest', () => {
   });
 
   it('refuses a product_id given twice, at the later occurrence, alongside other problems', () => {
-    const error = failure(parseCatalogRequest, [product(3, 'a', 1), product(4, 'b', 1900), product(3, 'c', 1), product(-0, 'd', 1), product(0, 'e', 1)]);
+    const error = failure(parseCatalogRequest, [
+      product(3, 'a', 1),
+      product(4, 'b', 1900),
+      product(3, 'c', 1),
+      product(-0, 'd', 1),
+      product(0, 'e', 1),
+    ]);
     expect(error.status).toBe(422);
     expect(error.errors).toEqual([
       { path: '[1].mass_g', message: 'must be an integer from 1 to 1800' },
@@ -376,7 +395,10 @@ describe('parseCatalogRequest', () => {
   });
 
   it('stops listing at MAX_LISTED_ERRORS but still counts and classifies all', () => {
-    const error = failure(parseCatalogRequest, [...Array.from({ length: MAX_LISTED_ERRORS + 10 }, () => product(1, 'x', 0)), 5]);
+    const error = failure(parseCatalogRequest, [
+      ...Array.from({ length: MAX_LISTED_ERRORS + 10 }, () => product(1, 'x', 0)),
+      5,
+    ]);
     expect(error.status).toBe(400); // the one 400 is past the listing cap, yet it decides
     expect(error.errors).toHaveLength(MAX_LISTED_ERRORS);
     expect(error.detail).toContain(`the first ${MAX_LISTED_ERRORS} are listed`);
@@ -436,7 +458,10 @@ const nearValidBodies = fc.oneof(
   fc.array(nearValidLine, { maxLength: 4 }),
   fc.record({ restock: fc.array(nearValidLine, { maxLength: 4 }) }),
   fc.record(
-    { order_id: fc.oneof(fc.string(), fc.nat(), fc.constant('123')), requested: fc.array(nearValidLine, { maxLength: 4 }) },
+    {
+      order_id: fc.oneof(fc.string(), fc.nat(), fc.constant('123')),
+      requested: fc.array(nearValidLine, { maxLength: 4 }),
+    },
     { requiredKeys: ['requested'] },
   ),
   fc.array(
@@ -468,11 +493,17 @@ describe.each(Object.entries(parsers))('%s on arbitrary JSON', (_, parse) => {
   }
 
   it('returns or throws a 400/422 DomainError for any JSON text', () => {
-    fc.assert(fc.property(jsonText, (text) => check(JSON.parse(text))), { numRuns: 500 });
+    fc.assert(
+      fc.property(jsonText, (text) => check(JSON.parse(text))),
+      { numRuns: 500 },
+    );
   });
 
   it('returns or throws a 400/422 DomainError for near-valid bodies', () => {
-    fc.assert(fc.property(nearValidBodies, (body) => check(JSON.parse(JSON.stringify(body)))), { numRuns: 500 });
+    fc.assert(
+      fc.property(nearValidBodies, (body) => check(JSON.parse(JSON.stringify(body)))),
+      { numRuns: 500 },
+    );
   });
 
   it('returns or throws a 400/422 DomainError for fast-check JSON values', () => {
@@ -486,7 +517,10 @@ describe('valid orders round-trip (property)', () => {
       minLength: 1,
       maxLength: 100,
     });
-    const ids = fc.oneof(fc.maxSafeNat(), fc.stringMatching(/^[A-Za-z0-9_.:-]{0,10}[A-Za-z_.:-][A-Za-z0-9_.:-]{0,10}$/));
+    const ids = fc.oneof(
+      fc.maxSafeNat(),
+      fc.stringMatching(/^[A-Za-z0-9_.:-]{0,10}[A-Za-z_.:-][A-Za-z0-9_.:-]{0,10}$/),
+    );
     fc.assert(
       fc.property(ids, lines, (id, requested) => {
         const parsed = parseOrderRequest(JSON.parse(JSON.stringify({ order_id: id, requested })));

@@ -185,7 +185,10 @@ export function changeOrderTotals(orderKey: string, change: TotalsChange): Trans
  * twice. The creation's units are packed only once every line is allocated.
  */
 export function finishUnpacked(orderKey: string, keys: string[], creation: boolean): TransactionItem {
-  const names: Record<string, string> = { '#unpacked': 'unpacked', ...Object.fromEntries(keys.map((k, i) => [`#u${i}`, k])) };
+  const names: Record<string, string> = {
+    '#unpacked': 'unpacked',
+    ...Object.fromEntries(keys.map((k, i) => [`#u${i}`, k])),
+  };
   const conditions = keys.map((_, i) => `attribute_exists(#unpacked.#u${i})`);
   if (creation) {
     names['#unprocessed'] = 'unprocessed';

@@ -36,7 +36,12 @@ export function putWait(productId: number, queueKey: string, orderKey: string, q
 }
 
 /** Fill `quantity` of the `remainingBefore` units the order waits for; the last unit removes the entry. */
-export function fillWait(productId: number, queueKey: string, quantity: number, remainingBefore: number): TransactionItem {
+export function fillWait(
+  productId: number,
+  queueKey: string,
+  quantity: number,
+  remainingBefore: number,
+): TransactionItem {
   const Key = waitKey(productId, queueKey);
   // Conditioned on the remaining count read by the drain: two drains can never fill the same units.
   if (quantity === remainingBefore) {
