@@ -51,11 +51,27 @@ const spec = existsSync(specFile) ? readFileSync(specFile, 'utf8') : '';
 function specRoutes(): Array<{ method: string; path: string; statuses: string[] }> {
   return tableRows(spec, '## HTTP API (paths as in the original Django service; a trailing slash is accepted)').map(
     ([route = '', , success = '']) => {
-      const [method = '', path = ''] = route.split(/\s+/);
+      const [method = '', path = ''] = route.replace('**(v2)**', '').trim().split(/\s+/);
       return { method, path, statuses: success.match(/\b[1-5]\d\d\b/g) ?? [] };
     },
   );
 }
+
+/**
+ * SPEC v2 routes the service does not serve yet, each with the issue that builds it. The test
+ * below fails if one of them appears in the route table (then document it and drop it here) or
+ * if SPEC no longer names it, so this list can only shrink as the routes are built.
+ */
+const NOT_BUILT_YET: Record<string, string> = {
+  'POST /inventory/orders/{order_id}/cancel': 'lifecycle issue',
+  'GET /inventory/orders': 'lifecycle issue',
+  'POST /inventory/write_offs': 'lifecycle issue',
+  'POST /inventory/recalls': 'lots issue',
+  'GET /inventory/products/{product_id}/lots/{lot}': 'lots issue',
+  'GET /inventory/products/{product_id}/movements': 'lifecycle issue',
+  'GET /console': 'console issue',
+};
+const isBuilt = (key: string) => !(key in NOT_BUILT_YET);
 
 const POSTS = ['POST /inventory/init_catalog', 'POST /inventory/process_restock', 'POST /inventory/process_order'];
 
@@ -64,7 +80,7 @@ const POSTS = ['POST /inventory/init_catalog', 'POST /inventory/process_restock'
  * row) or several fails the test, so this table must be kept with SPEC.
  */
 const ERROR_ROW_APPLIES_TO: Array<[RegExp, string[]]> = [
-  [/body is not JSON, a value of the wrong JSON type, or a required field missing/, POSTS],
+  [/body is not JSON .*a value of the wrong JSON type, or a required field missing/, POSTS],
   [/right type but a disallowed value/, POSTS],
   [/unknown `product_id` in a restock/, ['POST /inventory/process_restock']],
   [/unknown order in GET/, ['GET /inventory/orders/{order_id}']],
@@ -94,15 +110,25 @@ describe.skipIf(!spec)('SPEC.md is in the document', () => {
     expect(tableRows(spec, '## Errors').length).toBeGreaterThanOrEqual(6);
   });
 
-  it.each(specRoutes().map((r) => [`${r.method} ${r.path}`, r] as const))(
-    'route %s is an operation with its success statuses',
-    (_key, route) => {
-      const operation = operationOf(doc, route.method, route.path);
-      expect(route.statuses.length).toBeGreaterThan(0);
-      for (const status of route.statuses)
-        expect(Object.keys(operation.responses), `${route.method} ${route.path}`).toContain(status);
-    },
-  );
+  it('lists as not built yet only routes that SPEC names and the route table lacks', () => {
+    const specKeys = specRoutes().map((r) => `${r.method} ${r.path}`);
+    for (const key of Object.keys(NOT_BUILT_YET)) {
+      expect(specKeys, `${key} is in SPEC`).toContain(key);
+      expect(
+        routes.map((r) => `${r.method} ${r.path}`),
+        `${key} is served now: document it`,
+      ).not.toContain(key);
+    }
+  });
+
+  it.each(
+    specRoutes().flatMap((r) => (isBuilt(`${r.method} ${r.path}`) ? [[`${r.method} ${r.path}`, r] as const] : [])),
+  )('route %s is an operation with its success statuses', (_key, route) => {
+    const operation = operationOf(doc, route.method, route.path);
+    expect(route.statuses.length).toBeGreaterThan(0);
+    for (const status of route.statuses)
+      expect(Object.keys(operation.responses), `${route.method} ${route.path}`).toContain(status);
+  });
 
   it.each(tableRows(spec, '## Errors').map(([text = '', status = ''], i) => [i + 1, status, text] as const))(
     'error row %i (%s) is documented on every operation it applies to',
