@@ -10,15 +10,9 @@
  * tries, for the heaviest unit left, the fullest package first, so its packages come out as full
  * as possible at the front, with the slack collected in the last ones.
  */
-import {
-  PACKAGE_LIMIT_G,
-  lowerBoundL2Groups,
-  solveLpRelaxation,
-  totalMass,
-  type LpColumn,
-  type MassGroups,
-  type WorkBudget,
-} from './packing-lower-bound.js';
+import { lowerBoundL2Groups, solveLpRelaxation, type LpColumn } from './packing/lower-bound.js';
+import { PACKAGE_LIMIT_G, totalMass, type MassGroups } from './packing/mass-groups.js';
+import type { WorkBudget } from './packing/work-budget.js';
 
 const LIMIT = PACKAGE_LIMIT_G;
 

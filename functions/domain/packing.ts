@@ -2,7 +2,7 @@
  * Units into the fewest packages of at most 1800 g (SPEC rules 1 and 2), pure and dependency-free.
  *
  * Units are first reduced to mass groups (which product a unit belongs to does not change how it
- * packs), packed and proven minimal as groups (packing-search.ts, packing-lower-bound.ts), and only
+ * packs), packed and proven minimal as groups (packing-search.ts, packing/lower-bound.ts), and only
  * then handed out to products. Work and output follow the number of distinct masses and package
  * patterns, never the number of units: a million units of one product are one group and one or two
  * patterns.
@@ -11,7 +11,9 @@
  * its order and its tie-breaks, and the budget is counted in work units instead of being read from
  * a clock. The same units, in any order, always give the same packages.
  */
-import { PACKAGE_LIMIT_G, lowerBoundL2Groups, type MassGroups, type WorkBudget } from './packing-lower-bound.js';
+import { lowerBoundL2Groups } from './packing/lower-bound.js';
+import { PACKAGE_LIMIT_G, type MassGroups } from './packing/mass-groups.js';
+import type { WorkBudget } from './packing/work-budget.js';
 import {
   canonicalPatterns,
   firstFitDecreasingGroups,
@@ -20,7 +22,7 @@ import {
   type MassPattern,
 } from './packing-search.js';
 
-export { PACKAGE_LIMIT_G } from './packing-lower-bound.js';
+export { PACKAGE_LIMIT_G } from './packing/mass-groups.js';
 
 /** `mass_g` integer 1..1800, `quantity` integer >= 1; entries naming the same product are merged. */
 export interface UnitsToPack {

@@ -1,45 +1,21 @@
 /**
- * Lower bounds on the number of packages, and the vocabulary the packing modules share.
+ * Lower bounds on the number of packages: Martello–Toth L2 and the Gilmore–Gomory LP relaxation
+ * (column generation).
  *
  * A lower bound is what turns "a packing" into "a proven minimal packing" (SPEC rule 2): when a
- * packing uses as many packages as some bound, nothing can do better. Everything here works on
- * mass groups, not units, so its cost follows the number of distinct masses, never the number of
- * units (a million units of one product are one group).
+ * packing uses as many packages as some bound, nothing can do better, so a bound must be valid
+ * whatever the floating point did: the LP's is recomputed in integers before it is returned. The
+ * LP pays for its setup and each large step before doing it; a bound it cannot afford to check
+ * exactly is not returned (0, no bound).
  */
-
-/** The most one package may weigh (SPEC rule 1). */
-export const PACKAGE_LIMIT_G = 1800;
+import { PACKAGE_LIMIT_G, type MassGroups } from './mass-groups.js';
+import type { WorkBudget } from './work-budget.js';
 
 const LIMIT = PACKAGE_LIMIT_G;
-
-/**
- * Units reduced to what packing depends on: `masses` strictly descending, `counts[i]` units of
- * `masses[i]` (possibly 0 in intermediate steps). Which product a unit belongs to does not matter
- * until the end, so it is left out.
- */
-export interface MassGroups {
-  readonly masses: readonly number[];
-  readonly counts: readonly number[];
-}
-
-/**
- * Work allowance of the optional parts (search, LP). Counted in abstract work units rather than
- * read from a clock, so the same input always stops at the same point and gives the same answer.
- */
-export interface WorkBudget {
-  /** Records `units` of work; false once the allowance is exceeded (and from then on). */
-  spend(units: number): boolean;
-}
 
 /** `ceil(a / b)` for a >= 0, b > 0, exact for the integer sizes used here (far below 2^53). */
 export function ceilDiv(a: number, b: number): number {
   return Math.floor((a + b - 1) / b);
-}
-
-export function totalMass(masses: readonly number[], counts: ArrayLike<number>): number {
-  let total = 0;
-  for (let i = 0; i < masses.length; i++) total += masses[i]! * counts[i]!;
-  return total;
 }
 
 /**
