@@ -13,14 +13,11 @@
 import { lowerBoundL2Groups, solveLpRelaxation, type LpColumn } from './packing/lower-bound.js';
 import { PACKAGE_LIMIT_G, totalMass, type MassGroups } from './packing/mass-groups.js';
 import type { WorkBudget } from './packing/work-budget.js';
+import { reduceByDominance } from './packing/dominance-reduction.js';
+import { firstFitDecreasingGroups } from './packing/first-fit-decreasing.js';
+import { canonicalPatterns, packageCount, withoutUnits, type MassPattern } from './packing/patterns.js';
 
 const LIMIT = PACKAGE_LIMIT_G;
-
-/** `count` identical packages holding `counts[i]` units of mass group i. */
-export interface MassPattern {
-  readonly counts: readonly number[];
-  readonly count: number;
-}
 
 export interface GroupsPacking {
   readonly patterns: MassPattern[];
@@ -64,14 +61,6 @@ const PASS_WORK_PER_PACKAGE = 120;
 const LOCAL_SEARCH_MAX_UNITS = 2000;
 const QUICK_LOCAL_SEARCH_PASSES = 50;
 const LOCAL_SEARCH_PASSES = 20_000;
-
-export function packageCount(patterns: readonly MassPattern[]): number {
-  return patterns.reduce((sum, pattern) => sum + pattern.count, 0);
-}
-
-export function patternMass(masses: readonly number[], pattern: MassPattern): number {
-  return totalMass(masses, pattern.counts);
-}
 
 /**
  * Packs all groups into as few packages as can be found within the budget, and proves it minimal
@@ -164,135 +153,6 @@ function improve(
 /** The first on a tie, so an incumbent is only replaced by something strictly better. */
 function fewerPackages(first: MassPattern[], second: MassPattern[]): MassPattern[] {
   return packageCount(second) < packageCount(first) ? second : first;
-}
-
-/**
- * First-fit-decreasing on groups, exactly as unit by unit: identical units go to the first
- * package with room, so each run of identical packages takes as many as fit in each, splitting
- * the run where the units run out. Runs grow by at most three per group, not by units.
- */
-export function firstFitDecreasingGroups({ masses, counts }: MassGroups): MassPattern[] {
-  const runs: { counts: number[]; room: number; count: number }[] = [];
-  const withUnits = (base: number[], room: number, group: number, units: number, count: number) => {
-    const next = [...base];
-    next[group]! += units;
-    return { counts: next, room: room - units * masses[group]!, count };
-  };
-  masses.forEach((mass, group) => {
-    let left = counts[group]!;
-    for (let r = 0; r < runs.length && left > 0; r++) {
-      const run = runs[r]!;
-      const each = Math.min(Math.floor(run.room / mass), left);
-      if (each === 0) continue;
-      const filled = Math.min(run.count, Math.floor(left / each));
-      if (filled === run.count) {
-        // The whole run takes the same units: changed in place (no copy of its counts).
-        run.counts[group]! += each;
-        run.room -= each * mass;
-        left -= filled * each;
-        continue;
-      }
-      const parts = [withUnits(run.counts, run.room, group, each, filled)];
-      left -= filled * each;
-      let untouched = run.count - filled;
-      if (untouched > 0 && left > 0) {
-        parts.push(withUnits(run.counts, run.room, group, left, 1));
-        left = 0;
-        untouched--;
-      }
-      if (untouched > 0) parts.push({ ...run, count: untouched });
-      runs.splice(r, 1, ...parts);
-      r += parts.length - 1;
-    }
-    if (left === 0) return;
-    const perPackage = Math.floor(LIMIT / mass);
-    const newRun = (units: number, count: number) => {
-      const packed = new Array<number>(masses.length).fill(0);
-      packed[group] = units;
-      runs.push({ counts: packed, room: LIMIT - units * mass, count });
-    };
-    if (left >= perPackage) newRun(perPackage, Math.floor(left / perPackage));
-    if (left % perPackage > 0) newRun(left % perPackage, 1);
-  });
-  return runs.map(({ counts: packed, count }) => ({ counts: packed, count }));
-}
-
-/**
- * Martello–Toth reduction on whole groups: when some package for a unit x provably does as well as
- * any other package holding x, it can be fixed without losing optimality, and for identical units
- * it can be fixed for the whole group at once (a unit over 900 g next to the unit that fills its
- * package exactly, say, 10,000 times in one step). The cases cheap to recognise: nothing fits
- * beside x (x ships alone); at most one unit fits beside x, or one fills the package exactly (the
- * heaviest unit that fits is then the best partner).
- */
-export function reduceByDominance(groups: MassGroups): { forced: MassPattern[]; rest: MassGroups } {
-  const { masses } = groups;
-  const counts = [...groups.counts];
-  const forced: MassPattern[] = [];
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (let x = 0; x < masses.length; x++) {
-      for (let fixedPackage = dominantPackage(masses, counts, x); fixedPackage; ) {
-        const pattern = new Array<number>(masses.length).fill(0);
-        pattern[x]! += 1;
-        counts[x]! -= fixedPackage.times;
-        if (fixedPackage.partner >= 0) {
-          pattern[fixedPackage.partner]! += 1;
-          counts[fixedPackage.partner]! -= fixedPackage.times;
-        }
-        forced.push({ counts: pattern, count: fixedPackage.times });
-        changed = true;
-        fixedPackage = dominantPackage(masses, counts, x);
-      }
-    }
-  }
-  return { forced, rest: { masses, counts } };
-}
-
-function dominantPackage(
-  masses: readonly number[],
-  counts: readonly number[],
-  x: number,
-): { partner: number; times: number } | undefined {
-  const units = counts[x]!;
-  if (units === 0) return undefined;
-  const room = LIMIT - masses[x]!;
-  const available = (i: number) => counts[i]! - (i === x ? 1 : 0);
-  let partner = -1;
-  for (let i = firstAtMost(masses, room); i < masses.length && partner < 0; i++) {
-    if (available(i) > 0) partner = i;
-  }
-  if (partner < 0) return { partner: -1, times: units };
-
-  // The two lightest other units: if even they do not fit together beside x, at most one does.
-  let lightest = Infinity;
-  let secondLightest = Infinity;
-  for (let i = masses.length - 1; i >= 0 && secondLightest === Infinity; i--) {
-    const left = available(i);
-    if (left <= 0) continue;
-    if (lightest === Infinity) {
-      lightest = masses[i]!;
-      if (left >= 2) secondLightest = masses[i]!;
-    } else {
-      secondLightest = masses[i]!;
-    }
-  }
-  const exactFit = masses[partner] === room;
-  if (!exactFit && lightest + secondLightest <= room) return undefined;
-  const times = partner === x ? Math.floor(units / 2) : Math.min(units, counts[partner]!);
-  return times > 0 ? { partner, times } : undefined;
-}
-
-/** The first index of `masses` (descending) whose mass is at most `mass`: binary search. */
-function firstAtMost(masses: readonly number[], mass: number): number {
-  let low = 0;
-  let high = masses.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (masses[middle]! <= mass) high = middle;
-    else low = middle + 1;
-  }
-  return low;
 }
 
 /**
@@ -398,68 +258,6 @@ function lpDive(
     }
   };
   return dive([...groups.counts], packages, firstColumns);
-}
-
-/** Removes `excess` units of `group` from the patterns (whole packages first), dropping emptied ones. */
-function withoutUnits(patterns: readonly MassPattern[], group: number, excess: number): MassPattern[] {
-  const result: MassPattern[] = [];
-  const lessOf = (pattern: MassPattern, units: number, count: number) => {
-    const counts = [...pattern.counts];
-    counts[group]! -= units;
-    if (counts.some((c) => c > 0) && count > 0) result.push({ counts, count });
-  };
-  for (const pattern of patterns) {
-    const per = pattern.counts[group]!;
-    if (excess === 0 || per === 0) {
-      result.push(pattern);
-      continue;
-    }
-    const emptied = Math.min(pattern.count, Math.floor(excess / per));
-    lessOf(pattern, per, emptied);
-    excess -= emptied * per;
-    let untouched = pattern.count - emptied;
-    if (untouched > 0 && excess > 0) {
-      lessOf(pattern, excess, 1);
-      excess = 0;
-      untouched--;
-    }
-    if (untouched > 0) result.push({ counts: pattern.counts, count: untouched });
-  }
-  return result;
-}
-
-/**
- * Identical packages merged, heaviest first, then by more units of heavier masses: one fixed order
- * for any packing, so equal inputs give equal outputs.
- */
-export function canonicalPatterns(masses: readonly number[], patterns: readonly MassPattern[]): MassPattern[] {
-  const merged = new Map<string, { counts: readonly number[]; count: number; mass: number }>();
-  for (const pattern of patterns) {
-    if (pattern.count === 0) continue;
-    const key = sparseKey(pattern.counts);
-    const seen = merged.get(key);
-    if (seen) seen.count += pattern.count;
-    else merged.set(key, { counts: pattern.counts, count: pattern.count, mass: patternMass(masses, pattern) });
-  }
-  const heavierFirst = (
-    a: { counts: readonly number[]; mass: number },
-    b: { counts: readonly number[]; mass: number },
-  ) => {
-    const byMass = b.mass - a.mass;
-    if (byMass !== 0) return byMass;
-    for (let i = 0; i < masses.length; i++) {
-      if (a.counts[i] !== b.counts[i]) return b.counts[i]! - a.counts[i]!;
-    }
-    return 0;
-  };
-  return [...merged.values()].sort(heavierFirst).map(({ counts, count }) => ({ counts, count }));
-}
-
-/** `group:units` of the groups present: short for the many-masses, few-units-each patterns. */
-function sparseKey(counts: readonly number[]): string {
-  let key = '';
-  for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) key += `${i}:${counts[i]},`;
-  return key;
 }
 
 type SearchOutcome = { outcome: 'found'; patterns: MassPattern[] } | { outcome: 'infeasible' | 'stopped' };

@@ -14,13 +14,9 @@
 import { lowerBoundL2Groups } from './packing/lower-bound.js';
 import { PACKAGE_LIMIT_G, type MassGroups } from './packing/mass-groups.js';
 import type { WorkBudget } from './packing/work-budget.js';
-import {
-  canonicalPatterns,
-  firstFitDecreasingGroups,
-  packGroups,
-  packageCount as countPackages,
-  type MassPattern,
-} from './packing-search.js';
+import { firstFitDecreasingGroups } from './packing/first-fit-decreasing.js';
+import { canonicalPatterns, packageCount as countPackages, type MassPattern } from './packing/patterns.js';
+import { packGroups } from './packing-search.js';
 
 export { PACKAGE_LIMIT_G } from './packing/mass-groups.js';
 
