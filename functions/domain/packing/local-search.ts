@@ -1,0 +1,176 @@
+/**
+ * Local search for a packing into a given number of packages: a heuristic that finds packings at
+ * the bound where the exact search would wander, but can never prove that none exists (undefined
+ * means not found, nothing more).
+ *
+ * Deterministic: its random picks come from a fixed-seed generator. Budget: unpacking the start
+ * into units is paid for before it is done, each pass right after it; undefined once spent.
+ */
+import { PACKAGE_LIMIT_G, type MassGroups } from './mass-groups.js';
+import { packageCount, type MassPattern } from './patterns.js';
+import { SCAN_WORK, type WorkBudget } from './work-budget.js';
+
+const LIMIT = PACKAGE_LIMIT_G;
+
+const POOL_CHOICE_WORK = 60;
+const REFILL_QUERY_WORK = 80;
+const PASS_WORK_PER_PACKAGE = 120;
+
+/**
+ * Local search for a packing into `packages` packages. It cannot prove that none exists (the exact
+ * search does that) but finds one where the exact search would wander, typically when the bound
+ * is right but only few packings meet it.
+ *
+ * Starts from `start` with its lightest packages emptied into a pool of unpacked units. A pass
+ * refills each package in turn with the best swap of up to two of its units for up to two pool
+ * units that weigh more and still fit, so each refill leaves the pool lighter. A pass that changes
+ * nothing empties one package (the lighter of two picked at random) to shake things up. Done when
+ * the pool is empty. The random picks come from a fixed-seed generator: same input, same result.
+ */
+export function localSearchPacking(
+  groups: MassGroups,
+  start: readonly MassPattern[],
+  packages: number,
+  budget: WorkBudget,
+  maxPasses: number,
+): MassPattern[] | undefined {
+  const { masses } = groups;
+  // Unpacking the patterns into units reads every pattern's counts: paid for before it is done.
+  if (!budget.spend(start.length * masses.length * SCAN_WORK + packageCount(start) * PASS_WORK_PER_PACKAGE)) {
+    return undefined;
+  }
+  const bins: number[][] = [];
+  for (const pattern of start) {
+    const units = unitsOf(pattern.counts);
+    for (let i = 0; i < pattern.count; i++) bins.push(i === 0 ? units : [...units]);
+  }
+  bins.sort((a, b) => loadOf(masses, b) - loadOf(masses, a));
+  const pool = bins.splice(packages).flat();
+  while (bins.length < packages) bins.push([]);
+  const loads = bins.map((bin) => loadOf(masses, bin));
+  const random = xorshift(0x9e3779b9);
+
+  for (let pass = 0; pass < maxPasses && pool.length > 0; pass++) {
+    const choices = new PoolChoices(masses, pool);
+    let changed = false;
+    for (let b = 0; b < bins.length && pool.length > 0; b++) {
+      const swap = bestRefill(masses, bins[b]!, loads[b]!, choices);
+      if (!swap) continue;
+      const taken = swap.fromBin.map((i) => bins[b]![i]!);
+      const given = swap.fromPool.map((i) => pool[i]!);
+      bins[b] = bins[b]!.filter((_, i) => !swap.fromBin.includes(i)).concat(given);
+      const rest = pool.filter((_, i) => !swap.fromPool.includes(i));
+      pool.splice(0, pool.length, ...rest, ...taken);
+      loads[b]! += swap.gain;
+      choices.rebuild(pool);
+      changed = true;
+    }
+    if (!budget.spend(choices.work + bins.length * PASS_WORK_PER_PACKAGE)) return undefined;
+    if (!changed && pool.length > 0) {
+      const one = Math.floor(random() * bins.length);
+      const other = Math.floor(random() * bins.length);
+      const emptied = loads[other]! < loads[one]! ? other : one;
+      pool.push(...bins[emptied]!);
+      bins[emptied] = [];
+      loads[emptied] = 0;
+    }
+  }
+  if (pool.length > 0) return undefined;
+  return bins.filter((bin) => bin.length > 0).map((bin) => ({ counts: countsOf(masses.length, bin), count: 1 }));
+}
+
+/** One unit per entry, as its group index. */
+function unitsOf(counts: readonly number[]): number[] {
+  const units: number[] = [];
+  for (let group = 0; group < counts.length; group++) {
+    for (let i = counts[group]!; i > 0; i--) units.push(group);
+  }
+  return units;
+}
+
+function countsOf(groupCount: number, units: readonly number[]): number[] {
+  const counts = new Array<number>(groupCount).fill(0);
+  for (const group of units) counts[group]!++;
+  return counts;
+}
+
+function loadOf(masses: readonly number[], units: readonly number[]): number {
+  return units.reduce((sum, group) => sum + masses[group]!, 0);
+}
+
+/** The heaviest refill of one package: give up to two units, take up to two heavier from the pool. */
+function bestRefill(
+  masses: readonly number[],
+  bin: readonly number[],
+  load: number,
+  choices: PoolChoices,
+): { fromBin: number[]; fromPool: number[]; gain: number } | undefined {
+  let best: { fromBin: number[]; fromPool: number[]; gain: number } | undefined;
+  const consider = (fromBin: number[], given: number) => {
+    const choice = choices.heaviestUpTo(LIMIT - load + given);
+    if (choice && choice.mass - given > (best?.gain ?? 0)) {
+      best = { fromBin, fromPool: choice.units, gain: choice.mass - given };
+    }
+  };
+  consider([], 0);
+  for (let i = 0; i < bin.length; i++) {
+    consider([i], masses[bin[i]!]!);
+    for (let j = i + 1; j < bin.length; j++) consider([i, j], masses[bin[i]!]! + masses[bin[j]!]!);
+  }
+  return best;
+}
+
+/** Every single pool unit and every pair, sorted by mass, to find the heaviest that fits a room. */
+class PoolChoices {
+  private choices: { mass: number; units: number[] }[] = [];
+  work = 0;
+
+  constructor(
+    private readonly masses: readonly number[],
+    pool: readonly number[],
+  ) {
+    this.rebuild(pool);
+  }
+
+  rebuild(pool: readonly number[]): void {
+    const choices: { mass: number; units: number[] }[] = [];
+    for (let i = 0; i < pool.length; i++) {
+      const mass = this.masses[pool[i]!]!;
+      choices.push({ mass, units: [i] });
+      for (let j = i + 1; j < pool.length; j++) choices.push({ mass: mass + this.masses[pool[j]!]!, units: [i, j] });
+    }
+    this.choices = choices.sort((a, b) => a.mass - b.mass);
+    this.work += choices.length * POOL_CHOICE_WORK;
+  }
+
+  heaviestUpTo(room: number): { mass: number; units: number[] } | undefined {
+    let low = 0;
+    let high = this.choices.length - 1;
+    let found: { mass: number; units: number[] } | undefined;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const choice = this.choices[middle]!;
+      if (choice.mass <= room) {
+        found = choice;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    this.work += REFILL_QUERY_WORK;
+    return found;
+  }
+}
+
+/** xorshift32: tiny, fast, and the same sequence on every run. */
+function xorshift(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state / 4294967296;
+  };
+}
