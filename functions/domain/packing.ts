@@ -2,10 +2,10 @@
  * Units into the fewest packages of at most 1800 g (SPEC rules 1 and 2), pure and dependency-free.
  *
  * Units are first reduced to mass groups (which product a unit belongs to does not change how it
- * packs), packed and proven minimal as groups (packing-search.ts, packing/lower-bound.ts), and only
- * then handed out to products. Work and output follow the number of distinct masses and package
- * patterns, never the number of units: a million units of one product are one group and one or two
- * patterns.
+ * packs), packed and proven minimal as groups (packing/, one module per algorithm; pack-groups.ts
+ * says which runs when), and only then handed out to products. Work and output follow the number
+ * of distinct masses and package patterns, never the number of units: a million units of one
+ * product are one group and one or two patterns.
  *
  * Determinism: the groups are sorted (masses descending, products by id), every step is fixed in
  * its order and its tie-breaks, and the budget is counted in work units instead of being read from
@@ -15,8 +15,8 @@ import { lowerBoundL2Groups } from './packing/lower-bound.js';
 import { PACKAGE_LIMIT_G, type MassGroups } from './packing/mass-groups.js';
 import type { WorkBudget } from './packing/work-budget.js';
 import { firstFitDecreasingGroups } from './packing/first-fit-decreasing.js';
+import { packGroups } from './packing/pack-groups.js';
 import { canonicalPatterns, packageCount as countPackages, type MassPattern } from './packing/patterns.js';
-import { packGroups } from './packing-search.js';
 
 export { PACKAGE_LIMIT_G } from './packing/mass-groups.js';
 
@@ -69,8 +69,8 @@ const DEFAULT_TIME_BUDGET_MS = 5;
 const PROVEN_SAFETY_CAP_MS = 5_000;
 /**
  * Budget work units per millisecond. A unit is about 2 ns of work on x86-64 Node 20 (each part
- * charges what it does in these units, see packing-search.ts), so 5 ms of budget take about 3 ms
- * there, which leaves room for a slower Lambda CPU to still finish near the requested time.
+ * charges what it does in these units, see packing/work-budget.ts), so 5 ms of budget take about
+ * 3 ms there, which leaves room for a slower Lambda CPU to still finish near the requested time.
  */
 const WORK_UNITS_PER_MS = 300_000;
 

@@ -66,6 +66,9 @@ export interface LpColumn {
   readonly amount: number;
 }
 
+/** An amount this close below a whole number counts as that number when rounding to packages. */
+export const LP_ROUNDING_EPSILON = 1e-9;
+
 export interface LpRelaxation {
   /** A valid lower bound, checked in integer arithmetic whatever rounding the simplex suffered. */
   readonly bound: number;

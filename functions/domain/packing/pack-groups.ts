@@ -1,23 +1,29 @@
 /**
- * Finding packings of mass groups, and proving them minimal: first-fit-decreasing, dominance
- * reductions, LP rounding, a local search, and an exact bin-completion search (Korf 2003) over
- * groups of identical masses.
+ * Packing mass groups into the fewest packages and proving it minimal: which algorithm of this
+ * folder runs when, and what each attempt may spend.
+ *
+ * first-fit-decreasing.ts gives the first incumbent; dominance-reduction.ts fixes the packages it
+ * safely can; lower-bound.ts gives L2 and the LP bound; local-search.ts, lp-dive.ts and
+ * bin-completion.ts then try to meet the bound, and where no bound settles it, bin-completion.ts
+ * alone can prove a count impossible. Rounding the LP optimum stays here: it packs its leftover
+ * with `improve` itself.
  *
  * Ties between packings with the same number of packages are broken by the order in which they
  * are found, which is fixed: first-fit-decreasing when it already meets the lower bound;
  * otherwise the forced packages of the dominance reductions plus the first packing of the rest
- * that meets the bound (an incumbent is only ever replaced by a strictly better one). The search
- * tries, for the heaviest unit left, the fullest package first, so its packages come out as full
- * as possible at the front, with the slack collected in the last ones.
+ * that meets the bound (an incumbent is only ever replaced by a strictly better one, so the answer
+ * is never worse than first-fit-decreasing). The attempts after the reduction all draw on the one
+ * budget; when it runs out, the best packing found so far is the answer, unproven.
  */
-import { lowerBoundL2Groups, solveLpRelaxation, type LpColumn } from './packing/lower-bound.js';
-import type { MassGroups } from './packing/mass-groups.js';
-import type { WorkBudget } from './packing/work-budget.js';
-import { BinCompletionSearch } from './packing/bin-completion.js';
-import { reduceByDominance } from './packing/dominance-reduction.js';
-import { firstFitDecreasingGroups } from './packing/first-fit-decreasing.js';
-import { localSearchPacking } from './packing/local-search.js';
-import { canonicalPatterns, packageCount, withoutUnits, type MassPattern } from './packing/patterns.js';
+import { BinCompletionSearch } from './bin-completion.js';
+import { reduceByDominance } from './dominance-reduction.js';
+import { firstFitDecreasingGroups } from './first-fit-decreasing.js';
+import { localSearchPacking } from './local-search.js';
+import { LP_ROUNDING_EPSILON, lowerBoundL2Groups, solveLpRelaxation, type LpColumn } from './lower-bound.js';
+import { lpDive } from './lp-dive.js';
+import type { MassGroups } from './mass-groups.js';
+import { canonicalPatterns, packageCount, withoutUnits, type MassPattern } from './patterns.js';
+import type { WorkBudget } from './work-budget.js';
 
 export interface GroupsPacking {
   readonly patterns: MassPattern[];
@@ -32,15 +38,6 @@ const SEARCH_MAX_PACKAGES = 1000;
 const QUICK_SEARCH_WORK = 1_000_000;
 /** Up to this many distinct masses the LP comes first: it is cheap and settles most gaps. */
 const LP_FIRST_MAX_GROUPS = 24;
-const LP_ROUNDING_EPSILON = 1e-9;
-/** An LP dive hands the rest to the exact search once this few packages are left... */
-const DIVE_SEARCH_PACKAGES = 8;
-/** ...with this much work (a few milliseconds) to find their packing. */
-const DIVE_SEARCH_WORK = 2_000_000;
-/** Where the LP uses no package whole, the dive tries this many of its largest, in turn... */
-const DIVE_BRANCHES = 3;
-/** ...and gives up after this many failed branches in all. */
-const DIVE_FAILURES = 20;
 /** Local search works on single units; beyond this many it is left out. */
 const LOCAL_SEARCH_MAX_UNITS = 2000;
 const QUICK_LOCAL_SEARCH_PASSES = 50;
@@ -166,80 +163,4 @@ function roundedLpPacking(groups: MassGroups, columns: readonly LpColumn[], budg
   const residualLowerBound = lowerBoundL2Groups(residual.masses, residual.counts);
   const residualPacking = improve(residual, residualLowerBound, firstFitDecreasingGroups(residual), budget, false);
   return [...patterns, ...residualPacking.patterns];
-}
-
-/**
- * LP-guided diving for a packing into `packages` packages: fixes the packages the LP optimum uses
- * whole, solves the LP again on the units left, and so on until the packages left are few enough
- * for a short exact search. Where the LP uses no package whole, it branches on the ones it uses
- * most (up to DIVE_BRANCHES of them, largest first); a branch fails as soon as the LP bound of what
- * is left exceeds the packages left, or the search does not find the rest, and after DIVE_FAILURES
- * failed branches the dive gives up. A heuristic (a limited search), but one that looks where the
- * packings at the LP bound are: it finds the rare ones that the bin-completion search and the
- * local search miss among many near misses (100 distinct masses, little room to spare).
- */
-function lpDive(
-  groups: MassGroups,
-  packages: number,
-  firstColumns: readonly LpColumn[],
-  budget: WorkBudget,
-): MassPattern[] | undefined {
-  const { masses } = groups;
-  let failuresLeft = DIVE_FAILURES;
-  // The LP may cover a unit twice (its surplus and exchange columns): a pattern is cut down to the
-  // units left, still a package.
-  const patternOf = (column: LpColumn, counts: readonly number[]) =>
-    column.counts.map((units, group) => Math.min(units, counts[group]!));
-  const dive = (
-    counts: number[],
-    left: number,
-    columns: readonly LpColumn[] | undefined,
-  ): MassPattern[] | undefined => {
-    const fixed: MassPattern[] = [];
-    for (;;) {
-      if (counts.every((units) => units === 0)) return fixed;
-      if (lowerBoundL2Groups(masses, counts) > left) return undefined;
-      if (left <= DIVE_SEARCH_PACKAGES) {
-        const rest = new BinCompletionSearch({ masses, counts }, budget).pack(left, DIVE_SEARCH_WORK);
-        return rest.outcome === 'found' ? [...fixed, ...rest.patterns] : undefined;
-      }
-      if (!columns) {
-        const lp = solveLpRelaxation({ masses, counts: [...counts] }, budget, left + 1);
-        if (lp.bound === 0 || lp.bound > left) return undefined;
-        columns = lp.columns;
-      }
-      const byAmount = [...columns].sort((a, b) => b.amount - a.amount);
-      columns = undefined;
-      const whole = byAmount.filter((column) => column.amount >= 1 - LP_ROUNDING_EPSILON);
-      if (whole.length === 0) {
-        for (const column of byAmount.slice(0, DIVE_BRANCHES)) {
-          const pattern = patternOf(column, counts);
-          if (pattern.every((units) => units === 0)) continue;
-          const rest = dive(
-            counts.map((units, group) => units - pattern[group]!),
-            left - 1,
-            undefined,
-          );
-          if (rest) return [...fixed, { counts: pattern, count: 1 }, ...rest];
-          if (--failuresLeft <= 0) return undefined;
-        }
-        return undefined;
-      }
-      let progressed = false;
-      for (const column of whole) {
-        for (let times = Math.floor(column.amount + LP_ROUNDING_EPSILON); times > 0 && left > 0; times--) {
-          const pattern = patternOf(column, counts);
-          if (pattern.every((units) => units === 0)) break;
-          pattern.forEach((units, group) => {
-            counts[group]! -= units;
-          });
-          fixed.push({ counts: pattern, count: 1 });
-          left--;
-          progressed = true;
-        }
-      }
-      if (!progressed) return undefined;
-    }
-  };
-  return dive([...groups.counts], packages, firstColumns);
 }

@@ -1,0 +1,98 @@
+/**
+ * LP-guided dive: a heuristic that follows the LP optimum to a packing at the bound, for inputs
+ * where such packings are rare and the other searches get lost among near misses.
+ *
+ * It never proves anything: a packing, or undefined. Every LP re-solve draws on the shared budget,
+ * the exact search that finishes a branch also has its own cap (DIVE_SEARCH_WORK), and
+ * DIVE_BRANCHES and DIVE_FAILURES bound how far it branches.
+ */
+import { BinCompletionSearch } from './bin-completion.js';
+import { LP_ROUNDING_EPSILON, lowerBoundL2Groups, solveLpRelaxation, type LpColumn } from './lower-bound.js';
+import type { MassGroups } from './mass-groups.js';
+import type { MassPattern } from './patterns.js';
+import type { WorkBudget } from './work-budget.js';
+
+/** An LP dive hands the rest to the exact search once this few packages are left... */
+const DIVE_SEARCH_PACKAGES = 8;
+/** ...with this much work (a few milliseconds) to find their packing. */
+const DIVE_SEARCH_WORK = 2_000_000;
+/** Where the LP uses no package whole, the dive tries this many of its largest, in turn... */
+const DIVE_BRANCHES = 3;
+/** ...and gives up after this many failed branches in all. */
+const DIVE_FAILURES = 20;
+
+/**
+ * LP-guided diving for a packing into `packages` packages: fixes the packages the LP optimum uses
+ * whole, solves the LP again on the units left, and so on until the packages left are few enough
+ * for a short exact search. Where the LP uses no package whole, it branches on the ones it uses
+ * most (up to DIVE_BRANCHES of them, largest first); a branch fails as soon as the LP bound of what
+ * is left exceeds the packages left, or the search does not find the rest, and after DIVE_FAILURES
+ * failed branches the dive gives up. A heuristic (a limited search), but one that looks where the
+ * packings at the LP bound are: it finds the rare ones that the bin-completion search and the
+ * local search miss among many near misses (100 distinct masses, little room to spare).
+ */
+export function lpDive(
+  groups: MassGroups,
+  packages: number,
+  firstColumns: readonly LpColumn[],
+  budget: WorkBudget,
+): MassPattern[] | undefined {
+  const { masses } = groups;
+  let failuresLeft = DIVE_FAILURES;
+  // The LP may cover a unit twice (its surplus and exchange columns): a pattern is cut down to the
+  // units left, still a package.
+  const patternOf = (column: LpColumn, counts: readonly number[]) =>
+    column.counts.map((units, group) => Math.min(units, counts[group]!));
+  const dive = (
+    counts: number[],
+    left: number,
+    columns: readonly LpColumn[] | undefined,
+  ): MassPattern[] | undefined => {
+    const fixed: MassPattern[] = [];
+    for (;;) {
+      if (counts.every((units) => units === 0)) return fixed;
+      if (lowerBoundL2Groups(masses, counts) > left) return undefined;
+      if (left <= DIVE_SEARCH_PACKAGES) {
+        const rest = new BinCompletionSearch({ masses, counts }, budget).pack(left, DIVE_SEARCH_WORK);
+        return rest.outcome === 'found' ? [...fixed, ...rest.patterns] : undefined;
+      }
+      if (!columns) {
+        const lp = solveLpRelaxation({ masses, counts: [...counts] }, budget, left + 1);
+        if (lp.bound === 0 || lp.bound > left) return undefined;
+        columns = lp.columns;
+      }
+      const byAmount = [...columns].sort((a, b) => b.amount - a.amount);
+      columns = undefined;
+      const whole = byAmount.filter((column) => column.amount >= 1 - LP_ROUNDING_EPSILON);
+      if (whole.length === 0) {
+        for (const column of byAmount.slice(0, DIVE_BRANCHES)) {
+          const pattern = patternOf(column, counts);
+          if (pattern.every((units) => units === 0)) continue;
+          const rest = dive(
+            counts.map((units, group) => units - pattern[group]!),
+            left - 1,
+            undefined,
+          );
+          if (rest) return [...fixed, { counts: pattern, count: 1 }, ...rest];
+          if (--failuresLeft <= 0) return undefined;
+        }
+        return undefined;
+      }
+      let progressed = false;
+      for (const column of whole) {
+        for (let times = Math.floor(column.amount + LP_ROUNDING_EPSILON); times > 0 && left > 0; times--) {
+          const pattern = patternOf(column, counts);
+          if (pattern.every((units) => units === 0)) break;
+          pattern.forEach((units, group) => {
+            counts[group]! -= units;
+          });
+          fixed.push({ counts: pattern, count: 1 });
+          left--;
+          progressed = true;
+        }
+      }
+      if (!progressed) return undefined;
+    }
+  };
+  return dive([...groups.counts], packages, firstColumns);
+}
