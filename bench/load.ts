@@ -174,7 +174,7 @@ export async function runLoadBench(options: {
     const handlers = await loadRouteHandlers();
     // Imported after the environment is set: these modules build the client from it.
     const { documentClient } = await import('../functions/commons/dynamodb.js');
-    const { retryCounter } = await import('../functions/store/transactions.js');
+    const { retryCounter } = await import('../functions/commons/counters.js');
     const { forgetCatalog } = await import('../functions/use-cases/catalog-cache.js');
     const { readState, violations } = await import('../test/support/invariants.js');
     server = createLocalHttpServer({ handlers, log: { request: () => {}, error: (m, e) => console.error(m, e) } });

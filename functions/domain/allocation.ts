@@ -5,7 +5,7 @@
  * waits for it, except while a restock is draining its queue. So a new order may take stock
  * only when nobody waits (`backordered === 0`); otherwise it queues behind the older orders.
  */
-import type { Line, StockedProduct } from './model.js';
+import type { Line, Quantities, StockedProduct } from './model.js';
 
 /** How one order line meets the stock of its product. Each kind is guarded by its own write condition. */
 export type LineAllocation =
@@ -30,6 +30,11 @@ export function allocateOnHand(line: Line, product: Pick<StockedProduct, 'on_han
 /** The optimistic first try: every line ships in full (valid only if the write's guards hold). */
 export function assumeAllInStock(lines: Line[]): LineAllocation[] {
   return lines.map((l) => ({ kind: 'ship-all', product_id: l.product_id, ship: l.quantity, backorder: 0 }));
+}
+
+/** Units the allocations ship now, per product. */
+export function shippedBy(allocations: LineAllocation[]): Quantities {
+  return new Map(allocations.filter((a) => a.ship > 0).map((a) => [a.product_id, a.ship]));
 }
 
 /** One waiting order in a product's queue, oldest first by `queueKey`. */

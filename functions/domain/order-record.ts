@@ -1,31 +1,85 @@
 /**
  * An order as the domain sees it, and its OrderView (SPEC "OrderView"), pure.
+ *
+ * An order stores what was requested, once, and never per-product totals: every unit requested
+ * is either shipped (in a shipment event, or allocated by a request and not packed yet) or still
+ * waiting, so `backordered = requested - shipped` for each product. Nothing that changes with
+ * each fill lives on the order, so no write to an order grows with its number of lines.
  */
-import type { PackagePattern } from './packing.js';
+import { randomUUID } from 'node:crypto';
 import type { Line, OrderStatus, OrderView, Quantities, Shipment } from './model.js';
 import type { OrderId } from './order-id.js';
+import type { PackagePattern } from './packing.js';
 
 /** The packages one request shipped to one order, as stored: grouped patterns, expanded on read. */
 export interface ShipmentEvent {
   eventId: string;
-  /** Which request caused it: `order` for the order's creation, else the restock or sweep id. */
+  /** Which request caused it: `order` for the order's creation, else the restock key or the sweep's id. */
   requestId: string;
   shippedAt: string;
   patterns: PackagePattern[];
+}
+
+/**
+ * How far the creation of an order too large for one transaction has come: its lines (sorted
+ * by product id) are allocated in parts of `partLines` lines, `partsDone` of `partsTotal` so far.
+ */
+export interface CreationProgress {
+  partLines: number;
+  partsDone: number;
+  partsTotal: number;
 }
 
 export interface OrderRecord {
   orderId: OrderId;
   orderKey: string;
   createdAt: string;
+  /** Where the order stands in every product's queue (see `queueKeyFor`). */
+  queueKey: string;
   requested: Quantities;
-  shipped: Quantities;
-  backordered: Quantities;
-  /** Lines of a large order not yet allocated (its creation needs several transactions). */
-  unprocessed: Quantities;
-  /** Units allocated by a request but not yet packed, by request id (large fills only). */
+  /** Absent once every line is allocated (always absent for an order created in one transaction). */
+  creation?: CreationProgress;
+  /** Units requests allocated to the order and have not packed yet, by request id. */
   unpacked: Map<string, Quantities>;
 }
+
+/**
+ * A shipment event's id, the stem of its packages' `shipment_id`s: the time in base 36 (so ids
+ * sort oldest first, as the order's packages are listed) and 8 random hex digits.
+ */
+export function newEventId(now = Date.now()): string {
+  return `${now.toString(36).padStart(9, '0')}${randomUUID().replaceAll('-', '').slice(0, 8)}`;
+}
+
+/** Request id of the units an order ships at its creation. */
+export const CREATION_REQUEST = 'order';
+
+/** Units shipped so far, per product: packed in shipments, or allocated and waiting to be packed. */
+export function shippedUnits(order: Pick<OrderRecord, 'unpacked'>, events: ShipmentEvent[]): Quantities {
+  const shipped: Quantities = new Map();
+  const add = (p: number, q: number) => shipped.set(p, (shipped.get(p) ?? 0) + q);
+  for (const event of events) {
+    for (const pattern of event.patterns) for (const l of pattern.lines) add(l.product_id, l.quantity * pattern.count);
+  }
+  for (const units of order.unpacked.values()) for (const [p, q] of units) add(p, q);
+  return shipped;
+}
+
+/** Units still waiting, per product (lines a large order has not allocated yet included). */
+export function backorderedUnits(requested: Quantities, shipped: Quantities): Quantities {
+  return new Map([...requested].map(([p, q]) => [p, q - (shipped.get(p) ?? 0)]));
+}
+
+/** The lines of the next creation part to allocate, or undefined when the creation is complete. */
+export function nextCreationPart(order: Pick<OrderRecord, 'requested' | 'creation'>): Line[] | undefined {
+  const creation = order.creation;
+  if (!creation || creation.partsDone >= creation.partsTotal) return undefined;
+  const start = creation.partsDone * creation.partLines;
+  return toLines(order.requested).slice(start, start + creation.partLines);
+}
+
+export const creationComplete = (order: Pick<OrderRecord, 'creation'>): boolean =>
+  !order.creation || order.creation.partsDone >= order.creation.partsTotal;
 
 /** Expands stored patterns into numbered packages: ids are stable, so replays show the same ids. */
 export function expandShipments(orderId: OrderId, event: ShipmentEvent): Shipment[] {
@@ -44,6 +98,10 @@ export function expandShipments(orderId: OrderId, event: ShipmentEvent): Shipmen
   return shipments;
 }
 
+export function packageCount(event: Pick<ShipmentEvent, 'patterns'>): number {
+  return event.patterns.reduce((n, p) => n + p.count, 0);
+}
+
 export function toLines(quantities: Quantities): Line[] {
   return [...quantities.entries()]
     .filter(([, q]) => q !== 0)
@@ -51,22 +109,20 @@ export function toLines(quantities: Quantities): Line[] {
     .map(([product_id, quantity]) => ({ product_id, quantity }));
 }
 
-export function orderStatus(order: Pick<OrderRecord, 'shipped' | 'backordered' | 'unprocessed'>): OrderStatus {
-  const waiting = sum(order.backordered) + sum(order.unprocessed);
-  if (waiting === 0) return 'fulfilled';
-  return sum(order.shipped) > 0 ? 'partially_shipped' : 'backordered';
+export function orderStatus(shipped: Quantities, backordered: Quantities): OrderStatus {
+  if (sum(backordered) === 0) return 'fulfilled';
+  return sum(shipped) > 0 ? 'partially_shipped' : 'backordered';
 }
 
 /** Events must come oldest first (the store's sort key order). */
 export function toOrderView(order: OrderRecord, events: ShipmentEvent[]): OrderView {
-  const backordered = new Map(order.backordered);
-  // Lines a large order has not allocated yet are waiting too, from the operator's point of view.
-  for (const [p, q] of order.unprocessed) backordered.set(p, (backordered.get(p) ?? 0) + q);
+  const shipped = shippedUnits(order, events);
+  const backordered = backorderedUnits(order.requested, shipped);
   return {
     order_id: order.orderId,
-    status: orderStatus(order),
+    status: orderStatus(shipped, backordered),
     requested: toLines(order.requested),
-    shipped: toLines(order.shipped),
+    shipped: toLines(shipped),
     backordered: toLines(backordered),
     shipments: events.flatMap((e) => expandShipments(order.orderId, e)),
     created_at: order.createdAt,

@@ -41,6 +41,10 @@ export const LIMITS = {
   massG: { min: 1, max: 1800 },
   restockQuantity: { min: 1, max: 1_000_000 },
   orderQuantity: { min: 1, max: 10_000 },
+  /** SPEC v2: at most 10,000 units per order in all. */
+  orderUnits: { max: 10_000 },
+  /** Page sizes of the lists: `limit` query parameter. */
+  productPage: { min: 1, max: 1000, default: 1000 },
 } as const;
 
 /** Enough to list every field of any body within the entry limits (1000 entries x 3 fields). */
@@ -83,8 +87,9 @@ export function parseRestockEventDetail(detail: unknown): Line[] {
 
 /** `POST /inventory/process_order`: `{order_id?, requested}` with requested merged. */
 export function parseOrderRequest(body: unknown): OrderRequest {
-  const count = countProblem(field(body, 'requested'), 'requested', LIMITS.orderLines, 'lines');
-  const { order_id, requested } = validate(orderSchema, body, count);
+  const requestedField = field(body, 'requested');
+  const count = countProblem(requestedField, 'requested', LIMITS.orderLines, 'lines');
+  const { order_id, requested } = validate(orderSchema, body, count, unitsProblem(requestedField));
   const lines = mergeLines(requested);
   return order_id === undefined ? { lines } : { orderId: order_id, lines };
 }
@@ -227,6 +232,42 @@ function countProblem(
 ): Problem[] {
   if (!Array.isArray(value) || (value.length >= min && value.length <= max)) return [];
   return [{ path, message: `must hold ${min} to ${max} ${what}; it has ${value.length}`, status: 422 }];
+}
+
+/** Over 10,000 units in all (counted once every quantity is a valid number, so it adds no noise). */
+function unitsProblem(lines: unknown): Problem[] {
+  if (!Array.isArray(lines)) return [];
+  let units = 0;
+  for (const line of lines) {
+    const quantity = field(line, 'quantity');
+    if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity)) return [];
+    units += quantity;
+  }
+  const { max } = LIMITS.orderUnits;
+  if (units <= max) return [];
+  return [{ path: 'requested', message: `must hold at most ${max} units in all; it holds ${units}`, status: 422 }];
+}
+
+export interface ListQuery {
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * `limit` and `cursor` of a list route's query string (API Gateway gives every value as a
+ * string). A limit that is not a decimal integer in range is a disallowed value: 422.
+ */
+export function parseListQuery(
+  query: Record<string, string | undefined> | undefined,
+  { min, max, default: fallback }: { min: number; max: number; default: number },
+): ListQuery {
+  const raw = query?.limit;
+  const limit = raw === undefined ? fallback : /^[0-9]{1,7}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(limit >= min && limit <= max)) {
+    throwProblems([{ path: 'limit', message: `must be an integer from ${min} to ${max}`, status: 422 }]);
+  }
+  const cursor = query?.cursor;
+  return cursor === undefined ? { limit } : { limit, cursor };
 }
 
 function duplicateProductIds(body: unknown): Problem[] {

@@ -22,6 +22,7 @@ import {
 import {
   LIMITS,
   parseCatalogRequest,
+  parseListQuery,
   parseOrderRequest,
   parseRestockRequest,
   REQUEST_SCHEMAS,
@@ -40,6 +41,7 @@ import {
   OrderViewSchema,
   ProblemSchema,
   ProductListSchema,
+  ProductPageSchema,
   ProductViewSchema,
   RestockAnswerSchema,
   ShipmentSchema,
@@ -70,7 +72,7 @@ export interface ResponseObject {
 }
 export interface ParameterObject {
   name: string;
-  in: 'path' | 'header';
+  in: 'path' | 'header' | 'query';
   required: boolean;
   description: string;
   schema: JsonSchema;
@@ -117,6 +119,7 @@ const RESPONSE_SCHEMAS: ReadonlyArray<[z.ZodType, string]> = [
   [OrderStatusSchema, 'OrderStatus'],
   [OrderViewSchema, 'OrderView'],
   [ProductListSchema, 'ProductList'],
+  [ProductPageSchema, 'ProductPage'],
   [RestockAnswerSchema, 'RestockAnswer'],
   [HealthSchema, 'Health'],
   [FieldErrorSchema, 'FieldError'],
@@ -156,7 +159,7 @@ function requestOverride(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): v
     json.description += ` ${MERGED} Merged quantities may exceed the limit of one line.`;
   } else if (schema === REQUEST_SCHEMAS.order.shape.requested) {
     count(LIMITS.orderLines, 'lines');
-    json.description += ` ${MERGED}`;
+    json.description += ` ${MERGED} At most ${LIMITS.orderUnits.max} units in all (422 otherwise; JSON Schema cannot say this).`;
   } else if (schema === catalogEntry.shape.product_name) {
     // JSON Schema counts string length in Unicode code points, as the validator does.
     json.minLength = LIMITS.productNameChars.min;
@@ -279,6 +282,7 @@ const problems = {
   restockInProgress: problemExample(() => {
     throw new RequestInProgressError('restock key:delivery-2026-01-15 is being finished by another request', 1);
   }),
+  badLimit: problemExample(() => parseListQuery({ limit: '5000' }, LIMITS.productPage)),
   unavailable: problemExample(() => {
     throw new DependencyUnavailableError('DynamoDB is unreachable');
   }),
@@ -391,6 +395,24 @@ const ORDER_ID_PARAMETER: ParameterObject = {
     '(`7`, not `007`); anything else is a string id. An id that cannot exist answers 404 like an unknown order.',
   schema: ref('OrderId'),
   example: CLASSIC_ORDER_ID,
+};
+
+const LIMIT_PARAMETER: ParameterObject = {
+  name: 'limit',
+  in: 'query',
+  required: false,
+  description: `Products per page, ${LIMITS.productPage.min} to ${LIMITS.productPage.max} (default ${LIMITS.productPage.default}).`,
+  schema: { type: 'integer', minimum: LIMITS.productPage.min, maximum: LIMITS.productPage.max },
+  example: 100,
+};
+
+const CURSOR_PARAMETER: ParameterObject = {
+  name: 'cursor',
+  in: 'query',
+  required: false,
+  description:
+    'The `next_cursor` of the previous page (opaque). A walk never repeats or skips a product that existed for the whole walk.',
+  schema: { type: 'string' },
 };
 
 const IDEMPOTENCY_KEY_PARAMETER: ParameterObject = {
@@ -554,16 +576,22 @@ const OPERATIONS: Record<string, OperationText> = {
   'GET /inventory/products': {
     operationId: 'listProducts',
     summary: 'List the catalog with stock',
-    description: 'Every product with its units on hand and the units waiting orders still need, by product_id.',
+    description:
+      'Every product with its units on hand and the units waiting orders still need, by product_id, a page at a time.',
     tags: ['catalog'],
+    parameters: [LIMIT_PARAMETER, CURSOR_PARAMETER],
     responses: {
-      '200': ok('The catalog.', 'ProductList', {
-        stocked: example('Two products', {
+      '200': ok('One page of the catalog.', 'ProductPage', {
+        stocked: example('Two products, the last page', {
           products: [
             { ...classic.product_info[0], quantity: 28, backordered: 0 },
             { ...classic.product_info[10], quantity: 1, backordered: 0 },
           ],
+          next_cursor: null,
         }),
+      }),
+      '422': problem('A `limit` out of range, or a cursor this service did not give.', {
+        badLimit: example('Limit out of range', problems.badLimit),
       }),
     },
   },

@@ -82,6 +82,13 @@ export const OrderViewSchema = z
 
 export const ProductListSchema = z.strictObject({ products: z.array(ProductViewSchema) });
 
+export const ProductPageSchema = z
+  .strictObject({
+    products: z.array(ProductViewSchema).describe('Products in product_id order.'),
+    next_cursor: z.string().nullable().describe('Pass it as `cursor` for the next page; null on the last page.'),
+  })
+  .describe('One page of the catalog.');
+
 export const RestockAnswerSchema = z
   .strictObject({
     restocked: z.array(LineSchema).describe('The restock, lines merged by product.'),

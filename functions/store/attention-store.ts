@@ -1,18 +1,35 @@
-/** The sweeper's to-do list: the sparse `attention` index, read by shard. */
+/**
+ * The sweeper's to-do list: the sparse `attention` index, read by shard. Restocks, large orders
+ * and products carry a mark due at a time; the sweeper finishes whatever is due.
+ */
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../commons/dynamodb.js';
-import { attentionPartitions, waitingPartitions } from './keys.js';
+import {
+  attentionAttributes,
+  attentionPartitions,
+  ORDER_PREFIX,
+  orderKeyOf,
+  PRODUCT_PREFIX,
+  productKey,
+  RESTOCK_PREFIX,
+  waitingPartitions,
+  waitingSortKeyTime,
+} from './keys.js';
 import { ATTENTION_INDEX } from './table-definition.js';
-import { isConditionFailure } from './transactions.js';
+import { forEachConcurrently, isConditionFailure } from './transactions.js';
 
-export interface AttentionEntry {
-  pk: string;
-  attentionSk: string;
-}
+/** One piece of due work; `mark` is what the sweeper saw, so it clears only that mark. */
+export type DueWork =
+  | { kind: 'restock'; key: string; mark: string }
+  | { kind: 'order'; orderKey: string; mark: string }
+  | { kind: 'product'; productId: number; mark: string };
 
-/** Items whose marker is due at or before `nowIso` (the index is eventually consistent; the sweeper re-reads each). */
-export async function dueAttention(nowIso: string, limit = 200): Promise<AttentionEntry[]> {
-  const out: AttentionEntry[] = [];
+/**
+ * Work whose mark is due at or before `nowIso`, at most `limit` per shard (the index is
+ * eventually consistent: the sweeper re-reads each item before acting on it).
+ */
+export async function dueWork(nowIso: string, limit = 200): Promise<DueWork[]> {
+  const out: DueWork[] = [];
   for (const partition of attentionPartitions()) {
     const res = await documentClient().send(
       new QueryCommand({
@@ -24,13 +41,21 @@ export async function dueAttention(nowIso: string, limit = 200): Promise<Attenti
         Limit: limit,
       }),
     );
-    for (const item of res.Items ?? []) out.push({ pk: String(item.pk), attentionSk: String(item.attention_sk) });
+    for (const item of res.Items ?? []) {
+      const pk = String(item.pk);
+      const mark = String(item.attention_sk);
+      if (pk.startsWith(RESTOCK_PREFIX)) out.push({ kind: 'restock', key: pk.slice(RESTOCK_PREFIX.length), mark });
+      else if (pk.startsWith(ORDER_PREFIX)) out.push({ kind: 'order', orderKey: pk.slice(ORDER_PREFIX.length), mark });
+      else if (pk.startsWith(PRODUCT_PREFIX)) {
+        out.push({ kind: 'product', productId: Number(pk.slice(PRODUCT_PREFIX.length)), mark });
+      }
+    }
   }
   return out;
 }
 
-/** Queue key of the oldest waiting order, or undefined when nobody waits. */
-export async function oldestWaitingQueueKey(): Promise<string | undefined> {
+/** Creation time (epoch ms) of the oldest waiting order, or undefined when nobody waits. */
+export async function oldestWaitingSince(): Promise<number | undefined> {
   let oldest: string | undefined;
   for (const partition of waitingPartitions()) {
     const res = await documentClient().send(
@@ -46,11 +71,14 @@ export async function oldestWaitingQueueKey(): Promise<string | undefined> {
     const key = res.Items?.[0]?.attention_sk as string | undefined;
     if (key && (!oldest || key < oldest)) oldest = key;
   }
-  return oldest;
+  return oldest === undefined ? undefined : waitingSortKeyTime(oldest);
 }
 
-/** Clears a marker unless someone set a newer one meanwhile (then that one's owner clears it). */
-export async function clearAttention(key: { pk: string; sk: string }, seenAttentionSk: string): Promise<void> {
+export const clearProductMark = (productId: number, seen: string) => clearMark(productKey(productId), seen);
+export const clearOrderMark = (orderKey: string, seen: string) => clearMark(orderKeyOf(orderKey), seen);
+
+/** Clears a mark unless someone set a newer one meanwhile (then that one's owner clears it). */
+async function clearMark(key: { pk: string; sk: string }, seen: string): Promise<void> {
   try {
     await documentClient().send(
       new UpdateCommand({
@@ -58,7 +86,7 @@ export async function clearAttention(key: { pk: string; sk: string }, seenAttent
         Key: key,
         UpdateExpression: 'REMOVE attention_pk, attention_sk',
         ConditionExpression: 'attention_sk = :seen',
-        ExpressionAttributeValues: { ':seen': seenAttentionSk },
+        ExpressionAttributeValues: { ':seen': seen },
       }),
     );
   } catch (error) {
@@ -66,19 +94,20 @@ export async function clearAttention(key: { pk: string; sk: string }, seenAttent
   }
 }
 
-/** Moves a marker so the sweeper picks the item up now (a drain stopped by its time budget). */
-export async function markDueNow(
-  key: { pk: string; sk: string },
-  attentionPk: string,
-  attentionSk: string,
-): Promise<void> {
-  await documentClient().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: key,
-      UpdateExpression: 'SET attention_pk = :p, attention_sk = :s',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':p': attentionPk, ':s': attentionSk },
-    }),
-  );
+/** The drain's time budget is spent: the sweeper takes these products at its next run. */
+export async function markProductsDueNow(productIds: number[]): Promise<void> {
+  const now = new Date().toISOString();
+  await forEachConcurrently(productIds, 16, async (id) => {
+    const key = productKey(id);
+    const mark = attentionAttributes(key.pk, now);
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: key,
+        UpdateExpression: 'SET attention_pk = :p, attention_sk = :s',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':p': mark.attention_pk, ':s': mark.attention_sk },
+      }),
+    );
+  });
 }

@@ -2,6 +2,7 @@
 import { ATTENTION_SHARDS } from './table-definition.js';
 
 export const productKey = (productId: number) => ({ pk: `PRODUCT#${productId}`, sk: 'PRODUCT' });
+export const PRODUCT_PREFIX = 'PRODUCT#';
 export const waitKey = (productId: number, queueKey: string) => ({
   pk: `PRODUCT#${productId}`,
   sk: `WAIT#${queueKey}`,
@@ -9,13 +10,18 @@ export const waitKey = (productId: number, queueKey: string) => ({
 export const WAIT_PREFIX = 'WAIT#';
 export const orderKeyOf = (orderKey: string) => ({ pk: `ORDER#${orderKey}`, sk: 'ORDER' });
 export const orderPartition = (orderKey: string) => `ORDER#${orderKey}`;
+export const ORDER_PREFIX = 'ORDER#';
 export const shipmentKey = (orderKey: string, eventId: string) => ({ pk: `ORDER#${orderKey}`, sk: `SHIP#${eventId}` });
 export const SHIP_PREFIX = 'SHIP#';
+export const partKey = (orderKey: string, partId: string) => ({ pk: `ORDER#${orderKey}`, sk: `PART#${partId}` });
+export const PART_PREFIX = 'PART#';
 export const restockKey = (key: string) => ({ pk: `RESTOCK#${key}`, sk: 'RESTOCK' });
+export const RESTOCK_PREFIX = 'RESTOCK#';
+export const restockRefKey = (key: string, eventId: string) => ({ pk: `RESTOCK#${key}`, sk: `REF#${eventId}` });
 export const productCounterKey = { pk: 'COUNTER#product', sk: 'COUNTER' };
 
 export const CATALOG_PARTITION = 'CATALOG';
-/** Zero-padded so the catalog index lists products in id order. */
+/** Zero-padded so the catalog index lists products in id order (2^53 - 1 has 16 digits). */
 export const catalogSortKey = (productId: number) => productId.toString().padStart(16, '0');
 
 /** Work the sweeper must look at, due at `dueAt` (ISO time): sharded by a stable hash of the item key. */
@@ -24,7 +30,7 @@ export function attentionAttributes(itemPk: string, dueAt: string) {
 }
 /** Waiting orders are indexed too, so the sweeper can report the oldest backorder's age without a Scan. */
 export function waitingAttributes(itemPk: string, queueKey: string) {
-  return { attention_pk: `WAITING#${shardOf(itemPk)}`, attention_sk: queueKey };
+  return { attention_pk: `WAITING#${shardOf(itemPk)}`, attention_sk: waitingSortKey(queueKey) };
 }
 export const attentionPartitions = () => Array.from({ length: ATTENTION_SHARDS }, (_, i) => `ATTN#${i}`);
 export const waitingPartitions = () => Array.from({ length: ATTENTION_SHARDS }, (_, i) => `WAITING#${i}`);
@@ -36,14 +42,25 @@ function shardOf(text: string): number {
 }
 
 /**
- * Queue keys order waiting orders. All products' queues use the same key for one order, so
- * FIFO is consistent across products (SPEC: "consistently for all products"). The time part is
- * taken when the order's creation starts, so two orders get the opposite order only when their
- * creations overlapped.
+ * Serve order within a priority: 0 emergency, 1 urgent, 2 routine (SPEC rule 4). Every order is
+ * routine until priorities arrive (the lifecycle issue); the rank is in the key already, so the
+ * queue's layout does not change then.
  */
-export function queueKeyFor(orderKey: string, startedAtMs: number): string {
-  return `${startedAtMs.toString().padStart(15, '0')}#${orderKey}`;
+export const ROUTINE_RANK = 2;
+
+/**
+ * Queue keys order waiting orders: priority rank, then the time the order's creation started,
+ * then the order key (unique). All products' queues use the same key for one order, so the serve
+ * order is the same for every product (SPEC: "consistently for all products"); two orders get the
+ * opposite order only when their creations overlapped.
+ */
+export function queueKeyFor(orderKey: string, startedAtMs: number, rank = ROUTINE_RANK): string {
+  return `${rank}#${startedAtMs.toString().padStart(15, '0')}#${orderKey}`;
 }
-export function queueKeyTime(queueKey: string): number {
-  return Number(queueKey.slice(0, 15));
+/** The waiting index sorts by time alone (oldest backorder first, whatever its priority). */
+function waitingSortKey(queueKey: string): string {
+  return queueKey.slice(queueKey.indexOf('#') + 1);
+}
+export function waitingSortKeyTime(sortKey: string): number {
+  return Number(sortKey.split('#', 1)[0]);
 }

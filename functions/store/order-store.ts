@@ -1,54 +1,180 @@
-/** Reads of orders and of product queues. */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, tableName } from '../commons/dynamodb.js';
-import type { QueueEntry } from '../domain/allocation.js';
-import type { OrderRecord, ShipmentEvent } from '../domain/order-record.js';
-import { orderKeyOf, orderPartition, productKey, SHIP_PREFIX, WAIT_PREFIX } from './keys.js';
-import { orderFromItem } from './items/order-item.js';
-import { shipmentFromItem } from './items/shipment-item.js';
-import { waitFromItem } from './items/wait-item.js';
-import { partitionItems, queryItems } from './query.js';
-
-export type StoredOrder = OrderRecord & { queueKey?: string };
-
-/** The order and all its shipments in one (paginated) strongly consistent Query. */
-export async function getOrderWithShipments(
-  orderKey: string,
-): Promise<{ order: StoredOrder; events: ShipmentEvent[] } | undefined> {
-  let order: StoredOrder | undefined;
-  const events: ShipmentEvent[] = [];
-  for await (const item of partitionItems(orderPartition(orderKey))) {
-    if (item.sk === 'ORDER') order = orderFromItem(item);
-    else if (String(item.sk).startsWith(SHIP_PREFIX)) events.push(shipmentFromItem(item));
-  }
-  return order ? { order, events } : undefined;
-}
-
-export async function getOrder(orderKey: string): Promise<StoredOrder | undefined> {
-  const res = await documentClient().send(
-    new GetCommand({ TableName: tableName(), Key: orderKeyOf(orderKey), ConsistentRead: true }),
-  );
-  return res.Item ? orderFromItem(res.Item) : undefined;
-}
-
 /**
- * The product's waiting orders, oldest first, enough of them to use `units` units (a drain
- * never needs more). Strongly consistent, on the base table: FIFO decisions are made on it.
+ * Orders: the intents that create an order and pack what requests left unpacked, and the read of
+ * a whole order. Each intent answers with an outcome (`created`, `exists`, `stale`, ...); how
+ * the work is cut into transactions, and which condition failed, stays in this module.
+ *
+ * Size by construction: an order has at most 100 lines. A creation that fits one transaction
+ * (order, one product update per line, one queue entry per waiting line, the shipment) commits
+ * at once; a larger one is created first and allocated in parts of PART_LINES lines, each part
+ * 2 items per line plus the order's counter and one PartItem, always within 100 items.
  */
-export async function readQueue(productId: number, units: number): Promise<QueueEntry[]> {
-  const entries: QueueEntry[] = [];
-  let covered = 0;
-  const queue = queryItems({
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :w)',
-    ExpressionAttributeValues: { ':pk': productKey(productId).pk, ':w': WAIT_PREFIX },
-    ConsistentRead: true,
-    Limit: 100,
-  });
-  for await (const item of queue) {
-    const entry = waitFromItem(item);
-    entries.push(entry);
-    covered += entry.remaining;
-    if (covered >= units) break;
+import type { LineAllocation } from '../domain/allocation.js';
+import type { Product, Quantities, StockedProduct } from '../domain/model.js';
+import type { OrderId } from '../domain/order-id.js';
+import { CREATION_REQUEST, type OrderRecord, type ShipmentEvent } from '../domain/order-record.js';
+import { ORDER_PREFIX, orderPartition, PART_PREFIX, queueKeyFor, SHIP_PREFIX } from './keys.js';
+import { advanceCreation, creationAllocated, orderFromItem, putNewOrder } from './items/order-item.js';
+import { deletePart, type PartRecord, partFromItem, putPart } from './items/part-item.js';
+import { allocateToOrder, productsSeenBy } from './items/product-item.js';
+import { putShipmentRef } from './items/restock-item.js';
+import { putShipment, shipmentFromItem } from './items/shipment-item.js';
+import { putWait } from './items/wait-item.js';
+import { partitionItems } from './query.js';
+import { commit, MAX_TRANSACTION_ITEMS, type TransactionItem } from './transactions.js';
+
+export type { PartRecord };
+
+/** Lines per creation part: 2 items a line (product, queue entry), the order's counter and the part. */
+export const PART_LINES = Math.floor((MAX_TRANSACTION_ITEMS - 2) / 2);
+
+export interface StoredOrder {
+  order: OrderRecord;
+  /** Oldest first. */
+  events: ShipmentEvent[];
+  /** Units allocated and not packed yet (see items/part-item.ts). */
+  parts: PartRecord[];
+}
+
+/** The order, its packages and its unpacked parts: one strongly consistent Query of its partition. */
+export async function readOrder(orderKey: string): Promise<StoredOrder | undefined> {
+  let order: Omit<OrderRecord, 'unpacked'> | undefined;
+  const events: ShipmentEvent[] = [];
+  const parts: PartRecord[] = [];
+  for await (const item of partitionItems(orderPartition(orderKey))) {
+    const sk = String(item.sk);
+    if (sk === 'ORDER') order = orderFromItem(item);
+    else if (sk.startsWith(SHIP_PREFIX)) events.push(shipmentFromItem(item));
+    else if (sk.startsWith(PART_PREFIX)) parts.push(partFromItem(item));
   }
-  return entries;
+  if (!order) return undefined;
+  const unpacked = new Map<string, Quantities>();
+  for (const part of parts) {
+    const units = unpacked.get(part.requestId) ?? new Map<number, number>();
+    for (const [p, q] of part.units) units.set(p, (units.get(p) ?? 0) + q);
+    unpacked.set(part.requestId, units);
+  }
+  return { order: { ...order, unpacked }, events, parts };
+}
+
+export const orderKeyFromPartition = (pk: string) => pk.slice(ORDER_PREFIX.length);
+
+export interface NewOrderPlan {
+  orderId: OrderId;
+  orderKey: string;
+  createdAt: string;
+  /** When the creation started: the order's place in every queue it joins. */
+  startedAt: number;
+  requested: Quantities;
+  /** One per requested line, planned on `products`. */
+  allocations: LineAllocation[];
+  /** The catalog revision each allocation relied on (its mass is what the shipment was packed with). */
+  products: Map<number, Pick<Product, 'rev'>>;
+  /** Every unit the allocations ship, packed. */
+  shipment?: ShipmentEvent;
+}
+
+export type CreateOrderOutcome =
+  | { kind: 'created' }
+  /** The order_id is taken: answer as a replay. */
+  | { kind: 'exists' }
+  /** Stock, waiting orders or the catalog moved: plan again. `seen` holds products as they are now. */
+  | { kind: 'stale'; seen: Map<number, StockedProduct> }
+  /** Too large for one transaction: the order exists with no line allocated; allocate its parts. */
+  | { kind: 'started' };
+
+export async function createOrder(plan: NewOrderPlan, attentionDueAt: string): Promise<CreateOrderOutcome> {
+  const queueKey = queueKeyFor(plan.orderKey, plan.startedAt);
+  const order = {
+    orderId: plan.orderId,
+    orderKey: plan.orderKey,
+    createdAt: plan.createdAt,
+    queueKey,
+    requested: plan.requested,
+  };
+  const items: TransactionItem[] = [
+    putNewOrder(order),
+    ...plan.allocations.flatMap((a) => lineItems(a, plan.products.get(a.product_id)!.rev, plan.orderKey, queueKey)),
+    ...(plan.shipment ? [putShipment(plan.orderKey, plan.orderId, plan.shipment)] : []),
+  ];
+  if (items.length > MAX_TRANSACTION_ITEMS) {
+    const partsTotal = Math.ceil(plan.requested.size / PART_LINES);
+    const started = await commit([
+      putNewOrder({ ...order, creation: { partLines: PART_LINES, partsDone: 0, partsTotal }, attentionDueAt }),
+    ]);
+    return started.ok ? { kind: 'started' } : { kind: 'exists' };
+  }
+  const result = await commit(items);
+  if (result.ok) return { kind: 'created' };
+  if (result.cancelled.failedAt(0)) return { kind: 'exists' };
+  return { kind: 'stale', seen: productsSeenBy(result.cancelled) };
+}
+
+export interface CreationPart {
+  orderKey: string;
+  queueKey: string;
+  /** The parts allocated before this one (the guard: each part is allocated once). */
+  partsDone: number;
+  allocations: LineAllocation[];
+  products: Map<number, Pick<Product, 'rev' | 'mass_g'>>;
+}
+
+/** `already`: another request allocated this part first; read the order again. */
+export type PartOutcome = 'allocated' | 'already' | 'stale';
+
+export async function allocateCreationPart(part: CreationPart): Promise<PartOutcome> {
+  const shipped = unitsShipped(part.allocations);
+  const items: TransactionItem[] = [
+    advanceCreation(part.orderKey, part.partsDone),
+    ...part.allocations.flatMap((a) =>
+      lineItems(a, part.products.get(a.product_id)!.rev, part.orderKey, part.queueKey),
+    ),
+  ];
+  if (shipped.size > 0) {
+    items.push(
+      putPart(part.orderKey, {
+        partId: `${CREATION_REQUEST}#${part.partsDone}`,
+        requestId: CREATION_REQUEST,
+        units: shipped,
+        masses: new Map([...shipped.keys()].map((p) => [p, part.products.get(p)!.mass_g])),
+      }),
+    );
+  }
+  const result = await commit(items);
+  if (result.ok) return 'allocated';
+  return result.cancelled.failedAt(0) ? 'already' : 'stale';
+}
+
+export interface PackingOfParts {
+  orderKey: string;
+  orderId: OrderId;
+  /** Every unpacked part of one request (a request has at most a few: see PART_LINES). */
+  parts: PartRecord[];
+  shipment: ShipmentEvent;
+  /** The restock whose answer lists this shipment. */
+  restockKey?: string;
+}
+
+/** `gone`: another request packed these parts first. */
+export async function packParts(packing: PackingOfParts): Promise<'packed' | 'gone'> {
+  const creation = packing.parts.some((p) => p.requestId === CREATION_REQUEST);
+  const result = await commit([
+    ...packing.parts.map((p) => deletePart(packing.orderKey, p.partId)),
+    ...(creation ? [creationAllocated(packing.orderKey)] : []),
+    putShipment(packing.orderKey, packing.orderId, packing.shipment),
+    ...(packing.restockKey
+      ? [putShipmentRef(packing.restockKey, { orderKey: packing.orderKey, eventId: packing.shipment.eventId })]
+      : []),
+  ]);
+  return result.ok ? 'packed' : 'gone';
+}
+
+/** One or two items per line: the product's guarded update, and its queue entry if units wait. */
+function lineItems(allocation: LineAllocation, rev: number, orderKey: string, queueKey: string): TransactionItem[] {
+  const items = [allocateToOrder(allocation, rev)];
+  if (allocation.backorder > 0) items.push(putWait(allocation.product_id, queueKey, orderKey, allocation.backorder));
+  return items;
+}
+
+function unitsShipped(allocations: LineAllocation[]): Quantities {
+  return new Map(allocations.filter((a) => a.ship > 0).map((a) => [a.product_id, a.ship]));
 }

@@ -1,10 +1,76 @@
-/** Reads and small writes of restock idempotency records. */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+/**
+ * Restocks: the intents that put restocked units on hand exactly once, the lease that tells a
+ * replay whether the first request is still at work, and the shipments a restock caused.
+ */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../commons/dynamodb.js';
-import { restockKey } from './keys.js';
+import type { OrderId } from '../domain/order-id.js';
+import { type ShipmentEvent, toLines } from '../domain/order-record.js';
+import { batchGet } from './batch-get.js';
+import { restockKey, shipmentKey } from './keys.js';
+import { addRestockedUnits } from './items/product-item.js';
+import {
+  markStockPartApplied,
+  putNewRestock,
+  type RestockRecord,
+  refFromItem,
+  restockFromItem,
+  STOCK_PART_PRODUCTS,
+  type ShipmentRef,
+  stockProgressFromItem,
+} from './items/restock-item.js';
+import { shipmentFromItem } from './items/shipment-item.js';
 import { partitionItems } from './query.js';
-import { refFromItem, restockFromItem, type RestockRecord, type ShipmentRef } from './items/restock-item.js';
-import { isConditionFailure } from './transactions.js';
+import { chunk, commit, isConditionFailure } from './transactions.js';
+
+export type { RestockRecord };
+
+/**
+ * Records the restock and puts its units on hand. The record is created in the same transaction
+ * as the first part of stock, so `exists` (the key was used before) means nothing was changed.
+ */
+export async function createRestock(record: RestockRecord): Promise<'created' | 'exists'> {
+  const parts = stockParts(record);
+  const first = await commit([
+    putNewRestock(record, parts.length),
+    ...parts[0]!.map((l) => addRestockedUnits(l.product_id, l.quantity, dueAt(record))),
+  ]);
+  if (!first.ok) {
+    if (first.cancelled.failedAt(0)) return 'exists';
+    // Only the record's condition can fail: every product was checked to exist before.
+    throw first.cancelled;
+  }
+  await applyParts(record, new Set([0]));
+  return 'created';
+}
+
+/** Applies the parts of stock an earlier owner of this restock did not (each part once). */
+export async function applyPendingStock(record: RestockRecord): Promise<void> {
+  const stored = await readRestockItem(record.key);
+  if (!stored) throw new Error(`restock ${record.key} is gone`);
+  await applyParts(record, stockProgressFromItem(stored).partsApplied);
+}
+
+async function applyParts(record: RestockRecord, applied: Set<number>): Promise<void> {
+  const parts = stockParts(record);
+  for (let n = 0; n < parts.length; n++) {
+    if (applied.has(n)) continue;
+    const result = await commit([
+      markStockPartApplied(record.key, n),
+      ...parts[n]!.map((l) => addRestockedUnits(l.product_id, l.quantity, dueAt(record))),
+    ]);
+    // A failed mark means an earlier owner applied this part: exactly once, so go on.
+    if (!result.ok && !result.cancelled.failedAt(0)) throw result.cancelled;
+  }
+}
+
+/** Parts in product order, the same for every owner of the restock. */
+function stockParts(record: RestockRecord) {
+  return chunk(toLines(record.lines), STOCK_PART_PRODUCTS);
+}
+
+/** Products get a sweeper mark due when the lease ends, in case the drain that follows is cut short. */
+const dueAt = (record: RestockRecord) => new Date(record.leaseUntil).toISOString();
 
 /** The record and the shipments it caused, in one Query. */
 export async function getRestock(key: string): Promise<{ record: RestockRecord; refs: ShipmentRef[] } | undefined> {
@@ -15,6 +81,19 @@ export async function getRestock(key: string): Promise<{ record: RestockRecord; 
     else refs.push(refFromItem(item));
   }
   return record ? { record, refs } : undefined;
+}
+
+async function readRestockItem(key: string): Promise<Record<string, unknown> | undefined> {
+  const res = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: restockKey(key), ConsistentRead: true }),
+  );
+  return res.Item;
+}
+
+/** Every shipment the restock caused, oldest first, for its answer. */
+export async function restockShipments(refs: ShipmentRef[]): Promise<Array<ShipmentEvent & { orderId: OrderId }>> {
+  const items = await batchGet(refs.map((r) => shipmentKey(r.orderKey, r.eventId)));
+  return items.map(shipmentFromItem).sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
 }
 
 /** Takes over a restock whose owner's lease ran out; false if someone else took it first. */

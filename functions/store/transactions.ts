@@ -1,11 +1,12 @@
 /**
- * TransactWriteItems with the cancellation reasons made readable, and the bounded, jittered
- * retry the use cases wrap around optimistic writes.
+ * TransactWriteItems for the store's intents (nothing outside functions/store/ sees a
+ * transaction item): cancellation reasons made readable, with the old image of each item whose
+ * condition failed when the item asked for it, and DynamoDB's limit on actions per transaction.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient } from '../commons/dynamodb.js';
-import { retryCounter } from '../commons/counters.js';
 
 export type TransactionItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -18,6 +19,8 @@ export class TransactionCancelled extends Error {
     readonly failedIndexes: number[],
     /** True when DynamoDB cancelled for a concurrent transaction on the same items (AWS only). */
     readonly conflict: boolean,
+    /** Old images of failed items that asked for them (`ReturnValuesOnConditionCheckFailure`). */
+    readonly oldItems: ReadonlyMap<number, Record<string, unknown>> = new Map(),
   ) {
     super(
       `transaction cancelled: conditions failed at ${failedIndexes.join(',') || 'none'}${conflict ? ' (conflict)' : ''}`,
@@ -31,6 +34,7 @@ export class TransactionCancelled extends Error {
 export async function transactWrite(items: TransactionItem[]): Promise<void> {
   if (items.length === 0) return;
   if (items.length > MAX_TRANSACTION_ITEMS) {
+    // A bug in a store module, never a request's size: intents split their work before this.
     throw new Error(`a transaction holds at most ${MAX_TRANSACTION_ITEMS} items, got ${items.length}`);
   }
   try {
@@ -38,45 +42,35 @@ export async function transactWrite(items: TransactionItem[]): Promise<void> {
   } catch (error) {
     if (error instanceof TransactionCanceledException || (error as Error).name === 'TransactionCanceledException') {
       const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-      const failed = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+      const failed: number[] = [];
+      const oldItems = new Map<number, Record<string, unknown>>();
+      reasons.forEach((reason, i) => {
+        if (reason.Code !== 'ConditionalCheckFailed') return;
+        failed.push(i);
+        if (reason.Item) oldItems.set(i, unmarshall(reason.Item));
+      });
       const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
-      throw new TransactionCancelled(failed, conflict);
+      throw new TransactionCancelled(failed, conflict, oldItems);
     }
+    throw error;
+  }
+}
+
+export type CommitResult = { ok: true } | { ok: false; cancelled: TransactionCancelled };
+
+/** A cancelled transaction is an outcome for the intents, not an error: each turns it into its own. */
+export async function commit(items: TransactionItem[]): Promise<CommitResult> {
+  try {
+    await transactWrite(items);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof TransactionCancelled) return { ok: false, cancelled: error };
     throw error;
   }
 }
 
 export function isConditionFailure(error: unknown): boolean {
   return (error as Error)?.name === 'ConditionalCheckFailedException';
-}
-
-export interface RetryOptions {
-  attempts?: number;
-  baseDelayMs?: number;
-  onRetry?: (attempt: number, error: unknown) => void;
-}
-
-// Every retry is counted once, here; the handlers publish the count as ConditionRetries.
-export { retryCounter };
-
-/**
- * Runs `attempt` until it returns, retrying on TransactionCancelled (lost a race: re-read and
- * try again) with full jitter, so that racing writers spread out instead of colliding again.
- */
-export async function retryOnContention<T>(attempt: (n: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
-  const attempts = options.attempts ?? 12;
-  const base = options.baseDelayMs ?? 5;
-  for (let n = 0; ; n++) {
-    try {
-      return await attempt(n);
-    } catch (error) {
-      if (!(error instanceof TransactionCancelled) || n + 1 >= attempts) throw error;
-      retryCounter.conditionRetries++;
-      options.onRetry?.(n, error);
-      const cap = Math.min(1000, base * 2 ** n);
-      await sleep(Math.random() * cap);
-    }
-  }
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

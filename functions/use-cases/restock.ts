@@ -7,16 +7,19 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, RequestInProgressError } from '../domain/errors.js';
 import type { Line, Quantities, Shipment } from '../domain/model.js';
-import { expandShipments, sameQuantities, toLines } from '../domain/order-record.js';
-import { batchGet } from '../store/batch-get.js';
+import { type OrderId, orderIdFromKey } from '../domain/order-id.js';
+import { expandShipments, sameQuantities, type ShipmentEvent, toLines } from '../domain/order-record.js';
 import { getProducts } from '../store/catalog-store.js';
-import { shipmentKey } from '../store/keys.js';
-import { addRestockedUnits } from '../store/items/product-item.js';
-import { markChunkApplied, putNewRestock, putShipmentRef, type RestockRecord } from '../store/items/restock-item.js';
-import { shipmentFromItem } from '../store/items/shipment-item.js';
-import { completeRestock, getRestock, takeOverRestock } from '../store/restock-store.js';
-import { chunk, MAX_TRANSACTION_ITEMS, TransactionCancelled, transactWrite } from '../store/transactions.js';
-import { fillBackorders } from './fill-backorders.js';
+import {
+  applyPendingStock,
+  completeRestock,
+  createRestock,
+  getRestock,
+  type RestockRecord,
+  restockShipments,
+  takeOverRestock,
+} from '../store/restock-store.js';
+import { type AnswerBudget, fillBackorders } from './fill-backorders.js';
 
 export interface RestockInput {
   /** Idempotency-Key header, or `event:<id>` for EventBridge; absent: a fresh key. */
@@ -36,13 +39,21 @@ export interface RestockAnswer {
 }
 
 /**
- * A request owns its restock this long; after that a replay or the sweeper may take over. Longer
- * than any function timeout, so a live request is not taken over (it would be safe, only wasteful:
- * each stock part is guarded). RESTOCK_LEASE_MS shortens it for fault tests.
+ * SPEC: a restock answer lists at most 10,000 packages; the rest drains asynchronously. The
+ * bytes bound keeps the answer under Lambda's 6 MB response limit whatever the packages hold
+ * (10,000 packages of 100 lines each would be about 45 MB).
  */
-const restockLeaseMs = () => Number(process.env.RESTOCK_LEASE_MS ?? 60_000);
-/** Products in one stock transaction: one slot is the restock record. */
-const PRODUCTS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS - 1;
+export const ANSWER_BUDGET: AnswerBudget = { packages: 10_000, bytes: 4 * 1024 * 1024 };
+
+/**
+ * A request owns its restock until its drain deadline plus this margin (time to record and send
+ * the answer); after that a replay or the sweeper may take over. Taking over a request that is
+ * still alive would be safe (each stock part is guarded), only wasteful. RESTOCK_LEASE_MS sets
+ * the whole lease for fault tests.
+ */
+const LEASE_MARGIN_MS = 5_000;
+const leaseUntil = (deadline: number) =>
+  process.env.RESTOCK_LEASE_MS ? Date.now() + Number(process.env.RESTOCK_LEASE_MS) : deadline + LEASE_MARGIN_MS;
 
 export async function restock(input: RestockInput): Promise<RestockAnswer> {
   const key = input.key ?? `auto:${randomUUID()}`;
@@ -62,50 +73,38 @@ export async function restock(input: RestockInput): Promise<RestockAnswer> {
       })),
     );
   }
-  const now = Date.now();
   const record: RestockRecord = {
     key,
     lines,
     status: 'applying',
-    chunkCount: Math.ceil(lines.size / PRODUCTS_PER_TRANSACTION),
-    chunksApplied: new Set([0]),
-    leaseUntil: now + restockLeaseMs(),
+    leaseUntil: leaseUntil(input.deadline),
     draining: false,
-    createdAt: new Date(now).toISOString(),
+    createdAt: new Date().toISOString(),
   };
-  const parts = stockParts(lines);
-  try {
-    await transactWrite([putNewRestock(record, now), ...stockItems(parts[0]!, record.leaseUntil)]);
-  } catch (error) {
+  if ((await createRestock(record)) === 'exists') {
     // Same key raced in: the other request owns it; answer as its replay.
-    if (error instanceof TransactionCancelled && error.failedAt(0)) {
-      const raced = await getRestock(key);
-      if (raced) return replay(raced.record, lines, input.deadline);
-    }
-    throw error;
+    const raced = await getRestock(key);
+    if (raced) return replay(raced.record, lines, input.deadline);
+    throw new Error(`restock ${key} reported as existing but not found`);
   }
-  return finish(record, input.deadline);
+  const drained = await drain(record, input.deadline);
+  // Every shipment of this restock is one this request made: the answer needs no read.
+  const events = drained.shipments
+    .map(({ orderKey, event }) => ({ ...event, orderId: orderIdFromKey(orderKey) }))
+    .sort((a, b) => (a.eventId < b.eventId ? -1 : 1));
+  return answer(record.lines, events, drained.draining);
 }
 
-/** Applies the stock parts not applied yet, drains, and records the final answer. */
-async function finish(record: RestockRecord, deadline: number): Promise<RestockAnswer> {
-  const parts = stockParts(record.lines);
-  for (let i = 0; i < parts.length; i++) {
-    if (record.chunksApplied.has(i)) continue;
-    try {
-      await transactWrite([markChunkApplied(record.key, i), ...stockItems(parts[i]!, record.leaseUntil)]);
-    } catch (error) {
-      // Already applied by an earlier owner of this restock: exactly once, so skip it.
-      if (!(error instanceof TransactionCancelled && error.failedAt(0))) throw error;
-    }
-  }
+/** Drains, then records the final answer's `draining`: from then on, replays return that answer. */
+async function drain(record: RestockRecord, deadline: number) {
   const drained = await fillBackorders(record.lines.keys(), {
     requestId: record.key,
+    restockKey: record.key,
     deadline,
-    extraItems: (orderKey, event) => [putShipmentRef(record.key, { orderKey, eventId: event.eventId }, Date.now())],
+    budget: ANSWER_BUDGET,
   });
   await completeRestock(record.key, drained.draining);
-  return answerOf(record.key, record.lines, drained.draining);
+  return drained;
 }
 
 async function replay(record: RestockRecord, lines: Quantities, deadline: number): Promise<RestockAnswer> {
@@ -125,32 +124,31 @@ async function replay(record: RestockRecord, lines: Quantities, deadline: number
 
 /** The owner of this restock died (its lease is over): finish its work, once. */
 export async function resumeRestock(record: RestockRecord, deadline: number): Promise<RestockAnswer> {
-  const lease = Date.now() + restockLeaseMs();
+  const lease = leaseUntil(deadline);
   if (!(await takeOverRestock(record.key, record.leaseUntil, lease))) {
     throw new RequestInProgressError(`restock ${record.key} is being finished by another request`, 1);
   }
-  const current = await getRestock(record.key);
-  return finish({ ...current!.record, leaseUntil: lease }, deadline);
+  const owned = { ...record, leaseUntil: lease };
+  await applyPendingStock(owned);
+  const drained = await drain(owned, deadline);
+  // The answer includes what the first owner shipped before it died.
+  return answerOf(record.key, record.lines, drained.draining);
 }
 
 /** The answer as first given: every shipment the restock caused, rebuilt from its references. */
 async function answerOf(key: string, lines: Quantities, draining: boolean): Promise<RestockAnswer> {
   const stored = await getRestock(key);
-  const refs = stored?.refs ?? [];
-  const items = await batchGet(refs.map((r) => shipmentKey(r.orderKey, r.eventId)));
-  const events = items.map(shipmentFromItem).sort((a, b) => (a.eventId < b.eventId ? -1 : 1));
+  return answer(lines, await restockShipments(stored?.refs ?? []), draining);
+}
+
+function answer(
+  lines: Quantities,
+  events: Array<ShipmentEvent & { orderId: OrderId }>,
+  draining: boolean,
+): RestockAnswer {
   return {
     restocked: toLines(lines),
     shipments: events.flatMap((e) => expandShipments(e.orderId, e)),
     draining,
   };
-}
-
-function stockParts(lines: Quantities): Line[][] {
-  return chunk(toLines(lines), PRODUCTS_PER_TRANSACTION);
-}
-
-function stockItems(part: Line[], leaseUntil: number) {
-  const dueAt = new Date(leaseUntil).toISOString();
-  return part.map((l) => addRestockedUnits(l.product_id, l.quantity, dueAt));
 }

@@ -1,25 +1,25 @@
 /**
- * Turning units into a stored shipment event, and the `ship_package` log line of the original
- * exercise: one readable line per package, so a person watching `npm start` sees boxes go out.
+ * Turning units into a shipment event (exact packing, SPEC rules 1 and 2), and the
+ * `ship_package` log line of the original exercise: one readable line per package, so a person
+ * watching `npm start` sees boxes go out.
  */
-import { packUnits, type UnitsToPack } from '../domain/packing.js';
-import type { Product, Quantities } from '../domain/model.js';
-import { expandShipments, type ShipmentEvent } from '../domain/order-record.js';
-import type { OrderId } from '../domain/order-id.js';
 import { packingCounters } from '../commons/counters.js';
 import { logger } from '../commons/logger.js';
-import { newEventId } from '../store/items/shipment-item.js';
+import type { Product, Quantities } from '../domain/model.js';
+import type { OrderId } from '../domain/order-id.js';
+import { expandShipments, newEventId, type ShipmentEvent } from '../domain/order-record.js';
+import { packUnits, type UnitsToPack } from '../domain/packing.js';
 
 export function makeShipmentEvent(
   requestId: string,
   units: Quantities,
-  products: Map<number, Pick<Product, 'mass_g'>>,
+  masses: Map<number, Pick<Product, 'mass_g'>>,
   now = Date.now(),
 ): ShipmentEvent | undefined {
   const toPack: UnitsToPack[] = [];
   for (const [product_id, quantity] of units) {
     if (quantity <= 0) continue;
-    const product = products.get(product_id);
+    const product = masses.get(product_id);
     if (!product) throw new Error(`no mass known for product ${product_id}`);
     toPack.push({ product_id, mass_g: product.mass_g, quantity });
   }

@@ -4,14 +4,15 @@
  * restocks whose lease ran out, large orders cut short, products whose drain was not finished.
  */
 import { randomUUID } from 'node:crypto';
-import { clearAttention, dueAttention, oldestWaitingQueueKey } from '../store/attention-store.js';
-import { orderKeyOf, queueKeyTime } from '../store/keys.js';
-import { getOrder } from '../store/order-store.js';
-import { getRestock } from '../store/restock-store.js';
 import { RequestInProgressError } from '../domain/errors.js';
+import { creationComplete } from '../domain/order-record.js';
+import { clearOrderMark, dueWork, oldestWaitingSince } from '../store/attention-store.js';
+import { readOrder } from '../store/order-store.js';
+import { getRestock } from '../store/restock-store.js';
 import { fillBackorders } from './fill-backorders.js';
-import { allocateUnprocessedLines, packAllUnpacked } from './large-changes.js';
+import { finishOrderCreation } from './large-orders.js';
 import { resumeRestock } from './restock.js';
+import { packAllUnpacked } from './unpacked-parts.js';
 
 export interface SweepReport {
   restocksResumed: number;
@@ -22,7 +23,17 @@ export interface SweepReport {
   draining: boolean;
 }
 
-export async function sweep(deadline: number, now = Date.now()): Promise<SweepReport> {
+export interface SweepOptions {
+  /**
+   * Take every mark as due and every lease as over. Only for a process that knows no request is
+   * in flight: `npm start` runs one such sweep before it listens, after a crash, since the data
+   * directory's lock proves that no other process uses the data.
+   */
+  recover?: boolean;
+}
+
+export async function sweep(deadline: number, options: SweepOptions = {}): Promise<SweepReport> {
+  const now = options.recover ? Number.MAX_SAFE_INTEGER : Date.now();
   const requestId = `sweep:${randomUUID()}`;
   const report: SweepReport = {
     restocksResumed: 0,
@@ -31,11 +42,11 @@ export async function sweep(deadline: number, now = Date.now()): Promise<SweepRe
     oldestBackorderAgeSeconds: 0,
     draining: false,
   };
-  const due = await dueAttention(new Date(now).toISOString());
-  const productIds: number[] = [];
+  const due = await dueWork(options.recover ? '9999-12-31T23:59:59.999Z' : new Date(now).toISOString());
   // Restocks first (they put stock on hand), then orders (they complete queues), then drains.
-  for (const entry of due.filter((e) => e.pk.startsWith('RESTOCK#'))) {
-    const stored = await getRestock(entry.pk.slice('RESTOCK#'.length));
+  for (const work of due) {
+    if (work.kind !== 'restock') continue;
+    const stored = await getRestock(work.key);
     if (!stored || stored.record.status === 'done' || stored.record.leaseUntil > now) continue;
     try {
       await resumeRestock(stored.record, deadline);
@@ -44,25 +55,23 @@ export async function sweep(deadline: number, now = Date.now()): Promise<SweepRe
       if (!(error instanceof RequestInProgressError)) throw error;
     }
   }
-  for (const entry of due.filter((e) => e.pk.startsWith('ORDER#'))) {
-    const orderKey = entry.pk.slice('ORDER#'.length);
-    await allocateUnprocessedLines(orderKey);
-    await packAllUnpacked(orderKey);
-    const order = await getOrder(orderKey);
-    if (order && order.unprocessed.size === 0 && order.unpacked.size === 0) {
-      await clearAttention(orderKeyOf(orderKey), entry.attentionSk);
+  for (const work of due) {
+    if (work.kind !== 'order') continue;
+    await finishOrderCreation(work.orderKey);
+    await packAllUnpacked(work.orderKey);
+    const stored = await readOrder(work.orderKey);
+    if (stored && creationComplete(stored.order) && stored.parts.length === 0) {
+      await clearOrderMark(work.orderKey, work.mark);
       report.ordersFinished++;
     }
   }
-  for (const entry of due.filter((e) => e.pk.startsWith('PRODUCT#'))) {
-    productIds.push(Number(entry.pk.slice('PRODUCT#'.length)));
-  }
+  const productIds = due.flatMap((work) => (work.kind === 'product' ? [work.productId] : []));
   if (productIds.length > 0) {
     const drained = await fillBackorders(productIds, { requestId, deadline });
     report.productsDrained = productIds.length;
     report.draining = drained.draining;
   }
-  const oldest = await oldestWaitingQueueKey();
-  report.oldestBackorderAgeSeconds = oldest ? Math.max(0, Math.round((Date.now() - queueKeyTime(oldest)) / 1000)) : 0;
+  const oldest = await oldestWaitingSince();
+  report.oldestBackorderAgeSeconds = oldest === undefined ? 0 : Math.max(0, Math.round((Date.now() - oldest) / 1000));
   return report;
 }

@@ -180,7 +180,10 @@ describe('npm start -- --auth', () => {
       expect((await send('POST', '/inventory/init_catalog', tokens.reader, catalog)).status).toBe(403);
       expect((await send('POST', '/inventory/init_catalog', tokens.ordering, catalog)).status).toBe(403);
       // A refused write changed nothing.
-      expect(await (await send('GET', '/inventory/products', tokens.reader)).json()).toEqual({ products: [] });
+      expect(await (await send('GET', '/inventory/products', tokens.reader)).json()).toEqual({
+        products: [],
+        next_cursor: null,
+      });
       expect((await send('POST', '/inventory/init_catalog', tokens['catalog-admin'], catalog)).status).toBe(201);
       expect(
         (await send('POST', '/inventory/process_restock', tokens.ordering, [{ product_id: 0, quantity: 1 }])).status,

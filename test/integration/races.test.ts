@@ -8,7 +8,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient, setDocumentClient } from '../../functions/commons/dynamodb.js';
 import { createTestTable } from '../support/dynamodb.js';
-import { get, post, productIds, uniqueOrderId } from '../support/api.js';
+import { get, post, productIds, productsById, uniqueOrderId } from '../support/api.js';
 import { readState, violations } from '../support/invariants.js';
 
 /** Runs `meanwhile` once, just before the first transaction that `matches` is sent. */
@@ -107,7 +107,7 @@ describe('races between an order and a restock', () => {
     const lease = process.env.RESTOCK_LEASE_MS;
     process.env.RESTOCK_LEASE_MS = '200';
     try {
-      loseAnswerOf((items) => items.some((i) => i.Update?.UpdateExpression === 'SET chunks_applied.#c = :t'));
+      loseAnswerOf((items) => items.some((i) => i.Update?.UpdateExpression === 'SET parts_applied.#n = :t'));
       expect((await post('/inventory/process_restock', body, key)).status).toBe(500);
       setDocumentClient(real);
       await new Promise((r) => setTimeout(r, 250));
@@ -117,8 +117,8 @@ describe('races between an order and a restock', () => {
       if (lease === undefined) delete process.env.RESTOCK_LEASE_MS;
       else process.env.RESTOCK_LEASE_MS = lease;
     }
-    const products = (await get('/inventory/products')).body.products.filter((p: any) => ids.includes(p.product_id));
-    expect(products.map((p: any) => p.quantity)).toEqual(ids.map(() => 3));
+    const products = await productsById();
+    expect(ids.map((id) => products.get(id)?.quantity)).toEqual(ids.map(() => 3));
     expect(violations(await readState())).toEqual([]);
   });
 });

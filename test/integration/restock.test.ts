@@ -116,8 +116,8 @@ describe('process_restock', () => {
           restock_key: `key:${key}`,
           lines: { [String(a)]: 4 },
           status: 'applying',
-          chunk_count: 1,
-          chunks_applied: { '0': true },
+          parts_total: 1,
+          parts_applied: { '0': true },
           lease_until: Date.now() + 30_000,
           created_at: new Date().toISOString(),
         },
@@ -143,8 +143,8 @@ describe('process_restock', () => {
           restock_key: `key:${key}`,
           lines: { [String(a)]: 4, [String(b)]: 1 },
           status: 'applying',
-          chunk_count: 1,
-          chunks_applied: { '0': true },
+          parts_total: 1,
+          parts_applied: { '0': true },
           lease_until: Date.now() - 1,
           created_at: new Date().toISOString(),
         },
@@ -158,7 +158,7 @@ describe('process_restock', () => {
       { 'idempotency-key': key },
     );
     expect(res.status).toBe(200);
-    // Chunk 0 was already applied by the dead request, so the replay must not apply it again.
+    // Part 0 was already applied by the dead request, so the replay must not apply it again.
     expect((await productsById()).get(a)).toMatchObject({ quantity: 0 });
   });
 

@@ -27,7 +27,7 @@ export async function call<T = any>(
   headers: Record<string, string> = {},
 ): Promise<ApiResponse<T>> {
   handlers ??= await loadRouteHandlers();
-  const route = match(method, path);
+  const route = match(method, path.split('?', 1)[0]!);
   if (route.kind !== 'found') throw new Error(`no route for ${method} ${path}`);
   const raw = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
   const hasBody = body !== undefined;
@@ -103,7 +103,16 @@ export async function catalog(masses: number[]): Promise<number[]> {
   return ids;
 }
 
-/** The catalog's ProductViews by product id. */
+/** The catalog's ProductViews by product id, every page of it. */
 export async function productsById(): Promise<Map<number | undefined, any>> {
-  return new Map((await get('/inventory/products')).body.products.map((p: any) => [p.product_id, p]));
+  const out = new Map<number | undefined, any>();
+  let cursor: string | null = null;
+  do {
+    const res: ApiResponse = await get(`/inventory/products${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+    if (res.status !== 200)
+      throw new Error(`GET /inventory/products answered ${res.status}: ${JSON.stringify(res.body)}`);
+    for (const p of res.body.products) out.set(p.product_id, p);
+    cursor = res.body.next_cursor;
+  } while (cursor);
+  return out;
 }

@@ -4,31 +4,29 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../../functions/commons/dynamodb.js';
+import { decodePatterns } from '../../functions/store/items/shipment-item.js';
+
+type Units = Array<{ product_id: number; quantity: number }>;
 
 export interface StoredState {
   products: Map<number, { on_hand: number; backordered: number; restocked: number; shipped: number; mass_g: number }>;
   orders: Map<
     string,
-    {
-      requested: Record<string, number>;
-      shipped: Record<string, number>;
-      backordered: Record<string, number>;
-      queue_key?: string;
-      unprocessed: Record<string, number>;
-      unpacked: Record<string, unknown>;
-    }
+    { requested: Record<string, number>; queue_key: string; parts_done?: number; parts_total?: number }
   >;
   shipments: Array<{
     orderKey: string;
     requestId: string;
     eventId: string;
-    packages: Array<{ mass_g: number; lines: Array<{ product_id: number; quantity: number }> }>;
+    packages: Array<{ mass_g: number; lines: Units }>;
   }>;
+  /** Units taken from stock for an order and not packed yet. */
+  parts: Array<{ orderKey: string; requestId: string; units: Units }>;
   waits: Array<{ product_id: number; queue_key: string; order_key: string; remaining: number }>;
 }
 
 export async function readState(): Promise<StoredState> {
-  const state: StoredState = { products: new Map(), orders: new Map(), shipments: [], waits: [] };
+  const state: StoredState = { products: new Map(), orders: new Map(), shipments: [], parts: [], waits: [] };
   let start: Record<string, unknown> | undefined;
   do {
     const res = await documentClient().send(
@@ -55,19 +53,21 @@ export async function readState(): Promise<StoredState> {
       } else if (pk.startsWith('ORDER#') && sk === 'ORDER') {
         state.orders.set(String(item.order_key), item as never);
       } else if (pk.startsWith('ORDER#') && sk.startsWith('SHIP#')) {
-        const packages = (
-          item.patterns as Array<{
-            mass_g: number;
-            count: number;
-            lines: Array<{ product_id: number; quantity: number }>;
-          }>
-        ).flatMap((p) => Array.from({ length: p.count }, () => ({ mass_g: p.mass_g, lines: p.lines })));
+        const packages = decodePatterns(item.patterns, item.product_ids).flatMap((p) =>
+          Array.from({ length: p.count }, () => ({ mass_g: p.mass_g, lines: p.lines })),
+        );
         state.shipments.push({
           orderKey: pk.slice('ORDER#'.length),
           requestId: item.request_id,
           eventId: item.event_id,
           packages,
         });
+      } else if (pk.startsWith('ORDER#') && sk.startsWith('PART#')) {
+        const units = Object.entries(item.units as Record<string, number>).map(([p, q]) => ({
+          product_id: Number(p),
+          quantity: q,
+        }));
+        state.parts.push({ orderKey: pk.slice('ORDER#'.length), requestId: item.request_id, units });
       }
     }
     start = res.LastEvaluatedKey;
@@ -75,10 +75,20 @@ export async function readState(): Promise<StoredState> {
   return state;
 }
 
-/** Rules 1 and 5 and the bookkeeping behind the views; `idle` adds rule 8. */
+/**
+ * Rules 1 and 5 and the bookkeeping behind the views hold at every committed state; `idle`
+ * (no request in flight, nothing left for the sweeper) adds rule 8 and complete orders.
+ */
 export function violations(state: StoredState, { idle = true } = {}): string[] {
   const out: string[] = [];
   const shippedByProduct = new Map<number, number>();
+  const shippedByOrder = new Map<string, Map<number, number>>();
+  const count = (orderKey: string, p: number, q: number) => {
+    shippedByProduct.set(p, (shippedByProduct.get(p) ?? 0) + q);
+    const order = shippedByOrder.get(orderKey) ?? new Map<number, number>();
+    order.set(p, (order.get(p) ?? 0) + q);
+    shippedByOrder.set(orderKey, order);
+  };
   for (const s of state.shipments) {
     for (const pkg of s.packages) {
       const units = pkg.lines.reduce((n, l) => n + l.quantity, 0);
@@ -86,38 +96,37 @@ export function violations(state: StoredState, { idle = true } = {}): string[] {
       const mass = pkg.lines.reduce((m, l) => m + l.quantity * (state.products.get(l.product_id)?.mass_g ?? NaN), 0);
       if (pkg.mass_g > 1800 || mass > 1800) out.push(`rule 1: package of ${mass} g in ${s.eventId}`);
       if (mass !== pkg.mass_g) out.push(`package mass ${pkg.mass_g} g stated, ${mass} g counted in ${s.eventId}`);
-      for (const l of pkg.lines)
-        shippedByProduct.set(l.product_id, (shippedByProduct.get(l.product_id) ?? 0) + l.quantity);
+      for (const l of pkg.lines) count(s.orderKey, l.product_id, l.quantity);
     }
+  }
+  for (const part of state.parts) {
+    if (idle) out.push(`order ${part.orderKey}: units of ${part.requestId} left unpacked`);
+    for (const l of part.units) count(part.orderKey, l.product_id, l.quantity);
   }
   for (const [id, p] of state.products) {
     if (p.on_hand < 0) out.push(`rule 5: product ${id} on hand ${p.on_hand}`);
-    if (p.restocked !== p.on_hand + p.shipped)
+    if (p.restocked !== p.on_hand + p.shipped) {
       out.push(`rule 5: product ${id} restocked ${p.restocked} != on hand ${p.on_hand} + shipped ${p.shipped}`);
-    const packed = shippedByProduct.get(id) ?? 0;
-    if (idle && packed !== p.shipped)
-      out.push(`rule 5: product ${id} counts ${p.shipped} shipped, packages hold ${packed}`);
+    }
+    // Packages and unpacked parts are written with the stock they take, so this holds at every commit.
+    const taken = shippedByProduct.get(id) ?? 0;
+    if (taken !== p.shipped) out.push(`rule 5: product ${id} counts ${p.shipped} shipped, orders received ${taken}`);
     const waiting = state.waits.filter((w) => w.product_id === id).reduce((n, w) => n + w.remaining, 0);
     if (waiting !== p.backordered) out.push(`product ${id} backordered ${p.backordered}, queue holds ${waiting}`);
-    if (idle && p.on_hand > 0 && p.backordered > 0)
+    if (idle && p.on_hand > 0 && p.backordered > 0) {
       out.push(`rule 8: product ${id} has ${p.on_hand} on hand while ${p.backordered} wait`);
+    }
   }
   for (const [key, o] of state.orders) {
+    const complete = o.parts_total === undefined || o.parts_done === o.parts_total;
+    if (idle && !complete) out.push(`order ${key}: creation left at part ${o.parts_done} of ${o.parts_total}`);
     for (const [p, q] of Object.entries(o.requested)) {
-      const shipped = o.shipped[p] ?? 0;
-      const back = (o.backordered[p] ?? 0) + (o.unprocessed?.[p] ?? 0);
-      if (shipped + back !== q)
-        out.push(`order ${key} product ${p}: shipped ${shipped} + backordered ${back} != requested ${q}`);
-    }
-    const packed = new Map<number, number>();
-    for (const s of state.shipments.filter((x) => x.orderKey === key)) {
-      for (const pkg of s.packages)
-        for (const l of pkg.lines) packed.set(l.product_id, (packed.get(l.product_id) ?? 0) + l.quantity);
-    }
-    if (idle) {
-      for (const [p, q] of Object.entries(o.shipped)) {
-        if ((packed.get(Number(p)) ?? 0) !== q)
-          out.push(`order ${key} product ${p}: shipped ${q}, packages hold ${packed.get(Number(p)) ?? 0}`);
+      const shipped = shippedByOrder.get(key)?.get(Number(p)) ?? 0;
+      const waiting = state.waits
+        .filter((w) => w.order_key === key && w.product_id === Number(p))
+        .reduce((n, w) => n + w.remaining, 0);
+      if (complete ? shipped + waiting !== q : shipped + waiting > q) {
+        out.push(`order ${key} product ${p}: shipped ${shipped} + waiting ${waiting} vs requested ${q}`);
       }
     }
   }

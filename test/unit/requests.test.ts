@@ -202,13 +202,27 @@ describe('parseOrderRequest', () => {
   });
 
   it('accepts the limits themselves', () => {
-    const hundred = Array.from({ length: 100 }, (_, i) => line(i, 10_000));
+    const hundred = Array.from({ length: 100 }, (_, i) => line(i, 100));
     expect(parseOrderRequest(order(hundred)).lines).toHaveLength(100);
+    expect(parseOrderRequest(order([line(7, 10_000)])).lines).toEqual([line(7, 10_000)]);
     expect(parseOrderRequest(order([line(Number.MAX_SAFE_INTEGER, 1)])).lines).toEqual([
       line(Number.MAX_SAFE_INTEGER, 1),
     ]);
-    // Merged quantity may pass 10,000: the limit is per given line.
-    expect(parseOrderRequest(order([line(1, 10_000), line(1, 10_000)])).lines).toEqual([line(1, 20_000)]);
+    // Lines of one product merge; their sum is within the order's 10,000 units.
+    expect(parseOrderRequest(order([line(1, 5_000), line(1, 5_000)])).lines).toEqual([line(1, 10_000)]);
+  });
+
+  it('refuses more than 10,000 units in all (SPEC v2), however they are split', () => {
+    const cases = [
+      [line(1, 10_000), line(2, 1)],
+      [line(1, 5_001), line(1, 5_000)],
+      Array.from({ length: 100 }, (_, i) => line(i, 101)),
+    ];
+    for (const lines of cases) {
+      const error = failure(parseOrderRequest, order(lines));
+      expect(error.status).toBe(422);
+      expect(error.errors).toEqual([{ path: 'requested', message: expect.stringMatching(/at most 10000 units/) }]);
+    }
   });
 
   it('treats -0 as the integer 0', () => {
@@ -513,7 +527,8 @@ describe.each(Object.entries(parsers))('%s on arbitrary JSON', (_, parse) => {
 
 describe('valid orders round-trip (property)', () => {
   it('keeps the JSON type of order_id and the per-product totals', () => {
-    const lines = fc.array(fc.record({ product_id: fc.nat(50), quantity: fc.integer({ min: 1, max: 10_000 }) }), {
+    // Up to 100 lines of up to 100 units: within the 10,000 units an order may hold.
+    const lines = fc.array(fc.record({ product_id: fc.nat(50), quantity: fc.integer({ min: 1, max: 100 }) }), {
       minLength: 1,
       maxLength: 100,
     });

@@ -8,7 +8,7 @@ import type { LineAllocation } from '../../domain/allocation.js';
 import type { StockedProduct } from '../../domain/model.js';
 import { tableName } from '../../commons/dynamodb.js';
 import { attentionAttributes, CATALOG_PARTITION, catalogSortKey, productKey } from '../keys.js';
-import type { TransactionItem } from '../transactions.js';
+import type { TransactionCancelled, TransactionItem } from '../transactions.js';
 
 export interface CatalogEntry {
   product_id: number;
@@ -27,6 +27,18 @@ export function productFromItem(item: Record<string, unknown>): StockedProduct {
     restocked: Number(item.restocked ?? 0),
     shipped: Number(item.shipped ?? 0),
   };
+}
+
+/** The products whose guard failed in a cancelled transaction, as they are now (no extra read). */
+export function productsSeenBy(cancelled: TransactionCancelled): Map<number, StockedProduct> {
+  const seen = new Map<number, StockedProduct>();
+  for (const item of cancelled.oldItems.values()) {
+    if (item.sk === 'PRODUCT') {
+      const product = productFromItem(item);
+      seen.set(product.product_id, product);
+    }
+  }
+  return seen;
 }
 
 /** Upsert: name and mass change, stock never does (SPEC: init_catalog never touches stock). */
@@ -132,6 +144,8 @@ export function allocateToOrder(allocation: LineAllocation, rev: number): Transa
       UpdateExpression: `SET ${sets.join(', ')}`,
       ConditionExpression: condition,
       ExpressionAttributeValues: values,
+      // A lost race returns the product as it is now, so the retry plans without reading it again.
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
 }
@@ -146,6 +160,7 @@ export function fillBackorder(productId: number, quantity: number, rev: number):
       // Stock never negative: this condition is what guarantees it.
       ConditionExpression: 'on_hand >= :q AND backordered >= :q AND rev = :rev',
       ExpressionAttributeValues: { ':q': quantity, ':rev': rev },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
 }

@@ -3,25 +3,37 @@
  * Idempotency-Key header, `event:<id>` for EventBridge, or a generated one). Beside it,
  * RESTOCK#<key> / REF#<eventId> items name each shipment the restock caused, so a replay
  * rebuilds the first answer with one Query however many orders it filled.
+ *
+ * Stock lands in parts of at most STOCK_PART_PRODUCTS products (one transaction each, with the
+ * record); `parts_applied.<n>` marks part n, so a resumed restock applies each part once.
  */
-import type { Quantities } from '../../domain/model.js';
 import { tableName } from '../../commons/dynamodb.js';
-import { attentionAttributes, restockKey } from '../keys.js';
-import type { TransactionItem } from '../transactions.js';
+import type { Quantities } from '../../domain/model.js';
+import { attentionAttributes, restockKey, restockRefKey } from '../keys.js';
+import { MAX_TRANSACTION_ITEMS, type TransactionItem } from '../transactions.js';
 import { fromQuantityMap, toQuantityMap } from './order-item.js';
 
 /** Keys are remembered at least 24 hours (SPEC); TTL deletion may lag, so 48 h is kept. */
 export const RESTOCK_RECORD_TTL_SECONDS = 48 * 3600;
 
+/** Products per stock transaction: one slot is the record. */
+export const STOCK_PART_PRODUCTS = MAX_TRANSACTION_ITEMS - 1;
+
 export interface RestockRecord {
   key: string;
+  /** Merged by product. */
   lines: Quantities;
   status: 'applying' | 'done';
-  chunkCount: number;
-  chunksApplied: Set<number>;
+  /** Epoch ms until which the request that owns the restock may still be at work. */
   leaseUntil: number;
+  /** The answer's `draining`, once done. */
   draining: boolean;
   createdAt: string;
+}
+
+export interface StockProgress {
+  partsTotal: number;
+  partsApplied: Set<number>;
 }
 
 export interface ShipmentRef {
@@ -34,11 +46,16 @@ export function restockFromItem(item: Record<string, unknown>): RestockRecord {
     key: String(item.restock_key),
     lines: fromQuantityMap(item.lines),
     status: item.status === 'done' ? 'done' : 'applying',
-    chunkCount: Number(item.chunk_count),
-    chunksApplied: new Set(Object.keys((item.chunks_applied ?? {}) as object).map(Number)),
     leaseUntil: Number(item.lease_until ?? 0),
     draining: Boolean(item.draining),
     createdAt: String(item.created_at),
+  };
+}
+
+export function stockProgressFromItem(item: Record<string, unknown>): StockProgress {
+  return {
+    partsTotal: Number(item.parts_total),
+    partsApplied: new Set(Object.keys((item.parts_applied ?? {}) as object).map(Number)),
   };
 }
 
@@ -46,8 +63,8 @@ export function refFromItem(item: Record<string, unknown>): ShipmentRef {
   return { orderKey: String(item.order_key), eventId: String(item.event_id) };
 }
 
-/** Created with the first chunk of stock: `attribute_not_exists` makes a replay change nothing. */
-export function putNewRestock(record: RestockRecord, nowMs: number): TransactionItem {
+/** Created with the first part of stock: `attribute_not_exists` makes a replay change nothing. */
+export function putNewRestock(record: RestockRecord, partsTotal: number, nowMs = Date.now()): TransactionItem {
   const key = restockKey(record.key);
   return {
     Put: {
@@ -57,8 +74,8 @@ export function putNewRestock(record: RestockRecord, nowMs: number): Transaction
         restock_key: record.key,
         lines: toQuantityMap(record.lines),
         status: 'applying',
-        chunk_count: record.chunkCount,
-        chunks_applied: Object.fromEntries([...record.chunksApplied].map((c) => [String(c), true])),
+        parts_total: partsTotal,
+        parts_applied: { '0': true },
         lease_until: record.leaseUntil,
         created_at: record.createdAt,
         expires_at: Math.floor(nowMs / 1000) + RESTOCK_RECORD_TTL_SECONDS,
@@ -70,27 +87,26 @@ export function putNewRestock(record: RestockRecord, nowMs: number): Transaction
   };
 }
 
-/** Each further chunk of stock is applied once: the chunk's flag is the guard. */
-export function markChunkApplied(key: string, chunk: number): TransactionItem {
+/** Each further part of stock is applied once: the part's flag is the guard. */
+export function markStockPartApplied(key: string, part: number): TransactionItem {
   return {
     Update: {
       TableName: tableName(),
       Key: restockKey(key),
-      UpdateExpression: 'SET chunks_applied.#c = :t',
-      ConditionExpression: 'attribute_not_exists(chunks_applied.#c)',
-      ExpressionAttributeNames: { '#c': String(chunk) },
+      UpdateExpression: 'SET parts_applied.#n = :t',
+      ConditionExpression: 'attribute_not_exists(parts_applied.#n)',
+      ExpressionAttributeNames: { '#n': String(part) },
       ExpressionAttributeValues: { ':t': true },
     },
   };
 }
 
-export function putShipmentRef(key: string, ref: ShipmentRef, nowMs: number): TransactionItem {
+export function putShipmentRef(key: string, ref: ShipmentRef, nowMs = Date.now()): TransactionItem {
   return {
     Put: {
       TableName: tableName(),
       Item: {
-        pk: restockKey(key).pk,
-        sk: `REF#${ref.eventId}`,
+        ...restockRefKey(key, ref.eventId),
         order_key: ref.orderKey,
         event_id: ref.eventId,
         expires_at: Math.floor(nowMs / 1000) + RESTOCK_RECORD_TTL_SECONDS,
