@@ -13,9 +13,10 @@ import type { Product, Quantities } from '../domain/model.js';
 import type { OrderId } from '../domain/order-id.js';
 import type { ShipmentEvent } from '../domain/order-record.js';
 import { productKey, WAIT_PREFIX } from './keys.js';
+import { markOrderForSweeper } from './items/order-item.js';
 import { putPart } from './items/part-item.js';
 import { fillBackorder } from './items/product-item.js';
-import { putShipmentRef } from './items/restock-item.js';
+import { putPartsRef, putShipmentRef } from './items/restock-item.js';
 import { putShipment } from './items/shipment-item.js';
 import { fillWait, waitFromItem } from './items/wait-item.js';
 import { queryItems } from './query.js';
@@ -23,6 +24,8 @@ import { chunk, commit, MAX_TRANSACTION_ITEMS, type TransactionItem } from './tr
 
 /** Lines one fill transaction holds: 2 items a line, plus the shipment and the restock's reference. */
 const FILL_LINES = Math.floor((MAX_TRANSACTION_ITEMS - 2) / 2);
+/** Lines of a part: 2 items a line, the PartItem, and (first part) the order's mark and the restock's note. */
+const PART_LINES = Math.floor((MAX_TRANSACTION_ITEMS - 3) / 2);
 
 /**
  * The product's waiting orders in serve order, enough of them to use `units` units (a drain
@@ -57,6 +60,10 @@ export interface FillCommit {
   shipment: ShipmentEvent;
   /** The restock whose answer lists the shipment. */
   restockKey?: string;
+  /** Commit as unpacked parts even if the fill fits one transaction (to pack with earlier parts). */
+  inParts?: boolean;
+  /** When the sweeper should pack the parts, should the request die before it does. */
+  partsDueAt: string;
 }
 
 export type FillOutcome =
@@ -76,7 +83,7 @@ export async function commitFill(commitment: FillCommit): Promise<FillOutcome> {
       fillBackorder(l.product_id, l.quantity, products.get(l.product_id)!.rev),
       fillWait(l.product_id, fill.queueKey, l.quantity, l.remainingBefore),
     ]);
-  if (fill.lines.length <= FILL_LINES) {
+  if (!commitment.inParts && fill.lines.length <= FILL_LINES) {
     const result = await commit([
       ...lineItems(fill.lines),
       putShipment(fill.orderKey, commitment.orderId, commitment.shipment),
@@ -87,7 +94,14 @@ export async function commitFill(commitment: FillCommit): Promise<FillOutcome> {
     return result.ok ? { kind: 'filled' } : { kind: 'stale' };
   }
   let committed = 0;
-  for (const [n, lines] of chunk(fill.lines, FILL_LINES).entries()) {
+  for (const [n, lines] of chunk(fill.lines, PART_LINES).entries()) {
+    const first =
+      n === 0
+        ? [
+            markOrderForSweeper(fill.orderKey, commitment.partsDueAt),
+            ...(commitment.restockKey ? [putPartsRef(commitment.restockKey, fill.orderKey)] : []),
+          ]
+        : [];
     const units: Quantities = new Map(lines.map((l) => [l.product_id, l.quantity]));
     const result = await commit([
       ...lineItems(lines),
@@ -97,6 +111,7 @@ export async function commitFill(commitment: FillCommit): Promise<FillOutcome> {
         units,
         masses: new Map(lines.map((l) => [l.product_id, products.get(l.product_id)!.mass_g])),
       }),
+      ...first,
     ]);
     if (!result.ok) return committed === 0 ? { kind: 'stale' } : { kind: 'in-parts', stale: true };
     committed++;

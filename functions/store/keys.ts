@@ -18,6 +18,12 @@ export const PART_PREFIX = 'PART#';
 export const restockKey = (key: string) => ({ pk: `RESTOCK#${key}`, sk: 'RESTOCK' });
 export const RESTOCK_PREFIX = 'RESTOCK#';
 export const restockRefKey = (key: string, eventId: string) => ({ pk: `RESTOCK#${key}`, sk: `REF#${eventId}` });
+export const REF_PREFIX = 'REF#';
+export const restockPartsRefKey = (key: string, orderKey: string) => ({
+  pk: `RESTOCK#${key}`,
+  sk: `PARTS#${orderKey}`,
+});
+export const PARTS_REF_PREFIX = 'PARTS#';
 export const productCounterKey = { pk: 'COUNTER#product', sk: 'COUNTER' };
 
 export const CATALOG_PARTITION = 'CATALOG';

@@ -7,7 +7,7 @@ import { documentClient, tableName } from '../commons/dynamodb.js';
 import type { OrderId } from '../domain/order-id.js';
 import { type ShipmentEvent, toLines } from '../domain/order-record.js';
 import { batchGet } from './batch-get.js';
-import { restockKey, shipmentKey } from './keys.js';
+import { PARTS_REF_PREFIX, REF_PREFIX, restockKey, shipmentKey } from './keys.js';
 import { addRestockedUnits } from './items/product-item.js';
 import {
   markStockPartApplied,
@@ -72,15 +72,26 @@ function stockParts(record: RestockRecord) {
 /** Products get a sweeper mark due when the lease ends, in case the drain that follows is cut short. */
 const dueAt = (record: RestockRecord) => new Date(record.leaseUntil).toISOString();
 
-/** The record and the shipments it caused, in one Query. */
-export async function getRestock(key: string): Promise<{ record: RestockRecord; refs: ShipmentRef[] } | undefined> {
+export interface StoredRestock {
+  record: RestockRecord;
+  /** The shipments it caused. */
+  refs: ShipmentRef[];
+  /** Orders where one of its fills went in parts (a dead request may have left them unpacked). */
+  partOrders: string[];
+}
+
+/** The record, the shipments it caused and the orders it filled in parts, in one Query. */
+export async function getRestock(key: string): Promise<StoredRestock | undefined> {
   let record: RestockRecord | undefined;
   const refs: ShipmentRef[] = [];
+  const partOrders: string[] = [];
   for await (const item of partitionItems(restockKey(key).pk)) {
-    if (item.sk === 'RESTOCK') record = restockFromItem(item);
-    else refs.push(refFromItem(item));
+    const sk = String(item.sk);
+    if (sk === 'RESTOCK') record = restockFromItem(item);
+    else if (sk.startsWith(REF_PREFIX)) refs.push(refFromItem(item));
+    else if (sk.startsWith(PARTS_REF_PREFIX)) partOrders.push(String(item.order_key));
   }
-  return record ? { record, refs } : undefined;
+  return record ? { record, refs, partOrders } : undefined;
 }
 
 async function readRestockItem(key: string): Promise<Record<string, unknown> | undefined> {

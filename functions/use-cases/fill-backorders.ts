@@ -28,6 +28,11 @@ export interface DrainContext {
    * asynchronously (SPEC: a restock answer lists at most 10,000 packages).
    */
   budget?: AnswerBudget;
+  /**
+   * The request took over from one that died: orders may hold parts it left unpacked, so every
+   * fill goes through parts and is packed with them, in one shipment (SPEC rule 2).
+   */
+  resumed?: boolean;
 }
 
 export interface AnswerBudget {
@@ -43,6 +48,8 @@ export interface DrainResult {
 }
 
 const MAX_PASSES = 10_000;
+/** Parts a fill left are the sweeper's to pack this long after the drain's deadline. */
+const PARTS_GRACE_MS = 5_000;
 
 export async function fillBackorders(productIds: Iterable<number>, context: DrainContext): Promise<DrainResult> {
   const ids = [...new Set(productIds)];
@@ -103,6 +110,8 @@ async function fillOrder(
     requestId: context.requestId,
     shipment: event,
     restockKey: context.restockKey,
+    inParts: context.resumed,
+    partsDueAt: new Date(context.deadline + PARTS_GRACE_MS).toISOString(),
   });
   switch (outcome.kind) {
     case 'filled':

@@ -10,7 +10,13 @@ import { allocateOnHand, assumeAllInStock, type LineAllocation, shippedBy } from
 import { ConflictError, InvalidValueError } from '../domain/errors.js';
 import type { Line, OrderView, Product } from '../domain/model.js';
 import { newOrderId, type OrderId, orderIdKey } from '../domain/order-id.js';
-import { CREATION_REQUEST, sameQuantities, type ShipmentEvent, toOrderView } from '../domain/order-record.js';
+import {
+  CREATION_REQUEST,
+  creationComplete,
+  sameQuantities,
+  type ShipmentEvent,
+  toOrderView,
+} from '../domain/order-record.js';
 import { getProducts } from '../store/catalog-store.js';
 import { createOrder, readOrder } from '../store/order-store.js';
 import { cachedProducts, rememberProducts } from './catalog-cache.js';
@@ -81,7 +87,13 @@ async function replay(orderKey: string, requested: Map<number, number>): Promise
   if (!sameQuantities(stored.order.requested, requested)) {
     throw new ConflictError(`order ${String(stored.order.orderId)} exists with different lines`);
   }
-  return { created: false, order: toOrderView(stored.order, stored.events) };
+  if (creationComplete(stored.order) && !stored.order.unpacked.has(CREATION_REQUEST)) {
+    return { created: false, order: toOrderView(stored.order, stored.events) };
+  }
+  // The first request died halfway through a large order: the retry finishes it (each part is
+  // guarded, so racing a first request that is still alive allocates nothing twice).
+  await finishOrderCreation(orderKey);
+  return { created: false, order: await currentView(orderKey) };
 }
 
 async function currentView(orderKey: string): Promise<OrderView> {

@@ -20,6 +20,7 @@ import {
   takeOverRestock,
 } from '../store/restock-store.js';
 import { type AnswerBudget, fillBackorders } from './fill-backorders.js';
+import { packUnpacked } from './unpacked-parts.js';
 
 export interface RestockInput {
   /** Idempotency-Key header, or `event:<id>` for EventBridge; absent: a fresh key. */
@@ -130,7 +131,18 @@ export async function resumeRestock(record: RestockRecord, deadline: number): Pr
   }
   const owned = { ...record, leaseUntil: lease };
   await applyPendingStock(owned);
-  const drained = await drain(owned, deadline);
+  const drained = await fillBackorders(record.lines.keys(), {
+    requestId: record.key,
+    restockKey: record.key,
+    deadline,
+    budget: ANSWER_BUDGET,
+    resumed: true,
+  });
+  // Orders the first owner filled in parts and this drain did not reach: pack what it left.
+  for (const orderKey of (await getRestock(record.key))?.partOrders ?? []) {
+    await packUnpacked(orderKey, record.key, record.key);
+  }
+  await completeRestock(record.key, drained.draining);
   // The answer includes what the first owner shipped before it died.
   return answerOf(record.key, record.lines, drained.draining);
 }

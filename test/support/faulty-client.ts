@@ -79,3 +79,30 @@ export function injectFaults(
     },
   };
 }
+
+/**
+ * The function dies right after its `committed`-th TransactWriteItems commits: that one's answer
+ * is lost, and from then on every DynamoDB call fails, as if the process were gone. Returns the
+ * function that restores the client.
+ */
+export function dieAfterTransactions(committed: number): () => void {
+  const real = documentClient();
+  let transactions = 0;
+  const proxy = new Proxy(real, {
+    get(target, prop, receiver) {
+      if (prop !== 'send') return Reflect.get(target, prop, receiver);
+      return async (command: { constructor: { name: string } }, ...rest: unknown[]) => {
+        if (transactions >= committed) {
+          throw Object.assign(new Error('injected: the function died'), { name: 'TimeoutError' });
+        }
+        const result = await (real.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
+        if (command.constructor.name === 'TransactWriteCommand' && ++transactions >= committed) {
+          throw Object.assign(new Error('injected: committed, then the function died'), { name: 'TimeoutError' });
+        }
+        return result;
+      };
+    },
+  });
+  setDocumentClient(proxy as DynamoDBDocumentClient);
+  return () => setDocumentClient(real);
+}

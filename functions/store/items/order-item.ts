@@ -98,6 +98,24 @@ export function advanceCreation(orderKey: string, partsDone: number): Transactio
   };
 }
 
+/**
+ * The sweeper looks at the order after `dueAt`: a request that takes units for the order in
+ * several transactions marks it first, so that if it dies the parts it left are still packed.
+ */
+export function markOrderForSweeper(orderKey: string, dueAt: string): TransactionItem {
+  const key = orderKeyOf(orderKey);
+  const mark = attentionAttributes(key.pk, dueAt);
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: key,
+      UpdateExpression: 'SET attention_pk = :p, attention_sk = :s',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':p': mark.attention_pk, ':s': mark.attention_sk },
+    },
+  };
+}
+
 /** Packing a creation's units waits until every part is allocated (rule 2: one packing). */
 export function creationAllocated(orderKey: string): TransactionItem {
   return {

@@ -9,7 +9,7 @@
  */
 import { tableName } from '../../commons/dynamodb.js';
 import type { Quantities } from '../../domain/model.js';
-import { attentionAttributes, restockKey, restockRefKey } from '../keys.js';
+import { attentionAttributes, restockKey, restockPartsRefKey, restockRefKey } from '../keys.js';
 import { MAX_TRANSACTION_ITEMS, type TransactionItem } from '../transactions.js';
 import { fromQuantityMap, toQuantityMap } from './order-item.js';
 
@@ -61,6 +61,23 @@ export function stockProgressFromItem(item: Record<string, unknown>): StockProgr
 
 export function refFromItem(item: Record<string, unknown>): ShipmentRef {
   return { orderKey: String(item.order_key), eventId: String(item.event_id) };
+}
+
+/**
+ * A fill in parts names its order in the restock's partition, so that whoever finishes a restock
+ * whose request died packs the parts it left (see restock-store `getRestock`).
+ */
+export function putPartsRef(key: string, orderKey: string, nowMs = Date.now()): TransactionItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...restockPartsRefKey(key, orderKey),
+        order_key: orderKey,
+        expires_at: Math.floor(nowMs / 1000) + RESTOCK_RECORD_TTL_SECONDS,
+      },
+    },
+  };
 }
 
 /** Created with the first part of stock: `attribute_not_exists` makes a replay change nothing. */
