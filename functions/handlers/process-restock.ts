@@ -68,7 +68,7 @@ async function applyEvent(event: RestockEvent, context: Context): Promise<void> 
     logger.info('restock event applied', { packages: answer.shipments.length, draining: answer.draining });
   } catch (error) {
     if (error instanceof RequestInProgressError || !(error instanceof DomainError)) throw error;
-    logger.error('restock event refused', { status: error.status, detail: error.detail, errors: error.errors });
+    logger.error('restock event refused', { kind: error.kind, detail: error.detail, errors: error.errors });
   }
 }
 

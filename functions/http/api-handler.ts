@@ -7,8 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { logger } from '../commons/logger.js';
 import { publishMetrics } from '../commons/metrics.js';
 import { traced, tracer } from '../commons/tracer.js';
-import { DomainError } from '../domain/errors.js';
-import { problemResponse } from './problem.js';
+import { isRefusal, PROBLEM_TYPES, problemResponse } from './problem.js';
 
 export type ApiWork = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -24,8 +23,8 @@ export function apiHandler(work: ApiWork) {
         try {
           return await work(event, context);
         } catch (error) {
-          if (error instanceof DomainError) {
-            logger.info('request refused', { status: error.status, detail: error.detail });
+          if (isRefusal(error)) {
+            logger.info('request refused', { status: PROBLEM_TYPES[error.kind].status, detail: error.detail });
           } else {
             logger.error('request failed', error as Error);
             tracer.addErrorAsMetadata(error as Error);
