@@ -6,7 +6,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../functions/domain/errors.js';
+import { NotFoundError } from '../functions/domain/errors.js';
+import { MethodNotAllowedError, PayloadTooLargeError } from '../functions/http/errors.js';
 import type { HandlerName } from '../functions/routes.js';
 import { toHttpApiEvent } from './api-gateway-event.js';
 import type { DevAuth } from './dev-auth.js';

@@ -1,25 +1,21 @@
 /**
  * Errors the local server answers by itself (no handler involved), in the service's
- * application/problem+json shape (RFC 9457), typed by the same domain errors as the handlers use.
+ * application/problem+json shape (RFC 9457), from the same table as the handlers' answers
+ * (functions/http/problem.ts).
  */
 import type { ServerResponse } from 'node:http';
-import { PROBLEM_TYPE_BASE, type DomainError } from '../functions/domain/errors.js';
+import { problemBody, refusalProblem, type ProblemBody, type Refusal } from '../functions/http/problem.js';
 import { SECURITY_HEADERS } from '../functions/http/responses.js';
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-}
+export type Problem = ProblemBody;
 
-export function problemOf(error: DomainError): Problem {
-  return { type: `${PROBLEM_TYPE_BASE}${error.slug}`, title: error.title, status: error.status, detail: error.detail };
+export function problemOf(error: Refusal): Problem {
+  return refusalProblem(error);
 }
 
 /** A handler crashed: the deployed API would answer 500 too, but the service speaks problem+json. */
 export function internalErrorProblem(detail: string): Problem {
-  return { type: `${PROBLEM_TYPE_BASE}internal-error`, title: 'Internal server error', status: 500, detail };
+  return problemBody('internalError', detail);
 }
 
 /**
@@ -27,9 +23,7 @@ export function internalErrorProblem(detail: string): Problem {
  * AWS, with the same statuses but its own body `{"message":"Unauthorized"}` / `"Forbidden"`.
  */
 export function authProblem(status: 401 | 403, detail: string): Problem {
-  return status === 401
-    ? { type: `${PROBLEM_TYPE_BASE}unauthorized`, title: 'Unauthorized', status, detail }
-    : { type: `${PROBLEM_TYPE_BASE}forbidden`, title: 'Forbidden', status, detail };
+  return problemBody(status === 401 ? 'unauthorized' : 'forbidden', detail);
 }
 
 export function writeProblem(response: ServerResponse, body: Problem, headers: Record<string, string> = {}): void {

@@ -16,7 +16,7 @@ import { ACCESS_SCOPES } from '../functions/routes.js';
 import { ensureTable } from './bootstrap.js';
 import { createDevAuth, type DevAuth } from './dev-auth.js';
 import { startDynamoDBLocal, type DynamoDBLocal } from './dynamodb-local.js';
-import { loadBackgroundHandler, loadRouteHandlers } from './handler-loader.js';
+import { enableConcurrentInvocations, loadBackgroundHandler, loadRouteHandlers } from './handler-loader.js';
 import { closeServer, createLocalHttpServer, listenOnLoopback } from './http-server.js';
 import { applyLocalAwsEnv, DEFAULT_LOCAL_TABLE_NAME, localClientConfig } from './local-aws-env.js';
 import { startSweeperLoop, type SweeperLoop } from './sweeper-loop.js';
@@ -36,6 +36,9 @@ let sweeper: SweeperLoop | undefined;
 let shuttingDown = false;
 
 try {
+  // The server and the sweeper run many invocations at once in this process: each gets its own
+  // context, or their log lines would carry each other's keys. First, before any AWS SDK call.
+  await enableConcurrentInvocations();
   dynamodb = await startDynamoDBLocal(inMemory ? {} : { dataDir });
   console.log(
     `DynamoDB Local (pid ${dynamodb.pid}) at ${dynamodb.endpoint}, ${inMemory ? 'in memory (nothing is kept)' : `data in ${dataDir}`}`,

@@ -1,5 +1,6 @@
 /** Custom metrics (CloudWatch embedded metric format through Powertools); names in metrics-names.ts. */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
 import { packingCounters, retryCounter } from './counters.js';
 import { CUSTOM_METRICS, METRICS_NAMESPACE, SERVICE_NAME } from './metrics-names.js';
 
@@ -26,6 +27,15 @@ export function publishMetrics(): void {
   countMetric(CUSTOM_METRICS.packingFallbacks, packingCounters.fallbacks - seen.fallbacks);
   seen = { retries: retryCounter.conditionRetries, fallbacks: packingCounters.fallbacks };
   if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+}
+
+/**
+ * Publishes after every invocation, answered or failed. Not Powertools' `logMetrics` middleware:
+ * it also adds the process-wide counts above, and `logMetrics` prints a "No application metrics
+ * to publish" warning after every invocation that recorded none (every read and health check).
+ */
+export function publishMetricsAfterInvocation(): MiddlewareObj {
+  return { after: publishMetrics, onError: publishMetrics };
 }
 
 export { MetricUnit };

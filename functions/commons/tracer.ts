@@ -1,6 +1,6 @@
 /**
  * One X-Ray tracer per process (Powertools). In Lambda, with active tracing, every invocation
- * gets a `## <handler>` subsegment annotated with the cold start, the service and, once known,
+ * gets a `## <function>` subsegment annotated with the cold start, the service and, once known,
  * the order_id, and every DynamoDB call below it is its own subsegment (operation, table,
  * consumed time, throttles and conditional-check failures as faults or errors).
  *
@@ -8,6 +8,7 @@
  * does nothing.
  */
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { MiddlewareObj, Request } from '@middy/core';
 import { SERVICE_NAME } from './metrics-names.js';
 
 export const tracer = new Tracer({
@@ -16,26 +17,42 @@ export const tracer = new Tracer({
   captureHTTPsRequests: false,
 });
 
+type Segment = NonNullable<ReturnType<typeof tracer.getSegment>>;
+const SEGMENTS = 'fulfillment.trace';
+
 /**
- * Runs one invocation inside a `## <name>` subsegment of Lambda's facade segment, the manual
- * form of Powertools' `captureLambdaHandler` (the handlers are plain functions, not classes).
- * Responses are not recorded: an order's packages belong in its logs and table, not in X-Ray.
+ * Runs each invocation inside a `## <function name>` subsegment of Lambda's facade segment.
+ * This is Powertools' `captureLambdaHandler` middleware, except for the name: that one names the
+ * subsegment after `_HANDLER`, which is `index.handler` for every function of this stack, while
+ * the runbook and the X-Ray console read the function's name. Like it, the segments of an
+ * invocation live on its middy request (never in this closure), and responses are not recorded:
+ * an order's packages belong in its logs and table, not in X-Ray.
  */
-export async function traced<T>(name: string, work: () => Promise<T>): Promise<T> {
-  if (!tracer.isTracingEnabled()) return work();
-  const parent = tracer.getSegment();
-  if (!parent) return work();
-  const subsegment = parent.addNewSubsegment(`## ${name}`);
-  tracer.setSegment(subsegment);
-  tracer.annotateColdStart();
-  tracer.addServiceNameAnnotation();
-  try {
-    return await work();
-  } catch (error) {
-    tracer.addErrorAsMetadata(error as Error);
-    throw error;
-  } finally {
-    subsegment.close();
-    tracer.setSegment(parent);
-  }
+export function traceInvocation(): MiddlewareObj {
+  const close = (request: Request) => {
+    const segments = (request.internal as Record<string, unknown>)[SEGMENTS] as
+      | { parent: Segment; subsegment: Segment }
+      | undefined;
+    if (!segments) return;
+    segments.subsegment.close();
+    tracer.setSegment(segments.parent);
+  };
+  return {
+    before: (request) => {
+      if (!tracer.isTracingEnabled()) return;
+      const parent = tracer.getSegment();
+      if (!parent) return;
+      const subsegment = parent.addNewSubsegment(`## ${request.context.functionName || 'handler'}`);
+      request.internal = { ...request.internal, [SEGMENTS]: { parent, subsegment } };
+      tracer.setSegment(subsegment);
+      tracer.annotateColdStart();
+      tracer.addServiceNameAnnotation();
+    },
+    after: close,
+    onError: (request) => {
+      // An error a middleware already answered (a problem response) is not a failed invocation.
+      if (request.response === undefined && request.error) tracer.addErrorAsMetadata(request.error);
+      close(request);
+    },
+  };
 }

@@ -1,6 +1,8 @@
 /**
- * Typed domain errors. Use cases and validators throw these; `functions/http/problem.ts` maps
- * them to application/problem+json in one place, so no handler builds its own error body.
+ * Typed domain errors: what went wrong, in the service's own terms, with the detail and the
+ * bad fields. Use cases and validators throw these. They carry no HTTP knowledge:
+ * `functions/http/problem.ts` maps each kind to its status, problem type and title in one table,
+ * so no handler builds its own error body and the domain never names a status code.
  */
 export interface FieldError {
   /** JSON path of the bad field, e.g. `requested[2].quantity` or `` for the whole body. */
@@ -8,13 +10,17 @@ export interface FieldError {
   message: string;
 }
 
-export const PROBLEM_TYPE_BASE = 'https://fulfillment.example/problems/';
+/** The kinds of refusal the domain knows; each subclass below is one of them. */
+export type DomainErrorKind =
+  | 'malformedRequest'
+  | 'invalidValue'
+  | 'notFound'
+  | 'conflict'
+  | 'requestInProgress'
+  | 'dependencyUnavailable';
 
 export abstract class DomainError extends Error {
-  abstract readonly status: number;
-  /** Last segment of the problem type URI. */
-  abstract readonly slug: string;
-  abstract readonly title: string;
+  abstract readonly kind: DomainErrorKind;
   constructor(
     readonly detail: string,
     readonly errors: FieldError[] = [],
@@ -24,39 +30,32 @@ export abstract class DomainError extends Error {
   }
 }
 
-/** Not JSON, wrong JSON type, or a required field missing. */
+/** Not JSON, a value of the wrong JSON type, or a required field missing. */
 export class MalformedRequestError extends DomainError {
-  readonly status = 400;
-  readonly slug = 'malformed-request';
-  readonly title = 'Malformed request';
+  readonly kind = 'malformedRequest';
 }
 
 /** Right type, disallowed value (range, pattern, count, unknown product in an order, catalog rule). */
 export class InvalidValueError extends DomainError {
-  readonly status = 422;
-  readonly slug = 'invalid-value';
-  readonly title = 'Invalid value';
+  readonly kind = 'invalidValue';
 }
 
 /** Unknown product_id in a restock (kept from the original service), unknown order in GET. */
 export class NotFoundError extends DomainError {
-  readonly status = 404;
-  readonly slug = 'not-found';
-  readonly title = 'Not found';
+  readonly kind = 'notFound';
 }
 
 /** Same order_id / Idempotency-Key / event id with a different body. */
 export class ConflictError extends DomainError {
-  readonly status = 409;
-  readonly slug = 'conflict';
-  readonly title = 'Conflict with an earlier request';
+  readonly kind = 'conflict';
 }
 
-/** A replay arrived while the first request with that key is still being applied. */
+/**
+ * A replay arrived while the first request with that key is still being applied; the caller may
+ * try again after `retryAfterSeconds`.
+ */
 export class RequestInProgressError extends DomainError {
-  readonly status = 409;
-  readonly slug = 'request-in-progress';
-  readonly title = 'Request in progress';
+  readonly kind = 'requestInProgress';
   constructor(
     detail: string,
     readonly retryAfterSeconds: number,
@@ -65,27 +64,7 @@ export class RequestInProgressError extends DomainError {
   }
 }
 
-export class PayloadTooLargeError extends DomainError {
-  readonly status = 413;
-  readonly slug = 'payload-too-large';
-  readonly title = 'Payload too large';
-}
-
-export class UnsupportedMediaTypeError extends DomainError {
-  readonly status = 415;
-  readonly slug = 'unsupported-media-type';
-  readonly title = 'Unsupported media type';
-}
-
-export class MethodNotAllowedError extends DomainError {
-  readonly status = 405;
-  readonly slug = 'method-not-allowed';
-  readonly title = 'Method not allowed';
-}
-
-/** Health check failed: the only 5xx the service answers on purpose. */
+/** A dependency the service cannot work without (DynamoDB) does not answer. */
 export class DependencyUnavailableError extends DomainError {
-  readonly status = 503;
-  readonly slug = 'dependency-unavailable';
-  readonly title = 'Dependency unavailable';
+  readonly kind = 'dependencyUnavailable';
 }

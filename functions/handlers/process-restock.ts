@@ -3,9 +3,9 @@
  * Both run the same use case; the event id is the idempotency key of an event.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, EventBridgeEvent } from 'aws-lambda';
+import { lambdaHandler } from '../commons/lambda-handler.js';
 import { logger } from '../commons/logger.js';
-import { traced, tracer } from '../commons/tracer.js';
-import { countMetric, CUSTOM_METRICS, publishMetrics } from '../commons/metrics.js';
+import { countMetric, CUSTOM_METRICS } from '../commons/metrics.js';
 import { DomainError, InvalidValueError, RequestInProgressError } from '../domain/errors.js';
 import { parseRestockEventDetail, parseRestockRequest } from '../domain/requests.js';
 import { apiHandler, drainDeadline, linePathIn } from '../http/api-handler.js';
@@ -43,19 +43,7 @@ export type RestockEvent = EventBridgeEvent<'Restock', unknown>;
  * and dropped: retrying it would only fill the dead-letter queue with the same refusal. A
  * replay that arrives while the first delivery is still at work throws, so EventBridge retries.
  */
-async function handleEvent(event: RestockEvent, context: Context): Promise<void> {
-  if (context) logger.addContext(context);
-  logger.appendKeys({ correlation_id: event.id });
-  try {
-    await traced(context?.functionName || 'restock-event', () => applyEvent(event, context));
-  } finally {
-    publishMetrics();
-    logger.removeKeys(['correlation_id']);
-  }
-}
-
 async function applyEvent(event: RestockEvent, context: Context): Promise<void> {
-  tracer.putAnnotation('correlation_id', event.id);
   try {
     const expectedSource = process.env.RESTOCK_EVENT_SOURCE;
     if (expectedSource && event.source !== expectedSource) {
@@ -68,9 +56,11 @@ async function applyEvent(event: RestockEvent, context: Context): Promise<void> 
     logger.info('restock event applied', { packages: answer.shipments.length, draining: answer.draining });
   } catch (error) {
     if (error instanceof RequestInProgressError || !(error instanceof DomainError)) throw error;
-    logger.error('restock event refused', { status: error.status, detail: error.detail, errors: error.errors });
+    logger.error('restock event refused', { kind: error.kind, detail: error.detail, errors: error.errors });
   }
 }
+
+const handleEvent = lambdaHandler(applyEvent, (event) => ({ correlationId: event.id }));
 
 function idempotencyKey(event: APIGatewayProxyEventV2): string | undefined {
   const value = event.headers?.['idempotency-key'];

@@ -1,42 +1,40 @@
 /**
- * Wraps a route's work into a Lambda handler: correlation keys on the logger and the trace
- * (API Gateway's request id), every error mapped to problem+json in one place
- * (`problemResponse`), unexpected ones logged in full.
+ * An API route's Lambda handler: the service's middlewares (commons/lambda-handler.ts) with API
+ * Gateway's request id as correlation id and the route key as route, and every error answered
+ * as problem+json in one place (`problemResponse`), unexpected ones logged in full.
  */
+import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { lambdaHandler } from '../commons/lambda-handler.js';
 import { logger } from '../commons/logger.js';
-import { publishMetrics } from '../commons/metrics.js';
-import { traced, tracer } from '../commons/tracer.js';
-import { DomainError } from '../domain/errors.js';
-import { problemResponse } from './problem.js';
+import { tracer } from '../commons/tracer.js';
+import { isRefusal, PROBLEM_TYPES, problemResponse } from './problem.js';
 
 export type ApiWork = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export function apiHandler(work: ApiWork) {
-  return async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-    const requestId = event.requestContext?.requestId;
-    if (context) logger.addContext(context);
-    logger.appendKeys({ correlation_id: requestId, route: event.routeKey });
-    try {
-      return await traced(context?.functionName || 'api', async () => {
-        tracer.putAnnotation('route', event.routeKey ?? '');
-        tracer.putAnnotation('correlation_id', requestId ?? '');
-        try {
-          return await work(event, context);
-        } catch (error) {
-          if (error instanceof DomainError) {
-            logger.info('request refused', { status: error.status, detail: error.detail });
-          } else {
-            logger.error('request failed', error as Error);
-            tracer.addErrorAsMetadata(error as Error);
-          }
-          return problemResponse(error, requestId);
-        }
-      });
-    } finally {
-      publishMetrics();
-      logger.removeKeys(['correlation_id', 'route', 'order_id']);
-    }
+  return lambdaHandler(work, (event) => ({
+    correlationId: event.requestContext?.requestId,
+    route: event.routeKey,
+  })).use(problemAnswers());
+}
+
+/**
+ * Innermost, so its `onError` runs first: it answers the error and returns nothing, so the
+ * outer middlewares still publish the metrics, close the trace and drop the log keys.
+ */
+function problemAnswers(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+  return {
+    onError: (request) => {
+      const { error } = request;
+      if (isRefusal(error)) {
+        logger.info('request refused', { status: PROBLEM_TYPES[error.kind].status, detail: error.detail });
+      } else {
+        logger.error('request failed', error as Error);
+        tracer.addErrorAsMetadata(error as Error);
+      }
+      request.response = problemResponse(error, request.event.requestContext?.requestId);
+    },
   };
 }
 

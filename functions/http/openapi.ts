@@ -12,13 +12,7 @@
  * OpenAPI 3.1 schemas are JSON Schema 2020-12, which is what `z.toJSONSchema` emits.
  */
 import { z } from 'zod';
-import {
-  ConflictError,
-  DependencyUnavailableError,
-  NotFoundError,
-  PROBLEM_TYPE_BASE,
-  RequestInProgressError,
-} from '../domain/errors.js';
+import { ConflictError, DependencyUnavailableError, NotFoundError, RequestInProgressError } from '../domain/errors.js';
 import {
   LIMITS,
   parseCatalogRequest,
@@ -29,7 +23,14 @@ import {
 } from '../domain/requests.js';
 import { API_CLIENTS, qualifiedScope } from '../api-clients.js';
 import { ACCESS_SCOPES, routes, type AccessScope, type Route } from '../routes.js';
-import { problemResponse, PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.js';
+import {
+  PROBLEM_CONTENT_TYPE,
+  PROBLEM_TYPE_BASE,
+  PROBLEM_TYPES,
+  problemResponse,
+  type ProblemBody,
+  type ProblemKind,
+} from './problem.js';
 import { MAX_BODY_BYTES, readJsonBody } from './request-body.js';
 import {
   FieldErrorSchema,
@@ -299,15 +300,34 @@ function ok(description: string, schema: string, examples?: Record<string, Examp
   return { description, content: json(ref(schema), examples) };
 }
 
+/** The status `PROBLEM_TYPES` (problem.ts) answers a kind of problem with, as a response key. */
+function statusOf(kind: ProblemKind): string {
+  return String(PROBLEM_TYPES[kind].status);
+}
+
+/**
+ * A problem answer, keyed by the status of its kinds (several kinds may share one answer, then
+ * they must share a status). Every example must be of that status, so the document cannot list
+ * an example under the wrong code.
+ */
 function problem(
+  kinds: ProblemKind | ProblemKind[],
   description: string,
   examples: Record<string, Example>,
   headers?: Record<string, HeaderObject>,
-): ResponseObject {
+): Record<string, ResponseObject> {
+  const statuses = new Set([kinds].flat().map(statusOf));
+  const [status] = statuses;
+  if (statuses.size !== 1 || status === undefined) throw new Error(`${[kinds].flat().join(', ')} differ in status`);
+  for (const [name, { value }] of Object.entries(examples)) {
+    if (String((value as ProblemBody).status) !== status) throw new Error(`example ${name} is not a ${status}`);
+  }
   return {
-    description,
-    ...(headers ? { headers } : {}),
-    content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem'), examples } },
+    [status]: {
+      description,
+      ...(headers ? { headers } : {}),
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem'), examples } },
+    },
   };
 }
 
@@ -320,7 +340,8 @@ function bodyProblems(
   invalidCases: string,
 ): Record<string, ResponseObject> {
   return {
-    '400': problem(
+    ...problem(
+      'malformedRequest',
       'Malformed request: the body is not JSON (or not UTF-8, or repeats a key in one object), a value has the wrong JSON type, or a required field is missing. ' +
         'Every bad field is listed in `errors`. Nothing changed.',
       {
@@ -328,14 +349,16 @@ function bodyProblems(
         notJson: example('Not JSON', problems.notJson),
       },
     ),
-    '413': problem(`The body is over ${MAX_BODY_BYTES} bytes (256 KiB). Nothing changed.`, {
+    ...problem('payloadTooLarge', `The body is over ${MAX_BODY_BYTES} bytes (256 KiB). Nothing changed.`, {
       tooLarge: example('Body too large', problems.tooLarge),
     }),
-    '415': problem(
+    ...problem(
+      'unsupportedMediaType',
       'The Content-Type is not JSON: send `application/json` (or any `application/*+json`), UTF-8. An absent Content-Type is accepted. Nothing changed.',
       { notJson: example('text/plain', problems.notJsonType) },
     ),
-    '422': problem(
+    ...problem(
+      'invalidValue',
       `Invalid value: the right JSON types but a disallowed value (${invalidCases}). Every bad field is listed. Nothing changed.`,
       {
         invalid: example('A value out of range', invalid),
@@ -352,7 +375,7 @@ const WWW_AUTHENTICATE: Record<string, HeaderObject> = {
 };
 
 const AUTH_RESPONSES: Record<string, ResponseObject> = {
-  '401': {
+  [statusOf('unauthorized')]: {
     headers: WWW_AUTHENTICATE,
     description:
       'No valid access token: missing, expired, or not issued for this API. In AWS the HTTP API JWT authorizer answers this itself ' +
@@ -365,7 +388,7 @@ const AUTH_RESPONSES: Record<string, ResponseObject> = {
       },
     },
   },
-  '403': {
+  [statusOf('forbidden')]: {
     headers: WWW_AUTHENTICATE,
     description:
       'The access token lacks this route\'s scope. In AWS the JWT authorizer answers this itself with `{"message": "Forbidden"}`; ' +
@@ -490,13 +513,15 @@ const OPERATIONS: Record<string, OperationText> = {
         problems.restockInvalid,
         'a quantity outside 1..1,000,000, a negative or non-integer product_id, too few or too many lines, a bad Idempotency-Key',
       ),
-      '404': problem(
+      ...problem(
+        'notFound',
         'A product_id is not in the catalog (kept from the original service; an order answers 422). Nothing changed.',
         {
           unknownProduct: example('Unknown product', problems.unknownRestockProduct),
         },
       ),
-      '409': problem(
+      ...problem(
+        ['conflict', 'requestInProgress'],
         'The Idempotency-Key was used with a different body (type `.../conflict`); or the first request with this key is still ' +
           'being applied (type `.../request-in-progress`, with Retry-After): retry after that many seconds. Never applied twice.',
         {
@@ -546,7 +571,7 @@ const OPERATIONS: Record<string, OperationText> = {
         problems.orderInvalid,
         'a quantity outside 1..10,000, an order_id not matching its pattern, a product_id not in the catalog, too few or too many lines',
       ),
-      '409': problem('The order_id exists with different lines. Nothing changed.', {
+      ...problem('conflict', 'The order_id exists with different lines. Nothing changed.', {
         conflict: example('Same order_id, different lines', problems.orderConflict),
       }),
     },
@@ -570,7 +595,7 @@ const OPERATIONS: Record<string, OperationText> = {
           shipments: [classicShipments[0]],
         }),
       }),
-      '404': problem('No such order.', { unknownOrder: example('Unknown order', problems.unknownOrder) }),
+      ...problem('notFound', 'No such order.', { unknownOrder: example('Unknown order', problems.unknownOrder) }),
     },
   },
   'GET /inventory/products': {
@@ -602,7 +627,7 @@ const OPERATIONS: Record<string, OperationText> = {
     tags: ['service'],
     responses: {
       '200': ok('DynamoDB answers.', 'Health', { ok: example('Healthy', { status: 'ok', version: '0.1.0' }) }),
-      '503': problem('DynamoDB is unreachable: the only 5xx the service answers on purpose.', {
+      ...problem('dependencyUnavailable', 'DynamoDB is unreachable: the only 5xx the service answers on purpose.', {
         unavailable: example('DynamoDB unreachable', problems.unavailable),
       }),
     },

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { MalformedRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../domain/errors.js';
-import type { FieldError } from '../domain/errors.js';
+import { type FieldError, MalformedRequestError } from '../domain/errors.js';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from './errors.js';
 import { MAX_LISTED_ERRORS, formatPath } from '../domain/requests.js';
 
 /** SPEC "Errors": a body over 256 KiB answers 413; measured in bytes after base64 decoding. */

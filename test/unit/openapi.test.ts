@@ -156,7 +156,7 @@ describe('errors beyond the SPEC table', () => {
 
   it('health: 503 problem', () => expectProblemResponse('GET /health', '503'));
 
-  it('problem examples are what the code answers (type, title, status from the error classes)', () => {
+  it('problem examples are what the code answers (type, title, status from problem.ts)', () => {
     const example = opByKey('POST /inventory/process_order').responses['422']!.content![PROBLEM_JSON]!.examples!
       .invalid!.value;
     expect(example).toMatchObject({

@@ -4,14 +4,12 @@ import {
   DependencyUnavailableError,
   InvalidValueError,
   MalformedRequestError,
-  MethodNotAllowedError,
   NotFoundError,
-  PROBLEM_TYPE_BASE,
-  PayloadTooLargeError,
   RequestInProgressError,
-  UnsupportedMediaTypeError,
 } from '../../functions/domain/errors.js';
-import { problemResponse } from '../../functions/http/problem.js';
+import { MethodNotAllowedError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../functions/http/errors.js';
+import { PROBLEM_TYPE_BASE, PROBLEM_TYPES, problemResponse } from '../../functions/http/problem.js';
+import { authProblem, internalErrorProblem, problemOf } from '../../local/problem.js';
 import { SECURITY_HEADERS, jsonResponse } from '../../functions/http/responses.js';
 
 const bodyOf = (r: { body?: string }) => JSON.parse(r.body ?? 'null');
@@ -31,7 +29,18 @@ describe('problemResponse', () => {
     const response = problemResponse(error);
     expect(response.statusCode).toBe(status);
     expect(response.headers?.['content-type']).toBe('application/problem+json');
-    expect(bodyOf(response)).toEqual({ type: PROBLEM_TYPE_BASE + slug, title: error.title, status, detail: 'd' });
+    const { title } = PROBLEM_TYPES[error.kind];
+    expect(bodyOf(response)).toEqual({ type: PROBLEM_TYPE_BASE + slug, title, status, detail: 'd' });
+  });
+
+  it('gives every kind its own problem type', () => {
+    const slugs = Object.values(PROBLEM_TYPES).map((t) => t.slug);
+    expect(new Set(slugs).size).toBe(slugs.length);
+  });
+
+  it('leaves HTTP out of the domain errors: no status, problem type or title on them', () => {
+    const error = new ConflictError('d');
+    for (const field of ['status', 'slug', 'title', 'type']) expect(error).not.toHaveProperty(field);
   });
 
   it('lists field errors only when there are some', () => {
@@ -106,5 +115,27 @@ describe('HSTS', () => {
 
   it('is left out under npm start, which speaks plain HTTP on loopback', async () => {
     expect(await load(undefined)).not.toHaveProperty('strict-transport-security');
+  });
+});
+
+describe("the local server's own problems", () => {
+  it('come from the same table as the handlers', () => {
+    const handlerBody = (error: Parameters<typeof problemOf>[0]) => bodyOf(problemResponse(error));
+    for (const error of [new NotFoundError('No route'), new MethodNotAllowedError('GET only')]) {
+      expect(problemOf(error)).toEqual(handlerBody(error));
+    }
+    expect(internalErrorProblem('boom')).toEqual({
+      type: `${PROBLEM_TYPE_BASE}internal-error`,
+      title: 'Internal server error',
+      status: 500,
+      detail: 'boom',
+    });
+    expect(authProblem(401, 'no token')).toEqual({
+      type: `${PROBLEM_TYPE_BASE}unauthorized`,
+      title: PROBLEM_TYPES.unauthorized.title,
+      status: 401,
+      detail: 'no token',
+    });
+    expect(authProblem(403, 'no scope')).toMatchObject({ type: `${PROBLEM_TYPE_BASE}forbidden`, status: 403 });
   });
 });

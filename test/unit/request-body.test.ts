@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../functions/domain/errors.js';
+import type { FieldError } from '../../functions/domain/errors.js';
 import { parseOrderRequest } from '../../functions/domain/requests.js';
+import { isRefusal, PROBLEM_TYPES } from '../../functions/http/problem.js';
 import { type BodyEvent, MAX_BODY_BYTES, duplicateKeys, readJsonBody } from '../../functions/http/request-body.js';
 
 function event(
@@ -11,11 +12,13 @@ function event(
   return { body, headers, isBase64Encoded };
 }
 
-function refusal(e: BodyEvent): DomainError {
+/** How the body was refused: the status it answers (problem.ts), its detail and bad fields. */
+function refusal(e: BodyEvent): { status: number; detail: string; errors: FieldError[] } {
   try {
     readJsonBody(e);
   } catch (error) {
-    if (error instanceof DomainError) return error;
+    if (isRefusal(error))
+      return { status: PROBLEM_TYPES[error.kind].status, detail: error.detail, errors: error.errors };
     throw error;
   }
   throw new Error('expected the body to be refused');
