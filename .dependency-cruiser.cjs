@@ -2,9 +2,9 @@
  * The service's layers, as data (`npm run layers`, in CI beside lint and typecheck).
  *
  *   functions/handlers  thin: parse the event, call one use case, map the answer
- *   functions/use-cases the flows; may use the store (its API is being reshaped) and the domain
+ *   functions/use-cases the flows; call the store's intents and the domain
  *   functions/domain    pure: rules and arithmetic, no AWS, no I/O, no other layer
- *   functions/store     the only code that speaks DynamoDB
+ *   functions/store     the only code that speaks DynamoDB; takes intents, answers outcomes
  *   functions/http      HTTP around the handlers: bodies, problem answers, the OpenAPI document
  *   functions/commons   one client, logger, metrics and tracer per process; the handler middlewares
  *
@@ -46,6 +46,19 @@ module.exports = {
       severity: 'error',
       from: { path: '^functions/handlers/' },
       to: { path: '^functions/store/' },
+    },
+    {
+      name: 'store-speaks-in-intents',
+      comment:
+        'Outside the store, code calls its intent modules (catalog-, order-, fill-, restock-, ' +
+        'attention-store, table-health) and gets outcomes back. Items, keys, transactions, conditions ' +
+        "and DynamoDB limits are the store's own (docs/design.md).",
+      severity: 'error',
+      from: { path: '^functions/', pathNot: '^functions/store/' },
+      to: {
+        path: '^functions/store/',
+        pathNot: '^functions/store/[a-z-]+-store[.]ts$|^functions/store/table-health[.]ts$',
+      },
     },
     {
       name: 'only-the-store-speaks-dynamodb',

@@ -182,7 +182,9 @@ export async function runLoadBench(options: {
     const call = (method: string, path: string, body?: unknown) => httpJson(agent, base, method, path, body);
 
     // The classic catalog with plenty of stock.
-    const classic = JSON.parse(readFileSync(new URL('../local/data/classic-exercise.json', import.meta.url), 'utf8'));
+    const classic = JSON.parse(
+      readFileSync(new URL('../functions/data/classic-exercise.json', import.meta.url), 'utf8'),
+    );
     const init = await call('POST', '/inventory/init_catalog', classic.product_info);
     if (init.status !== 201) throw new Error(`init_catalog answered ${init.status}`);
     for (let round = 0; round < 3; round++) {

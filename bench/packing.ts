@@ -42,7 +42,7 @@ export interface PackingSetting {
 }
 
 const classicMasses: number[] = JSON.parse(
-  readFileSync(new URL('../local/data/classic-exercise.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../functions/data/classic-exercise.json', import.meta.url), 'utf8'),
 ).product_info.map((p: { mass_g: number }) => p.mass_g);
 
 /** One shipping event: lines in request order. */

@@ -38,7 +38,7 @@ interface RestockAnswer {
 }
 
 const baseUrl = `http://127.0.0.1:${process.env.PORT || 3000}`;
-const exerciseFile = process.argv[2] ?? new URL('./data/classic-exercise.json', import.meta.url);
+const exerciseFile = process.argv[2] ?? new URL('../functions/data/classic-exercise.json', import.meta.url);
 const exercise = JSON.parse(readFileSync(exerciseFile, 'utf8')) as Exercise;
 const productNames = new Map(exercise.product_info.map((p) => [p.product_id, p.product_name]));
 

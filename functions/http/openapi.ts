@@ -47,7 +47,7 @@ import {
   RestockAnswerSchema,
   ShipmentSchema,
 } from './response-schemas.js';
-import classic from '../../local/data/classic-exercise.json' with { type: 'json' };
+import classic from '../data/classic-exercise.json' with { type: 'json' };
 
 // ---------------------------------------------------------------------------------------------
 // The document's shape (the parts of OpenAPI 3.1 this service uses).
@@ -615,7 +615,7 @@ const OPERATIONS: Record<string, OperationText> = {
           next_cursor: null,
         }),
       }),
-      '422': problem('A `limit` out of range, or a cursor this service did not give.', {
+      ...problem('invalidValue', 'A `limit` out of range, or a cursor this service did not give.', {
         badLimit: example('Limit out of range', problems.badLimit),
       }),
     },

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 // The demo ships its own copy so the repository runs without ../shared; it must not drift.
 const shared = new URL('../../../shared/data/classic-exercise.json', import.meta.url);
-const local = new URL('../../local/data/classic-exercise.json', import.meta.url);
+const local = new URL('../../functions/data/classic-exercise.json', import.meta.url);
 
 describe('classic exercise data', () => {
   it.skipIf(!existsSync(shared))('the demo copy equals ../shared/data/classic-exercise.json', () => {

@@ -498,7 +498,7 @@ describe('examples', () => {
     const example = (key: string, name: string) =>
       opByKey(key).requestBody!.content['application/json']!.examples![name]!.value;
     const classic = JSON.parse(
-      readFileSync(new URL('../../local/data/classic-exercise.json', import.meta.url), 'utf8'),
+      readFileSync(new URL('../../functions/data/classic-exercise.json', import.meta.url), 'utf8'),
     );
     expect(example('POST /inventory/init_catalog', 'classic')).toEqual(classic.product_info);
     expect(example('POST /inventory/process_restock', 'classic')).toEqual(classic.restock);

@@ -222,7 +222,7 @@ describe('parseOrderRequest', () => {
     ];
     for (const lines of cases) {
       const error = failure(parseOrderRequest, order(lines));
-      expect(error.status).toBe(422);
+      expect(statusOf(parseOrderRequest, order(lines))).toBe(422);
       expect(error.errors).toEqual([{ path: 'requested', message: expect.stringMatching(/at most 10000 units/) }]);
     }
   });
