@@ -108,3 +108,50 @@ describe('large orders', () => {
     expect(violations(await readState())).toEqual([]);
   });
 });
+
+describe('the largest requests the limits allow', () => {
+  beforeAll(async () => {
+    await createTestTable('largest');
+  });
+
+  it('an order of 10,000 units in 100 lines, one package each, answers 201 with every package', async () => {
+    const ids = await catalog(Array.from({ length: 100 }, () => 1800));
+    await restock(ids.map((id) => [id, 100] as [number, number]));
+    const id = uniqueOrderId('heaviest');
+    const started = Date.now();
+    const res = await post('/inventory/process_order', {
+      order_id: id,
+      requested: ids.map((product_id) => ({ product_id, quantity: 100 })),
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.status).toBe('fulfilled');
+    expect(res.body.shipments).toHaveLength(10_000);
+    expect(new Set(res.body.shipments.map((s: any) => s.shipment_id)).size).toBe(10_000);
+    // Lambda answers at most 6 MB.
+    expect(JSON.stringify(res.body).length).toBeLessThan(6 * 1024 * 1024);
+    expect((await get(`/inventory/orders/${id}`)).body).toEqual(res.body);
+    expect(violations(await readState())).toEqual([]);
+    // Not a timing test: a guard against the 54 s this once took, far above any normal run.
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('a restock whose fills would pass 10,000 packages answers the first 10,000 and drains the rest', async () => {
+    const [heavy] = await catalog([1800]);
+    const orders = [uniqueOrderId('a'), uniqueOrderId('b'), uniqueOrderId('c')];
+    for (const order_id of orders) {
+      const res = await post('/inventory/process_order', {
+        order_id,
+        requested: [{ product_id: heavy, quantity: 4_000 }],
+      });
+      expect(res.body.status).toBe('backordered');
+    }
+    const answer = await restock([[heavy!, 12_000]]);
+    // Two orders of 4,000 packages fit; the third would make 12,000.
+    expect(answer.draining).toBe(true);
+    expect(answer.shipments).toHaveLength(8_000);
+    expect(new Set(answer.shipments.map((s: any) => s.order_id))).toEqual(new Set(orders.slice(0, 2)));
+    await runSweeper();
+    expect((await get(`/inventory/orders/${orders[2]}`)).body.status).toBe('fulfilled');
+    expect(violations(await readState())).toEqual([]);
+  });
+});
