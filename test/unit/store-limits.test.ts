@@ -1,0 +1,154 @@
+/**
+ * DynamoDB's limits met by construction (docs/design.md): every expression the store writes is
+ * the same string whatever the ids, keys and quantities (they travel as values), and a shipment
+ * item stays far under 400 KB at the largest event an order allows.
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LineAllocation } from '../../functions/domain/allocation.js';
+import { packUnits } from '../../functions/domain/packing.js';
+import {
+  advanceCreation,
+  creationAllocated,
+  markOrderForSweeper,
+  putNewOrder,
+} from '../../functions/store/items/order-item.js';
+import { deletePart, putPart } from '../../functions/store/items/part-item.js';
+import {
+  addRestockedUnits,
+  allocateToOrder,
+  createProduct,
+  fillBackorder,
+  upsertProduct,
+} from '../../functions/store/items/product-item.js';
+import {
+  markStockPartApplied,
+  putNewRestock,
+  putPartsRef,
+  putShipmentRef,
+} from '../../functions/store/items/restock-item.js';
+import { decodePatterns, encodePatterns, putShipment } from '../../functions/store/items/shipment-item.js';
+import { fillWait, putWait } from '../../functions/store/items/wait-item.js';
+import type { TransactionItem } from '../../functions/store/transactions.js';
+
+beforeAll(() => {
+  process.env.TABLE_NAME = 'limits';
+});
+
+/**
+ * What DynamoDB counts against the 4 KB limit: the expression strings, with their placeholders.
+ * What the placeholders stand for travels beside them (2 MB for all of them).
+ */
+function expressionsOf(item: TransactionItem): string {
+  const action = (item.Put ?? item.Update ?? item.Delete ?? item.ConditionCheck) as Record<string, unknown>;
+  return JSON.stringify([
+    action.UpdateExpression,
+    action.ConditionExpression,
+    Object.keys((action.ExpressionAttributeValues as object) ?? {}),
+    Object.keys((action.ExpressionAttributeNames as object) ?? {}),
+  ]);
+}
+
+const id = fc.oneof(fc.constantFrom(0, 7, Number.MAX_SAFE_INTEGER), fc.nat({ max: Number.MAX_SAFE_INTEGER }));
+const key = fc.oneof(fc.constantFrom('1', 'a'.repeat(128)), fc.stringMatching(/^[A-Za-z0-9_.:-]{1,255}$/));
+const qty = fc.integer({ min: 1, max: 1_000_000 });
+
+/** Each builder, from random inputs: the expressions must not depend on them. */
+const builders: Array<[string, fc.Arbitrary<TransactionItem>]> = [
+  ['putNewOrder', fc.tuple(key, id, qty).map(([k, p, q]) => putNewOrder(order(k, p, q)))],
+  ['advanceCreation', fc.tuple(key, fc.nat(3)).map(([k, n]) => advanceCreation(k, n))],
+  ['markOrderForSweeper', key.map((k) => markOrderForSweeper(k, new Date(0).toISOString()))],
+  ['creationAllocated', key.map((k) => creationAllocated(k))],
+  ['putPart', fc.tuple(key, id, qty).map(([k, p, q]) => putPart(k, part(k, p, q)))],
+  ['deletePart', fc.tuple(key, key).map(([k, p]) => deletePart(k, p))],
+  ['upsertProduct', id.map((p) => upsertProduct({ product_id: p, product_name: 'x'.repeat(200), mass_g: 1800 }))],
+  ['createProduct', id.map((p) => createProduct({ product_id: p, product_name: 'n', mass_g: 1 }))],
+  ['addRestockedUnits', fc.tuple(id, qty).map(([p, q]) => addRestockedUnits(p, q, new Date(0).toISOString()))],
+  ['fillBackorder', fc.tuple(id, qty, fc.nat()).map(([p, q, r]) => fillBackorder(p, q, r))],
+  ['putWait', fc.tuple(id, key, key, qty).map(([p, qk, k, q]) => putWait(p, qk, k, q))],
+  ['fillWait (partial)', fc.tuple(id, key, qty).map(([p, qk, q]) => fillWait(p, qk, q, q + 1))],
+  ['fillWait (last)', fc.tuple(id, key, qty).map(([p, qk, q]) => fillWait(p, qk, q, q))],
+  ['putShipmentRef', fc.tuple(key, key).map(([k, o]) => putShipmentRef(k, { orderKey: o, eventId: 'e' }))],
+  ['putPartsRef', fc.tuple(key, key).map(([k, o]) => putPartsRef(k, o))],
+  ['markStockPartApplied', fc.tuple(key, fc.nat(10)).map(([k, n]) => markStockPartApplied(k, n))],
+  ['putNewRestock', fc.tuple(key, id, qty).map(([k, p, q]) => putNewRestock(restock(k, p, q), 11))],
+  ['putShipment', fc.tuple(key, id, qty).map(([k, p, q]) => putShipment(k, p, shipment(p, q)))],
+];
+
+function order(orderKey: string, productId: number, quantity: number) {
+  const requested = new Map(Array.from({ length: 100 }, (_, i) => [productId - i, quantity] as [number, number]));
+  return { orderId: orderKey, orderKey, createdAt: 't', queueKey: `2#1#${orderKey}`, requested };
+}
+function part(orderKey: string, productId: number, quantity: number) {
+  return { partId: orderKey, requestId: orderKey, units: new Map([[productId, quantity]]), masses: new Map() };
+}
+function restock(k: string, productId: number, quantity: number) {
+  const lines = new Map(Array.from({ length: 1000 }, (_, i) => [productId - i, quantity] as [number, number]));
+  return { key: k, lines, status: 'applying' as const, leaseUntil: 1, draining: false, createdAt: 't' };
+}
+function shipment(productId: number, quantity: number) {
+  return {
+    eventId: 'e',
+    requestId: 'r',
+    shippedAt: 't',
+    patterns: [{ mass_g: 1, count: quantity, lines: [{ product_id: productId, quantity: 1 }] }],
+  };
+}
+
+describe('store expressions are constant strings', () => {
+  it.each(builders)('%s', (_name, arbitrary) => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(arbitrary, (item) => {
+        const text = expressionsOf(item);
+        seen.add(text);
+        expect(text.length).toBeLessThan(1024);
+      }),
+      { numRuns: 50 },
+    );
+    expect([...seen]).toHaveLength(1);
+  });
+
+  it('the allocation guards differ only by kind, never by product, quantity or revision', () => {
+    const kinds = new Set<string>();
+    for (const product_id of [0, Number.MAX_SAFE_INTEGER]) {
+      for (const [ship, backorder] of [
+        [1, 0],
+        [10_000, 0],
+        [3, 4],
+        [0, 10_000],
+      ] as const) {
+        const kind = backorder === 0 ? 'ship-all' : ship === 0 ? 'wait' : 'ship-on-hand';
+        const allocation = { kind, product_id, ship, backorder } as LineAllocation;
+        kinds.add(`${kind} ${expressionsOf(allocateToOrder(allocation, product_id))}`);
+      }
+    }
+    expect(kinds.size).toBe(3);
+  });
+});
+
+describe('shipment items stay under 400 KB', () => {
+  it('the largest event an order allows: 10,000 units of 100 products of 16-digit ids', () => {
+    // Distinct patterns as many as packing can make: 100 products of distinct masses, 100 units each.
+    const units = Array.from({ length: 100 }, (_, i) => ({
+      product_id: Number.MAX_SAFE_INTEGER - i,
+      mass_g: 1 + ((i * 173) % 900),
+      quantity: 100,
+    }));
+    const { patterns } = packUnits(units, { timeBudgetMs: 1 });
+    const { text, productIds } = encodePatterns(patterns);
+    expect(decodePatterns(text, productIds)).toEqual(patterns);
+    expect(text.length + productIds.length * 17).toBeLessThan(210_000 + 2_000);
+  });
+
+  it('the bound of the encoding: 10,000 patterns of one unit each', () => {
+    // Not a packing that happens, but the worst the format allows for 10,000 units.
+    const patterns = Array.from({ length: 10_000 }, (_, i) => ({
+      mass_g: 1800,
+      count: 1,
+      lines: [{ product_id: Number.MAX_SAFE_INTEGER - (i % 100), quantity: 1 }],
+    }));
+    const { text } = encodePatterns(patterns);
+    expect(text.length).toBeLessThanOrEqual(210_000);
+  });
+});
