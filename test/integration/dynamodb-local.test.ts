@@ -3,9 +3,10 @@
  * with the CDK stack, ensureTable can run any number of times, and DynamoDB Local really
  * stops (and keeps its data, in persisted mode).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
@@ -17,8 +18,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTENTION_INDEX, CATALOG_INDEX, TTL_ATTRIBUTE } from '../../functions/store/table-definition.js';
 import { ensureTable } from '../../local/bootstrap.js';
-import { startDynamoDBLocal } from '../../local/dynamodb-local.js';
-import { parseJavaMajor } from '../../local/java.js';
+import { locateDynamoDBLocalJar, startDynamoDBLocal } from '../../local/dynamodb-local.js';
+import { compileOnce, JDK_PACKAGE, parseJavaMajor } from '../../local/java.js';
 import { localClientConfig } from '../../local/local-aws-env.js';
 import { createTestTable, dynamodbEndpoint, testDynamoDBClient } from '../support/dynamodb.js';
 
@@ -134,5 +135,42 @@ describe('parseJavaMajor', () => {
     ['no version here', undefined],
   ])('%s -> %s', (output, major) => {
     expect(parseJavaMajor(output)).toBe(major);
+  });
+});
+
+describe('compileOnce (the DynamoDB Local launcher)', () => {
+  const source = fileURLToPath(new URL('../../local/DynamoDBLocalOnLoopback.java', import.meta.url));
+  const jar = locateDynamoDBLocalJar().path;
+  let cacheRoot: string;
+  const path = process.env.PATH;
+  beforeAll(() => {
+    cacheRoot = mkdtempSync(join(tmpdir(), 'launcher-cache-'));
+  });
+  afterAll(() => {
+    process.env.PATH = path;
+    rmSync(cacheRoot, { recursive: true, force: true });
+  });
+
+  it('compiles once; later calls need no compiler', async () => {
+    const classes = await compileOnce(source, jar, cacheRoot);
+    expect(readdirSync(classes)).toEqual(['DynamoDBLocalOnLoopback.class']);
+    process.env.PATH = ''; // no javac (nor anything else) to be found
+    try {
+      await expect(compileOnce(source, jar, cacheRoot)).resolves.toBe(classes);
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(readdirSync(cacheRoot)).toEqual([basename(classes)]); // no scratch directory left behind
+  });
+
+  it('without a JDK, says which package to install', async () => {
+    process.env.PATH = '';
+    try {
+      await expect(compileOnce(source, jar, join(cacheRoot, 'empty'))).rejects.toThrow(
+        `\`javac\` could not be run (a JRE alone has no compiler). Install it with: sudo apt-get install -y ${JDK_PACKAGE}`,
+      );
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });

@@ -14,6 +14,8 @@ import { applyLocalAwsEnv, localClientConfig } from '../../local/local-aws-env.j
 declare module 'vitest' {
   export interface ProvidedContext {
     dynamodbEndpoint: string;
+    /** pid of the process that runs the global setup: DynamoDB Local's parent, the test run's root. */
+    testRunnerPid: number;
   }
 }
 

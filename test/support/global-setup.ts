@@ -8,5 +8,6 @@ import { startDynamoDBLocal } from '../../local/dynamodb-local.js';
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dynamodb = await startDynamoDBLocal();
   project.provide('dynamodbEndpoint', dynamodb.endpoint);
+  project.provide('testRunnerPid', process.pid);
   return () => dynamodb.stop();
 }

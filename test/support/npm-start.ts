@@ -12,6 +12,8 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export interface RunningService {
   url: string;
   port: number;
+  /** pid of start.ts (tsx), the root of the service's process tree. */
+  pid: number;
   /** Everything printed so far, stdout and stderr. */
   output(): string;
   /** SIGINT to start.ts alone (not its group, which Java shares): it is start.ts that must stop Java. */
@@ -43,6 +45,7 @@ export async function startService(
   const service: RunningService = {
     url,
     port,
+    pid: child.pid!,
     output: () => output,
     interrupt: async () => {
       child.kill('SIGINT');
