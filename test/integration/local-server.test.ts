@@ -164,6 +164,14 @@ describe('API Gateway v2 event', () => {
     expect(event.rawQueryString).toBe('');
   });
 
+  it('decodes path parameters exactly once (SPEC), leaving rawPath as sent', async () => {
+    await fetch(`${baseUrl}/inventory/orders/a%253Ab.x`);
+
+    const { event } = onlyInvocation();
+    expect(event.rawPath).toBe('/inventory/orders/a%253Ab.x');
+    expect(event.pathParameters).toEqual({ order_id: 'a%3Ab.x' });
+  });
+
   it('passes a text body that is not valid UTF-8 base64-encoded, byte for byte, never as U+FFFD', async () => {
     const bytes = Buffer.concat([Buffer.from('[{"product_name":"RBC '), Buffer.from([0xc3, 0x28]), Buffer.from('"}]')]);
     await fetch(`${baseUrl}/inventory/init_catalog`, {

@@ -1,8 +1,10 @@
 /**
- * Bytes exactly as a client puts them on the wire, through the real local HTTP server (the API
- * Gateway stand-in) to the real handlers on DynamoDB Local:
+ * Bytes and paths exactly as a client puts them on the wire, through the real local HTTP server
+ * (the API Gateway stand-in) to the real handlers on DynamoDB Local:
  * - a body that is not valid UTF-8 is refused with 400 and changes nothing (SPEC "Errors"),
- *   instead of reaching the handler with its bad bytes silently replaced by U+FFFD.
+ *   instead of reaching the handler with its bad bytes silently replaced by U+FFFD;
+ * - a path is percent-decoded exactly once (SPEC "order_id"): `a%3Ab.x` names the order
+ *   `a:b.x`, `a%253Ab.x` names the id `a%3Ab.x`, which cannot exist (404).
  */
 import type { Server } from 'node:http';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -80,5 +82,54 @@ describe('a body that is not valid UTF-8', () => {
       });
     }
     expect(await items()).toEqual(before);
+  });
+});
+
+describe('a path is percent-decoded exactly once', () => {
+  it('a%3Ab.x names the order a:b.x; a%253Ab.x names the id a%3Ab.x, which cannot exist', async () => {
+    const catalog = await postBytes(
+      '/inventory/init_catalog',
+      Buffer.from('[{"product_name":"FFP A+","mass_g":300}]'),
+      'application/json',
+    );
+    const [product] = ((await catalog.json()) as { products: Array<{ product_id: number }> }).products;
+    const order = await postBytes(
+      '/inventory/process_order',
+      Buffer.from(JSON.stringify({ order_id: 'a:b.x', requested: [{ product_id: product!.product_id, quantity: 1 }] })),
+      'application/json',
+    );
+    expect(order.status).toBe(201);
+
+    for (const path of ['a%3Ab.x', 'a%3ab.x', 'a:b.x', '%61%3A%62%2E%78']) {
+      const found = await fetch(`${baseUrl}/inventory/orders/${path}`);
+      expect(found.status, path).toBe(200);
+      expect(((await found.json()) as { order_id: string }).order_id).toBe('a:b.x');
+    }
+    for (const path of ['a%253Ab.x', 'a%253ab.x', '%2561%253A%2562.x']) {
+      const missing = await fetch(`${baseUrl}/inventory/orders/${path}`);
+      expect(missing.status, path).toBe(404);
+      expect(missing.headers.get('content-type')).toBe('application/problem+json');
+      expect(((await missing.json()) as { detail: string }).detail).toContain('%3');
+    }
+  });
+
+  it('the same for integer ids: %31%32 names order 12, %2531%2532 nothing', async () => {
+    const catalog = await postBytes(
+      '/inventory/init_catalog',
+      Buffer.from('[{"product_name":"PLT A+","mass_g":250}]'),
+      'application/json',
+    );
+    const [product] = ((await catalog.json()) as { products: Array<{ product_id: number }> }).products;
+    const order = await postBytes(
+      '/inventory/process_order',
+      Buffer.from(JSON.stringify({ order_id: 12, requested: [{ product_id: product!.product_id, quantity: 1 }] })),
+      'application/json',
+    );
+    expect(order.status).toBe(201);
+
+    const found = await fetch(`${baseUrl}/inventory/orders/%31%32`);
+    expect(found.status).toBe(200);
+    expect(((await found.json()) as { order_id: number }).order_id).toBe(12);
+    expect((await fetch(`${baseUrl}/inventory/orders/%2531%2532`)).status).toBe(404);
   });
 });
