@@ -11,6 +11,7 @@ import {
   DataFileError,
   fromJsonItem,
   parseDataFile,
+  readDataFile,
   serializeDataFile,
   type DataFile,
 } from '../../local/data-file.js';
@@ -186,6 +187,14 @@ describe('the file is validated before anything is written', () => {
   it('refuses text that is not JSON, and accepts the unchanged file', () => {
     expect(() => parseDataFile('{"format": "fulfillment-table-export", ', 'cut.json')).toThrow(/cut\.json .*not JSON/s);
     expect(parseDataFile(serializeDataFile(exported))).toEqual(exported);
+  });
+
+  it('says when the file cannot be read at all', () => {
+    const missing = '/nonexistent/fulfillment-export.json';
+    expect(() => readDataFile(missing)).toThrow(DataFileError);
+    expect(() => readDataFile(missing)).toThrow(
+      /fulfillment-export\.json is not a valid .*\s+cannot be read \(ENOENT\)/,
+    );
   });
 
   it('names the file of another tool plainly, not with a page of schema errors', () => {
