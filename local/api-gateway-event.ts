@@ -64,9 +64,45 @@ export function toHttpApiEvent(
       timeEpoch: now.getTime(),
     },
     ...(Object.keys(route.pathParameters).length > 0 ? { pathParameters: route.pathParameters } : {}),
-    ...(request.body.length > 0 ? { body: request.body.toString('utf8') } : {}),
-    isBase64Encoded: false,
+    ...encodeBody(request.body, headers['content-type']),
   };
+}
+
+/**
+ * The body as API Gateway's HTTP API hands it to Lambda. AWS documents only that a binary body
+ * arrives base64-encoded with `isBase64Encoded: true`, not which content types count as text.
+ * Observed on real HTTP APIs (reported in ministackorg/ministack#766 and floci-io/floci#2172):
+ * text/*, application/json, application/xml and application/javascript arrive as a string; any
+ * other type, and a request without content-type, arrives base64-encoded.
+ *
+ * What AWS does with bytes that are not valid UTF-8 under a text type is not documented (and
+ * not verified here). The stand-in passes them base64-encoded too, never decoded lossily
+ * (Buffer#toString would turn them into U+FFFD, silently changing e.g. a product name), so that
+ * the handler's fatal UTF-8 decoder (functions/http/request-body.ts) refuses them with 400, as
+ * SPEC "Errors" requires.
+ */
+export function encodeBody(body: Buffer, contentType: string | undefined): { body?: string; isBase64Encoded: boolean } {
+  if (body.length === 0) return { isBase64Encoded: false };
+  const text = isTextMediaType(contentType) ? decodeUtf8(body) : undefined;
+  return text === undefined
+    ? { body: body.toString('base64'), isBase64Encoded: true }
+    : { body: text, isBase64Encoded: false };
+}
+
+const TEXT_MEDIA_TYPES = new Set(['application/json', 'application/xml', 'application/javascript']);
+
+function isTextMediaType(contentType: string | undefined): boolean {
+  const mediaType = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  return mediaType.startsWith('text/') || TEXT_MEDIA_TYPES.has(mediaType);
+}
+
+/** The text, or undefined when the bytes are not valid UTF-8. A leading BOM is kept: the handler ignores it. */
+function decodeUtf8(bytes: Buffer): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

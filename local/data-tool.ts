@@ -66,10 +66,13 @@ const TARGET_OPTIONS = {
 } as const satisfies ParseArgsOptionsConfig;
 
 /** Parses a tool's command line: its own options plus the shared ones; a bad one is a UsageError (exit 2). */
-export function parseToolArgs<const Own extends ParseArgsOptionsConfig>(own: Own) {
+export function parseToolArgs<const Own extends ParseArgsOptionsConfig>(
+  own: Own,
+  args: readonly string[] = process.argv.slice(2),
+) {
   try {
     const options = { ...TARGET_OPTIONS, ...own };
-    return parseArgs({ options, allowPositionals: true as const });
+    return parseArgs({ args: [...args], options, allowPositionals: true as const });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -97,7 +100,17 @@ export function userPath(path: string): string {
   return isAbsolute(path) ? path : resolve(process.env.INIT_CWD || process.cwd(), path);
 }
 
-export async function openTarget(options: TargetOptions): Promise<Target> {
+/** Where the table is, as the shared options name it. */
+export type Place =
+  | { kind: 'aws'; tableName: string }
+  | { kind: 'endpoint'; endpoint: string; tableName: string }
+  | { kind: 'data-dir'; dataDir: string; tableName: string };
+
+/**
+ * Where the options put the table, without opening anything: a contradiction or a missing
+ * part is a UsageError (exit 2). The data directory defaults to <repo>/.data/.
+ */
+export function placeOf(options: Omit<TargetOptions, 'dataMustExist'>): Place {
   const tableName = tableNameFrom(options.table);
   const places = [options.endpoint !== undefined, options.dataDir !== undefined, options.aws === true].filter(
     Boolean,
@@ -107,6 +120,24 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     // No default table in AWS: the live table's name is a stack output, and a guess could be another stage's.
     if (!options.table)
       throw new UsageError('--aws needs --table NAME (the TableName output of the stack, or a restored table)');
+    return { kind: 'aws', tableName };
+  }
+  if (options.endpoint !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(options.endpoint);
+    } catch {
+      throw new UsageError(`--endpoint must be a URL such as http://127.0.0.1:8000, got "${options.endpoint}"`);
+    }
+    return { kind: 'endpoint', endpoint: url.toString().replace(/\/$/, ''), tableName };
+  }
+  return { kind: 'data-dir', dataDir: resolve(options.dataDir ?? DEFAULT_DATA_DIR), tableName };
+}
+
+export async function openTarget(options: TargetOptions): Promise<Target> {
+  const place = placeOf(options);
+  const { tableName } = place;
+  if (place.kind === 'aws') {
     const client = new DynamoDBClient(awsClientConfig());
     const region = await client.config.region();
     return {
@@ -117,14 +148,8 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
       close: async () => client.destroy(),
     };
   }
-  if (options.endpoint !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(options.endpoint);
-    } catch {
-      throw new UsageError(`--endpoint must be a URL such as http://127.0.0.1:8000, got "${options.endpoint}"`);
-    }
-    const client = new DynamoDBClient({ ...localClientConfig(url.toString().replace(/\/$/, '')), maxAttempts: 3 });
+  if (place.kind === 'endpoint') {
+    const client = new DynamoDBClient({ ...localClientConfig(place.endpoint), maxAttempts: 3 });
     return {
       client,
       tableName,
@@ -134,7 +159,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     };
   }
 
-  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  const { dataDir } = place;
   if (options.dataMustExist && !existsSync(dataDir)) {
     throw new Refusal(
       `There is no local data in ${dataDir} (it does not exist). Has \`npm start\` (without --in-memory) ever run here?`,
@@ -173,21 +198,24 @@ export function awsClientConfig(): DynamoDBClientConfig {
   return { maxAttempts: 10 };
 }
 
+/** The exit code for what a tool's main threw (see the header). */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof UsageError) return EXIT.usage;
+  if (error instanceof Refusal || error instanceof DataFileError) return EXIT.refused;
+  return EXIT.failed;
+}
+
 /** Runs a tool's main and turns what it throws into a message and an exit code. */
 export async function runTool(main: () => Promise<void>): Promise<never> {
   try {
     await main();
     process.exit(EXIT.ok);
   } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n(see --help)`);
-      process.exit(EXIT.usage);
-    }
-    if (error instanceof Refusal || error instanceof DataFileError) {
-      console.error(`Refused, nothing was written: ${error.message}`);
-      process.exit(EXIT.refused);
-    }
-    console.error(`Failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(EXIT.failed);
+    const code = exitCodeOf(error);
+    const message = error instanceof Error ? error.message : String(error);
+    if (code === EXIT.usage) console.error(`${message}\n(see --help)`);
+    else if (code === EXIT.refused) console.error(`Refused, nothing was written: ${message}`);
+    else console.error(`Failed: ${message}`);
+    process.exit(code);
   }
 }

@@ -55,7 +55,12 @@ function compileRoute(route: Route): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}$`), parameterNames };
 }
 
-/** API Gateway hands path parameters to the function percent-decoded. */
+/**
+ * API Gateway hands path parameters to the function percent-decoded ("API Gateway decodes
+ * URL-encoded request parameters before passing them to your backend integration", AWS docs,
+ * "Create routes for HTTP APIs"). This is the one decoding SPEC allows: handlers take the value
+ * as it is (functions/domain/order-id.ts parseOrderIdPath).
+ */
 function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);

@@ -6,10 +6,17 @@
  * `--auth`: routes with a scope need a bearer token carrying it, as in AWS; the server prints a
  * development token per app client (functions/api-clients.ts) plus one with every scope.
  *
- * Environment: PORT (3000), TABLE_NAME (fulfillment-local), SWEEP_INTERVAL_MS (1000).
+ * Environment: PORT (3000), TABLE_NAME (fulfillment-local), SWEEP_INTERVAL_MS (1000), DATA_DIR
+ * (<repo>/.data/; ignored with --in-memory).
+ *
+ * Stopping: SIGINT, SIGTERM or SIGHUP, sent to the whole process group (Ctrl-C) or to npm alone
+ * (a process manager, an IDE, a container runtime), or the parent process dying (`kill -9` of
+ * npm) all stop the sweeper, the HTTP server and DynamoDB Local, and give the data directory's
+ * lock back. How each one reaches us: ./stop-requests.ts.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Server } from 'node:http';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_CLIENTS } from '../functions/api-clients.js';
 import { ACCESS_SCOPES } from '../functions/routes.js';
@@ -21,25 +28,56 @@ import { closeServer, createLocalHttpServer, listenOnLoopback } from './http-ser
 import { applyLocalAwsEnv, DEFAULT_LOCAL_TABLE_NAME, localClientConfig } from './local-aws-env.js';
 import { startSweeperLoop, type SweeperLoop } from './sweeper-loop.js';
 import { installReadableLogs } from './readable-logs.js';
+import { watchStopRequests } from './stop-requests.js';
 
+// Read first: if npm is killed while we start, we must still know which parent we outlived.
+const parentPid = process.ppid;
 const inMemory = process.argv.slice(2).includes('--in-memory');
 const withAuth = process.argv.slice(2).includes('--auth');
 const port = integerFromEnv('PORT', 3000);
 const sweepIntervalMs = integerFromEnv('SWEEP_INTERVAL_MS', 1000);
 const tableName = process.env.TABLE_NAME || DEFAULT_LOCAL_TABLE_NAME;
-const dataDir = fileURLToPath(new URL('../.data/', import.meta.url));
+const dataDir = process.env.DATA_DIR
+  ? resolve(process.env.DATA_DIR)
+  : fileURLToPath(new URL('../.data/', import.meta.url));
 
-// Set while starting; the shutdown hooks are installed only once all three exist.
+// Set while starting; whatever exists when a stop is requested is stopped.
+let dynamodbStarting: Promise<DynamoDBLocal> | undefined;
 let dynamodb: DynamoDBLocal | undefined;
 let server: Server | undefined;
 let sweeper: SweeperLoop | undefined;
-let shuttingDown = false;
+let stopping = false;
+
+// Before anything starts, so that a stop requested during start-up is not lost.
+watchStopRequests({
+  parentPid,
+  onStop: (reason) => void shutdown(reason),
+  onForce: (signal) => {
+    // Pressed again while stopping: now. The exit hook still stops Java.
+    console.error(`${signal} again: exiting now`);
+    process.exit(1);
+  },
+});
 
 try {
+  await start();
+} catch (error) {
+  // A failure caused by the stop itself (e.g. Java stopped under ensureTable) is not news.
+  if (!stopping) {
+    console.error(error instanceof Error ? error.message : error);
+    await dynamodb?.stop();
+    process.exit(1);
+  }
+}
+
+/** Starts each part in turn; returns early once a stop is requested (shutdown() owns the rest). */
+async function start(): Promise<void> {
   // The server and the sweeper run many invocations at once in this process: each gets its own
   // context, or their log lines would carry each other's keys. First, before any AWS SDK call.
   await enableConcurrentInvocations();
-  dynamodb = await startDynamoDBLocal(inMemory ? {} : { dataDir });
+  dynamodbStarting = startDynamoDBLocal(inMemory ? {} : { dataDir });
+  dynamodb = await dynamodbStarting;
+  if (stopping) return;
   console.log(
     `DynamoDB Local (pid ${dynamodb.pid}) at ${dynamodb.endpoint}, ${inMemory ? 'in memory (nothing is kept)' : `data in ${dataDir}`}`,
   );
@@ -50,9 +88,11 @@ try {
   const client = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
   const { created } = await ensureTable(client, tableName);
   client.destroy();
+  if (stopping) return;
   console.log(`Table ${tableName} ${created ? 'created' : 'already there'}`);
 
   const [handlers, sweep] = await Promise.all([loadRouteHandlers(), loadBackgroundHandler('sweeper')]);
+  if (stopping) return;
   const auth = withAuth ? createDevAuth() : undefined;
   server = createLocalHttpServer({ handlers, ...(auth ? { auth } : {}) });
   const url = await listenOnLoopback(server, port).catch((error: NodeJS.ErrnoException) => {
@@ -60,33 +100,28 @@ try {
       ? new Error(`Port ${port} is already in use; choose another with PORT=<port> npm start`)
       : error;
   });
+  if (stopping) return;
 
   sweeper = startSweeperLoop(sweep, {
     intervalMs: sweepIntervalMs,
     onError: logOnceUntilChanged('sweeper run failed:'),
   });
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
 
   console.log(`Fulfillment service listening on ${url} (sweeper every ${sweepIntervalMs} ms; Ctrl-C stops everything)`);
   await announceAccessControl(auth, url);
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  await dynamodb?.stop();
-  process.exit(1);
 }
 
-async function shutdown(signal: NodeJS.Signals): Promise<void> {
-  if (shuttingDown) {
-    // A second Ctrl-C means "now": the exit hook still stops Java.
-    process.exit(1);
-  }
-  shuttingDown = true;
-  console.log(`\n${signal}: stopping the sweeper, the HTTP server and DynamoDB Local...`);
+async function shutdown(reason: string): Promise<void> {
+  stopping = true;
+  // Whoever read our output may be gone with our parent: a failed write must not end the stop.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  console.log(`\n${reason}: stopping the sweeper, the HTTP server and DynamoDB Local...`);
   try {
     await sweeper?.stop();
     if (server) await closeServer(server);
-    await dynamodb?.stop();
+    // Java may still be starting: wait for it, then stop it (which gives the data directory back).
+    const started = dynamodb ?? (await dynamodbStarting?.catch(() => undefined));
+    await started?.stop();
     process.exit(0);
   } catch (error) {
     console.error('shutdown failed:', error);

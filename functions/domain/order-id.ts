@@ -32,31 +32,29 @@ export function isIntegerOrderId(value: unknown): value is number {
 }
 
 /**
- * The order id named by one path segment of `GET /inventory/orders/{order_id}`, or `undefined`
- * when no order can have that id (the caller answers 404, the same as for an unknown order).
+ * The order id named by the `{order_id}` path parameter of `GET /inventory/orders/{order_id}`,
+ * or `undefined` when no order can have that id (the caller answers 404, the same as for an
+ * unknown order).
  *
- * - An all-digit segment names an integer id, but only in its canonical spelling: `7` names 7,
+ * `parameter` is the path parameter as API Gateway's HTTP API passes it to the function:
+ * already percent-decoded ("API Gateway decodes URL-encoded request parameters before passing
+ * them to your backend integration", AWS docs, "Create routes for HTTP APIs"; the local server
+ * does the same). SPEC: a path is percent-decoded exactly once, so it is not decoded again:
+ * `/inventory/orders/a%253Ab` names the id `a%3Ab`, which cannot exist (`%` is not an id
+ * character), never the order `a:b`.
+ *
+ * - An all-digit parameter names an integer id, but only in its canonical spelling: `7` names 7,
  *   while `007` names nothing. Every integer id has exactly one path, and `007` cannot be a
  *   string id either (string ids contain a non-digit). Digits above 2^53-1 name nothing.
  * - Anything else is a string id and must match the string pattern exactly.
- * - A segment still carrying percent-escapes (e.g. `a%3Ab`) is decoded once first. Valid ids
- *   contain no `%`, so decoding a segment the gateway already decoded cannot make a bad id valid.
  */
-export function parseOrderIdPath(segment: string): OrderId | undefined {
-  let text = segment;
-  if (text.includes('%')) {
-    try {
-      text = decodeURIComponent(text);
-    } catch {
-      return undefined;
-    }
-  }
-  if (/^[0-9]+$/.test(text)) {
-    if (!CANONICAL_DIGITS.test(text)) return undefined;
-    const n = Number(text);
+export function parseOrderIdPath(parameter: string): OrderId | undefined {
+  if (/^[0-9]+$/.test(parameter)) {
+    if (!CANONICAL_DIGITS.test(parameter)) return undefined;
+    const n = Number(parameter);
     return isIntegerOrderId(n) ? n : undefined;
   }
-  return isStringOrderId(text) ? text : undefined;
+  return isStringOrderId(parameter) ? parameter : undefined;
 }
 
 /**

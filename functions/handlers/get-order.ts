@@ -7,10 +7,11 @@ import { jsonResponse } from '../http/responses.js';
 import { getOrderView } from '../use-cases/read-models.js';
 
 export const handler = apiHandler(async (event) => {
-  const segment = event.pathParameters?.order_id ?? '';
-  const orderId = parseOrderIdPath(segment);
+  // Percent-decoded once by API Gateway (and by the local server): used as it is, never decoded again.
+  const parameter = event.pathParameters?.order_id ?? '';
+  const orderId = parseOrderIdPath(parameter);
   // An id that cannot exist names no order: 404, as for any unknown order.
-  if (orderId === undefined) throw new NotFoundError(`no order ${JSON.stringify(segment)}`);
+  if (orderId === undefined) throw new NotFoundError(`no order ${JSON.stringify(parameter)}`);
   tagOrder(orderId);
   return jsonResponse(200, await getOrderView(orderId));
 });

@@ -4,12 +4,15 @@
  * survives a round trip item for item, the service on the copy answers the same and keeps
  * working (backorders fill, idempotency keys are remembered), refusals write nothing, and the
  * data-directory lock keeps a second DynamoDB Local off the files `npm start` uses.
+ *
+ * Processes are spawned only where a process is what is tested: the tools' exit codes and a real
+ * round trip through a file. The lock between a running `npm start` and the tools, with real
+ * DynamoDB Local processes on one directory, is npm-start-stop.test.ts's; the command lines and
+ * the file validation are unit tests (test/unit/data-commands.test.ts, data-file.test.ts).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   BatchWriteItemCommand,
   CreateTableCommand,
@@ -28,24 +31,16 @@ import {
   lockPathOf,
   readDataDirLock,
 } from '../../local/data-dir-lock.js';
-import {
-  DataFileError,
-  parseDataFile,
-  readDataFile,
-  serializeDataFile,
-  writeDataFile,
-  type DataFile,
-} from '../../local/data-file.js';
-import { awsClientConfig } from '../../local/data-tool.js';
-import { startDynamoDBLocal } from '../../local/dynamodb-local.js';
+import { readDataFile, serializeDataFile, writeDataFile, type DataFile } from '../../local/data-file.js';
+import { openTarget } from '../../local/data-tool.js';
 import { batchWriteAll, exportTable, importDataFile, Refusal, scanAllItems } from '../../local/table-copy.js';
 import { catalog, get, post } from '../support/api.js';
+import { runDataTool } from '../support/data-tools.js';
 import { createTestTable, dynamodbEndpoint, testDynamoDBClient } from '../support/dynamodb.js';
 import { readState, violations } from '../support/invariants.js';
 
 type Item = Record<string, AttributeValue>;
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const MAX_ID = Number.MAX_SAFE_INTEGER; // 2^53-1: an integer order_id, stored as a DynamoDB number
 
 let client: DynamoDBClient;
@@ -246,8 +241,10 @@ describe('the round trip', () => {
     await expect(importDataFile(client, sourceTable, exported)).rejects.toThrow(/already holds items/);
     expect(await sortedItems(sourceTable)).toEqual(before.items);
 
-    const result = await importDataFile(client, target, exported, { replace: true });
+    const log: string[] = [];
+    const result = await importDataFile(client, target, exported, { replace: true, log: (line) => log.push(line) });
     expect(result).toMatchObject({ created: false, deleted: 1, written: before.items.length });
+    expect(log).toEqual([`Deleted the 1 items that were in table ${target} (--replace)`]);
     expect(await sortedItems(target)).toEqual(before.items); // the stranger is gone: no mix
   });
 
@@ -271,139 +268,6 @@ describe('--aws (the point-in-time restore of docs/runbook.md)', () => {
     const missing = freshTableName('absent');
     await expect(importDataFile(client, missing, exported, { createTable: false })).rejects.toThrow(/does not exist/);
     expect(await tableNames()).not.toContain(missing);
-  });
-
-  it("uses the SDK's own endpoint and credential chain, never the fake local ones", () => {
-    const config = awsClientConfig();
-    expect(config).not.toHaveProperty('endpoint');
-    expect(config).not.toHaveProperty('credentials');
-    expect(config).not.toHaveProperty('region');
-  });
-
-  it('needs --table, and goes with neither --endpoint nor --data-dir (exit 2, nothing touched)', async () => {
-    const valid = join(workDir, 'aws-in.json');
-    writeDataFile(valid, exported);
-    const [noTable, both] = await Promise.all([
-      runCli('export', ['--aws', '--out', join(workDir, 'aws.json')]),
-      runCli('import', [valid, '--aws', '--endpoint', dynamodbEndpoint(), '--table', 'x']),
-    ]);
-    expect(noTable.code).toBe(2);
-    expect(noTable.stderr).toContain('--aws needs --table');
-    expect(both.code).toBe(2);
-    expect(both.stderr).toContain('only one of --endpoint, --data-dir and --aws');
-    expect(existsSync(join(workDir, 'aws.json'))).toBe(false);
-  });
-});
-
-describe('(e) the file is validated before anything is written', () => {
-  const valid = () => JSON.parse(serializeDataFile(exported));
-  /** A change made in place on the parsed file, returning the file. */
-  const edit = (change: (file: any) => void) => (file: any) => {
-    change(file);
-    return file;
-  };
-  const cases: Array<[string, (file: any) => unknown, RegExp]> = [
-    ['another JSON file', () => ({ name: 'fulfillment-service', scripts: {} }), /not an export of this service/],
-    ['a JSON array', () => [1, 2], /not an export of this service/],
-    ['a newer version', (f) => ({ ...f, version: 2 }), /version 2 is not supported/],
-    ['a wrong item count', (f) => ({ ...f, item_count: f.item_count + 1 }), /item_count: says/],
-    [
-      'a number that is not one',
-      edit((f) => {
-        f.items[3].extra = { N: '12abc' };
-      }),
-      /items\[3\]\.extra.*not a decimal number/,
-    ],
-    [
-      'a number with 39 digits',
-      edit((f) => {
-        f.items[0].extra = { N: '1'.repeat(39) };
-      }),
-      /38 significant digits/,
-    ],
-    [
-      'a number out of range',
-      edit((f) => {
-        f.items[0].extra = { N: '1e126' };
-      }),
-      /out of the range/,
-    ],
-    [
-      'a type that does not exist',
-      edit((f) => {
-        f.items[1].extra = { X: 'y' };
-      }),
-      /items\[1\]\.extra/,
-    ],
-    [
-      'two types in one value',
-      edit((f) => {
-        f.items[1].extra = { S: 'y', N: '1' };
-      }),
-      /items\[1\]\.extra/,
-    ],
-    [
-      'binary that is not base64',
-      edit((f) => {
-        f.items[1].extra = { B: 'not base64!' };
-      }),
-      /not base64/,
-    ],
-    [
-      'an empty set',
-      edit((f) => {
-        f.items[1].extra = { SS: [] };
-      }),
-      /set cannot be empty/,
-    ],
-    [
-      'a set with a duplicate',
-      edit((f) => {
-        f.items[1].extra = { NS: ['1', '1'] };
-      }),
-      /twice/,
-    ],
-    [
-      'an item without sk',
-      edit((f) => {
-        delete f.items[2].sk;
-      }),
-      /items\[2\]\.sk: key attribute missing/,
-    ],
-    [
-      'a numeric pk',
-      edit((f) => {
-        f.items[2].pk = { N: '1' };
-      }),
-      /items\[2\]\.pk: key attribute must be a non-empty string/,
-    ],
-    [
-      'an empty index key',
-      edit((f) => {
-        f.items[0].catalog_pk = { S: '' };
-      }),
-      /catalog_pk/,
-    ],
-    [
-      'the same key twice',
-      edit((f) => {
-        f.items.push(f.items[0]);
-        f.item_count++;
-      }),
-      /same key as items\[0\]/,
-    ],
-    ['an unknown header field', (f) => ({ ...f, extra: true }), /extra/],
-  ];
-
-  it.each(cases)('refuses %s with a message naming the problem', (_name, mutate, message) => {
-    const text = JSON.stringify(mutate(valid()));
-    expect(() => parseDataFile(text, 'bad.json')).toThrow(DataFileError);
-    expect(() => parseDataFile(text, 'bad.json')).toThrow(message);
-  });
-
-  it('refuses text that is not JSON, and accepts the unchanged file', () => {
-    expect(() => parseDataFile('{"format": "fulfillment-table-export", ', 'cut.json')).toThrow(/cut\.json .*not JSON/s);
-    expect(parseDataFile(serializeDataFile(exported))).toEqual(exported);
   });
 });
 
@@ -544,115 +408,10 @@ describe('paging and batching', () => {
   });
 });
 
-// ---- the command line ---------------------------------------------------------------------
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(
-  script: 'export' | 'import',
-  args: string[],
-  env: Record<string, string | undefined> = {},
-): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn('npx', ['tsx', `local/${script}.ts`, ...args], {
-      cwd: REPO,
-      env: { ...process.env, TABLE_NAME: undefined, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-describe('(f) npm run export / npm run import end to end', () => {
-  it('exports, imports into a new table, refuses a second import, replaces on request', async () => {
-    const endpoint = dynamodbEndpoint();
-    const file = join(workDir, 'cli.json');
-    const exportRun = await runCli('export', ['--endpoint', endpoint, '--out', file], { TABLE_NAME: sourceTable });
-    expect(exportRun.stderr).not.toMatch(/Refused|Failed/);
-    expect(exportRun.code).toBe(0);
-    expect(exportRun.stdout).toContain(
-      `Exported ${before.items.length} items of table ${sourceTable} at ${endpoint} to ${file}`,
-    );
-    expect(readDataFile(file).items).toEqual(exported.items);
-
-    const target = freshTableName('cli');
-    const importRun = await runCli('import', [file, '--endpoint', endpoint, '--table', target]);
-    expect(importRun.code).toBe(0);
-    expect(importRun.stdout).toContain(`Imported ${before.items.length} items from ${file}`);
-    expect(await sortedItems(target)).toEqual(before.items);
-
-    const [again, overwrite, replaced] = await Promise.all([
-      runCli('import', [file, '--endpoint', endpoint, '--table', target]),
-      runCli('export', ['--endpoint', endpoint, '--table', sourceTable, '--out', file]),
-      runCli('import', [file, '--endpoint', endpoint, '--table', sourceTable, '--replace']),
-    ]);
-    expect(again.code).toBe(3);
-    expect(again.stderr).toContain('Refused, nothing was written');
-    expect(again.stderr).toContain('already holds items');
-    expect(overwrite.code).toBe(3);
-    expect(overwrite.stderr).toContain('already exists');
-    expect(replaced.code).toBe(0);
-    expect(replaced.stdout).toContain(`Deleted the ${before.items.length} items`);
-    expect(await sortedItems(sourceTable)).toEqual(before.items);
-    expect(await sortedItems(target)).toEqual(before.items);
-  });
-
-  it('refuses bad files and bad command lines with exit codes 3 and 2, writing nothing', async () => {
-    const endpoint = dynamodbEndpoint();
-    const lateBad = JSON.parse(serializeDataFile(exported));
-    lateBad.items[lateBad.items.length - 1].mass_g = { N: 'heavy' }; // the last item only
-    const lateBadFile = join(workDir, 'late-bad.json');
-    writeFileSync(lateBadFile, JSON.stringify(lateBad));
-    const target = freshTableName('never');
-
-    const [foreign, late, missing, noFile, unreachable] = await Promise.all([
-      runCli('import', [join(REPO, 'package.json'), '--endpoint', endpoint, '--table', target]),
-      runCli('import', [lateBadFile, '--endpoint', endpoint, '--table', target]),
-      runCli('import', [join(workDir, 'no-such-file.json'), '--endpoint', endpoint, '--table', target]),
-      runCli('import', ['--endpoint', endpoint]),
-      runCli('export', [
-        '--endpoint',
-        'http://127.0.0.1:9',
-        '--table',
-        sourceTable,
-        '--out',
-        join(workDir, 'never.json'),
-      ]),
-    ]);
-    expect(foreign.code).toBe(3);
-    expect(foreign.stderr).toMatch(
-      /package\.json is not a valid fulfillment-table-export file:\s+not an export of this service/,
-    );
-    expect(late.code).toBe(3);
-    expect(late.stderr).toMatch(/items\[\d+\]\.mass_g\.N: "heavy": not a decimal number/);
-    expect(missing.code).toBe(3);
-    expect(missing.stderr).toMatch(/cannot be read \(ENOENT\)/);
-    expect(noFile.code).toBe(2);
-    expect(noFile.stderr).toContain('name the file to import');
-    expect(unreachable.code).toBe(1);
-    expect(existsSync(join(workDir, 'never.json'))).toBe(false);
-    // Not even the table was created.
-    expect(await tableNames()).not.toContain(target);
-  });
-});
-
 // ---- the data-directory lock --------------------------------------------------------------
 
-/** A pid that certainly belonged to a process that has exited. */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', '']);
-  await new Promise((done) => child.on('exit', done));
-  return child.pid!;
-}
+/** Above any pid_max (Linux at most 2^22, macOS 99998): no process has it, so a lock naming it is stale. */
+const NO_SUCH_PID = 2 ** 22 + 1;
 
 function writeLock(dataDir: string, info: Record<string, unknown>): void {
   mkdirSync(dataDir, { recursive: true });
@@ -663,7 +422,7 @@ function writeLock(dataDir: string, info: Record<string, unknown>): void {
 }
 
 describe('the data-directory lock', () => {
-  it('is taken once: a live holder refuses others, release() frees it, a dead holder is taken over', async () => {
+  it('is taken once: a live holder refuses others, release() frees it, a dead holder is taken over', () => {
     const dataDir = join(workDir, 'lock-unit');
     mkdirSync(dataDir);
     const lock = acquireDataDirLock(dataDir, 'first');
@@ -674,65 +433,85 @@ describe('the data-directory lock', () => {
     expect(existsSync(lockPathOf(dataDir))).toBe(false);
 
     // Stale: both recorded processes are dead.
-    const dead = await deadPid();
-    writeLock(dataDir, { pid: dead, java_pid: dead });
+    writeLock(dataDir, { pid: NO_SUCH_PID, java_pid: NO_SUCH_PID });
     expect(readDataDirLock(dataDir)?.live).toBe(false);
     const taken = acquireDataDirLock(dataDir, 'third');
     expect(readDataDirLock(dataDir)?.info?.command).toBe('third');
     taken.release();
 
     // Live as long as Java lives, even when its Node parent is gone.
-    writeLock(dataDir, { pid: dead, java_pid: process.pid });
+    writeLock(dataDir, { pid: NO_SUCH_PID, java_pid: process.pid });
     expect(() => acquireDataDirLock(dataDir)).toThrow(DataDirInUseError);
     // An unreadable lock is never taken over silently.
     writeFileSync(lockPathOf(dataDir), 'garbage');
     expect(() => acquireDataDirLock(dataDir)).toThrow(/unreadable lock file.*delete/);
   });
 
-  it('startDynamoDBLocal holds it while running: a second one on the same directory is refused', async () => {
-    const dataDir = join(workDir, 'lock-java');
-    const first = await startDynamoDBLocal({ dataDir });
-    try {
-      expect(readDataDirLock(dataDir)).toMatchObject({ live: true, info: { pid: process.pid, java_pid: first.pid } });
-      await expect(startDynamoDBLocal({ dataDir })).rejects.toThrow(DataDirInUseError);
-    } finally {
-      await first.stop();
-    }
-    expect(existsSync(join(dataDir, LOCK_FILE_NAME))).toBe(false);
-  }, 120_000);
-
-  it('the tools refuse while a live process holds the data directory, and ignore a stale lock', async () => {
-    const dataDir = join(workDir, 'lock-cli');
+  it('the tools refuse before starting anything while a live process holds the directory', async () => {
+    const dataDir = join(workDir, 'lock-refused');
     writeLock(dataDir, { pid: process.pid }); // a live process, as `npm start` would be
-    const file = join(workDir, 'lock-cli.json');
-    writeDataFile(file, exported);
-
-    const [exportRun, importRun] = await Promise.all([
-      runCli('export', ['--data-dir', dataDir, '--out', join(workDir, 'lock-out.json')]),
-      runCli('import', [file, '--data-dir', dataDir]),
-    ]);
-    for (const run of [exportRun, importRun]) {
-      expect(run.code).toBe(3);
-      expect(run.stderr).toContain(`The data directory ${dataDir} is in use by process ${process.pid}`);
-      expect(run.stderr).toContain('--endpoint');
+    for (const dataMustExist of [true, false]) {
+      const opening = openTarget({ dataDir, dataMustExist });
+      await expect(opening).rejects.toThrow(Refusal);
+      await expect(opening).rejects.toThrow(
+        new RegExp(`The data directory ${dataDir} is in use by process ${process.pid}[^]*--endpoint`),
+      );
     }
     expect(readdirNames(dataDir)).toEqual([LOCK_FILE_NAME]); // no database file was created
-
-    // The holder died without cleaning up (kill -9): the tools take over the stale lock, using
-    // their own DynamoDB Local on the directory (the default mode of `npm run import/export`).
-    writeLock(dataDir, { pid: await deadPid(), java_pid: await deadPid() });
-    const imported = await runCli('import', [file, '--data-dir', dataDir]);
-    expect(imported.stderr).not.toMatch(/Refused|Failed/);
-    expect(imported.code).toBe(0);
-    expect(imported.stdout).toContain(`into the new table fulfillment-local in ${dataDir}`);
-    const out = join(workDir, 'lock-out.json');
-    const exportedAgain = await runCli('export', ['--data-dir', dataDir, '--out', out]);
-    expect(exportedAgain.code).toBe(0);
-    expect(readDataFile(out).items).toEqual(exported.items);
-    expect(readdirNames(dataDir)).not.toContain(LOCK_FILE_NAME); // given back after each run
-  }, 180_000);
+  });
 });
 
 function readdirNames(dir: string): string[] {
   return readdirSync(dir).sort();
 }
+
+// ---- processes -----------------------------------------------------------------------------
+
+// Concurrent: each test mostly waits on its own processes, so they overlap.
+describe.concurrent('(f) the tools as processes', () => {
+  it('a real round trip: exports to a file and imports it into a new table, item for item (exit 0)', async ({
+    expect,
+  }) => {
+    const endpoint = dynamodbEndpoint();
+    const file = join(workDir, 'cli.json');
+    const exportRun = await runDataTool('export', ['--endpoint', endpoint, '--out', file], { TABLE_NAME: sourceTable });
+    expect(exportRun.stderr).not.toMatch(/Refused|Failed/);
+    expect(exportRun.code).toBe(0);
+    expect(exportRun.stdout).toContain(
+      `Exported ${before.items.length} items of table ${sourceTable} at ${endpoint} to ${file}`,
+    );
+    expect(readDataFile(file).items).toEqual(exported.items);
+
+    const target = freshTableName('cli');
+    const importRun = await runDataTool('import', [file, '--endpoint', endpoint, '--table', target]);
+    expect(importRun.code).toBe(0);
+    expect(importRun.stdout).toContain(`Imported ${before.items.length} items from ${file}`);
+    expect(importRun.stdout).toContain(`into the new table ${target} at ${endpoint}`);
+    expect(await sortedItems(target)).toEqual(before.items);
+  });
+
+  it('exit codes: 1 when DynamoDB is unreachable, 2 for a bad command line, 3 for a bad file', async ({ expect }) => {
+    const endpoint = dynamodbEndpoint();
+    const lateBad = JSON.parse(serializeDataFile(exported));
+    lateBad.items[lateBad.items.length - 1].mass_g = { N: 'heavy' }; // the last item only
+    const lateBadFile = join(workDir, 'late-bad.json');
+    writeFileSync(lateBadFile, JSON.stringify(lateBad));
+    const target = freshTableName('never');
+    const never = join(workDir, 'never.json');
+
+    const [unreachable, usage, badFile] = await Promise.all([
+      runDataTool('export', ['--endpoint', 'http://127.0.0.1:9', '--table', sourceTable, '--out', never]),
+      runDataTool('import', ['--endpoint', endpoint]),
+      runDataTool('import', [lateBadFile, '--endpoint', endpoint, '--table', target]),
+    ]);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/^Failed: /m);
+    expect(existsSync(never)).toBe(false);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('name the file to import\n(see --help)');
+    expect(badFile.code).toBe(3);
+    expect(badFile.stderr).toContain('Refused, nothing was written');
+    expect(badFile.stderr).toMatch(/items\[\d+\]\.mass_g\.N: "heavy": not a decimal number/);
+    expect(await tableNames()).not.toContain(target); // not even the table was created
+  });
+});

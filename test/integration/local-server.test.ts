@@ -164,6 +164,56 @@ describe('API Gateway v2 event', () => {
     expect(event.rawQueryString).toBe('');
   });
 
+  it('decodes path parameters exactly once (SPEC), leaving rawPath as sent', async () => {
+    await fetch(`${baseUrl}/inventory/orders/a%253Ab.x`);
+
+    const { event } = onlyInvocation();
+    expect(event.rawPath).toBe('/inventory/orders/a%253Ab.x');
+    expect(event.pathParameters).toEqual({ order_id: 'a%3Ab.x' });
+  });
+
+  it('passes a text body that is not valid UTF-8 base64-encoded, byte for byte, never as U+FFFD', async () => {
+    const bytes = Buffer.concat([Buffer.from('[{"product_name":"RBC '), Buffer.from([0xc3, 0x28]), Buffer.from('"}]')]);
+    await fetch(`${baseUrl}/inventory/init_catalog`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: bytes,
+    });
+
+    const { event } = onlyInvocation();
+    expect(event.isBase64Encoded).toBe(true);
+    expect(Buffer.from(event.body!, 'base64').equals(bytes)).toBe(true);
+  });
+
+  it('passes valid UTF-8 of a text type as a string, and other types (or none) base64-encoded, as AWS does', async () => {
+    const text = '[{"product_name":"Plasma ünï 🚚 \uFFFD"}]';
+    const cases: Array<[string | undefined, boolean]> = [
+      ['application/json', false],
+      ['application/json; charset=utf-8', false],
+      ['text/plain', false],
+      ['application/problem+json', true],
+      ['application/octet-stream', true],
+      [undefined, true],
+    ];
+    for (const [type, base64] of cases) {
+      await new Promise<void>((resolve, reject) => {
+        const request = httpRequest(
+          `${baseUrl}/inventory/init_catalog`,
+          { method: 'POST', headers: type ? { 'content-type': type } : {} },
+          (response) => {
+            response.resume();
+            response.once('end', resolve);
+          },
+        );
+        request.on('error', reject);
+        request.end(Buffer.from(text, 'utf8'));
+      });
+      const event = invocations.pop()!.event;
+      expect(event.isBase64Encoded, String(type)).toBe(base64);
+      expect(base64 ? Buffer.from(event.body!, 'base64').toString('utf8') : event.body, String(type)).toBe(text);
+    }
+  });
+
   it('gives each handler a Lambda context with a request id and a deadline', async () => {
     await fetch(`${baseUrl}/health`);
     await fetch(`${baseUrl}/health`);
@@ -275,8 +325,12 @@ describe('npm start', () => {
         const products = await fetch(`${service.url}/inventory/products/`);
         expect(products.status).toBe(200);
 
-        expect(await service.interrupt()).toBe(0);
-        expect(service.output()).toContain('SIGINT: stopping');
+        // Ctrl-C in a terminal: SIGINT to the whole group. The service gets it twice (from the
+        // terminal and forwarded by npm), which is one request to stop, not "stop now".
+        service.signal('SIGINT', 'group');
+        expect(await service.exited).toBe(0);
+        expect(service.output().match(/SIGINT: stopping/g)).toHaveLength(1);
+        expect(service.output()).not.toContain('again: exiting now');
         expect(isAlive(javaPid)).toBe(false);
       } finally {
         service.kill();

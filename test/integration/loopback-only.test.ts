@@ -29,7 +29,7 @@ describe('npm start', () => {
   });
 
   it.skipIf(!hasProcNet)('listens on loopback only: node, DynamoDB Local and every other process it started', () => {
-    const sockets = listeningSockets(processTree(service.pid));
+    const sockets = listeningSockets(processTree(service.npmPid));
     // The check sees what it must: the service's port and DynamoDB Local's.
     expect(sockets.map((socket) => socket.port)).toEqual(
       expect.arrayContaining([service.port, Number(new URL(dynamodbUrl).port)]),

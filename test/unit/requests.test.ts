@@ -86,7 +86,7 @@ describe('order ids', () => {
     expect(parseOrderIdPath('abc')).toBe('abc');
     expect(parseOrderIdPath('A-z_0.9:x')).toBe('A-z_0.9:x');
     expect(parseOrderIdPath('12a')).toBe('12a');
-    expect(parseOrderIdPath('a%3Ab')).toBe('a:b');
+    expect(parseOrderIdPath('a:b.x')).toBe('a:b.x');
     expect(parseOrderIdPath('x'.repeat(128))).toBe('x'.repeat(128));
     expect(parseOrderIdPath('x'.repeat(129))).toBeUndefined();
     for (const bad of ['', 'a b', 'a/b', 'é', ' 1', 'a%ZZ', '%2F', '+1', '1E3!', 'x'.repeat(129)]) {
@@ -95,9 +95,7 @@ describe('order ids', () => {
     // Not integers, but valid string ids: they hold a non-digit and only pattern characters.
     expect(parseOrderIdPath('-1')).toBe('-1');
     expect(parseOrderIdPath('1.0')).toBe('1.0');
-    // Percent-escapes of unreserved characters are equivalent to the characters (RFC 3986 6.2.2.2).
-    expect(parseOrderIdPath('%31%32')).toBe(12);
-    expect(parseOrderIdPath('%30%30%37')).toBeUndefined();
+    // Percent-escapes: test/unit/order-id-path.test.ts (the parameter arrives decoded once).
   });
 
   it('keys integers and strings apart, and reads keys back with their type', () => {
