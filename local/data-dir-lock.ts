@@ -57,14 +57,28 @@ export function lockPathOf(dataDir: string): string {
   return join(dataDir, LOCK_FILE_NAME);
 }
 
-/** `kill(pid, 0)` probes without signalling; EPERM means it exists but belongs to someone else. */
+/**
+ * `kill(pid, 0)` probes without signalling; EPERM means it exists but belongs to someone else. A
+ * zombie (a process that died and that its new parent has not reaped yet: after a crash, under a
+ * container's init, that can last) answers `kill` too, but holds nothing: it counts as dead.
+ */
 export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the command name, which is in parentheses and may itself hold any character.
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z';
+  } catch {
+    return false; // no /proc (macOS) or already gone: kill(0) is all we know
   }
 }
 

@@ -6,6 +6,9 @@
  * `--auth`: routes with a scope need a bearer token carrying it, as in AWS; the server prints a
  * development token per app client (functions/api-clients.ts) plus one with every scope.
  *
+ * After an unclean stop (a crash, `kill -9`), the work a dead request left is finished before the
+ * server listens (see finishWhatTheLastRunLeft).
+ *
  * Environment: PORT (3000), TABLE_NAME (fulfillment-local), SWEEP_INTERVAL_MS (1000), DATA_DIR
  * (<repo>/.data/; ignored with --in-memory).
  *
@@ -93,6 +96,8 @@ async function start(): Promise<void> {
 
   const [handlers, sweep] = await Promise.all([loadRouteHandlers(), loadBackgroundHandler('sweeper')]);
   if (stopping) return;
+  if (!inMemory) await finishWhatTheLastRunLeft();
+  if (stopping) return;
   const auth = withAuth ? createDevAuth() : undefined;
   server = createLocalHttpServer({ handlers, ...(auth ? { auth } : {}) });
   const url = await listenOnLoopback(server, port).catch((error: NodeJS.ErrnoException) => {
@@ -109,6 +114,23 @@ async function start(): Promise<void> {
 
   console.log(`Fulfillment service listening on ${url} (sweeper every ${sweepIntervalMs} ms; Ctrl-C stops everything)`);
   await announceAccessControl(auth, url);
+}
+
+/**
+ * This process owns the data directory (its lock), so no request of an earlier run can still be
+ * in flight: whatever one left (a restock's stock with orders still waiting, a large order half
+ * made, parts not packed) is finished now, before we serve, instead of when its lease would have
+ * run out (SPEC rule 8: within seconds of a restart after a crash).
+ */
+async function finishWhatTheLastRunLeft(): Promise<void> {
+  const { sweep } = await import('../functions/use-cases/sweep.js');
+  const report = await sweep(Date.now() + 20_000, { recover: true });
+  const finished = report.restocksResumed + report.ordersFinished + report.productsDrained;
+  if (finished > 0) {
+    console.log(
+      `Finished what the last run left: ${report.restocksResumed} restocks, ${report.ordersFinished} orders, ${report.productsDrained} products drained`,
+    );
+  }
 }
 
 async function shutdown(reason: string): Promise<void> {
