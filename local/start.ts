@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { API_CLIENTS } from '../functions/api-clients.js';
 import { ACCESS_SCOPES } from '../functions/routes.js';
 import { ensureTable } from './bootstrap.js';
+import { checkDataFormat } from './data-format.js';
 import { createDevAuth, type DevAuth } from './dev-auth.js';
 import { startDynamoDBLocal, type DynamoDBLocal } from './dynamodb-local.js';
 import { enableConcurrentInvocations, loadBackgroundHandler, loadRouteHandlers } from './handler-loader.js';
@@ -90,7 +91,7 @@ async function start(): Promise<void> {
   applyLocalAwsEnv({ endpoint: dynamodb.endpoint, tableName });
   const client = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
   const { created } = await ensureTable(client, tableName);
-  client.destroy();
+  await checkDataFormat(client, tableName, inMemory ? 'memory' : dataDir).finally(() => client.destroy());
   if (stopping) return;
   console.log(`Table ${tableName} ${created ? 'created' : 'already there'}`);
 

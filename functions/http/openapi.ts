@@ -626,7 +626,7 @@ const OPERATIONS: Record<string, OperationText> = {
     description: 'One cheap DynamoDB call. Public.',
     tags: ['service'],
     responses: {
-      '200': ok('DynamoDB answers.', 'Health', { ok: example('Healthy', { status: 'ok', version: '0.1.0' }) }),
+      '200': ok('DynamoDB answers.', 'Health', { ok: example('Healthy', { status: 'ok', version: '0.2.0' }) }),
       ...problem('dependencyUnavailable', 'DynamoDB is unreachable: the only 5xx the service answers on purpose.', {
         unavailable: example('DynamoDB unreachable', problems.unavailable),
       }),

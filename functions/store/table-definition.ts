@@ -17,6 +17,15 @@
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
+/**
+ * The layout of the items, as a number: it changes when items written by an earlier version can
+ * no longer be read as they are (2: orders without per-product totals, shipment patterns as one
+ * string, queue keys with the priority rank). `npm start` keeps it in a marker item and refuses
+ * data of another layout rather than misread it.
+ */
+export const DATA_FORMAT_VERSION = 2;
+export const DATA_FORMAT_KEY = { pk: 'META#data-format', sk: 'META' } as const;
+
 export const PARTITION_KEY = 'pk';
 export const SORT_KEY = 'sk';
 export const TTL_ATTRIBUTE = 'expires_at';
