@@ -12,7 +12,7 @@ import type { LineAllocation } from '../domain/allocation.js';
 import type { Product, Quantities, StockedProduct } from '../domain/model.js';
 import type { OrderId } from '../domain/order-id.js';
 import { CREATION_REQUEST, type OrderRecord, type ShipmentEvent } from '../domain/order-record.js';
-import { ORDER_PREFIX, orderPartition, PART_PREFIX, queueKeyFor, SHIP_PREFIX } from './keys.js';
+import { orderPartition, PART_PREFIX, queueKeyFor, SHIP_PREFIX } from './keys.js';
 import { advanceCreation, creationAllocated, orderFromItem, putNewOrder } from './items/order-item.js';
 import { deletePart, type PartRecord, partFromItem, putPart } from './items/part-item.js';
 import { allocateToOrder, productsSeenBy } from './items/product-item.js';
@@ -25,7 +25,7 @@ import { commit, MAX_TRANSACTION_ITEMS, type TransactionItem } from './transacti
 export type { PartRecord };
 
 /** Lines per creation part: 2 items a line (product, queue entry), the order's counter and the part. */
-export const PART_LINES = Math.floor((MAX_TRANSACTION_ITEMS - 2) / 2);
+const PART_LINES = Math.floor((MAX_TRANSACTION_ITEMS - 2) / 2);
 
 export interface StoredOrder {
   order: OrderRecord;
@@ -55,8 +55,6 @@ export async function readOrder(orderKey: string): Promise<StoredOrder | undefin
   }
   return { order: { ...order, unpacked }, events, parts };
 }
-
-export const orderKeyFromPartition = (pk: string) => pk.slice(ORDER_PREFIX.length);
 
 export interface NewOrderPlan {
   orderId: OrderId;
