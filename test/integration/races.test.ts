@@ -8,7 +8,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient, setDocumentClient } from '../../functions/commons/dynamodb.js';
 import { createTestTable } from '../support/dynamodb.js';
-import { get, post, productIds, productsById, uniqueOrderId } from '../support/api.js';
+import { get, post, productIds, productsById, runSweeper, uniqueOrderId } from '../support/api.js';
 import { readState, violations } from '../support/invariants.js';
 
 /** Runs `meanwhile` once, just before the first transaction that `matches` is sent. */
@@ -60,6 +60,44 @@ function loseAnswerOf(matches: (items: any[]) => boolean): void {
   );
 }
 
+/**
+ * One gate per matcher: the first transaction that matches is held until its `release()`;
+ * `arrived` resolves once it is held. Every other call goes through untouched.
+ */
+function holdTransactions(
+  ...matchers: Array<(items: any[]) => boolean>
+): Array<{ arrived: Promise<void>; release: () => void }> {
+  const real = documentClient();
+  const gates = matchers.map((matches) => {
+    let arrive!: () => void;
+    let release!: () => void;
+    const arrived = new Promise<void>((r) => (arrive = r));
+    const released = new Promise<void>((r) => (release = r));
+    return { matches, arrived, release, arrive, released, used: false };
+  });
+  setDocumentClient(
+    new Proxy(real, {
+      get(target, prop, receiver) {
+        if (prop !== 'send') return Reflect.get(target, prop, receiver);
+        return async (command: any, ...rest: any[]) => {
+          if (command instanceof TransactWriteCommand) {
+            const gate = gates.find((g) => !g.used && g.matches(command.input.TransactItems ?? []));
+            if (gate) {
+              gate.used = true;
+              gate.arrive();
+              await gate.released;
+            }
+          }
+          return (real.send as any)(command, ...rest);
+        };
+      },
+    }) as DynamoDBDocumentClient,
+  );
+  return gates;
+}
+
+const createsOrder = (orderId: string) => (items: any[]) => items.some((i) => i.Put?.Item?.order_id === orderId);
+
 describe('races between an order and a restock', () => {
   let real: DynamoDBDocumentClient;
   beforeAll(async () => {
@@ -93,6 +131,46 @@ describe('races between an order and a restock', () => {
     });
     expect(res.body.status).toBe('fulfilled');
     expect(await stockOf(a!)).toMatchObject({ quantity: 2, backordered: 0 });
+    expect(violations(await readState())).toEqual([]);
+  });
+
+  it('an order about to take all that is on hand waits instead when an order that started before it waits first (rule 4)', async () => {
+    // The guard: `backordered = 0` on the "take what is on hand, wait for the rest" write. An
+    // order's place in every queue is when its creation started, so `older` is ahead of `newer`.
+    const [a] = productIds(1);
+    await post('/inventory/init_catalog', [{ product_id: a, product_name: 'P', mass_g: 100 }]);
+    await post('/inventory/process_restock', [{ product_id: a, quantity: 3 }]);
+    const older = uniqueOrderId('older');
+    const newer = uniqueOrderId('newer');
+    const [holdOlder, holdNewer] = holdTransactions(
+      createsOrder(older),
+      (items) => createsOrder(newer)(items) && writesWait(items),
+    );
+    const olderRes = post('/inventory/process_order', { order_id: older, requested: [{ product_id: a, quantity: 2 }] });
+    await holdOlder!.arrived;
+    await new Promise((r) => setTimeout(r, 5));
+    // `newer` reads 3 on hand and nobody waiting: it will take the 3 and wait for 2.
+    const newerRes = post('/inventory/process_order', { order_id: newer, requested: [{ product_id: a, quantity: 5 }] });
+    await holdNewer!.arrived;
+    // Before it writes: the 3 are taken, `older` starts waiting, and a restock cut short puts 3 on hand.
+    const taker = { order_id: uniqueOrderId('taker'), requested: [{ product_id: a, quantity: 3 }] };
+    expect((await post('/inventory/process_order', taker)).body.status).toBe('fulfilled');
+    holdOlder!.release();
+    expect((await olderRes).body.status).toBe('backordered');
+    process.env.DRAIN_BUDGET_MS = '0';
+    try {
+      expect((await post('/inventory/process_restock', [{ product_id: a, quantity: 3 }])).body.draining).toBe(true);
+    } finally {
+      delete process.env.DRAIN_BUDGET_MS;
+    }
+    holdNewer!.release();
+    const res = await newerRes;
+    expect(res.status).toBe(201);
+    expect(res.body.shipped).toEqual([]);
+    setDocumentClient(real);
+    await runSweeper();
+    expect((await get(`/inventory/orders/${older}`)).body.status).toBe('fulfilled');
+    expect((await get(`/inventory/orders/${newer}`)).body.shipped).toEqual([{ product_id: a, quantity: 1 }]);
     expect(violations(await readState())).toEqual([]);
   });
 
