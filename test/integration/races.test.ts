@@ -1,7 +1,8 @@
 /**
  * Races forced at the exact moment that matters: a restock lands between an order's read of
  * the stock and its write. The order's write conditions must notice, or stock would be left
- * on hand next to a waiting order (rule 8) with nobody left to drain it.
+ * on hand next to a waiting order (rule 8) with nobody left to drain it. Likewise a catalog
+ * change between a write's packing and its commit: the write must notice the new mass (rule 1).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -197,6 +198,44 @@ describe('races between an order and a restock', () => {
     }
     const products = await productsById();
     expect(ids.map((id) => products.get(id)?.quantity)).toEqual(ids.map(() => 3));
+    expect(violations(await readState())).toEqual([]);
+  });
+});
+
+describe('races between a write and a catalog change', () => {
+  let real: DynamoDBDocumentClient;
+  beforeAll(async () => {
+    await createTestTable('races-catalog');
+    real = documentClient();
+  });
+  afterEach(() => setDocumentClient(real));
+
+  const heavier = (product_id: number) => () =>
+    post('/inventory/init_catalog', [{ product_id, product_name: 'P', mass_g: 1000 }]);
+
+  it('an order packed with a mass that changes before its write is packed again with the new mass (rule 1)', async () => {
+    const [a] = productIds(1);
+    await post('/inventory/init_catalog', [{ product_id: a, product_name: 'P', mass_g: 900 }]);
+    await post('/inventory/process_restock', [{ product_id: a, quantity: 2 }]);
+    const id = uniqueOrderId();
+    // Planned and packed at 900 g (one box of 1800 g); the mass becomes 1000 g before the write.
+    beforeTransaction(createsOrder(id), heavier(a!));
+    const res = await post('/inventory/process_order', { order_id: id, requested: [{ product_id: a, quantity: 2 }] });
+    expect(res.status).toBe(201);
+    expect(res.body.shipments.map((s: any) => s.mass_g)).toEqual([1000, 1000]);
+    expect(violations(await readState())).toEqual([]);
+  });
+
+  it('a fill packed with a mass that changes before its write is packed again with the new mass (rule 1)', async () => {
+    const [a] = productIds(1);
+    await post('/inventory/init_catalog', [{ product_id: a, product_name: 'P', mass_g: 900 }]);
+    const id = uniqueOrderId();
+    await post('/inventory/process_order', { order_id: id, requested: [{ product_id: a, quantity: 2 }] });
+    const fills = (items: any[]) => items.some((i) => String(i.Update?.UpdateExpression).includes('backordered - :q'));
+    beforeTransaction(fills, heavier(a!));
+    const res = await post('/inventory/process_restock', [{ product_id: a, quantity: 2 }]);
+    expect(res.status).toBe(200);
+    expect(res.body.shipments.map((s: any) => s.mass_g)).toEqual([1000, 1000]);
     expect(violations(await readState())).toEqual([]);
   });
 });
