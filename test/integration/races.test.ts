@@ -2,25 +2,26 @@
  * Races forced at the exact moment that matters: a restock lands between an order's read of
  * the stock and its write. The order's write conditions must notice, or stock would be left
  * on hand next to a waiting order (rule 8) with nobody left to drain it. Likewise a catalog
- * change between a write's packing and its commit: the write must notice the new mass (rule 1).
+ * change between a write's packing and its commit: the write must notice the new mass (rule 1),
+ * and a drain between another drain's read of the stock and its fills (rule 5).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient, setDocumentClient } from '../../functions/commons/dynamodb.js';
 import { createTestTable } from '../support/dynamodb.js';
 import { get, post, productIds, productsById, runSweeper, uniqueOrderId } from '../support/api.js';
 import { readState, violations } from '../support/invariants.js';
 
-/** Runs `meanwhile` once, just before the first transaction that `matches` is sent. */
-function beforeTransaction(matches: (items: any[]) => boolean, meanwhile: () => Promise<unknown>): void {
+/** Runs `meanwhile` once, just before the first DynamoDB command that `matches` is sent. */
+function beforeCommand(matches: (command: any) => boolean, meanwhile: () => Promise<unknown>): void {
   const real = documentClient();
   let fired = false;
   const proxy = new Proxy(real, {
     get(target, prop, receiver) {
       if (prop !== 'send') return Reflect.get(target, prop, receiver);
       return async (command: any, ...rest: any[]) => {
-        if (!fired && command instanceof TransactWriteCommand && matches(command.input.TransactItems ?? [])) {
+        if (!fired && matches(command)) {
           fired = true;
           setDocumentClient(real);
           try {
@@ -34,6 +35,11 @@ function beforeTransaction(matches: (items: any[]) => boolean, meanwhile: () => 
     },
   });
   setDocumentClient(proxy as DynamoDBDocumentClient);
+}
+
+/** Runs `meanwhile` once, just before the first transaction that `matches` is sent. */
+function beforeTransaction(matches: (items: any[]) => boolean, meanwhile: () => Promise<unknown>): void {
+  beforeCommand((c) => c instanceof TransactWriteCommand && matches(c.input.TransactItems ?? []), meanwhile);
 }
 
 const writesWait = (items: any[]) => items.some((i) => String(i.Put?.Item?.sk ?? '').startsWith('WAIT#'));
@@ -236,6 +242,36 @@ describe('races between a write and a catalog change', () => {
     const res = await post('/inventory/process_restock', [{ product_id: a, quantity: 2 }]);
     expect(res.status).toBe(200);
     expect(res.body.shipments.map((s: any) => s.mass_g)).toEqual([1000, 1000]);
+    expect(violations(await readState())).toEqual([]);
+  });
+});
+
+describe('races between two drains', () => {
+  let real: DynamoDBDocumentClient;
+  beforeAll(async () => {
+    await createTestTable('races-drains');
+    real = documentClient();
+  });
+  afterEach(() => setDocumentClient(real));
+
+  it('a drain that planned with units another drain gave away fills nothing with them: stock never negative (rule 5)', async () => {
+    const [a] = productIds(1);
+    await post('/inventory/init_catalog', [{ product_id: a, product_name: 'P', mass_g: 100 }]);
+    const waiting: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      waiting.push(uniqueOrderId(`w${i}`));
+      await post('/inventory/process_order', { order_id: waiting[i], requested: [{ product_id: a, quantity: 2 }] });
+    }
+    // The second restock's drain has read 4 on hand; before it reads the queue, the first restock
+    // lands and its drain gives all 8 units to the four oldest orders.
+    const readsQueue = (c: any) => c instanceof QueryCommand && c.input.ExpressionAttributeValues?.[':w'] === 'WAIT#';
+    beforeCommand(readsQueue, () => post('/inventory/process_restock', [{ product_id: a, quantity: 4 }]));
+    const res = await post('/inventory/process_restock', [{ product_id: a, quantity: 4 }]);
+    expect(res.status).toBe(200);
+    expect(res.body.shipments).toEqual([]);
+    expect((await productsById()).get(a)).toMatchObject({ quantity: 0, backordered: 4 });
+    const status = await Promise.all(waiting.map(async (id) => (await get(`/inventory/orders/${id}`)).body.status));
+    expect(status).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'backordered', 'backordered']);
     expect(violations(await readState())).toEqual([]);
   });
 });
