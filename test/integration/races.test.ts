@@ -206,6 +206,35 @@ describe('races between an order and a restock', () => {
     expect(ids.map((id) => products.get(id)?.quantity)).toEqual(ids.map(() => 3));
     expect(violations(await readState())).toEqual([]);
   });
+
+  it('a restock part that a replay applied while the first request was still alive is not applied again by it (rule 6)', async () => {
+    const ids = productIds(150);
+    await post(
+      '/inventory/init_catalog',
+      ids.map((product_id) => ({ product_id, product_name: 'P', mass_g: 10 })),
+    );
+    const key = { 'idempotency-key': uniqueOrderId('alive') };
+    const body = ids.map((product_id) => ({ product_id, quantity: 3 }));
+    const lease = process.env.RESTOCK_LEASE_MS;
+    process.env.RESTOCK_LEASE_MS = '1';
+    try {
+      // The first request, its lease over but still alive, is about to apply its second part of
+      // stock; meanwhile a replay takes the restock over and applies that part itself.
+      const appliesPart = (items: any[]) =>
+        items.some((i) => i.Update?.UpdateExpression === 'SET parts_applied.#n = :t');
+      beforeTransaction(appliesPart, async () => {
+        await new Promise((r) => setTimeout(r, 5));
+        expect((await post('/inventory/process_restock', body, key)).status).toBe(200);
+      });
+      expect((await post('/inventory/process_restock', body, key)).status).toBe(200);
+    } finally {
+      if (lease === undefined) delete process.env.RESTOCK_LEASE_MS;
+      else process.env.RESTOCK_LEASE_MS = lease;
+    }
+    const products = await productsById();
+    expect(ids.map((id) => products.get(id)?.quantity)).toEqual(ids.map(() => 3));
+    expect(violations(await readState())).toEqual([]);
+  });
 });
 
 describe('races between a write and a catalog change', () => {
