@@ -3,7 +3,8 @@
  * the stock and its write. The order's write conditions must notice, or stock would be left
  * on hand next to a waiting order (rule 8) with nobody left to drain it. Likewise a catalog
  * change between a write's packing and its commit: the write must notice the new mass (rule 1),
- * and a drain between another drain's read of the stock and its fills (rule 5).
+ * a drain between another drain's read of the stock and its fills (rule 5), and a retried large
+ * order finishing its creation while the first request is still at it (rules 2 and 6).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -302,5 +303,64 @@ describe('races between two drains', () => {
     const status = await Promise.all(waiting.map(async (id) => (await get(`/inventory/orders/${id}`)).body.status));
     expect(status).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'backordered', 'backordered']);
     expect(violations(await readState())).toEqual([]);
+  });
+});
+
+describe('races between two requests for one large order', () => {
+  let real: DynamoDBDocumentClient;
+  beforeAll(async () => {
+    await createTestTable('races-large');
+    real = documentClient();
+  });
+  afterEach(() => setDocumentClient(real));
+
+  /** An order of 100 lines (more than one transaction holds) with twice its units on hand. */
+  async function largeOrder() {
+    const ids = productIds(100);
+    await post(
+      '/inventory/init_catalog',
+      ids.map((product_id) => ({ product_id, product_name: 'P', mass_g: 100 })),
+    );
+    await post(
+      '/inventory/process_restock',
+      ids.map((product_id) => ({ product_id, quantity: 2 })),
+    );
+    const body = {
+      order_id: uniqueOrderId('large'),
+      requested: ids.map((product_id) => ({ product_id, quantity: 1 })),
+    };
+    return { ids, body };
+  }
+
+  async function expectShippedOnce(ids: number[], orderId: string) {
+    const view = (await get(`/inventory/orders/${orderId}`)).body;
+    expect(view.status).toBe('fulfilled');
+    // 100 units of 100 g, packed once: 6 boxes.
+    expect(view.shipments).toHaveLength(6);
+    const products = await productsById();
+    expect(ids.map((id) => products.get(id)?.quantity)).toEqual(ids.map(() => 1));
+    expect(violations(await readState())).toEqual([]);
+  }
+
+  it('a part of the creation that the retry allocated is not allocated again by the first request', async () => {
+    const { ids, body } = await largeOrder();
+    // The first request is about to allocate the first part; meanwhile the retry does the whole creation.
+    const firstPart = (items: any[]) =>
+      items.some(
+        (i) =>
+          i.Update?.UpdateExpression === 'SET parts_done = :next' && i.Update.ExpressionAttributeValues[':done'] === 0,
+      );
+    beforeTransaction(firstPart, async () => expect((await post('/inventory/process_order', body)).status).toBe(200));
+    expect((await post('/inventory/process_order', body)).status).toBe(201);
+    await expectShippedOnce(ids, body.order_id);
+  });
+
+  it('parts that the retry packed are not packed again by the first request', async () => {
+    const { ids, body } = await largeOrder();
+    // The first request has allocated every part and is about to pack them; meanwhile the retry packs them.
+    const packs = (items: any[]) => items.some((i) => String(i.Delete?.Key?.sk ?? '').startsWith('PART#'));
+    beforeTransaction(packs, async () => expect((await post('/inventory/process_order', body)).status).toBe(200));
+    expect((await post('/inventory/process_order', body)).status).toBe(201);
+    await expectShippedOnce(ids, body.order_id);
   });
 });
