@@ -154,4 +154,25 @@ describe('the largest requests the limits allow', () => {
     expect((await get(`/inventory/orders/${orders[2]}`)).body.status).toBe('fulfilled');
     expect(violations(await readState())).toEqual([]);
   });
+
+  it('a restock whose answer would pass 4 MiB answers the packages that fit and drains the rest', async () => {
+    // 1000 + 500 + 300 g fill a box exactly, so each order ships 3,333 boxes of 3 lines: under
+    // 10,000 packages in all, but with 128-character order ids over the 4 MiB answer budget.
+    const [a, b, c] = await catalog([1000, 500, 300]);
+    const orders = ['a', 'b', 'c'].map((p) => uniqueOrderId(p).padEnd(128, 'x'));
+    for (const order_id of orders) {
+      const res = await post('/inventory/process_order', {
+        order_id,
+        requested: [a, b, c].map((product_id) => ({ product_id, quantity: 3_333 })),
+      });
+      expect(res.body.status).toBe('backordered');
+    }
+    const answer = await restock([a!, b!, c!].map((p) => [p, 9_999] as [number, number]));
+    expect(answer.draining).toBe(true);
+    expect(answer.shipments).toHaveLength(6_666);
+    expect(new Set(answer.shipments.map((s: any) => s.order_id))).toEqual(new Set(orders.slice(0, 2)));
+    await runSweeper();
+    expect((await get(`/inventory/orders/${orders[2]}`)).body.status).toBe('fulfilled');
+    expect(violations(await readState())).toEqual([]);
+  });
 });
