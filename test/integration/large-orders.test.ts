@@ -6,8 +6,10 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentClient, tableName } from '../../functions/commons/dynamodb.js';
+import { logger } from '../../functions/commons/logger.js';
 import { createTestTable } from '../support/dynamodb.js';
 import { catalog, get, post, runSweeper, uniqueOrderId } from '../support/api.js';
+import { dieAfterTransactions } from '../support/faulty-client.js';
 import { readState, violations } from '../support/invariants.js';
 
 const restock = async (lines: Array<[number, number]>) => {
@@ -105,6 +107,43 @@ describe('large orders', () => {
     ]);
     // 2 x 100 + 5 x 200 = 1200 g: one box.
     expect(view.body.shipments).toHaveLength(1);
+    expect(violations(await readState())).toEqual([]);
+  });
+
+  it('a restock that died after filling every line of an order in parts, before packing them, is packed by its replay', async () => {
+    const ids = await catalog(Array.from({ length: 50 }, () => 600));
+    const id = uniqueOrderId('unpacked');
+    const created = await post('/inventory/process_order', {
+      order_id: id,
+      requested: ids.map((product_id) => ({ product_id, quantity: 1 })),
+    });
+    expect(created.body.status).toBe('backordered');
+    const body = ids.map((product_id) => ({ product_id, quantity: 1 }));
+    const key = { 'idempotency-key': `unpacked-${id}` };
+    const lease = process.env.RESTOCK_LEASE_MS;
+    process.env.RESTOCK_LEASE_MS = '1';
+    try {
+      // The stock, then the fill's two parts (48 + 2 lines) commit; the request dies before packing.
+      const restore = dieAfterTransactions(3);
+      logger.setLogLevel('SILENT');
+      try {
+        expect((await post('/inventory/process_restock', body, key)).status).toBe(500);
+      } finally {
+        restore();
+        logger.setLogLevel('ERROR');
+      }
+      await new Promise((r) => setTimeout(r, 5));
+      const replay = await post('/inventory/process_restock', body, key);
+      expect(replay.status).toBe(200);
+      // Nothing waits any more, so the replay's drain fills nothing: it packs what the dead request
+      // left, in one packing (50 units of 600 g: 17 boxes), and lists it in its answer.
+      expect(replay.body.shipments).toHaveLength(17);
+      expect(new Set(replay.body.shipments.map((s: any) => s.shipment_id.split('-')[0])).size).toBe(1);
+    } finally {
+      if (lease === undefined) delete process.env.RESTOCK_LEASE_MS;
+      else process.env.RESTOCK_LEASE_MS = lease;
+    }
+    expect((await get(`/inventory/orders/${id}`)).body.shipments).toHaveLength(17);
     expect(violations(await readState())).toEqual([]);
   });
 });
