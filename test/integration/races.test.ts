@@ -3,8 +3,9 @@
  * the stock and its write. The order's write conditions must notice, or stock would be left
  * on hand next to a waiting order (rule 8) with nobody left to drain it. Likewise a catalog
  * change between a write's packing and its commit: the write must notice the new mass (rule 1),
- * a drain between another drain's read of the stock and its fills (rule 5), and a retried large
- * order finishing its creation while the first request is still at it (rules 2 and 6).
+ * a drain between another drain's read of the stock and its fills (rule 5), a retried large
+ * order finishing its creation while the first request is still at it (rules 2 and 6), and an
+ * explicit product id taken while a catalog request is about to create it under an assigned id.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -362,5 +363,36 @@ describe('races between two requests for one large order', () => {
     beforeTransaction(packs, async () => expect((await post('/inventory/process_order', body)).status).toBe(200));
     expect((await post('/inventory/process_order', body)).status).toBe(201);
     await expectShippedOnce(ids, body.order_id);
+  });
+});
+
+describe('races between two catalog requests', () => {
+  let real: DynamoDBDocumentClient;
+  beforeAll(async () => {
+    await createTestTable('races-catalog-ids');
+    real = documentClient();
+  });
+  afterEach(() => setDocumentClient(real));
+
+  it('an assigned id that an explicit upsert took meanwhile is replaced, never overwriting that product (rule 5)', async () => {
+    // The first request has reserved an id and is about to create its product under it; meanwhile
+    // another request creates a product with that very id, and it is restocked.
+    let reserved: number | undefined;
+    const createsAssigned = (items: any[]) => {
+      reserved = items.find((i) => i.Put?.Item?.sk === 'PRODUCT')?.Put.Item.product_id;
+      return reserved !== undefined;
+    };
+    beforeTransaction(createsAssigned, async () => {
+      expect(
+        (await post('/inventory/init_catalog', [{ product_id: reserved, product_name: 'explicit', mass_g: 100 }]))
+          .status,
+      ).toBe(201);
+      expect((await post('/inventory/process_restock', [{ product_id: reserved, quantity: 5 }])).status).toBe(200);
+    });
+    const res = await post('/inventory/init_catalog', [{ product_name: 'assigned', mass_g: 200 }]);
+    expect(res.status).toBe(201);
+    expect(res.body.products[0].product_id).not.toBe(reserved);
+    expect((await productsById()).get(reserved)).toMatchObject({ product_name: 'explicit', mass_g: 100, quantity: 5 });
+    expect(violations(await readState())).toEqual([]);
   });
 });
