@@ -8,7 +8,7 @@
  * explicit product id taken while a catalog request is about to create it under an assigned id.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient, setDocumentClient } from '../../functions/commons/dynamodb.js';
 import { createTestTable } from '../support/dynamodb.js';
@@ -303,6 +303,33 @@ describe('races between two drains', () => {
     expect((await productsById()).get(a)).toMatchObject({ quantity: 0, backordered: 4 });
     const status = await Promise.all(waiting.map(async (id) => (await get(`/inventory/orders/${id}`)).body.status));
     expect(status).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'backordered', 'backordered']);
+    expect(violations(await readState())).toEqual([]);
+  });
+
+  it('a drain that found nothing to do leaves the sweeper the mark another drain handed over (rule 8)', async () => {
+    const [a] = productIds(1);
+    await post('/inventory/init_catalog', [{ product_id: a, product_name: 'P', mass_g: 100 }]);
+    const order = uniqueOrderId('waits');
+    // The first restock's drain finds nobody waiting and is about to clear the product's mark;
+    // meanwhile an order takes the 3 units and waits for 2, and a second restock of 2 runs out of
+    // time before its drain, handing the product over to the sweeper with a mark due now.
+    const clearsMark = (c: any) =>
+      c instanceof UpdateCommand && c.input.UpdateExpression === 'REMOVE attention_pk, attention_sk';
+    beforeCommand(clearsMark, async () => {
+      expect(
+        (await post('/inventory/process_order', { order_id: order, requested: [{ product_id: a, quantity: 5 }] })).body
+          .status,
+      ).toBe('partially_shipped');
+      process.env.DRAIN_BUDGET_MS = '0';
+      try {
+        expect((await post('/inventory/process_restock', [{ product_id: a, quantity: 2 }])).body.draining).toBe(true);
+      } finally {
+        delete process.env.DRAIN_BUDGET_MS;
+      }
+    });
+    expect((await post('/inventory/process_restock', [{ product_id: a, quantity: 3 }])).status).toBe(200);
+    await runSweeper();
+    expect((await get(`/inventory/orders/${order}`)).body.status).toBe('fulfilled');
     expect(violations(await readState())).toEqual([]);
   });
 });
