@@ -6,8 +6,10 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentClient, tableName } from '../../functions/commons/dynamodb.js';
+import { logger } from '../../functions/commons/logger.js';
 import { createTestTable } from '../support/dynamodb.js';
 import { catalog, get, post, runSweeper, uniqueOrderId } from '../support/api.js';
+import { dieAfterTransactions } from '../support/faulty-client.js';
 import { readState, violations } from '../support/invariants.js';
 
 const restock = async (lines: Array<[number, number]>) => {
@@ -107,6 +109,43 @@ describe('large orders', () => {
     expect(view.body.shipments).toHaveLength(1);
     expect(violations(await readState())).toEqual([]);
   });
+
+  it('a restock that died after filling every line of an order in parts, before packing them, is packed by its replay', async () => {
+    const ids = await catalog(Array.from({ length: 50 }, () => 600));
+    const id = uniqueOrderId('unpacked');
+    const created = await post('/inventory/process_order', {
+      order_id: id,
+      requested: ids.map((product_id) => ({ product_id, quantity: 1 })),
+    });
+    expect(created.body.status).toBe('backordered');
+    const body = ids.map((product_id) => ({ product_id, quantity: 1 }));
+    const key = { 'idempotency-key': `unpacked-${id}` };
+    const lease = process.env.RESTOCK_LEASE_MS;
+    process.env.RESTOCK_LEASE_MS = '1';
+    try {
+      // The stock, then the fill's two parts (48 + 2 lines) commit; the request dies before packing.
+      const restore = dieAfterTransactions(3);
+      logger.setLogLevel('SILENT');
+      try {
+        expect((await post('/inventory/process_restock', body, key)).status).toBe(500);
+      } finally {
+        restore();
+        logger.setLogLevel('ERROR');
+      }
+      await new Promise((r) => setTimeout(r, 5));
+      const replay = await post('/inventory/process_restock', body, key);
+      expect(replay.status).toBe(200);
+      // Nothing waits any more, so the replay's drain fills nothing: it packs what the dead request
+      // left, in one packing (50 units of 600 g: 17 boxes), and lists it in its answer.
+      expect(replay.body.shipments).toHaveLength(17);
+      expect(new Set(replay.body.shipments.map((s: any) => s.shipment_id.split('-')[0])).size).toBe(1);
+    } finally {
+      if (lease === undefined) delete process.env.RESTOCK_LEASE_MS;
+      else process.env.RESTOCK_LEASE_MS = lease;
+    }
+    expect((await get(`/inventory/orders/${id}`)).body.shipments).toHaveLength(17);
+    expect(violations(await readState())).toEqual([]);
+  });
 });
 
 describe('the largest requests the limits allow', () => {
@@ -149,6 +188,27 @@ describe('the largest requests the limits allow', () => {
     // Two orders of 4,000 packages fit; the third would make 12,000.
     expect(answer.draining).toBe(true);
     expect(answer.shipments).toHaveLength(8_000);
+    expect(new Set(answer.shipments.map((s: any) => s.order_id))).toEqual(new Set(orders.slice(0, 2)));
+    await runSweeper();
+    expect((await get(`/inventory/orders/${orders[2]}`)).body.status).toBe('fulfilled');
+    expect(violations(await readState())).toEqual([]);
+  });
+
+  it('a restock whose answer would pass 4 MiB answers the packages that fit and drains the rest', async () => {
+    // 1000 + 500 + 300 g fill a box exactly, so each order ships 3,333 boxes of 3 lines: under
+    // 10,000 packages in all, but with 128-character order ids over the 4 MiB answer budget.
+    const [a, b, c] = await catalog([1000, 500, 300]);
+    const orders = ['a', 'b', 'c'].map((p) => uniqueOrderId(p).padEnd(128, 'x'));
+    for (const order_id of orders) {
+      const res = await post('/inventory/process_order', {
+        order_id,
+        requested: [a, b, c].map((product_id) => ({ product_id, quantity: 3_333 })),
+      });
+      expect(res.body.status).toBe('backordered');
+    }
+    const answer = await restock([a!, b!, c!].map((p) => [p, 9_999] as [number, number]));
+    expect(answer.draining).toBe(true);
+    expect(answer.shipments).toHaveLength(6_666);
     expect(new Set(answer.shipments.map((s: any) => s.order_id))).toEqual(new Set(orders.slice(0, 2)));
     await runSweeper();
     expect((await get(`/inventory/orders/${orders[2]}`)).body.status).toBe('fulfilled');
