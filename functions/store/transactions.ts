@@ -6,6 +6,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { retryCounter } from '../commons/counters.js';
 import { documentClient } from '../commons/dynamodb.js';
 
 export type TransactionItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -58,14 +59,28 @@ export async function transactWrite(items: TransactionItem[]): Promise<void> {
 
 export type CommitResult = { ok: true } | { ok: false; cancelled: TransactionCancelled };
 
-/** A cancelled transaction is an outcome for the intents, not an error: each turns it into its own. */
+/** Attempts at a transaction that DynamoDB cancels for a conflict alone, before it is an error. */
+const CONFLICT_ATTEMPTS = 6;
+
+/**
+ * A transaction whose condition failed is an outcome for the intents, not an error: each turns
+ * it into its own (`exists`, `stale`, `already`...). A transaction cancelled for a conflict alone
+ * (another transaction on one of its items at that moment; no condition failed, nothing written)
+ * says nothing about the data: it is sent again as it is, and never reaches an intent as an
+ * outcome, where it would read as "someone else did it".
+ */
 export async function commit(items: TransactionItem[]): Promise<CommitResult> {
-  try {
-    await transactWrite(items);
-    return { ok: true };
-  } catch (error) {
-    if (error instanceof TransactionCancelled) return { ok: false, cancelled: error };
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await transactWrite(items);
+      return { ok: true };
+    } catch (error) {
+      if (!(error instanceof TransactionCancelled)) throw error;
+      if (error.failedIndexes.length > 0) return { ok: false, cancelled: error };
+      if (!error.conflict || attempt >= CONFLICT_ATTEMPTS) throw error;
+      retryCounter.conditionRetries++;
+      await sleep(Math.random() * 10 * 2 ** attempt);
+    }
   }
 }
 

@@ -7,12 +7,15 @@
  * order finishing its creation while the first request is still at it (rules 2 and 6), and an
  * explicit product id taken while a catalog request is about to create it under an assigned id.
  */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient, setDocumentClient } from '../../functions/commons/dynamodb.js';
+import { logger } from '../../functions/commons/logger.js';
 import { createTestTable } from '../support/dynamodb.js';
 import { get, post, productIds, productsById, runSweeper, uniqueOrderId } from '../support/api.js';
+import { dieAfterTransactions } from '../support/faulty-client.js';
 import { readState, violations } from '../support/invariants.js';
 
 /** Runs `meanwhile` once, just before the first DynamoDB command that `matches` is sent. */
@@ -420,6 +423,91 @@ describe('races between two catalog requests', () => {
     expect(res.status).toBe(201);
     expect(res.body.products[0].product_id).not.toBe(reserved);
     expect((await productsById()).get(reserved)).toMatchObject({ product_name: 'explicit', mass_g: 100, quantity: 5 });
+    expect(violations(await readState())).toEqual([]);
+  });
+});
+
+describe('transaction conflicts (DynamoDB cancels a transaction that races another on an item)', () => {
+  let real: DynamoDBDocumentClient;
+  beforeAll(async () => {
+    await createTestTable('races-conflicts');
+    real = documentClient();
+  });
+  afterEach(() => {
+    setDocumentClient(real);
+    logger.setLogLevel('ERROR');
+    delete process.env.RESTOCK_LEASE_MS;
+  });
+
+  /** The next transaction that `matches` is cancelled with `error` before it is sent. */
+  function failNextTransaction(matches: (items: any[]) => boolean, error: () => Error): void {
+    let fired = false;
+    setDocumentClient(
+      new Proxy(real, {
+        get(target, prop, receiver) {
+          if (prop !== 'send') return Reflect.get(target, prop, receiver);
+          return async (command: any, ...rest: any[]) => {
+            if (!fired && command instanceof TransactWriteCommand && matches(command.input.TransactItems ?? [])) {
+              fired = true;
+              throw error();
+            }
+            return (real.send as any)(command, ...rest);
+          };
+        },
+      }) as DynamoDBDocumentClient,
+    );
+  }
+  const packsParts = (items: any[]) => items.some((i) => String(i.Delete?.Key?.sk ?? '').startsWith('PART#'));
+  const conflict = () =>
+    new TransactionCanceledException({
+      message: 'injected: transaction conflict',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'TransactionConflict' }],
+    });
+
+  it('a conflict is tried again, never taken as "someone else did it": a resumed restock still packs and lists its package', async () => {
+    logger.setLogLevel('SILENT');
+    const [a] = productIds(1);
+    await post('/inventory/init_catalog', [{ product_id: a, product_name: 'P', mass_g: 100 }]);
+    const id = uniqueOrderId('w');
+    await post('/inventory/process_order', { order_id: id, requested: [{ product_id: a, quantity: 2 }] });
+    process.env.RESTOCK_LEASE_MS = '1';
+    const key = { 'idempotency-key': uniqueOrderId('k') };
+    const body = [{ product_id: a, quantity: 2 }];
+    // The first request dies right after putting the stock on hand.
+    const restore = dieAfterTransactions(1);
+    expect((await post('/inventory/process_restock', body, key)).status).toBe(500);
+    restore();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The replay fills the order in parts (it resumes a dead restock); its packing fails before it is sent.
+    failNextTransaction(packsParts, () =>
+      Object.assign(new Error('injected: connection reset'), { name: 'NetworkingError' }),
+    );
+    expect((await post('/inventory/process_restock', body, key)).status).toBe(500);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The next replay packs what that one left; its packing meets a conflict.
+    failNextTransaction(packsParts, conflict);
+    const replay = await post('/inventory/process_restock', body, key);
+    setDocumentClient(real);
+    expect(replay.status).toBe(200);
+    expect(replay.body.shipments).toEqual([
+      expect.objectContaining({ order_id: id, shipped: [{ product_id: a, quantity: 2 }] }),
+    ]);
+    expect((await get(`/inventory/orders/${id}`)).body.shipments).toHaveLength(1);
+    expect((await post('/inventory/process_restock', body, key)).body).toEqual(replay.body);
+    expect(violations(await readState())).toEqual([]);
+  });
+
+  it('an order whose creation meets a conflict is created once, with its package', async () => {
+    const [a] = productIds(1);
+    await post('/inventory/init_catalog', [{ product_id: a, product_name: 'P', mass_g: 100 }]);
+    await post('/inventory/process_restock', [{ product_id: a, quantity: 3 }]);
+    const id = uniqueOrderId('c');
+    failNextTransaction(createsOrder(id), conflict);
+    const res = await post('/inventory/process_order', { order_id: id, requested: [{ product_id: a, quantity: 3 }] });
+    expect(res.status).toBe(201);
+    expect(res.body.status).toBe('fulfilled');
+    expect(res.body.shipments).toHaveLength(1);
     expect(violations(await readState())).toEqual([]);
   });
 });
