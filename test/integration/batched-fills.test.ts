@@ -12,8 +12,9 @@ import { planFills } from '../../functions/domain/allocation.js';
 import { orderIdFromKey } from '../../functions/domain/order-id.js';
 import { getProducts } from '../../functions/store/catalog-store.js';
 import { claimDrain, commitFills, readQueue, releaseDrain } from '../../functions/store/fill-store.js';
+import { acquireLeases, releaseLeases } from '../../functions/use-cases/drain-leases.js';
 import { makeShipmentEvent } from '../../functions/use-cases/shipments.js';
-import { get, post, productIds, productsById, uniqueOrderId } from '../support/api.js';
+import { get, post, productIds, productsById, runSweeper, uniqueOrderId } from '../support/api.js';
 import { createTestTable } from '../support/dynamodb.js';
 import { readState, violations } from '../support/invariants.js';
 import { installRequestCounter } from '../support/request-counter.js';
@@ -186,6 +187,38 @@ describe('one drain per product', () => {
     expect(roundsPerOrder(later.body.shipments)).toEqual(new Map([[x, 1]]));
     expect([first.body.shipments.length, later.body.shipments.length]).toEqual([2, 2]);
     expect((await get(`/inventory/orders/${x}`)).body.status).toBe('fulfilled');
+    expect(violations(await readState())).toEqual([]);
+  });
+
+  it('leases are taken in ascending product id, the lower ones kept while a higher one is awaited', async () => {
+    const p = await product(100);
+    const q = await product(100);
+    await waitingOrders(1, [
+      [p, 1],
+      [q, 1],
+    ]);
+    // Stock lands on both, and the drain is cut short: both products have work and no drain.
+    process.env.DRAIN_BUDGET_MS = '0';
+    try {
+      await post('/inventory/process_restock', [
+        { product_id: q, quantity: 1 },
+        { product_id: p, quantity: 1 },
+      ]);
+    } finally {
+      delete process.env.DRAIN_BUDGET_MS;
+    }
+    expect(await claimDrain(q, 'other', Date.now() + 60_000)).toMatchObject({ kind: 'claimed' });
+    const drainerOf = async (id: number) => (await real.send(getProduct(id))).Item?.drainer;
+    const acquiring = acquireLeases([q, p], 'mine', Date.now() + 60_000, { deadline: Date.now() + 10_000 });
+    // p is below q: it is held while q is awaited, so no drain that holds q can wait for p.
+    await new Promise((r) => setTimeout(r, 150));
+    expect([await drainerOf(p), await drainerOf(q)]).toEqual(['mine', 'other']);
+    await releaseDrain(q, 'other');
+    const leases = await acquiring;
+    expect([...leases.held.keys()].sort()).toEqual([p, q].sort());
+    expect(leases.missed).toEqual([]);
+    await releaseLeases([p, q], 'mine');
+    await runSweeper();
     expect(violations(await readState())).toEqual([]);
   });
 
