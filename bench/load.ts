@@ -70,27 +70,27 @@ export interface LoadResult {
   hot: HotProductResult;
 }
 
-interface Sample {
+export interface Sample {
   ok: boolean;
   ms: number;
 }
 
 /** Runs `workers` loops of `once` until `durationMs` passes; every call's latency is kept. */
-async function closedLoop(
+export async function closedLoop(
   workers: number,
   durationMs: number,
-  once: () => Promise<boolean>,
+  once: (worker: number) => Promise<boolean>,
 ): Promise<{ samples: Sample[]; elapsedMs: number }> {
   const samples: Sample[] = [];
   const started = performance.now();
   const deadline = started + durationMs;
   await Promise.all(
-    Array.from({ length: workers }, async () => {
+    Array.from({ length: workers }, async (_, worker) => {
       while (performance.now() < deadline) {
         const t = performance.now();
         let ok = false;
         try {
-          ok = await once();
+          ok = await once(worker);
         } catch {
           ok = false;
         }
@@ -101,11 +101,11 @@ async function closedLoop(
   return { samples, elapsedMs: performance.now() - started };
 }
 
-function merge(runs: Array<{ samples: Sample[]; elapsedMs: number }>) {
+export function merge(runs: Array<{ samples: Sample[]; elapsedMs: number }>) {
   return { samples: runs.flatMap((r) => r.samples), elapsedMs: runs.reduce((t, r) => t + r.elapsedMs, 0) };
 }
 
-function summarize(run: { samples: Sample[]; elapsedMs: number }) {
+export function summarize(run: { samples: Sample[]; elapsedMs: number }) {
   const ok = run.samples.filter((s) => s.ok);
   const ms = ok.map((s) => s.ms);
   return {
@@ -117,12 +117,13 @@ function summarize(run: { samples: Sample[]; elapsedMs: number }) {
   };
 }
 
-function httpJson(
+export function httpJson(
   agent: Agent,
   base: string,
   method: string,
   path: string,
   body?: unknown,
+  extraHeaders: Record<string, string> = {},
 ): Promise<{ status: number; body: any }> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
@@ -131,7 +132,10 @@ function httpJson(
       {
         method,
         agent,
-        headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+        headers: {
+          ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+          ...extraHeaders,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

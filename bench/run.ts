@@ -6,7 +6,7 @@
  *
  * Options: --events N (packing events per setting up to 100 units), --events-large N (for 1000
  * units), --duration-ms N (load, per concurrency and side), --runs N (cold start processes),
- * --only packing,load,cold-start.
+ * --drain-orders N, --mixed-ms N (contention), --only packing,load,contention,cold-start.
  */
 import { cpus, loadavg, platform, release, totalmem, arch } from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -14,6 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { runPackingBench, type PackingSetting } from './packing.js';
 import { runLoadBench, type LoadResult } from './load.js';
 import { runColdStartBench, type ColdStartResult } from './cold-start.js';
+import { type ContentionResult, runContentionBench } from './contention.js';
 import { argValue, hasFlag } from './lib.js';
 import { renderBenchmarksMd, packagesChart, latencyChart } from './report.js';
 
@@ -36,11 +37,12 @@ export interface BenchResults {
   code: { commit: string; uncommitted: string[] };
   packing?: PackingSetting[];
   load?: LoadResult;
+  contention?: ContentionResult;
   coldStart?: ColdStartResult[];
 }
 
 const smoke = hasFlag('smoke');
-const only = new Set((argValue('only', 'packing,load,cold-start') ?? '').split(','));
+const only = new Set((argValue('only', 'packing,load,contention,cold-start') ?? '').split(','));
 const settings = {
   seed: Number(argValue('seed', '1')),
   sizes: [10, 100, 1000],
@@ -51,6 +53,9 @@ const settings = {
   concurrencies: [1, 8, 32],
   hotOrders: Number(argValue('hot-orders', smoke ? '64' : '640')),
   coldStartRuns: Number(argValue('runs', smoke ? '1' : '10')),
+  drainOrders: Number(argValue('drain-orders', smoke ? '100' : '1000')),
+  mixedDurationMs: Number(argValue('mixed-ms', smoke ? '600' : '8000')),
+  mixedClients: [1, 4, 16],
 };
 
 const extraArgs = process.argv.slice(2).filter((a) => a !== '--smoke');
@@ -117,6 +122,15 @@ if (only.has('load')) {
     log,
   });
 }
+if (only.has('contention')) {
+  results.contention = await runContentionBench({
+    drainOrders: settings.drainOrders,
+    mixedDurationMs: settings.mixedDurationMs,
+    clients: settings.mixedClients,
+    seed: settings.seed,
+    log,
+  });
+}
 if (only.has('cold-start')) results.coldStart = await runColdStartBench({ runs: settings.coldStartRuns, log });
 
 results.finishedAt = new Date().toISOString();
@@ -143,6 +157,18 @@ if (results.load) {
   }
 }
 
+if (results.contention) {
+  const { drain, mixed } = results.contention;
+  if (drain.violations.length > 0) failures.push(`drain: ${drain.violations.join('; ')}`);
+  if (drain.fills !== drain.orders) failures.push(`drain: ${drain.fills} of ${drain.orders} orders filled`);
+  for (const m of mixed) {
+    if (m.violations > 0)
+      failures.push(`mixed c=${m.clients}: ${m.violations} violations ${m.violationSamples.join('; ')}`);
+    const errors = m.byKind.order.errors + m.byKind.restock.errors + m.byKind.replay.errors;
+    if (errors > 0) failures.push(`mixed c=${m.clients}: ${errors} requests answered other than expected`);
+  }
+}
+
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const file = smoke ? 'smoke.json' : 'latest.json';
 writeFileSync(new URL(`./results/${file}`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
@@ -151,10 +177,10 @@ if (!smoke) {
     writeFileSync(new URL('./results/packages-per-event.svg', import.meta.url), packagesChart(results.packing));
   if (results.load)
     writeFileSync(new URL('./results/latency-vs-concurrency.svg', import.meta.url), latencyChart(results.load));
-  if (results.packing && results.load && results.coldStart) {
+  if (results.packing && results.load && results.contention && results.coldStart) {
     writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), renderBenchmarksMd(results));
   } else {
-    console.log('BENCHMARKS.md not regenerated: it needs all three benchmarks in one run');
+    console.log('BENCHMARKS.md not regenerated: it needs all four benchmarks in one run');
   }
 }
 console.log(

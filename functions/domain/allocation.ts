@@ -18,7 +18,8 @@ export type LineAllocation =
 
 export function allocateOnHand(line: Line, product: Pick<StockedProduct, 'on_hand' | 'backordered'>): LineAllocation {
   const { product_id, quantity } = line;
-  if (product.backordered > 0 || product.on_hand === 0) {
+  // `<= 0`: a hint remembered by a warm function is an estimate and may have run below zero.
+  if (product.backordered > 0 || product.on_hand <= 0) {
     return { kind: 'wait', product_id, ship: 0, backorder: quantity };
   }
   if (product.on_hand >= quantity) {
@@ -27,9 +28,20 @@ export function allocateOnHand(line: Line, product: Pick<StockedProduct, 'on_han
   return { kind: 'ship-on-hand', product_id, ship: product.on_hand, backorder: quantity - product.on_hand };
 }
 
-/** The optimistic first try: every line ships in full (valid only if the write's guards hold). */
-export function assumeAllInStock(lines: Line[]): LineAllocation[] {
-  return lines.map((l) => ({ kind: 'ship-all', product_id: l.product_id, ship: l.quantity, backorder: 0 }));
+/**
+ * The optimistic try, planned on stock as last seen (valid only if the write's guards hold): a
+ * line whose product's stock is unknown is assumed to ship in full.
+ */
+export function allocateOnHints(
+  lines: Line[],
+  hints: Map<number, Pick<StockedProduct, 'on_hand' | 'backordered'>>,
+): LineAllocation[] {
+  return lines.map((l) => {
+    const hint = hints.get(l.product_id);
+    return hint
+      ? allocateOnHand(l, hint)
+      : { kind: 'ship-all', product_id: l.product_id, ship: l.quantity, backorder: 0 };
+  });
 }
 
 /** Units the allocations ship now, per product. */
@@ -57,13 +69,22 @@ export interface PlannedFill {
  * are grouped per order (one order gets one shipment per request, packed together: SPEC rule 2)
  * and returned in ascending queue-key order. Committing them in that order keeps every
  * product's FIFO at every moment, because all queues are ordered by the same global key.
+ *
+ * `served` are orders this request already shipped to: they get nothing more from it (rule 2:
+ * one request never ships to one order in two rounds), and since they may not be skipped
+ * either (rule 4), a product's queue stops at the first of them; the units left are for the
+ * next drain (the restock that brought them waits for this drain's lease).
  */
-export function planFills(onHand: Map<number, number>, queues: Map<number, QueueEntry[]>): PlannedFill[] {
+export function planFills(
+  onHand: Map<number, number>,
+  queues: Map<number, QueueEntry[]>,
+  served: ReadonlySet<string> = new Set(),
+): PlannedFill[] {
   const byOrder = new Map<string, PlannedFill>();
   for (const [productId, entries] of queues) {
     let available = onHand.get(productId) ?? 0;
     for (const entry of [...entries].sort((a, b) => compareKeys(a.queueKey, b.queueKey))) {
-      if (available <= 0) break;
+      if (available <= 0 || served.has(entry.orderKey)) break;
       const quantity = Math.min(available, entry.remaining);
       available -= quantity;
       let fill = byOrder.get(entry.orderKey);

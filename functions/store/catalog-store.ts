@@ -4,11 +4,17 @@ import { documentClient, tableName } from '../commons/dynamodb.js';
 import type { StockedProduct } from '../domain/model.js';
 import { batchGet } from './batch-get.js';
 import { CATALOG_PARTITION, catalogSortKey, PRODUCT_PREFIX, productCounterKey, productKey } from './keys.js';
-import { type CatalogEntry, createProduct, productFromItem, upsertProduct } from './items/product-item.js';
+import {
+  type CatalogEntry,
+  createProduct,
+  type MarkedProduct,
+  markedProductFromItem,
+  upsertProduct,
+} from './items/product-item.js';
 import { CATALOG_INDEX } from './table-definition.js';
 import { chunk, commit, isConditionFailure, MAX_TRANSACTION_ITEMS } from './transactions.js';
 
-export type { CatalogEntry };
+export type { CatalogEntry, MarkedProduct };
 
 /** Strongly consistent: stock decisions are made on these values. */
 export async function getProducts(ids: Iterable<number>): Promise<Map<number, StockedProduct>> {
@@ -16,20 +22,10 @@ export async function getProducts(ids: Iterable<number>): Promise<Map<number, St
   return new Map([...withMarkers].map(([id, { product }]) => [id, product]));
 }
 
-/** Products with their sweeper marker (the drain clears markers it has made obsolete). */
-export async function getProductsWithMarkers(
-  ids: Iterable<number>,
-): Promise<Map<number, { product: StockedProduct; attentionSk?: string }>> {
+/** Products with their sweeper marker (the sweeper clears markers it has made obsolete). */
+export async function getProductsWithMarkers(ids: Iterable<number>): Promise<Map<number, MarkedProduct>> {
   const items = await batchGet([...new Set(ids)].map(productKey));
-  const out = new Map<number, { product: StockedProduct; attentionSk?: string }>();
-  for (const item of items) {
-    const product = productFromItem(item);
-    out.set(product.product_id, {
-      product,
-      attentionSk: typeof item.attention_sk === 'string' ? item.attention_sk : undefined,
-    });
-  }
-  return out;
+  return new Map(items.map((item) => [Number(item.product_id), markedProductFromItem(item)]));
 }
 
 export interface CatalogPage {

@@ -1,29 +1,40 @@
 /**
- * The drain's reads and writes: a product's queue in serve order, and the intent that gives a
- * waiting order its units. Every fill is guarded by the units on hand, the queue entry's exact
- * remaining count (two drains never fill the same units) and the catalog revision whose mass
- * packed it.
+ * The drain's reads and writes: a product's queue in serve order, its drain lease, and the
+ * intent that gives waiting orders their units. Every fill is guarded by the units on hand, each
+ * queue entry's exact remaining count (no unit is filled twice), the catalog revision whose mass
+ * packed it, and the drain's lease on the product.
  *
- * Size by construction: a fill of up to FILL_LINES lines (2 items a line, the shipment and the
- * restock's reference) is one transaction; a larger one commits in parts of FILL_LINES lines
+ * Batched by construction: consecutive fills share one transaction while it holds at most 100
+ * items (one product update per product, with the batch's sum, whose guard covers the whole
+ * batch; one queue entry per line; one shipment per fill; one item naming the batch's shipments
+ * for the restock's answer), so a drain of orders waiting for one product commits 49 of them per
+ * transaction. A fill too large for a transaction of its own commits in parts of PART_LINES lines
  * with a PartItem each, and the caller packs the parts together (SPEC rule 2).
  */
+import type { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { documentClient } from '../commons/dynamodb.js';
 import type { PlannedFill, QueueEntry } from '../domain/allocation.js';
 import type { Product, Quantities } from '../domain/model.js';
 import type { OrderId } from '../domain/order-id.js';
 import type { ShipmentEvent } from '../domain/order-record.js';
-import { productKey, WAIT_PREFIX } from './keys.js';
 import { markOrderForSweeper } from './items/order-item.js';
 import { putPart } from './items/part-item.js';
-import { fillBackorder } from './items/product-item.js';
-import { putPartsRef, putShipmentRef } from './items/restock-item.js';
+import {
+  claimDrainInput,
+  fillBackorder,
+  type MarkedProduct,
+  markedProductFromItem,
+  releaseDrainInput,
+} from './items/product-item.js';
+import { putPartsRef, putShipmentRefs } from './items/restock-item.js';
 import { putShipment } from './items/shipment-item.js';
 import { fillWait, waitFromItem } from './items/wait-item.js';
+import { productKey, WAIT_PREFIX } from './keys.js';
 import { queryItems } from './query.js';
-import { chunk, commit, MAX_TRANSACTION_ITEMS, type TransactionItem } from './transactions.js';
+import { chunk, commit, isConditionFailure, MAX_TRANSACTION_ITEMS } from './transactions.js';
 
-/** Lines one fill transaction holds: 2 items a line, plus the shipment and the restock's reference. */
-const FILL_LINES = Math.floor((MAX_TRANSACTION_ITEMS - 2) / 2);
 /** Lines of a part: 2 items a line, the PartItem, and (first part) the order's mark and the restock's note. */
 const PART_LINES = Math.floor((MAX_TRANSACTION_ITEMS - 3) / 2);
 
@@ -49,50 +60,164 @@ export async function readQueue(productId: number, units: number): Promise<Queue
   return entries;
 }
 
-export interface FillCommit {
+export type { MarkedProduct };
+
+export type ClaimOutcome =
+  /** The lease is this drain's; the product as it is now. */
+  | { kind: 'claimed'; product: MarkedProduct }
+  /** Nothing to drain (nothing on hand, or nobody waiting): no lease needed. */
+  | { kind: 'idle'; product: MarkedProduct }
+  /** Another drain holds the lease until `until` (epoch ms). */
+  | { kind: 'held'; product: MarkedProduct; until: number }
+  | { kind: 'unknown' };
+
+/**
+ * Takes the product's drain lease for `owner` until `until` (epoch ms) if it has work and no
+ * other drain holds it. One write, which is also the drain's read of the product.
+ */
+export async function claimDrain(
+  productId: number,
+  owner: string,
+  until: number,
+  now = Date.now(),
+): Promise<ClaimOutcome> {
+  try {
+    const res = await documentClient().send(new UpdateCommand(claimDrainInput(productId, owner, until, now)));
+    return { kind: 'claimed', product: markedProductFromItem(res.Attributes!) };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const old = (error as ConditionalCheckFailedException).Item;
+    if (!old) return { kind: 'unknown' };
+    const product = markedProductFromItem(unmarshall(old));
+    if (product.product.on_hand === 0 || product.product.backordered === 0) return { kind: 'idle', product };
+    return { kind: 'held', product, until: Number(old.drain_until?.N ?? 0) };
+  }
+}
+
+export type ReleaseOutcome =
+  | { kind: 'released'; product: MarkedProduct }
+  /** `ifSettled` and work is left: the lease is still this drain's; the product as it is now. */
+  | { kind: 'busy'; product: MarkedProduct }
+  /** The lease ran out and another drain took it: nothing to give back. */
+  | { kind: 'lost' };
+
+export async function releaseDrain(
+  productId: number,
+  owner: string,
+  { ifSettled = false } = {},
+): Promise<ReleaseOutcome> {
+  try {
+    const res = await documentClient().send(new UpdateCommand(releaseDrainInput(productId, owner, ifSettled)));
+    return { kind: 'released', product: markedProductFromItem(res.Attributes!) };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const old = (error as ConditionalCheckFailedException).Item;
+    if (!old || old.drainer?.S !== owner) return { kind: 'lost' };
+    return { kind: 'busy', product: markedProductFromItem(unmarshall(old)) };
+  }
+}
+
+/** One waiting order's fill, with its units packed into one shipment. */
+export interface FillToCommit {
   fill: PlannedFill;
   orderId: OrderId;
-  /** The catalog data the fill was planned and packed with. */
+  shipment: ShipmentEvent;
+}
+
+export interface FillsCommit {
+  /** In serve order: committed in that order, so every product's FIFO holds at every moment. */
+  fills: FillToCommit[];
+  /** The catalog data the fills were planned and packed with. */
   products: Map<number, Pick<Product, 'rev' | 'mass_g'>>;
+  /** The holder of the products' drain leases. */
+  drainer: string;
   /** The request filling (a restock key or a sweep id): parts are recorded under it. */
   requestId: string;
-  /** All the fill's units packed, stored when the fill fits one transaction. */
-  shipment: ShipmentEvent;
-  /** The restock whose answer lists the shipment. */
+  /** The restock whose answer lists the shipments. */
   restockKey?: string;
-  /** Commit as unpacked parts even if the fill fits one transaction (to pack with earlier parts). */
+  /** Commit as unpacked parts even when a fill fits a transaction (to pack with earlier parts). */
   inParts?: boolean;
   /** When the sweeper should pack the parts, should the request die before it does. */
   partsDueAt: string;
 }
 
-export type FillOutcome =
-  | { kind: 'filled' }
-  /** Nothing was written: stock or the queue moved; plan again. */
-  | { kind: 'stale' }
-  /**
-   * Too many lines for one transaction: `committed` parts were written as unpacked units (pack
-   * them now); `stale` when a later part lost a race and the rest of the fill was not written.
-   */
-  | { kind: 'in-parts'; stale: boolean };
+/**
+ * What one transaction (or one fill's parts) did: `filled` fills hold their shipment;
+ * `in-parts` fills hold unpacked parts to pack now. `stale`: a guard failed (stock, a queue
+ * entry, the catalog or the lease moved) and the fills after `committed` were not written.
+ */
+export interface FillsOutcome {
+  committed: Array<{ fill: FillToCommit; kind: 'filled' | 'in-parts' }>;
+  stale: boolean;
+}
 
-export async function commitFill(commitment: FillCommit): Promise<FillOutcome> {
-  const { fill, products } = commitment;
-  const lineItems = (lines: PlannedFill['lines']): TransactionItem[] =>
-    lines.flatMap((l) => [
-      fillBackorder(l.product_id, l.quantity, products.get(l.product_id)!.rev),
-      fillWait(l.product_id, fill.queueKey, l.quantity, l.remainingBefore),
-    ]);
-  if (!commitment.inParts && fill.lines.length <= FILL_LINES) {
-    const result = await commit([
-      ...lineItems(fill.lines),
-      putShipment(fill.orderKey, commitment.orderId, commitment.shipment),
-      ...(commitment.restockKey
-        ? [putShipmentRef(commitment.restockKey, { orderKey: fill.orderKey, eventId: commitment.shipment.eventId })]
-        : []),
-    ]);
-    return result.ok ? { kind: 'filled' } : { kind: 'stale' };
+/**
+ * Commits the fills in order, a transaction at a time, and reports each one; stops at the first
+ * stale one. The caller may stop iterating between transactions (its deadline).
+ */
+export async function* commitFills(commitment: FillsCommit): AsyncGenerator<FillsOutcome> {
+  let batch: FillToCommit[] = [];
+  for (const fill of commitment.fills) {
+    const alone = transactionSize([fill], commitment.restockKey);
+    if (commitment.inParts || alone > MAX_TRANSACTION_ITEMS) {
+      if (batch.length > 0) {
+        const outcome = await commitBatch(batch, commitment);
+        yield outcome;
+        if (outcome.stale) return;
+        batch = [];
+      }
+      const outcome = await commitInParts(fill, commitment);
+      yield outcome;
+      if (outcome.stale) return;
+      continue;
+    }
+    if (transactionSize([...batch, fill], commitment.restockKey) > MAX_TRANSACTION_ITEMS) {
+      const outcome = await commitBatch(batch, commitment);
+      yield outcome;
+      if (outcome.stale) return;
+      batch = [];
+    }
+    batch.push(fill);
   }
+  if (batch.length > 0) yield await commitBatch(batch, commitment);
+}
+
+/** Items of a batch: one per product, one per queue entry, one shipment per fill, the restock's references. */
+function transactionSize(fills: FillToCommit[], restockKey: string | undefined): number {
+  const products = new Set(fills.flatMap((f) => f.fill.lines.map((l) => l.product_id)));
+  const lines = fills.reduce((n, f) => n + f.fill.lines.length, 0);
+  return products.size + lines + fills.length + (restockKey ? 1 : 0);
+}
+
+async function commitBatch(batch: FillToCommit[], commitment: FillsCommit): Promise<FillsOutcome> {
+  const units = new Map<number, number>();
+  for (const { fill } of batch) {
+    for (const l of fill.lines) units.set(l.product_id, (units.get(l.product_id) ?? 0) + l.quantity);
+  }
+  const result = await commit([
+    ...[...units].map(([productId, quantity]) =>
+      fillBackorder(productId, quantity, commitment.products.get(productId)!.rev, commitment.drainer),
+    ),
+    ...batch.flatMap(({ fill }) =>
+      fill.lines.map((l) => fillWait(l.product_id, fill.queueKey, l.quantity, l.remainingBefore)),
+    ),
+    ...batch.map(({ fill, orderId, shipment }) => putShipment(fill.orderKey, orderId, shipment)),
+    ...(commitment.restockKey
+      ? [
+          putShipmentRefs(
+            commitment.restockKey,
+            batch.map(({ fill, shipment }) => ({ orderKey: fill.orderKey, eventId: shipment.eventId })),
+          ),
+        ]
+      : []),
+  ]);
+  return result.ok
+    ? { committed: batch.map((fill) => ({ fill, kind: 'filled' })), stale: false }
+    : { committed: [], stale: true };
+}
+
+async function commitInParts(toCommit: FillToCommit, commitment: FillsCommit): Promise<FillsOutcome> {
+  const { fill, shipment } = toCommit;
   let committed = 0;
   for (const [n, lines] of chunk(fill.lines, PART_LINES).entries()) {
     const first =
@@ -104,17 +229,24 @@ export async function commitFill(commitment: FillCommit): Promise<FillOutcome> {
         : [];
     const units: Quantities = new Map(lines.map((l) => [l.product_id, l.quantity]));
     const result = await commit([
-      ...lineItems(lines),
+      ...lines.flatMap((l) => [
+        fillBackorder(l.product_id, l.quantity, commitment.products.get(l.product_id)!.rev, commitment.drainer),
+        fillWait(l.product_id, fill.queueKey, l.quantity, l.remainingBefore),
+      ]),
       putPart(fill.orderKey, {
-        partId: `${commitment.requestId}#${commitment.shipment.eventId}#${n}`,
+        partId: `${commitment.requestId}#${shipment.eventId}#${n}`,
         requestId: commitment.requestId,
         units,
-        masses: new Map(lines.map((l) => [l.product_id, products.get(l.product_id)!.mass_g])),
+        masses: new Map(lines.map((l) => [l.product_id, commitment.products.get(l.product_id)!.mass_g])),
       }),
       ...first,
     ]);
-    if (!result.ok) return committed === 0 ? { kind: 'stale' } : { kind: 'in-parts', stale: true };
+    if (!result.ok) {
+      return committed === 0
+        ? { committed: [], stale: true }
+        : { committed: [{ fill: toCommit, kind: 'in-parts' }], stale: true };
+    }
     committed++;
   }
-  return { kind: 'in-parts', stale: false };
+  return { committed: [{ fill: toCommit, kind: 'in-parts' }], stale: false };
 }

@@ -13,7 +13,7 @@ import {
   markStockPartApplied,
   putNewRestock,
   type RestockRecord,
-  refFromItem,
+  refsFromItem,
   restockFromItem,
   STOCK_PART_PRODUCTS,
   type ShipmentRef,
@@ -27,22 +27,31 @@ export type { RestockRecord };
 
 /**
  * Records the restock and puts its units on hand. The record is created in the same transaction
- * as the first part of stock, so `exists` (the key was used before) means nothing was changed.
+ * as the first part of stock, so `exists` (the key was used before) and `unknown` (products not
+ * in the catalog) mean nothing was changed. Only the first part's products are checked by the
+ * transaction itself: a restock of more parts must have checked its products before.
  */
-export async function createRestock(record: RestockRecord): Promise<'created' | 'exists'> {
+export async function createRestock(
+  record: RestockRecord,
+): Promise<{ kind: 'created' } | { kind: 'exists' } | { kind: 'unknown'; productIds: number[] }> {
   const parts = stockParts(record);
   const first = await commit([
     putNewRestock(record, parts.length),
     ...parts[0]!.map((l) => addRestockedUnits(l.product_id, l.quantity, dueAt(record))),
   ]);
   if (!first.ok) {
-    if (first.cancelled.failedAt(0)) return 'exists';
-    // Only the record's condition can fail: every product was checked to exist before.
-    throw first.cancelled;
+    if (first.cancelled.failedAt(0)) return { kind: 'exists' };
+    return {
+      kind: 'unknown',
+      productIds: parts[0]!.filter((_, i) => first.cancelled.failedAt(i + 1)).map((l) => l.product_id),
+    };
   }
   await applyParts(record, new Set([0]));
-  return 'created';
+  return { kind: 'created' };
 }
+
+/** Whether the restock's stock lands in one transaction (its products checked by it). */
+export const restockFitsOnePart = (lines: Map<number, number>) => lines.size <= STOCK_PART_PRODUCTS;
 
 /** Applies the parts of stock an earlier owner of this restock did not (each part once). */
 export async function applyPendingStock(record: RestockRecord): Promise<void> {
@@ -88,7 +97,7 @@ export async function getRestock(key: string): Promise<StoredRestock | undefined
   for await (const item of partitionItems(restockKey(key).pk)) {
     const sk = String(item.sk);
     if (sk === 'RESTOCK') record = restockFromItem(item);
-    else if (sk.startsWith(REF_PREFIX)) refs.push(refFromItem(item));
+    else if (sk.startsWith(REF_PREFIX)) refs.push(...refsFromItem(item));
     else if (sk.startsWith(PARTS_REF_PREFIX)) partOrders.push(String(item.order_key));
   }
   return record ? { record, refs, partOrders } : undefined;

@@ -1,15 +1,23 @@
 /**
- * Catalog data (name, mass, rev) kept by a warm function so an in-stock order needs no read.
- * It may go stale: every write that relies on it is conditioned on the product's `rev`, so a
- * stale mass can never produce a package over 1800 g; it only costs a retry after a re-read.
+ * What a warm function remembers of products, so that an order needs no read: catalog data
+ * (name, mass, rev) and a hint of each product's stock (units on hand, units waiting) as last
+ * seen. Both may go stale. Every write that relies on them is guarded in the store (`rev` for the
+ * mass, the stock conditions for the allocation), so a stale entry can never produce a package
+ * over 1800 g or skip a waiting order; it only costs one retry, planned on what the failed
+ * write saw.
  */
-import type { Product } from '../domain/model.js';
+import type { LineAllocation } from '../domain/allocation.js';
+import type { Product, StockedProduct } from '../domain/model.js';
+
+export type StockHint = Pick<StockedProduct, 'on_hand' | 'backordered'>;
 
 const cache = new Map<number, Product>();
+const stock = new Map<number, StockHint>();
 
-export function rememberProducts(products: Iterable<Product>): void {
+export function rememberProducts(products: Iterable<Product | StockedProduct>): void {
   for (const p of products) {
     cache.set(p.product_id, { product_id: p.product_id, product_name: p.product_name, mass_g: p.mass_g, rev: p.rev });
+    if ('on_hand' in p) stock.set(p.product_id, { on_hand: p.on_hand, backordered: p.backordered });
   }
 }
 
@@ -24,6 +32,24 @@ export function cachedProducts(ids: number[]): Map<number, Product> | undefined 
   return out;
 }
 
+/** The stock last seen of those of `ids` this function has seen. */
+export function stockHints(ids: number[]): Map<number, StockHint> {
+  return new Map(ids.flatMap((id) => (stock.has(id) ? [[id, stock.get(id)!] as const] : [])));
+}
+
+/** What an order this function just created did to the stock it saw. */
+export function rememberAllocations(allocations: LineAllocation[]): void {
+  for (const a of allocations) {
+    const hint = stock.get(a.product_id);
+    if (!hint) continue;
+    stock.set(a.product_id, {
+      on_hand: Math.max(0, hint.on_hand - a.ship),
+      backordered: hint.backordered + a.backorder,
+    });
+  }
+}
+
 export function forgetCatalog(): void {
   cache.clear();
+  stock.clear();
 }

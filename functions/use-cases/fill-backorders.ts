@@ -1,23 +1,26 @@
 /**
  * The drain: restocked units go to waiting orders in serve order for each product (SPEC rule 4),
- * until nothing is on hand or nobody waits (rule 8). Each order gets one shipment per pass,
- * packed over all the products it receives (rule 2). Every fill is guarded in the store; a lost
- * race re-reads and re-plans.
+ * until nothing is on hand or nobody waits (rule 8). The drain holds each product's lease while it
+ * fills its queue (one drain per product: plans are never undone by another); each order gets one
+ * shipment from one request, packed over all the products it receives (rule 2), and the fills go
+ * to the store in batches, many per transaction. Every fill is guarded in the store; a lost race
+ * re-reads and re-plans.
  */
-import { type PlannedFill, planFills, type QueueEntry } from '../domain/allocation.js';
+import { type PlannedFill, planFills } from '../domain/allocation.js';
 import type { Quantities, StockedProduct } from '../domain/model.js';
 import { orderIdFromKey } from '../domain/order-id.js';
 import { packageCount, type ShipmentEvent } from '../domain/order-record.js';
 import { clearProductMark, markProductsDueNow } from '../store/attention-store.js';
 import { getProductsWithMarkers } from '../store/catalog-store.js';
-import { commitFill, readQueue } from '../store/fill-store.js';
+import { commitFills, type FillToCommit, type MarkedProduct, readQueue, releaseDrain } from '../store/fill-store.js';
 import { rememberProducts } from './catalog-cache.js';
+import { acquireLeases, releaseLeases } from './drain-leases.js';
 import { pause } from './retry.js';
 import { logShipped, makeShipmentEvent } from './shipments.js';
 import { packUnpacked } from './unpacked-parts.js';
 
 export interface DrainContext {
-  /** Shipments are tagged with it (the restock key, or the sweep's id). */
+  /** Shipments are tagged with it (the restock key, or the sweep's id); it also owns the leases. */
   requestId: string;
   /** Epoch ms after which the drain stops and leaves the rest to the sweeper. */
   deadline: number;
@@ -33,6 +36,14 @@ export interface DrainContext {
    * fill goes through parts and is packed with them, in one shipment (SPEC rule 2).
    */
   resumed?: boolean;
+  /** Orders the request shipped to before (a resumed restock's first owner): none again. */
+  served?: Iterable<string>;
+  /** False for the sweeper: a product another drain holds is that drain's to finish. */
+  waitForLeases?: boolean;
+  /** Take leases however recent (only when no other request can be in flight: recovery). */
+  breakLeases?: boolean;
+  /** The sweeper: clear the marks of products with nothing left to do. */
+  clearMarks?: boolean;
 }
 
 export interface AnswerBudget {
@@ -50,82 +61,166 @@ export interface DrainResult {
 const MAX_PASSES = 10_000;
 /** Parts a fill left are the sweeper's to pack this long after the drain's deadline. */
 const PARTS_GRACE_MS = 5_000;
+/** A drain's leases outlive its deadline by this much (time to commit the last batch and release). */
+const LEASE_MARGIN_MS = 5_000;
 
 export async function fillBackorders(productIds: Iterable<number>, context: DrainContext): Promise<DrainResult> {
-  const ids = [...new Set(productIds)];
-  const shipments: DrainResult['shipments'] = [];
-  const spent = { packages: 0, bytes: 0 };
-  const handOver = async (busy: number[]) => {
-    await markProductsDueNow(busy);
-    return { shipments, draining: true };
-  };
+  const drain: Drain = { context, shipments: [], spent: { packages: 0, bytes: 0 }, served: new Set(context.served) };
+  const owner = context.requestId;
+  const leases = await acquireLeases(productIds, owner, context.deadline + LEASE_MARGIN_MS, {
+    deadline: context.waitForLeases === false ? 0 : context.deadline,
+    breakLeases: context.breakLeases,
+  });
+  rememberProducts([...leases.idle, ...leases.held.values()].map((p) => p.product));
+  const settled = [...leases.idle];
+  try {
+    const draining = await drainHeld(leases.held, drain, settled);
+    // A product another drain held until our deadline: that drain or the sweeper fills it.
+    if (leases.missed.length > 0) await markProductsDueNow(leases.missed);
+    return { shipments: drain.shipments, draining: draining || leases.missed.length > 0 };
+  } finally {
+    await releaseLeases([...leases.held.keys()], owner);
+    // The sweeper clears the marks of products with nothing left to do (requests leave theirs:
+    // clearing them is not worth a write on the request's path).
+    if (context.clearMarks) {
+      for (const { product, attentionSk } of settled) {
+        if (attentionSk) await clearProductMark(product.product_id, attentionSk);
+      }
+    }
+  }
+}
+
+interface Drain {
+  context: DrainContext;
+  shipments: DrainResult['shipments'];
+  spent: AnswerBudget;
+  /** Orders this request shipped to: never again in this request (SPEC rule 2). */
+  served: Set<string>;
+}
+
+const hasWork = ({ product }: MarkedProduct) => product.on_hand > 0 && product.backordered > 0;
+
+/**
+ * Fills the queues of the products in `held` (their leases, as last seen) until nothing is left
+ * to do; returns true when it stopped with work left. Leases it gave back leave `held`, and
+ * their products join `settled`.
+ */
+async function drainHeld(held: Map<number, MarkedProduct>, drain: Drain, settled: MarkedProduct[]): Promise<boolean> {
+  const { context } = drain;
+  const owner = context.requestId;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const products = await getProductsWithMarkers(ids);
-    rememberProducts([...products.values()].map((p) => p.product));
-    const busy = [...products.values()].filter((p) => p.product.on_hand > 0 && p.product.backordered > 0);
-    // Products with nothing left to do lose their sweeper marker (unless a newer restock set one).
-    const settled = [...products.values()].filter((p) => !busy.includes(p) && p.attentionSk);
-    for (const p of settled) await clearProductMark(p.product.product_id, p.attentionSk!);
+    // A product with nothing left gives its lease back, unless work arrived meanwhile: the
+    // release is conditioned on it, and answers with the product as it is now.
+    const done = [...held.values()].filter((p) => !hasWork(p));
+    const releases = await Promise.all(done.map((p) => releaseDrain(p.product.product_id, owner, { ifSettled: true })));
+    releases.forEach((outcome, i) => {
+      const id = done[i]!.product.product_id;
+      if (outcome.kind === 'busy') held.set(id, outcome.product);
+      else {
+        held.delete(id);
+        if (outcome.kind === 'released') settled.push(outcome.product);
+      }
+    });
+    rememberProducts(releases.flatMap((o) => (o.kind === 'lost' ? [] : [o.product.product])));
+    const busy = [...held.values()].filter(hasWork);
+    if (busy.length === 0) {
+      if (held.size === 0) return false;
+      continue;
+    }
     const busyIds = busy.map((p) => p.product.product_id);
-    if (busy.length === 0) return { shipments, draining: false };
     if (Date.now() >= context.deadline) return handOver(busyIds);
-    const queues = new Map<number, QueueEntry[]>();
-    for (const id of busyIds) queues.set(id, await readQueue(id, products.get(id)!.product.on_hand));
-    const onHand = new Map(busy.map(({ product }) => [product.product_id, product.on_hand]));
     const stock = new Map(busy.map(({ product }) => [product.product_id, product]));
-    for (const fill of planFills(onHand, queues)) {
-      const units: Quantities = new Map(fill.lines.map((l) => [l.product_id, l.quantity]));
-      const event = makeShipmentEvent(context.requestId, units, stock);
-      if (!event) continue;
-      if (context.budget && !withinBudget(spent, event, fill.orderKey, context.budget)) return handOver(busyIds);
-      const { shipped, stale } = await fillOrder(fill, event, stock, context);
-      if (shipped) {
-        shipments.push({ orderKey: fill.orderKey, event: shipped });
-        spent.packages += packageCount(shipped);
-        spent.bytes += answerBytes(shipped, fill.orderKey);
-      }
-      if (stale) {
-        // Another drain or order moved this stock: re-read and re-plan after a short pause.
-        await pause(Math.random() * 20);
-        break;
-      }
-      if (Date.now() >= context.deadline) break;
+    const queues = new Map(
+      await Promise.all(busyIds.map(async (id) => [id, await readQueue(id, stock.get(id)!.on_hand)] as const)),
+    );
+    const onHand = new Map(busy.map(({ product }) => [product.product_id, product.on_hand]));
+    const planned = planFills(onHand, queues, drain.served);
+    // What is left waits for orders this request served: the restock that brought those units
+    // waits for this drain's leases and fills them itself. The mark covers a restock that gave up.
+    if (planned.length === 0) return handOver(busyIds, false);
+    const { fills, overBudget } = withinAnswerBudget(planned, stock, drain);
+    const outcome = await commitInOrder(fills, stock, drain);
+    if (outcome === 'deadline' || overBudget) return handOver(busyIds);
+    if (outcome === 'stale') {
+      // Another writer moved this stock (the catalog, a cancellation): read again, plan again.
+      await pause(Math.random() * 20);
+      for (const [id, product] of await getProductsWithMarkers(busyIds)) held.set(id, product);
+      continue;
+    }
+    // Planned as if nothing else changed: each busy product is done unless work arrived, which
+    // the conditioned release finds out on the next pass.
+    for (const { product } of busy) {
+      const given = fills.reduce(
+        (n, f) => n + (f.fill.lines.find((l) => l.product_id === product.product_id)?.quantity ?? 0),
+        0,
+      );
+      held.set(product.product_id, {
+        ...held.get(product.product_id)!,
+        product: { ...product, on_hand: product.on_hand - given, backordered: product.backordered - given },
+      });
     }
   }
   throw new Error('drain did not settle');
 }
 
-/** The shipment the fill caused (packed anew if it went in parts), and whether it lost a race. */
-async function fillOrder(
-  fill: PlannedFill,
-  event: ShipmentEvent,
+/** The fills whose packages fit the answer's budget, in serve order. */
+function withinAnswerBudget(planned: PlannedFill[], stock: Map<number, StockedProduct>, drain: Drain) {
+  const fills: FillToCommit[] = [];
+  const spent = { ...drain.spent };
+  for (const fill of planned) {
+    const units: Quantities = new Map(fill.lines.map((l) => [l.product_id, l.quantity]));
+    const shipment = makeShipmentEvent(drain.context.requestId, units, stock);
+    if (!shipment) continue;
+    if (drain.context.budget && !withinBudget(spent, shipment, fill.orderKey, drain.context.budget)) {
+      return { fills, overBudget: true };
+    }
+    spent.packages += packageCount(shipment);
+    spent.bytes += answerBytes(shipment, fill.orderKey);
+    fills.push({ fill, orderId: orderIdFromKey(fill.orderKey), shipment });
+  }
+  return { fills, overBudget: false };
+}
+
+/** Commits the fills a transaction at a time; the shipments they caused go into the drain's answer. */
+async function commitInOrder(
+  fills: FillToCommit[],
   stock: Map<number, StockedProduct>,
-  context: DrainContext,
-): Promise<{ shipped?: ShipmentEvent; stale: boolean }> {
-  const orderId = orderIdFromKey(fill.orderKey);
-  const outcome = await commitFill({
-    fill,
-    orderId,
+  drain: Drain,
+): Promise<'done' | 'stale' | 'deadline'> {
+  const { context } = drain;
+  const outcomes = commitFills({
+    fills,
     products: stock,
+    drainer: context.requestId,
     requestId: context.requestId,
-    shipment: event,
     restockKey: context.restockKey,
     inParts: context.resumed,
     partsDueAt: new Date(context.deadline + PARTS_GRACE_MS).toISOString(),
   });
-  switch (outcome.kind) {
-    case 'filled':
-      logShipped(orderId, event, stock);
-      return { shipped: event, stale: false };
-    case 'stale':
-      return { stale: true };
-    case 'in-parts':
-      // Whatever parts committed are packed together now, so no unit waits unpacked.
-      return {
-        shipped: await packUnpacked(fill.orderKey, context.requestId, context.restockKey),
-        stale: outcome.stale,
-      };
+  for await (const outcome of outcomes) {
+    for (const { fill, kind } of outcome.committed) {
+      drain.served.add(fill.fill.orderKey);
+      // Parts that committed are packed together now, so no unit waits unpacked.
+      const shipped =
+        kind === 'filled'
+          ? fill.shipment
+          : await packUnpacked(fill.fill.orderKey, context.requestId, context.restockKey);
+      if (kind === 'filled') logShipped(fill.orderId, fill.shipment, stock);
+      if (!shipped) continue;
+      drain.shipments.push({ orderKey: fill.fill.orderKey, event: shipped });
+      drain.spent.packages += packageCount(shipped);
+      drain.spent.bytes += answerBytes(shipped, fill.fill.orderKey);
+    }
+    if (outcome.stale) return 'stale';
+    if (Date.now() >= context.deadline) return 'deadline';
   }
+  return 'done';
+}
+
+/** Leaves the products to the sweeper, due now; `draining` unless the work is another drain's. */
+async function handOver(productIds: number[], draining = true): Promise<boolean> {
+  await markProductsDueNow(productIds);
+  return draining;
 }
 
 function withinBudget(spent: AnswerBudget, event: ShipmentEvent, orderKey: string, budget: AnswerBudget): boolean {

@@ -6,7 +6,7 @@
  * now. An order too large for one transaction is created first and allocated in parts. The order
  * item's `attribute_not_exists` makes a replayed order_id change nothing.
  */
-import { allocateOnHand, assumeAllInStock, type LineAllocation, shippedBy } from '../domain/allocation.js';
+import { allocateOnHand, allocateOnHints, type LineAllocation, shippedBy } from '../domain/allocation.js';
 import { ConflictError, InvalidValueError } from '../domain/errors.js';
 import type { Line, OrderView, Product } from '../domain/model.js';
 import { newOrderId, type OrderId, orderIdKey } from '../domain/order-id.js';
@@ -19,7 +19,7 @@ import {
 } from '../domain/order-record.js';
 import { getProducts } from '../store/catalog-store.js';
 import { createOrder, readOrder } from '../store/order-store.js';
-import { cachedProducts, rememberProducts } from './catalog-cache.js';
+import { cachedProducts, rememberAllocations, rememberProducts, stockHints } from './catalog-cache.js';
 import { finishOrderCreation, LARGE_ORDER_LEASE_MS } from './large-orders.js';
 import { RETRY, retryWhileStale } from './retry.js';
 import { logShipped, makeShipmentEvent } from './shipments.js';
@@ -44,15 +44,16 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResu
   const startedAt = Date.now();
   const requested = new Map(input.lines.map((l) => [l.product_id, l.quantity]));
   const ids = input.lines.map((l) => l.product_id);
-  const cached = cachedProducts(ids);
 
   return retryWhileStale(`order ${orderKey}`, async (attempt) => {
     let products: Map<number, Product>;
     let allocations: LineAllocation[];
-    if (attempt === 0 && cached) {
-      // The optimistic first try: every line ships in full. The write's guards prove it.
+    const cached = attempt < HINTED_ATTEMPTS ? cachedProducts(ids) : undefined;
+    if (cached) {
+      // Planned on the stock as last seen, with no read: one round trip on a warm function,
+      // whether the order ships or waits. The write's guards prove the plan.
       products = cached;
-      allocations = assumeAllInStock(input.lines);
+      allocations = allocateOnHints(input.lines, stockHints(ids));
     } else {
       const stocked = await getProducts(ids);
       rememberProducts(stocked.values());
@@ -68,6 +69,7 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResu
     );
     switch (outcome.kind) {
       case 'created':
+        rememberAllocations(allocations);
         if (shipment) logShipped(orderId, shipment, products);
         return { created: true, order: viewOfNew(orderId, orderKey, createdAt, requested, shipment) };
       case 'exists':
@@ -76,10 +78,15 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResu
         await finishOrderCreation(orderKey);
         return { created: true, order: await currentView(orderKey) };
       case 'stale':
+        // The products whose guard failed, as they are now: the next try plans on them.
+        rememberProducts(outcome.seen.values());
         return RETRY;
     }
   });
 }
+
+/** Tries planned on remembered stock before the order reads the products. */
+const HINTED_ATTEMPTS = 2;
 
 async function replay(orderKey: string, requested: Map<number, number>): Promise<PlaceOrderResult> {
   const stored = await readOrder(orderKey);

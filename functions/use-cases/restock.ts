@@ -16,6 +16,7 @@ import {
   createRestock,
   getRestock,
   type RestockRecord,
+  restockFitsOnePart,
   restockShipments,
   takeOverRestock,
 } from '../store/restock-store.js';
@@ -59,20 +60,16 @@ const leaseUntil = (deadline: number) =>
 export async function restock(input: RestockInput): Promise<RestockAnswer> {
   const key = input.key ?? `auto:${randomUUID()}`;
   const lines: Quantities = new Map(input.lines.map((l) => [l.product_id, l.quantity]));
-  const [products, existing] = await Promise.all([
-    getProducts(lines.keys()),
-    input.key ? getRestock(key) : Promise.resolve(undefined),
-  ]);
-  if (existing) return replay(existing.record, lines, input.deadline);
-  const unknown = input.lines.filter((l) => !products.has(l.product_id));
-  if (unknown.length > 0) {
-    throw new NotFoundError(
-      'the restock names products that are not in the catalog',
-      unknown.map((l) => ({
-        path: input.linePath?.(l.product_id) ?? '',
-        message: `unknown product_id ${l.product_id}`,
-      })),
-    );
+  // A restock whose stock lands in one transaction is checked by that transaction (an unknown
+  // product or a used key fails it, changing nothing): no read before it. A larger one checks
+  // every product and the key first, since its first part commits before the others.
+  if (!restockFitsOnePart(lines)) {
+    const [products, existing] = await Promise.all([
+      getProducts(lines.keys()),
+      input.key ? getRestock(key) : Promise.resolve(undefined),
+    ]);
+    if (existing) return replay(existing.record, lines, input.deadline);
+    refuseUnknown(input, (id) => !products.has(id));
   }
   const record: RestockRecord = {
     key,
@@ -82,8 +79,13 @@ export async function restock(input: RestockInput): Promise<RestockAnswer> {
     draining: false,
     createdAt: new Date().toISOString(),
   };
-  if ((await createRestock(record)) === 'exists') {
-    // Same key raced in: the other request owns it; answer as its replay.
+  const created = await createRestock(record);
+  if (created.kind === 'unknown') {
+    refuseUnknown(input, (id) => created.productIds.includes(id));
+    throw new Error(`restock ${key} was refused for products it does not name`);
+  }
+  if (created.kind === 'exists') {
+    // The key was used before, or the same key raced in: answer as its replay.
     const raced = await getRestock(key);
     if (raced) return replay(raced.record, lines, input.deadline);
     throw new Error(`restock ${key} reported as existing but not found`);
@@ -94,6 +96,15 @@ export async function restock(input: RestockInput): Promise<RestockAnswer> {
     .map(({ orderKey, event }) => ({ ...event, orderId: orderIdFromKey(orderKey) }))
     .sort((a, b) => (a.eventId < b.eventId ? -1 : 1));
   return answer(record.lines, events, drained.draining);
+}
+
+function refuseUnknown(input: RestockInput, unknown: (productId: number) => boolean): void {
+  const lines = input.lines.filter((l) => unknown(l.product_id));
+  if (lines.length === 0) return;
+  throw new NotFoundError(
+    'the restock names products that are not in the catalog',
+    lines.map((l) => ({ path: input.linePath?.(l.product_id) ?? '', message: `unknown product_id ${l.product_id}` })),
+  );
 }
 
 /** Drains, then records the final answer's `draining`: from then on, replays return that answer. */
@@ -131,12 +142,15 @@ export async function resumeRestock(record: RestockRecord, deadline: number): Pr
   }
   const owned = { ...record, leaseUntil: lease };
   await applyPendingStock(owned);
+  const before = await getRestock(record.key);
   const drained = await fillBackorders(record.lines.keys(), {
     requestId: record.key,
     restockKey: record.key,
     deadline,
     budget: ANSWER_BUDGET,
     resumed: true,
+    // Orders the first owner shipped to get nothing more from this restock (SPEC rule 2).
+    served: before?.refs.map((ref) => ref.orderKey),
   });
   // Orders the first owner filled in parts and this drain did not reach: pack what it left.
   for (const orderKey of (await getRestock(record.key))?.partOrders ?? []) {

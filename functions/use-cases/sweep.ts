@@ -67,7 +67,14 @@ export async function sweep(deadline: number, options: SweepOptions = {}): Promi
   }
   const productIds = due.flatMap((work) => (work.kind === 'product' ? [work.productId] : []));
   if (productIds.length > 0) {
-    const drained = await fillBackorders(productIds, { requestId, deadline });
+    const drained = await fillBackorders(productIds, {
+      requestId,
+      deadline,
+      // A product another drain holds is that drain's to finish (its mark stays, if not).
+      waitForLeases: false,
+      breakLeases: options.recover,
+      clearMarks: true,
+    });
     report.productsDrained = productIds.length;
     report.draining = drained.draining;
   }

@@ -13,6 +13,7 @@ import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient, setDocumentClient } from '../../functions/commons/dynamodb.js';
 import { logger } from '../../functions/commons/logger.js';
+import { markProductsDueNow } from '../../functions/store/attention-store.js';
 import { createTestTable } from '../support/dynamodb.js';
 import { get, post, productIds, productsById, runSweeper, uniqueOrderId } from '../support/api.js';
 import { dieAfterTransactions } from '../support/faulty-client.js';
@@ -288,7 +289,7 @@ describe('races between two drains', () => {
   });
   afterEach(() => setDocumentClient(real));
 
-  it('a drain that planned with units another drain gave away fills nothing with them: stock never negative (rule 5)', async () => {
+  it('a restock landing while another drain plans waits for its lease; that drain ships the units once: stock never negative (rule 5)', async () => {
     const [a] = productIds(1);
     await post('/inventory/init_catalog', [{ product_id: a, product_name: 'P', mass_g: 100 }]);
     const waiting: string[] = [];
@@ -296,26 +297,35 @@ describe('races between two drains', () => {
       waiting.push(uniqueOrderId(`w${i}`));
       await post('/inventory/process_order', { order_id: waiting[i], requested: [{ product_id: a, quantity: 2 }] });
     }
-    // The second restock's drain has read 4 on hand; before it reads the queue, the first restock
-    // lands and its drain gives all 8 units to the four oldest orders.
+    // This restock's drain holds the lease and has read 4 on hand; before it reads the queue, a
+    // second restock lands 4 more and waits for the lease.
+    let other: Promise<any> | undefined;
     const readsQueue = (c: any) => c instanceof QueryCommand && c.input.ExpressionAttributeValues?.[':w'] === 'WAIT#';
-    beforeCommand(readsQueue, () => post('/inventory/process_restock', [{ product_id: a, quantity: 4 }]));
+    beforeCommand(readsQueue, async () => {
+      other = post('/inventory/process_restock', [{ product_id: a, quantity: 4 }]);
+      while ((await stockOf(a!)).quantity < 8) await new Promise((r) => setTimeout(r, 5));
+    });
     const res = await post('/inventory/process_restock', [{ product_id: a, quantity: 4 }]);
-    expect(res.status).toBe(200);
-    expect(res.body.shipments).toEqual([]);
+    const late = await other!;
+    expect([res.status, late.status]).toEqual([200, 200]);
+    // The drain filled the four oldest, one round each; the waiting restock found nothing left.
+    expect(res.body.shipments.map((s: any) => s.order_id).sort()).toEqual(waiting.slice(0, 4).sort());
+    expect(late.body.shipments).toEqual([]);
     expect((await productsById()).get(a)).toMatchObject({ quantity: 0, backordered: 4 });
     const status = await Promise.all(waiting.map(async (id) => (await get(`/inventory/orders/${id}`)).body.status));
     expect(status).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'backordered', 'backordered']);
     expect(violations(await readState())).toEqual([]);
   });
 
-  it('a drain that found nothing to do leaves the sweeper the mark another drain handed over (rule 8)', async () => {
+  it('a sweep that found nothing to do leaves the mark a drain handed over meanwhile (rule 8)', async () => {
     const [a] = productIds(1);
     await post('/inventory/init_catalog', [{ product_id: a, product_name: 'P', mass_g: 100 }]);
+    expect((await post('/inventory/process_restock', [{ product_id: a, quantity: 3 }])).status).toBe(200);
+    await markProductsDueNow([a!]);
     const order = uniqueOrderId('waits');
-    // The first restock's drain finds nobody waiting and is about to clear the product's mark;
-    // meanwhile an order takes the 3 units and waits for 2, and a second restock of 2 runs out of
-    // time before its drain, handing the product over to the sweeper with a mark due now.
+    // The sweeper finds the product with nobody waiting and is about to clear its mark;
+    // meanwhile an order takes the 3 units and waits for 2, and a restock of 2 runs out of time
+    // before its drain, handing the product over to the sweeper with a mark due now.
     const clearsMark = (c: any) =>
       c instanceof UpdateCommand && c.input.UpdateExpression === 'REMOVE attention_pk, attention_sk';
     beforeCommand(clearsMark, async () => {
@@ -330,7 +340,9 @@ describe('races between two drains', () => {
         delete process.env.DRAIN_BUDGET_MS;
       }
     });
-    expect((await post('/inventory/process_restock', [{ product_id: a, quantity: 3 }])).status).toBe(200);
+    await runSweeper();
+    expect((await get(`/inventory/orders/${order}`)).body.status).toBe('partially_shipped');
+    // The mark survived: the next sweep fills the order.
     await runSweeper();
     expect((await get(`/inventory/orders/${order}`)).body.status).toBe('fulfilled');
     expect(violations(await readState())).toEqual([]);

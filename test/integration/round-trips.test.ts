@@ -66,6 +66,29 @@ describe('round trips per API call', () => {
     expect(counts.total).toBe(1);
   });
 
+  it('a warm order that must wait (nothing on hand, or older orders wait): exactly one TransactWriteItems', async () => {
+    const [d] = (await catalog([250])) as [number];
+    // The first order reads the product (this function never saw it) and waits: nothing on hand.
+    expect((await order([[d, 4]])).body.status).toBe('backordered');
+    for (const lines of [
+      [[d, 1]],
+      [
+        [d, 2],
+        [a, 1],
+      ],
+    ] as Array<Array<[number, number]>>) {
+      const { result, counts } = await counter.measure(() => order(lines));
+      expect(result.status).toBe(201);
+      expect(result.body.backordered).toContainEqual({ product_id: d, quantity: lines[0]![1] });
+      expect(counts.byCommand).toEqual({ TransactWriteItems: 1 });
+    }
+    // A restock fills them all; the next order on d finds stock and nobody waiting: still one.
+    await post('/inventory/process_restock', [{ product_id: d, quantity: 10 }]);
+    const { result, counts } = await counter.measure(() => order([[d, 1]]));
+    expect(result.body.status).toBe('fulfilled');
+    expect(counts.byCommand).toEqual({ TransactWriteItems: 1 });
+  });
+
   it('GET order: one Query', async () => {
     const orderId = uniqueOrderId('rt');
     await order([[b, 7]], orderId);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocateOnHand, planFills, type QueueEntry } from '../../functions/domain/allocation.js';
+import { allocateOnHand, allocateOnHints, planFills, type QueueEntry } from '../../functions/domain/allocation.js';
 
 describe('allocateOnHand', () => {
   it('ships everything when enough is on hand and nobody waits', () => {
@@ -80,6 +80,20 @@ describe('planFills', () => {
       { product_id: 2, quantity: 1, remainingBefore: 1 },
     ]);
   });
+  it('gives an order this request already served nothing more, and nobody behind it either (rules 2 and 4)', () => {
+    const queues = new Map([
+      [1, [entry(1, 'a', 1, 2), entry(1, 'b', 2, 2)]],
+      [2, [entry(2, 'c', 3, 2)]],
+    ]);
+    const onHand = new Map([
+      [1, 4],
+      [2, 4],
+    ]);
+    expect(planFills(onHand, queues).map((f) => f.orderKey)).toEqual(['a', 'b', 'c']);
+    // a got its units from this request: product 1's queue stops there; product 2's goes on.
+    expect(planFills(onHand, queues, new Set(['a'])).map((f) => f.orderKey)).toEqual(['c']);
+    expect(planFills(onHand, queues, new Set(['b'])).map((f) => f.orderKey)).toEqual(['a', 'c']);
+  });
   it('never plans more than on hand nor more than an order waits for, and skips no older order', () => {
     fc.assert(
       fc.property(
@@ -106,5 +120,28 @@ describe('planFills', () => {
         },
       ),
     );
+  });
+});
+
+describe('allocateOnHints', () => {
+  it('takes a hint run below zero as nothing on hand (never a negative shipment)', () => {
+    const [a] = allocateOnHints([{ product_id: 1, quantity: 3 }], new Map([[1, { on_hand: -2, backordered: 0 }]]));
+    expect(a).toMatchObject({ kind: 'wait', ship: 0, backorder: 3 });
+  });
+  it('plans on the stock last seen, and assumes a product never seen is in stock', () => {
+    const lines = [
+      { product_id: 1, quantity: 3 },
+      { product_id: 2, quantity: 3 },
+      { product_id: 3, quantity: 3 },
+    ];
+    const hints = new Map([
+      [1, { on_hand: 0, backordered: 0 }],
+      [2, { on_hand: 5, backordered: 2 }],
+    ]);
+    expect(allocateOnHints(lines, hints).map((a) => [a.kind, a.ship, a.backorder])).toEqual([
+      ['wait', 0, 3],
+      ['wait', 0, 3],
+      ['ship-all', 3, 0],
+    ]);
   });
 });

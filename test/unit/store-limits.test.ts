@@ -26,6 +26,8 @@ import {
   putNewRestock,
   putPartsRef,
   putShipmentRef,
+  putShipmentRefs,
+  refsFromItem,
 } from '../../functions/store/items/restock-item.js';
 import { decodePatterns, encodePatterns, putShipment } from '../../functions/store/items/shipment-item.js';
 import { fillWait, putWait } from '../../functions/store/items/wait-item.js';
@@ -64,7 +66,7 @@ const builders: Array<[string, fc.Arbitrary<TransactionItem>]> = [
   ['upsertProduct', id.map((p) => upsertProduct({ product_id: p, product_name: 'x'.repeat(200), mass_g: 1800 }))],
   ['createProduct', id.map((p) => createProduct({ product_id: p, product_name: 'n', mass_g: 1 }))],
   ['addRestockedUnits', fc.tuple(id, qty).map(([p, q]) => addRestockedUnits(p, q, new Date(0).toISOString()))],
-  ['fillBackorder', fc.tuple(id, qty, fc.nat()).map(([p, q, r]) => fillBackorder(p, q, r))],
+  ['fillBackorder', fc.tuple(id, qty, fc.nat(), key).map(([p, q, r, k]) => fillBackorder(p, q, r, k))],
   ['putWait', fc.tuple(id, key, key, qty).map(([p, qk, k, q]) => putWait(p, qk, k, q))],
   ['fillWait (partial)', fc.tuple(id, key, qty).map(([p, qk, q]) => fillWait(p, qk, q, q + 1))],
   ['fillWait (last)', fc.tuple(id, key, qty).map(([p, qk, q]) => fillWait(p, qk, q, q))],
@@ -150,5 +152,18 @@ describe('shipment items stay under 400 KB', () => {
     }));
     const { text } = encodePatterns(patterns);
     expect(text.length).toBeLessThanOrEqual(210_000);
+  });
+});
+
+describe('a batch of fills names its shipments in one item under 400 KB', () => {
+  it('100 shipments of the longest order keys and restock key', () => {
+    const longKey = 'k'.repeat(128);
+    const refs = Array.from({ length: 100 }, (_, i) => ({
+      orderKey: `${'o'.repeat(125)}${i}`,
+      eventId: `e${i}`.padEnd(30, 'x'),
+    }));
+    const item = (putShipmentRefs(longKey, refs) as any).Put.Item;
+    expect(JSON.stringify(item).length).toBeLessThan(400 * 1024);
+    expect(refsFromItem(item)).toEqual(refs);
   });
 });

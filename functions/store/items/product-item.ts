@@ -29,6 +29,19 @@ export function productFromItem(item: Record<string, unknown>): StockedProduct {
   };
 }
 
+/** A product with the sweeper's mark it carries, if any (the mark is cleared only as seen). */
+export interface MarkedProduct {
+  product: StockedProduct;
+  attentionSk?: string;
+}
+
+export function markedProductFromItem(item: Record<string, unknown>): MarkedProduct {
+  return {
+    product: productFromItem(item),
+    attentionSk: typeof item.attention_sk === 'string' ? item.attention_sk : undefined,
+  };
+}
+
 /** The products whose guard failed in a cancelled transaction, as they are now (no extra read). */
 export function productsSeenBy(cancelled: TransactionCancelled): Map<number, StockedProduct> {
   const seen = new Map<number, StockedProduct>();
@@ -150,17 +163,58 @@ export function allocateToOrder(allocation: LineAllocation, rev: number): Transa
   };
 }
 
-/** A drain gives `quantity` units on hand to a waiting order. */
-export function fillBackorder(productId: number, quantity: number, rev: number): TransactionItem {
+/**
+ * A drain gives `quantity` units on hand to waiting orders (one order's line, or the sum of a
+ * batch of fills: one guard then covers the whole batch).
+ */
+export function fillBackorder(productId: number, quantity: number, rev: number, drainer: string): TransactionItem {
   return {
     Update: {
       TableName: tableName(),
       Key: productKey(productId),
       UpdateExpression: 'SET on_hand = on_hand - :q, shipped = shipped + :q, backordered = backordered - :q',
-      // Stock never negative: this condition is what guarantees it.
-      ConditionExpression: 'on_hand >= :q AND backordered >= :q AND rev = :rev',
-      ExpressionAttributeValues: { ':q': quantity, ':rev': rev },
+      // Stock never negative: this condition is what guarantees it. `drainer` proves the drain
+      // still holds the product's lease (one drain per product: plans are never undone).
+      ConditionExpression: 'on_hand >= :q AND backordered >= :q AND rev = :rev AND drainer = :me',
+      ExpressionAttributeValues: { ':q': quantity, ':rev': rev, ':me': drainer },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
+  };
+}
+
+/**
+ * The product's drain lease: one drain at a time fills its queue, until `until` (epoch ms), or
+ * until it releases it. Taken only when there is work (units on hand and orders waiting), and
+ * when free, expired, or already held by the same owner (a restock's replay takes over its dead
+ * first request's leases). The product comes back either way, so the claim is also the read.
+ */
+export function claimDrainInput(productId: number, owner: string, until: number, now: number) {
+  return {
+    TableName: tableName(),
+    Key: productKey(productId),
+    UpdateExpression: 'SET drainer = :me, drain_until = :until',
+    ConditionExpression:
+      'on_hand > :zero AND backordered > :zero AND ' +
+      '(attribute_not_exists(drainer) OR drainer = :me OR drain_until < :now)',
+    ExpressionAttributeValues: { ':me': owner, ':until': until, ':now': now, ':zero': 0 },
+    ReturnValues: 'ALL_NEW' as const,
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
+}
+
+/**
+ * Gives the lease back. `ifSettled`: only when nothing is left to drain (nothing on hand, or
+ * nobody waiting), so that work that arrived during the drain is never left behind by it; the
+ * product comes back either way, so the release is also the drain's last read.
+ */
+export function releaseDrainInput(productId: number, owner: string, ifSettled: boolean) {
+  return {
+    TableName: tableName(),
+    Key: productKey(productId),
+    UpdateExpression: 'REMOVE drainer, drain_until',
+    ConditionExpression: ifSettled ? 'drainer = :me AND (on_hand = :zero OR backordered = :zero)' : 'drainer = :me',
+    ExpressionAttributeValues: ifSettled ? { ':me': owner, ':zero': 0 } : { ':me': owner },
+    ReturnValues: 'ALL_NEW' as const,
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
   };
 }

@@ -59,8 +59,15 @@ export function stockProgressFromItem(item: Record<string, unknown>): StockProgr
   };
 }
 
-export function refFromItem(item: Record<string, unknown>): ShipmentRef {
-  return { orderKey: String(item.order_key), eventId: String(item.event_id) };
+/** A REF item names one shipment, or (a batch of fills) several in `refs`. */
+export function refsFromItem(item: Record<string, unknown>): ShipmentRef[] {
+  if (Array.isArray(item.refs)) {
+    return (item.refs as Array<Record<string, unknown>>).map((r) => ({
+      orderKey: String(r.o),
+      eventId: String(r.e),
+    }));
+  }
+  return [{ orderKey: String(item.order_key), eventId: String(item.event_id) }];
 }
 
 /**
@@ -114,6 +121,25 @@ export function markStockPartApplied(key: string, part: number): TransactionItem
       ConditionExpression: 'attribute_not_exists(parts_applied.#n)',
       ExpressionAttributeNames: { '#n': String(part) },
       ExpressionAttributeValues: { ':t': true },
+    },
+  };
+}
+
+/**
+ * The shipments of one batch of fills, in one item keyed by the first: a batch costs one item
+ * for the restock's answer, not one per order. At most MAX_TRANSACTION_ITEMS refs of at most
+ * 129 + 40 bytes each: far under DynamoDB's 400 KB item limit.
+ */
+export function putShipmentRefs(key: string, refs: ShipmentRef[], nowMs = Date.now()): TransactionItem {
+  if (refs.length === 1) return putShipmentRef(key, refs[0]!, nowMs);
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...restockRefKey(key, refs[0]!.eventId),
+        refs: refs.map((r) => ({ o: r.orderKey, e: r.eventId })),
+        expires_at: Math.floor(nowMs / 1000) + RESTOCK_RECORD_TTL_SECONDS,
+      },
     },
   };
 }

@@ -1,0 +1,330 @@
+/**
+ * Contention benchmarks (issue: fast where it matters), on loopback in one process like
+ * bench/load.ts: DynamoDB Local in memory, the real handlers behind the local gateway, an HTTP
+ * load loop. Each figure stands beside the raw rate of bare 4-item TransactWriteItems measured
+ * in the same run against the same DynamoDB Local.
+ *
+ * - drain: 1,000 orders wait for one product; one restock fills them all. Transactions used,
+ *   fills per transaction, fills/s against raw tx/s, and the time to answer.
+ * - mixed: 5 scarce products; each client sends orders of 1-4 lines of 1-20 units, restocks
+ *   of 1-2 products that keep the products at the edge between waiting and on hand, and
+ *   replays of its own earlier requests. Requests/s against raw tx/s, p50/p99 per kind, then
+ *   the full invariant check over the stored state (violations counted, expected 0).
+ *
+ * Run alone: `npx tsx bench/contention.ts [--drain-orders 1000] [--mixed-ms 8000] [--clients 1,4,16]`.
+ */
+import { randomUUID } from 'node:crypto';
+import { Agent } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ensureTable } from '../local/bootstrap.js';
+import { startDynamoDBLocal } from '../local/dynamodb-local.js';
+import { loadRouteHandlers } from '../local/handler-loader.js';
+import { closeServer, createLocalHttpServer, listenOnLoopback } from '../local/http-server.js';
+import { applyLocalAwsEnv, localClientConfig } from '../local/local-aws-env.js';
+import { installRequestCounter } from '../test/support/request-counter.js';
+import { argValue, isMain, percentile, round, seededRandom } from './lib.js';
+import { closedLoop, httpJson, merge, type Sample, summarize } from './load.js';
+
+export interface DrainBenchResult {
+  orders: number;
+  answerMs: number;
+  /** Of which waiting for DynamoDB Local (the drain's calls are sequential). */
+  dynamodbMs: number;
+  draining: boolean;
+  fills: number;
+  transactions: number;
+  fillsPerTransaction: number;
+  fillsPerSecond: number;
+  rawTxPerSecond: number;
+  /** fills/s over raw tx/s: how many orders one raw transaction's time fills. */
+  fillsPerRawTransaction: number;
+  violations: string[];
+}
+
+export interface KindFigures {
+  requests: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface MixedPoint {
+  clients: number;
+  durationMs: number;
+  requests: number;
+  rps: number;
+  raw: { rps: number; p50Ms: number };
+  ratio: number;
+  byKind: Record<'order' | 'restock' | 'replay', KindFigures>;
+  conditionRetries: number;
+  /** CPU time of this Node.js process (service and load generator) per answered request. */
+  nodeCpuMsPerRequest: number;
+  /** DynamoDB requests per answered request, by command (all kinds together). */
+  dynamodbPerRequest: Record<string, number>;
+  /** Invariant violations over the stored state once the clients stopped (no sweeper run). */
+  violations: number;
+  violationSamples: string[];
+}
+
+export interface ContentionResult {
+  drain: DrainBenchResult;
+  mixed: MixedPoint[];
+}
+
+const MASSES = [283, 450, 700, 120, 900];
+
+export async function runContentionBench(options: {
+  drainOrders: number;
+  mixedDurationMs: number;
+  clients: number[];
+  seed?: number;
+  log?: (line: string) => void;
+}): Promise<ContentionResult> {
+  const log = options.log ?? (() => {});
+  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+  const dynamodb = await startDynamoDBLocal();
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  let server: ReturnType<typeof createLocalHttpServer> | undefined;
+  try {
+    const tables = ['bench-drain', ...options.clients.map((c) => `bench-mixed-${c}`)];
+    applyLocalAwsEnv({ endpoint: dynamodb.endpoint, tableName: tables[0]! });
+    const admin = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
+    for (const t of tables) await ensureTable(admin, t);
+    admin.destroy();
+    const handlers = await loadRouteHandlers();
+    const { documentClient, tableName } = await import('../functions/commons/dynamodb.js');
+    const { retryCounter } = await import('../functions/commons/counters.js');
+    const { forgetCatalog } = await import('../functions/use-cases/catalog-cache.js');
+    const { readState, violations } = await import('../test/support/invariants.js');
+    server = createLocalHttpServer({ handlers, log: { request: () => {}, error: (m, e) => console.error(m, e) } });
+    const base = await listenOnLoopback(server, 0);
+    const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+      httpJson(agent, base, method, path, body, headers);
+
+    // Bare TransactWriteItems of 4 fresh items: the raw rate every figure is set against.
+    const rawWrite = async () => {
+      const id = randomUUID();
+      await documentClient().send(
+        new TransactWriteCommand({
+          TransactItems: [0, 1, 2, 3].map((n) => ({
+            Put: {
+              TableName: tableName(),
+              Item: { pk: `RAW#${id}`, sk: `ITEM#${n}`, quantity: n },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          })),
+        }),
+      );
+      return true;
+    };
+    const useTable = (name: string) => {
+      process.env.TABLE_NAME = name;
+      forgetCatalog();
+    };
+
+    // JIT warm-up of DynamoDB Local and the handlers.
+    useTable('bench-drain');
+    await closedLoop(4, 3000, rawWrite);
+
+    // --- drain ---
+    const productId = 7000;
+    await call('POST', '/inventory/init_catalog', [{ product_id: productId, product_name: 'RBC O-', mass_g: 283 }]);
+    let placed = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (placed < options.drainOrders) {
+          placed++;
+          const res = await call('POST', '/inventory/process_order', {
+            requested: [{ product_id: productId, quantity: 1 }],
+          });
+          if (res.status !== 201 || res.body.status !== 'backordered') throw new Error(`order answered ${res.status}`);
+        }
+      }),
+    );
+    const rawDrain = summarize(await closedLoop(1, 2000, rawWrite));
+    const counter = installRequestCounter(documentClient());
+    let dynamodbMs = 0;
+    documentClient().middlewareStack.add(
+      (next) => async (args) => {
+        const t = performance.now();
+        try {
+          return await next(args);
+        } finally {
+          dynamodbMs += performance.now() - t;
+        }
+      },
+      { step: 'initialize', name: 'benchDrainTimer' },
+    );
+    const started = performance.now();
+    const restock = await call('POST', '/inventory/process_restock', [
+      { product_id: productId, quantity: options.drainOrders },
+    ]);
+    const answerMs = performance.now() - started;
+    const counts = counter.counts();
+    counter.uninstall();
+    documentClient().middlewareStack.remove('benchDrainTimer');
+    if (restock.status !== 200) throw new Error(`drain restock answered ${restock.status}`);
+    const fills = new Set(restock.body.shipments.map((s: { order_id: string }) => s.order_id)).size;
+    const transactions = (counts.byCommand.TransactWriteItems ?? 0) - 1; // the first puts the stock on hand
+    const drain: DrainBenchResult = {
+      orders: options.drainOrders,
+      answerMs: round(answerMs, 0),
+      dynamodbMs: round(dynamodbMs, 0),
+      draining: restock.body.draining,
+      fills,
+      transactions,
+      fillsPerTransaction: round(fills / Math.max(1, transactions), 1),
+      fillsPerSecond: round(fills / (answerMs / 1000), 0),
+      rawTxPerSecond: rawDrain.rps,
+      fillsPerRawTransaction: round(fills / (answerMs / 1000) / rawDrain.rps, 1),
+      violations: violations(await readState()),
+    };
+    log(
+      `drain: ${fills} of ${drain.orders} waiting orders filled by one restock in ${drain.answerMs} ms (${drain.dynamodbMs} ms of it in DynamoDB calls; draining ${drain.draining}); ${transactions} fill transactions, ${drain.fillsPerTransaction} fills each; ${drain.fillsPerSecond} fills/s against raw ${drain.rawTxPerSecond} tx/s; ${drain.violations.length} violations`,
+    );
+
+    // --- mixed ---
+    const mixed: MixedPoint[] = [];
+    for (const clients of options.clients) {
+      useTable(`bench-mixed-${clients}`);
+      const ids = MASSES.map((_, i) => 8000 + i);
+      await call(
+        'POST',
+        '/inventory/init_catalog',
+        ids.map((product_id, i) => ({ product_id, product_name: `P${i}`, mass_g: MASSES[i] })),
+      );
+      await call(
+        'POST',
+        '/inventory/process_restock',
+        ids.map((product_id) => ({ product_id, quantity: 40 })),
+      );
+      const samples: Record<'order' | 'restock' | 'replay', Sample[]> = { order: [], restock: [], replay: [] };
+      const retriesBefore = retryCounter.conditionRetries;
+      const serviceRuns: Array<{ samples: Sample[]; elapsedMs: number }> = [];
+      const rawRuns: Array<{ samples: Sample[]; elapsedMs: number }> = [];
+      const slices = 4;
+      const sliceMs = Math.max(250, Math.round(options.mixedDurationMs / slices));
+      let clientSeed = (options.seed ?? 1) * 1000 + clients;
+      const clientStates = Array.from({ length: clients }, () => ({
+        random: seededRandom(clientSeed++),
+        sent: [] as Array<{ path: string; body: unknown; headers?: Record<string, string>; expect: number }>,
+      }));
+      const mixedCounter = installRequestCounter(documentClient());
+      mixedCounter.reset();
+      let serviceCpuMs = 0;
+      for (let slice = 0; slice < slices; slice++) {
+        mixedCounter.resume();
+        const cpuBefore = process.cpuUsage();
+        serviceRuns.push(
+          await closedLoop(clients, sliceMs, async (worker) => {
+            const client = clientStates[worker]!;
+            const { kind, path, body, headers, expect } = nextRequest(client, ids);
+            const t = performance.now();
+            const res = await call('POST', path, body, headers);
+            const ok = res.status === expect;
+            samples[kind].push({ ok, ms: performance.now() - t });
+            if (!ok && samples[kind].filter((s) => !s.ok).length <= 3) {
+              console.error(`mixed ${kind} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
+            }
+            return ok;
+          }),
+        );
+        const cpu = process.cpuUsage(cpuBefore);
+        serviceCpuMs += (cpu.user + cpu.system) / 1000;
+        mixedCounter.pause();
+        rawRuns.push(await closedLoop(clients, sliceMs, rawWrite));
+      }
+      const mixedCounts = mixedCounter.counts();
+      mixedCounter.uninstall();
+      const service = summarize(merge(serviceRuns));
+      const raw = summarize(merge(rawRuns));
+      const state = await readState();
+      const problems = violations(state);
+      const figures = (list: Sample[]): KindFigures => {
+        const ms = list.filter((s) => s.ok).map((s) => s.ms);
+        return {
+          requests: ms.length,
+          errors: list.length - ms.length,
+          p50Ms: round(percentile(ms, 50), 1),
+          p99Ms: round(percentile(ms, 99), 1),
+        };
+      };
+      const point: MixedPoint = {
+        clients,
+        durationMs: options.mixedDurationMs,
+        requests: service.requests,
+        rps: service.rps,
+        raw: { rps: raw.rps, p50Ms: raw.p50Ms },
+        ratio: round(service.rps / raw.rps, 3),
+        byKind: { order: figures(samples.order), restock: figures(samples.restock), replay: figures(samples.replay) },
+        conditionRetries: retryCounter.conditionRetries - retriesBefore,
+        nodeCpuMsPerRequest: round(serviceCpuMs / Math.max(1, service.requests), 1),
+        dynamodbPerRequest: Object.fromEntries(
+          Object.entries(mixedCounts.byCommand).map(([k, v]) => [k, round(v / Math.max(1, service.requests), 2)]),
+        ),
+        violations: problems.length,
+        violationSamples: problems.slice(0, 5),
+      };
+      const k = point.byKind;
+      log(
+        `mixed c=${clients}: ${point.rps} requests/s against raw ${raw.rps} tx/s (ratio ${point.ratio}); orders ${k.order.requests} p50 ${k.order.p50Ms} ms p99 ${k.order.p99Ms} ms; restocks ${k.restock.requests} p50 ${k.restock.p50Ms} ms p99 ${k.restock.p99Ms} ms; replays ${k.replay.requests} p50 ${k.replay.p50Ms} ms; errors ${service.errors}; retries ${point.conditionRetries}; violations ${point.violations}; Node.js CPU ${point.nodeCpuMsPerRequest} ms per request; DynamoDB per request ${JSON.stringify(point.dynamodbPerRequest)}`,
+      );
+      mixed.push(point);
+    }
+    return { drain, mixed };
+  } finally {
+    agent.destroy();
+    if (server) await closeServer(server, 1000);
+    await dynamodb.stop();
+  }
+}
+
+interface ClientState {
+  random: () => number;
+  sent: Array<{ path: string; body: unknown; headers?: Record<string, string>; expect: number }>;
+}
+
+interface MixedRequest {
+  kind: 'order' | 'restock' | 'replay';
+  path: string;
+  body: unknown;
+  headers?: Record<string, string>;
+  expect: number;
+}
+
+/** 55 % new orders, 25 % restocks, 20 % replays of the client's own earlier requests. */
+function nextRequest(client: ClientState, ids: number[]): MixedRequest {
+  const r = client.random();
+  const int = (min: number, max: number) => min + Math.floor(client.random() * (max - min + 1));
+  const pick = (count: number) => [...ids].sort(() => client.random() - 0.5).slice(0, count);
+  if (r < 0.2 && client.sent.length > 0) {
+    const earlier = client.sent[int(0, client.sent.length - 1)]!;
+    return { ...earlier, kind: 'replay', expect: 200 };
+  }
+  if (r < 0.45) {
+    const body = pick(int(1, 2)).map((product_id) => ({ product_id, quantity: int(10, 60) }));
+    const headers = { 'Idempotency-Key': randomUUID() };
+    const sent = { path: '/inventory/process_restock', body, headers, expect: 200 };
+    client.sent.push(sent);
+    return { ...sent, kind: 'restock' };
+  }
+  const body = {
+    order_id: `m-${randomUUID().slice(0, 18)}`,
+    requested: pick(int(1, 4)).map((product_id) => ({ product_id, quantity: int(1, 20) })),
+  };
+  const sent = { path: '/inventory/process_order', body, expect: 201 };
+  client.sent.push(sent);
+  return { ...sent, kind: 'order' };
+}
+
+if (isMain(import.meta.url)) {
+  const result = await runContentionBench({
+    drainOrders: Number(argValue('drain-orders', '1000')),
+    mixedDurationMs: Number(argValue('mixed-ms', '8000')),
+    clients: (argValue('clients', '1,4,16') ?? '').split(',').map(Number),
+    log: console.log,
+  });
+  if (process.argv.includes('--json')) console.log(JSON.stringify(result, null, 2));
+  process.exit(0);
+}
