@@ -5,7 +5,7 @@
  * order in two rounds (SPEC rule 2).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient, setDocumentClient, tableName } from '../../functions/commons/dynamodb.js';
 import { planFills } from '../../functions/domain/allocation.js';
@@ -16,6 +16,7 @@ import { acquireLeases, releaseLeases } from '../../functions/use-cases/drain-le
 import { makeShipmentEvent } from '../../functions/use-cases/shipments.js';
 import { get, post, productIds, productsById, runSweeper, uniqueOrderId } from '../support/api.js';
 import { createTestTable } from '../support/dynamodb.js';
+import { beforeTransaction } from '../support/interleave.js';
 import { readState, violations } from '../support/invariants.js';
 import { installRequestCounter } from '../support/request-counter.js';
 
@@ -159,25 +160,11 @@ describe('one drain per product', () => {
     const [x] = await waitingOrders(1, [[a, 15]]);
     let second: Promise<any> | undefined;
     // The first restock's drain is about to commit its fill of 7 when a second restock of 8 lands.
-    let fired = false;
-    setDocumentClient(
-      new Proxy(real, {
-        get(target, prop, receiver) {
-          if (prop !== 'send') return Reflect.get(target, prop, receiver);
-          return async (command: any, ...rest: any[]) => {
-            const items = command instanceof TransactWriteCommand ? (command.input.TransactItems ?? []) : [];
-            if (!fired && items.some((i: any) => String(i.Put?.Item?.sk ?? '').startsWith('SHIP#'))) {
-              fired = true;
-              second = post('/inventory/process_restock', [{ product_id: a, quantity: 8 }]);
-              while ((await (real.send as any)(getProduct(a))).Item?.restocked !== 15) {
-                await new Promise((r) => setTimeout(r, 5));
-              }
-            }
-            return (real.send as any)(command, ...rest);
-          };
-        },
-      }) as DynamoDBDocumentClient,
-    );
+    const shipsPackages = (items: any[]) => items.some((i) => String(i.Put?.Item?.sk ?? '').startsWith('SHIP#'));
+    beforeTransaction(shipsPackages, async () => {
+      second = post('/inventory/process_restock', [{ product_id: a, quantity: 8 }]);
+      while ((await real.send(getProduct(a))).Item?.restocked !== 15) await new Promise((r) => setTimeout(r, 5));
+    });
     const first = await post('/inventory/process_restock', [{ product_id: a, quantity: 7 }]);
     const later = await second!;
     expect([first.status, later.status]).toEqual([200, 200]);

@@ -17,36 +17,8 @@ import { markProductsDueNow } from '../../functions/store/attention-store.js';
 import { createTestTable } from '../support/dynamodb.js';
 import { get, post, productIds, productsById, runSweeper, uniqueOrderId } from '../support/api.js';
 import { dieAfterTransactions } from '../support/faulty-client.js';
+import { beforeCommand, beforeTransaction } from '../support/interleave.js';
 import { readState, violations } from '../support/invariants.js';
-
-/** Runs `meanwhile` once, just before the first DynamoDB command that `matches` is sent. */
-function beforeCommand(matches: (command: any) => boolean, meanwhile: () => Promise<unknown>): void {
-  const real = documentClient();
-  let fired = false;
-  const proxy = new Proxy(real, {
-    get(target, prop, receiver) {
-      if (prop !== 'send') return Reflect.get(target, prop, receiver);
-      return async (command: any, ...rest: any[]) => {
-        if (!fired && matches(command)) {
-          fired = true;
-          setDocumentClient(real);
-          try {
-            await meanwhile();
-          } finally {
-            setDocumentClient(proxy as DynamoDBDocumentClient);
-          }
-        }
-        return (real.send as any)(command, ...rest);
-      };
-    },
-  });
-  setDocumentClient(proxy as DynamoDBDocumentClient);
-}
-
-/** Runs `meanwhile` once, just before the first transaction that `matches` is sent. */
-function beforeTransaction(matches: (items: any[]) => boolean, meanwhile: () => Promise<unknown>): void {
-  beforeCommand((c) => c instanceof TransactWriteCommand && matches(c.input.TransactItems ?? []), meanwhile);
-}
 
 const writesWait = (items: any[]) => items.some((i) => String(i.Put?.Item?.sk ?? '').startsWith('WAIT#'));
 const stockOf = async (id: number) =>
