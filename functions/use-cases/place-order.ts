@@ -21,6 +21,7 @@ import { getProducts } from '../store/catalog-store.js';
 import { createOrder, readOrder } from '../store/order-store.js';
 import { cachedProducts, rememberAllocations, rememberProducts, stockHints } from './catalog-cache.js';
 import { finishOrderCreation, LARGE_ORDER_LEASE_MS } from './large-orders.js';
+import { knownOrder, rememberOrder } from './replay-memory.js';
 import { RETRY, retryWhileStale } from './retry.js';
 import { logShipped, makeShipmentEvent } from './shipments.js';
 
@@ -44,6 +45,8 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResu
   const startedAt = Date.now();
   const requested = new Map(input.lines.map((l) => [l.product_id, l.quantity]));
   const ids = input.lines.map((l) => l.product_id);
+  // A replay of an order this function created: one read, no write attempted.
+  if (knownOrder(orderKey)) return replay(orderKey, requested);
 
   return retryWhileStale(`order ${orderKey}`, async (attempt) => {
     let products: Map<number, Product>;
@@ -70,11 +73,13 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResu
     switch (outcome.kind) {
       case 'created':
         rememberAllocations(allocations);
+        rememberOrder(orderKey);
         if (shipment) logShipped(orderId, shipment, products);
         return { created: true, order: viewOfNew(orderId, orderKey, createdAt, requested, shipment) };
       case 'exists':
         return replay(orderKey, requested);
       case 'started':
+        rememberOrder(orderKey);
         await finishOrderCreation(orderKey);
         return { created: true, order: await currentView(orderKey) };
       case 'stale':

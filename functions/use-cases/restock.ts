@@ -21,6 +21,7 @@ import {
   takeOverRestock,
 } from '../store/restock-store.js';
 import { type AnswerBudget, fillBackorders } from './fill-backorders.js';
+import { rememberedRestock, rememberRestockAnswer } from './replay-memory.js';
 import { packUnpacked } from './unpacked-parts.js';
 
 export interface RestockInput {
@@ -60,6 +61,8 @@ const leaseUntil = (deadline: number) =>
 export async function restock(input: RestockInput): Promise<RestockAnswer> {
   const key = input.key ?? `auto:${randomUUID()}`;
   const lines: Quantities = new Map(input.lines.map((l) => [l.product_id, l.quantity]));
+  const remembered = input.key ? rememberedRestock<RestockAnswer>(key) : undefined;
+  if (remembered) return replayRemembered(key, remembered, lines);
   // A restock whose stock lands in one transaction is checked by that transaction (an unknown
   // product or a used key fails it, changing nothing): no read before it. A larger one checks
   // every product and the key first, since its first part commits before the others.
@@ -95,8 +98,29 @@ export async function restock(input: RestockInput): Promise<RestockAnswer> {
   const events = drained.shipments
     .map(({ orderKey, event }) => ({ ...event, orderId: orderIdFromKey(orderKey) }))
     .sort((a, b) => (a.eventId < b.eventId ? -1 : 1));
-  return answer(record.lines, events, drained.draining);
+  const final = answer(record.lines, events, drained.draining);
+  // A generated key is never replayed: nothing to remember.
+  return input.key ? remember(key, record.lines, final) : final;
 }
+
+/** A replay of a restock this function answered: its first answer, with no read. */
+function replayRemembered(key: string, first: { lines: Quantities; answer: RestockAnswer }, lines: Quantities) {
+  assertSameLines(key, first.lines, lines);
+  return first.answer;
+}
+
+function assertSameLines(key: string, first: Quantities, lines: Quantities): void {
+  if (!sameQuantities(first, lines)) throw new ConflictError(`restock ${key} was already sent with different lines`);
+}
+
+/** Small final answers are kept for replays (see replay-memory.ts). */
+function remember(key: string, lines: Quantities, final: RestockAnswer): RestockAnswer {
+  if (final.shipments.length <= REMEMBERED_PACKAGES) {
+    rememberRestockAnswer(key, lines, final, JSON.stringify(final).length);
+  }
+  return final;
+}
+const REMEMBERED_PACKAGES = 256;
 
 function refuseUnknown(input: RestockInput, unknown: (productId: number) => boolean): void {
   const lines = input.lines.filter((l) => unknown(l.product_id));
@@ -120,9 +144,7 @@ async function drain(record: RestockRecord, deadline: number) {
 }
 
 async function replay(record: RestockRecord, lines: Quantities, deadline: number): Promise<RestockAnswer> {
-  if (!sameQuantities(record.lines, lines)) {
-    throw new ConflictError(`restock ${record.key} was already sent with different lines`);
-  }
+  assertSameLines(record.key, record.lines, lines);
   if (record.status === 'done') return answerOf(record.key, record.lines, record.draining);
   const now = Date.now();
   if (record.leaseUntil > now) {
@@ -164,7 +186,7 @@ export async function resumeRestock(record: RestockRecord, deadline: number): Pr
 /** The answer as first given: every shipment the restock caused, rebuilt from its references. */
 async function answerOf(key: string, lines: Quantities, draining: boolean): Promise<RestockAnswer> {
   const stored = await getRestock(key);
-  return answer(lines, await restockShipments(stored?.refs ?? []), draining);
+  return remember(key, lines, answer(lines, await restockShipments(stored?.refs ?? []), draining));
 }
 
 function answer(

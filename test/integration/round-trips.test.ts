@@ -8,6 +8,7 @@ import { createTestTable } from '../support/dynamodb.js';
 import { catalog, get, post, runSweeper, uniqueOrderId } from '../support/api.js';
 import { installRequestCounter, type RequestCounter } from '../support/request-counter.js';
 import { forgetCatalog } from '../../functions/use-cases/catalog-cache.js';
+import { forgetReplays } from '../../functions/use-cases/replay-memory.js';
 import { CATALOG_INDEX } from '../../functions/store/table-definition.js';
 
 let counter: RequestCounter;
@@ -87,6 +88,50 @@ describe('round trips per API call', () => {
     const { result, counts } = await counter.measure(() => order([[d, 1]]));
     expect(result.body.status).toBe('fulfilled');
     expect(counts.byCommand).toEqual({ TransactWriteItems: 1 });
+  });
+
+  it('a replayed order on the warm function that created it: one Query, no write', async () => {
+    const orderId = uniqueOrderId('rt');
+    const lines: Array<[number, number]> = [
+      [a, 1],
+      [b, 2],
+    ];
+    const first = await order(lines, orderId);
+    const { result, counts } = await counter.measure(() => order(lines, orderId));
+    expect(result.status).toBe(200);
+    expect(result.body).toEqual(first.body);
+    expect(counts.byCommand).toEqual({ Query: 1 });
+    // Other lines under the same id: still refused from that one read.
+    const other = await counter.measure(() => order([[a, 2]], orderId));
+    expect(other.result.status).toBe(409);
+    expect(other.counts.byCommand).toEqual({ Query: 1 });
+    // A function that never saw the order tries the write first, which finds it.
+    forgetReplays();
+    const cold = await counter.measure(() => order(lines, orderId));
+    expect(cold.result.status).toBe(200);
+    expect(cold.counts.byCommand).toEqual({ TransactWriteItems: 1, Query: 1 });
+  });
+
+  it('a replayed restock on the warm function that answered it: no DynamoDB call', async () => {
+    const key = uniqueOrderId('key');
+    const body = [{ product_id: c, quantity: 2 }];
+    const first = await post('/inventory/process_restock', body, { 'Idempotency-Key': key });
+    expect(first.status).toBe(200);
+    const { result, counts } = await counter.measure(() =>
+      post('/inventory/process_restock', body, { 'Idempotency-Key': key }),
+    );
+    expect(result.body).toEqual(first.body);
+    expect(counts.total).toBe(0);
+    const other = await counter.measure(() =>
+      post('/inventory/process_restock', [{ product_id: c, quantity: 3 }], { 'Idempotency-Key': key }),
+    );
+    expect(other.result.status).toBe(409);
+    expect(other.counts.total).toBe(0);
+    // Another function reads the record and its shipments instead.
+    forgetReplays();
+    const cold = await counter.measure(() => post('/inventory/process_restock', body, { 'Idempotency-Key': key }));
+    expect(cold.result.body).toEqual(first.body);
+    expect(cold.counts.total).toBeGreaterThan(0);
   });
 
   it('GET order: one Query', async () => {
