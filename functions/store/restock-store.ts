@@ -8,7 +8,8 @@ import type { OrderId } from '../domain/order-id.js';
 import { type ShipmentEvent, toLines } from '../domain/order-record.js';
 import { batchGet } from './batch-get.js';
 import { PARTS_REF_PREFIX, REF_PREFIX, restockKey, shipmentKey } from './keys.js';
-import { addRestockedUnits } from './items/product-item.js';
+import type { StockedProduct } from '../domain/model.js';
+import { addRestockedUnits, addUnitsNobodyWaits, productsSeenBy } from './items/product-item.js';
 import {
   markStockPartApplied,
   putNewRestock,
@@ -25,26 +26,46 @@ import { chunk, commit, isConditionFailure } from './transactions.js';
 
 export type { RestockRecord };
 
+export type CreateOutcome =
+  | { kind: 'created' }
+  /** The key was used before: nothing changed. */
+  | { kind: 'exists' }
+  /** Products not in the catalog: nothing changed. */
+  | { kind: 'unknown'; productIds: number[] }
+  /** (`nobodyWaits`) an order waits for a product after all: nothing changed; the products as they are now. */
+  | { kind: 'waiting'; seen: Map<number, StockedProduct> };
+
 /**
  * Records the restock and puts its units on hand. The record is created in the same transaction
- * as the first part of stock, so `exists` (the key was used before) and `unknown` (products not
- * in the catalog) mean nothing was changed. Only the first part's products are checked by the
- * transaction itself: a restock of more parts must have checked its products before.
+ * as the first part of stock, so any outcome but `created` means nothing was changed. Only the
+ * first part's products are checked by the transaction itself: a restock of more parts must have
+ * checked its products before.
+ *
+ * `nobodyWaits` (a restock of one part whose products nobody seemed to wait for): the transaction
+ * proves it (each product's `backordered = 0`), so no drain follows and the record is created
+ * done: the whole restock is one write.
  */
-export async function createRestock(
-  record: RestockRecord,
-): Promise<{ kind: 'created' } | { kind: 'exists' } | { kind: 'unknown'; productIds: number[] }> {
+export async function createRestock(record: RestockRecord, { nobodyWaits = false } = {}): Promise<CreateOutcome> {
   const parts = stockParts(record);
+  if (nobodyWaits && parts.length > 1) throw new Error('nobodyWaits needs a restock of one part');
+  const stored: RestockRecord = nobodyWaits ? { ...record, status: 'done', draining: false } : record;
   const first = await commit([
-    putNewRestock(record, parts.length),
-    ...parts[0]!.map((l) => addRestockedUnits(l.product_id, l.quantity, dueAt(record))),
+    putNewRestock(stored, parts.length),
+    ...parts[0]!.map((l) =>
+      nobodyWaits
+        ? addUnitsNobodyWaits(l.product_id, l.quantity)
+        : addRestockedUnits(l.product_id, l.quantity, dueAt(record)),
+    ),
   ]);
   if (!first.ok) {
-    if (first.cancelled.failedAt(0)) return { kind: 'exists' };
-    return {
-      kind: 'unknown',
-      productIds: parts[0]!.filter((_, i) => first.cancelled.failedAt(i + 1)).map((l) => l.product_id),
-    };
+    const { cancelled } = first;
+    if (cancelled.failedAt(0)) return { kind: 'exists' };
+    // A failed product without its old image is not in the catalog; with it, an order waits.
+    const unknown = parts[0]!.filter((_, i) => cancelled.failedAt(i + 1) && !cancelled.oldItems.has(i + 1));
+    if (unknown.length > 0 || !nobodyWaits) {
+      return { kind: 'unknown', productIds: unknown.map((l) => l.product_id) };
+    }
+    return { kind: 'waiting', seen: productsSeenBy(cancelled) };
   }
   await applyParts(record, new Set([0]));
   return { kind: 'created' };

@@ -7,7 +7,7 @@
  * write saw.
  */
 import type { LineAllocation } from '../domain/allocation.js';
-import type { Product, StockedProduct } from '../domain/model.js';
+import type { Product, Quantities, StockedProduct } from '../domain/model.js';
 
 export type StockHint = Pick<StockedProduct, 'on_hand' | 'backordered'>;
 
@@ -46,6 +46,22 @@ export function rememberAllocations(allocations: LineAllocation[]): void {
       on_hand: Math.max(0, hint.on_hand - a.ship),
       backordered: hint.backordered + a.backorder,
     });
+  }
+}
+
+/** True when every one of `ids` was last seen with nobody waiting for it (a restock's plan). */
+export function nobodySeenWaiting(ids: Iterable<number>): boolean {
+  for (const id of ids) {
+    if (stock.get(id)?.backordered !== 0) return false;
+  }
+  return true;
+}
+
+/** Units a restock put on hand where nobody waited. */
+export function rememberRestocked(lines: Quantities): void {
+  for (const [id, quantity] of lines) {
+    const hint = stock.get(id);
+    if (hint) stock.set(id, { ...hint, on_hand: hint.on_hand + quantity });
   }
 }
 

@@ -20,6 +20,7 @@ import {
   restockShipments,
   takeOverRestock,
 } from '../store/restock-store.js';
+import { nobodySeenWaiting, rememberProducts, rememberRestocked } from './catalog-cache.js';
 import { type AnswerBudget, fillBackorders } from './fill-backorders.js';
 import { rememberedRestock, rememberRestockAnswer } from './replay-memory.js';
 import { packUnpacked } from './unpacked-parts.js';
@@ -82,7 +83,7 @@ export async function restock(input: RestockInput): Promise<RestockAnswer> {
     draining: false,
     createdAt: new Date().toISOString(),
   };
-  const created = await createRestock(record);
+  const { created, drainFollows } = await recordRestock(record);
   if (created.kind === 'unknown') {
     refuseUnknown(input, (id) => created.productIds.includes(id));
     throw new Error(`restock ${key} was refused for products it does not name`);
@@ -93,14 +94,40 @@ export async function restock(input: RestockInput): Promise<RestockAnswer> {
     if (raced) return replay(raced.record, lines, input.deadline);
     throw new Error(`restock ${key} reported as existing but not found`);
   }
+  if (!drainFollows) {
+    rememberRestocked(lines);
+    return finalAnswer(input, record.lines, [], false);
+  }
   const drained = await drain(record, input.deadline);
   // Every shipment of this restock is one this request made: the answer needs no read.
   const events = drained.shipments
     .map(({ orderKey, event }) => ({ ...event, orderId: orderIdFromKey(orderKey) }))
     .sort((a, b) => (a.eventId < b.eventId ? -1 : 1));
-  const final = answer(record.lines, events, drained.draining);
-  // A generated key is never replayed: nothing to remember.
-  return input.key ? remember(key, record.lines, final) : final;
+  return finalAnswer(input, record.lines, events, drained.draining);
+}
+
+/** The answer of a restock this request completed; kept for replays unless its key was generated. */
+function finalAnswer(
+  input: RestockInput,
+  lines: Quantities,
+  events: Array<ShipmentEvent & { orderId: OrderId }>,
+  draining: boolean,
+): RestockAnswer {
+  const final = answer(lines, events, draining);
+  return input.key ? remember(input.key, lines, final) : final;
+}
+
+/**
+ * Creates the restock. Where nobody seemed to wait for its products (as this function last saw
+ * them), the restock is one write whose guards prove it, and no drain follows; if an order waits
+ * after all, nothing changed and it is created again for a drain.
+ */
+async function recordRestock(record: RestockRecord) {
+  const nobodyWaits = restockFitsOnePart(record.lines) && nobodySeenWaiting(record.lines.keys());
+  const created = await createRestock(record, { nobodyWaits });
+  if (created.kind !== 'waiting') return { created, drainFollows: !(nobodyWaits && created.kind === 'created') };
+  rememberProducts(created.seen.values());
+  return { created: await createRestock(record), drainFollows: true };
 }
 
 /** A replay of a restock this function answered: its first answer, with no read. */

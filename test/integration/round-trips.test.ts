@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTable } from '../support/dynamodb.js';
 import { catalog, get, post, runSweeper, uniqueOrderId } from '../support/api.js';
 import { installRequestCounter, type RequestCounter } from '../support/request-counter.js';
-import { forgetCatalog } from '../../functions/use-cases/catalog-cache.js';
+import { getProducts } from '../../functions/store/catalog-store.js';
+import { forgetCatalog, rememberProducts } from '../../functions/use-cases/catalog-cache.js';
 import { forgetReplays } from '../../functions/use-cases/replay-memory.js';
 import { CATALOG_INDEX } from '../../functions/store/table-definition.js';
 
@@ -132,6 +133,27 @@ describe('round trips per API call', () => {
     const cold = await counter.measure(() => post('/inventory/process_restock', body, { 'Idempotency-Key': key }));
     expect(cold.result.body).toEqual(first.body);
     expect(cold.counts.total).toBeGreaterThan(0);
+  });
+
+  it('a warm restock where nobody waits: one TransactWriteItems; an order waiting after all is still filled', async () => {
+    const [e] = (await catalog([400])) as [number];
+    // The first restock learns that nobody waits for e (the drain's claim reads it).
+    await post('/inventory/process_restock', [{ product_id: e, quantity: 1 }]);
+    const { result, counts } = await counter.measure(() =>
+      post('/inventory/process_restock', [{ product_id: e, quantity: 2 }]),
+    );
+    expect(result.body).toMatchObject({ shipments: [], draining: false });
+    expect(counts.byCommand).toEqual({ TransactWriteItems: 1 });
+    // An order now waits, but this function remembers e as nobody waiting (another function took
+    // the order): the restock's guard finds the order, and the drain fills it.
+    const waiting = await order([[e, 5]]);
+    expect(waiting.body.backordered).toEqual([{ product_id: e, quantity: 2 }]);
+    const now = (await getProducts([e])).get(e)!;
+    rememberProducts([{ ...now, backordered: 0 }]);
+    const filled = await counter.measure(() => post('/inventory/process_restock', [{ product_id: e, quantity: 2 }]));
+    expect(filled.result.body.shipments).toMatchObject([{ order_id: waiting.body.order_id }]);
+    expect(filled.counts.byCommand.TransactWriteItems).toBeGreaterThanOrEqual(3);
+    expect((await get(`/inventory/orders/${waiting.body.order_id}`)).body.status).toBe('fulfilled');
   });
 
   it('GET order: one Query', async () => {

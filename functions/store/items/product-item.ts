@@ -119,6 +119,24 @@ export function addRestockedUnits(productId: number, quantity: number, dueAt: st
 }
 
 /**
+ * Restocked units land on hand where nobody waits: no drain follows, so no sweeper mark. The
+ * guard is what makes that true; if an order waits after all, the restock fails whole and takes
+ * the path with a drain (the product as it is now comes back for the retry's plan).
+ */
+export function addUnitsNobodyWaits(productId: number, quantity: number): TransactionItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: productKey(productId),
+      UpdateExpression: 'ADD on_hand :q, restocked :q',
+      ConditionExpression: 'attribute_exists(pk) AND backordered = :zero',
+      ExpressionAttributeValues: { ':q': quantity, ':zero': 0 },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
+
+/**
  * One order line meets stock. Each kind carries the guard that makes the allocation it was
  * computed from still true at commit time; `rev` proves the mass used for packing is current.
  */

@@ -87,7 +87,10 @@ export function putPartsRef(key: string, orderKey: string, nowMs = Date.now()): 
   };
 }
 
-/** Created with the first part of stock: `attribute_not_exists` makes a replay change nothing. */
+/**
+ * Created with the first part of stock: `attribute_not_exists` makes a replay change nothing.
+ * Created `done` when the transaction itself proves that no drain must follow.
+ */
 export function putNewRestock(record: RestockRecord, partsTotal: number, nowMs = Date.now()): TransactionItem {
   const key = restockKey(record.key);
   return {
@@ -97,14 +100,15 @@ export function putNewRestock(record: RestockRecord, partsTotal: number, nowMs =
         ...key,
         restock_key: record.key,
         lines: toQuantityMap(record.lines),
-        status: 'applying',
+        status: record.status,
         parts_total: partsTotal,
         parts_applied: { '0': true },
         lease_until: record.leaseUntil,
+        draining: record.draining,
         created_at: record.createdAt,
         expires_at: Math.floor(nowMs / 1000) + RESTOCK_RECORD_TTL_SECONDS,
         // If this request dies, the sweeper finishes it once the lease is over.
-        ...attentionAttributes(key.pk, new Date(record.leaseUntil).toISOString()),
+        ...(record.status === 'applying' ? attentionAttributes(key.pk, new Date(record.leaseUntil).toISOString()) : {}),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
