@@ -12,9 +12,9 @@
  * with a PartItem each, and the caller packs the parts together (SPEC rule 2).
  */
 import type { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { documentClient } from '../commons/dynamodb.js';
+import { documentClient, tableName } from '../commons/dynamodb.js';
 import type { PlannedFill, QueueEntry } from '../domain/allocation.js';
 import type { Product, Quantities } from '../domain/model.js';
 import type { OrderId } from '../domain/order-id.js';
@@ -92,6 +92,24 @@ export async function claimDrain(
     if (product.product.on_hand === 0 || product.product.backordered === 0) return { kind: 'idle', product };
     return { kind: 'held', product, until: Number(old.drain_until?.N ?? 0) };
   }
+}
+
+/**
+ * Whether another drain holds the product's lease now, read and not written: a drain waiting for
+ * a lease polls this, so waiting costs reads rather than writes on the product's item (in AWS,
+ * the hottest item of all). Strongly consistent.
+ */
+export async function leaseHolder(productId: number, now = Date.now()): Promise<{ until: number } | undefined> {
+  const res = await documentClient().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: productKey(productId),
+      ConsistentRead: true,
+      ProjectionExpression: 'drainer, drain_until',
+    }),
+  );
+  const until = Number(res.Item?.drain_until ?? 0);
+  return res.Item?.drainer !== undefined && until >= now ? { until } : undefined;
 }
 
 export type ReleaseOutcome =

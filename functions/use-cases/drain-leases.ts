@@ -9,7 +9,7 @@
  * on hand or nobody waiting) needs no lease; its claim is only a read.
  */
 import { logger } from '../commons/logger.js';
-import { type ClaimOutcome, claimDrain, type MarkedProduct, releaseDrain } from '../store/fill-store.js';
+import { type ClaimOutcome, claimDrain, leaseHolder, type MarkedProduct, releaseDrain } from '../store/fill-store.js';
 import { pause } from './retry.js';
 
 export interface Leases {
@@ -47,7 +47,6 @@ export async function acquireLeases(
   const now = () => (options.breakLeases ? Number.MAX_SAFE_INTEGER : Date.now());
   let pending = [...new Set(productIds)].sort((a, b) => a - b);
   const leases: Leases = { held: new Map(), idle: [], missed: [] };
-  let attempt = 0;
   let failures = 0;
   while (pending.length > 0) {
     const window = pending.slice(0, CLAIMS_AT_ONCE);
@@ -80,11 +79,34 @@ export async function acquireLeases(
       return leases;
     }
     const busy = outcomes[firstBusy]!;
-    const busyUntil = busy.kind === 'held' ? busy.until : 0;
-    const wait = Math.min(POLL_MAX_MS, POLL_MIN_MS * 2 ** attempt++, Math.max(POLL_MIN_MS, busyUntil - Date.now()));
-    await pause(wait * (0.5 + Math.random() / 2));
+    if (busy.kind === 'held') {
+      // Wait by reading the lease, not by claiming it again (no writes on a busy product).
+      if (!(await leaseFreed(pending[0]!, busy.until, options.deadline))) {
+        leases.missed = pending;
+        return leases;
+      }
+    } else {
+      await pause(POLL_MIN_MS * (0.5 + Math.random() / 2));
+    }
   }
   return leases;
+}
+
+/**
+ * Polls the lease another drain holds until it is free (released or run out) or `deadline`
+ * passes; true when free. Polls often at first (a drain's lease is often released within
+ * milliseconds), then every POLL_MAX_MS; a read that fails in transit counts as still held.
+ */
+async function leaseFreed(productId: number, heldUntil: number, deadline: number): Promise<boolean> {
+  let until = heldUntil;
+  for (let attempt = 0; Date.now() < deadline; attempt++) {
+    const wait = Math.min(POLL_MAX_MS, POLL_MIN_MS * 2 ** attempt, Math.max(POLL_MIN_MS, until - Date.now()));
+    await pause(wait * (0.5 + Math.random() / 2));
+    const holder = await leaseHolder(productId).catch(() => ({ until }));
+    if (!holder) return true;
+    until = holder.until;
+  }
+  return false;
 }
 
 /**
