@@ -38,6 +38,9 @@ import { chunk, commit, isConditionFailure, MAX_TRANSACTION_ITEMS } from './tran
 /** Lines of a part: 2 items a line, the PartItem, and (first part) the order's mark and the restock's note. */
 const PART_LINES = Math.floor((MAX_TRANSACTION_ITEMS - 3) / 2);
 
+/** Entries per page of the queue: 1,000 entries of 250-700 bytes fit in one of DynamoDB's 1 MB pages. */
+const QUEUE_PAGE = 1000;
+
 /**
  * The product's waiting orders in serve order, enough of them to use `units` units (a drain
  * never needs more). Strongly consistent, on the base table: FIFO decisions are made on it.
@@ -49,7 +52,8 @@ export async function readQueue(productId: number, units: number): Promise<Queue
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :w)',
     ExpressionAttributeValues: { ':pk': productKey(productId).pk, ':w': WAIT_PREFIX },
     ConsistentRead: true,
-    Limit: 100,
+    // Every entry waits for at least one unit: `units` entries always cover the units on hand.
+    Limit: Math.max(1, Math.min(units, QUEUE_PAGE)),
   });
   for await (const item of queue) {
     const entry = waitFromItem(item);
