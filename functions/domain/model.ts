@@ -1,5 +1,6 @@
 /** Plain domain shapes shared by use cases and stores. No AWS imports here. */
 import type { OrderId } from './order-id.js';
+import type { Priority } from './priority.js';
 
 export interface Line {
   product_id: number;
@@ -11,6 +12,8 @@ export interface Product {
   product_id: number;
   product_name: string;
   mass_g: number;
+  /** Units on hand that only emergency orders may take (SPEC rule 4). */
+  emergency_reserve: number;
   rev: number;
 }
 
@@ -20,6 +23,10 @@ export interface StockedProduct extends Product {
   on_hand: number;
   /** Units that waiting orders still need. */
   backordered: number;
+  /** Of those, units that waiting emergency orders need. */
+  backordered_emergency: number;
+  /** Of those, units that waiting urgent orders need. */
+  backordered_urgent: number;
   /** Audit counters: restocked === on_hand + shipped at every committed state (SPEC rule 5). */
   restocked: number;
   shipped: number;
@@ -29,6 +36,7 @@ export interface ProductView {
   product_id: number;
   product_name: string;
   mass_g: number;
+  emergency_reserve: number;
   quantity: number;
   backordered: number;
 }
@@ -45,6 +53,7 @@ export type OrderStatus = 'fulfilled' | 'partially_shipped' | 'backordered';
 
 export interface OrderView {
   order_id: OrderId;
+  priority: Priority;
   status: OrderStatus;
   requested: Line[];
   shipped: Line[];
@@ -61,6 +70,7 @@ export function toProductView(p: StockedProduct): ProductView {
     product_id: p.product_id,
     product_name: p.product_name,
     mass_g: p.mass_g,
+    emergency_reserve: p.emergency_reserve,
     quantity: p.on_hand,
     backordered: p.backordered,
   };

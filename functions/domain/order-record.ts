@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Line, OrderStatus, OrderView, Quantities, Shipment } from './model.js';
 import type { OrderId } from './order-id.js';
 import type { PackagePattern } from './packing.js';
+import type { Priority } from './priority.js';
 
 /** The packages one request shipped to one order, as stored: grouped patterns, expanded on read. */
 export interface ShipmentEvent {
@@ -34,6 +35,7 @@ export interface OrderRecord {
   orderId: OrderId;
   orderKey: string;
   createdAt: string;
+  priority: Priority;
   /** Where the order stands in every product's queue (see `queueKeyFor`). */
   queueKey: string;
   requested: Quantities;
@@ -120,6 +122,7 @@ export function toOrderView(order: OrderRecord, events: ShipmentEvent[]): OrderV
   const backordered = backorderedUnits(order.requested, shipped);
   return {
     order_id: order.orderId,
+    priority: order.priority,
     status: orderStatus(shipped, backordered),
     requested: toLines(order.requested),
     shipped: toLines(shipped),

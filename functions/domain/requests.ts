@@ -31,6 +31,7 @@ import {
   isIntegerOrderId,
   isStringOrderId,
 } from './order-id.js';
+import { PRIORITIES, type Priority } from './priority.js';
 
 export const LIMITS = {
   catalogEntries: { min: 1, max: 1000 },
@@ -43,6 +44,7 @@ export const LIMITS = {
   orderQuantity: { min: 1, max: 10_000 },
   /** SPEC v2: at most 10,000 units per order in all. */
   orderUnits: { max: 10_000 },
+  emergencyReserve: { min: 0, max: 1_000_000 },
   /** Page sizes of the lists: `limit` query parameter. */
   productPage: { min: 1, max: 1000, default: 1000 },
 } as const;
@@ -55,11 +57,15 @@ export interface CatalogEntry {
   product_id?: number;
   product_name: string;
   mass_g: number;
+  /** Absent: a new product's is 0, an existing product's stays as it is. */
+  emergency_reserve?: number;
 }
 
 export interface OrderRequest {
   /** Absent when the client gave none; the service then assigns one (`newOrderId`). */
   orderId?: OrderId;
+  /** Absent when the client gave none (routine; a replay compares it as routine). */
+  priority?: Priority;
   /** Merged by product, sorted by product_id. */
   lines: Line[];
 }
@@ -89,9 +95,12 @@ export function parseRestockEventDetail(detail: unknown): Line[] {
 export function parseOrderRequest(body: unknown): OrderRequest {
   const requestedField = field(body, 'requested');
   const count = countProblem(requestedField, 'requested', LIMITS.orderLines, 'lines');
-  const { order_id, requested } = validate(orderSchema, body, count, unitsProblem(requestedField));
-  const lines = mergeLines(requested);
-  return order_id === undefined ? { lines } : { orderId: order_id, lines };
+  const { order_id, priority, requested } = validate(orderSchema, body, count, unitsProblem(requestedField));
+  return {
+    lines: mergeLines(requested),
+    ...(order_id === undefined ? {} : { orderId: order_id }),
+    ...(priority === undefined ? {} : { priority }),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -138,6 +147,18 @@ const orderIdField = z.unknown().transform((value, ctx): OrderId => {
 
 const productId = integerField(LIMITS.productId);
 
+const priorityField = z.unknown().transform((value, ctx): Priority => {
+  if (PRIORITIES.includes(value as Priority)) return value as Priority;
+  const rule = `must be one of ${PRIORITIES.join(', ')}`;
+  const rightType = typeof value === 'string';
+  ctx.addIssue({
+    code: 'custom',
+    message: rightType ? rule : `${rule}, not ${jsonTypeName(value)}`,
+    params: { status: rightType ? 422 : 400 },
+  });
+  return z.NEVER;
+});
+
 function lineSchema(quantity: { min: number; max: number }) {
   return z.object(
     { product_id: productId, quantity: integerField(quantity) },
@@ -157,8 +178,12 @@ const catalogSchema = arrayOf(
       product_id: productId.optional(),
       product_name: productNameField(),
       mass_g: integerField(LIMITS.massG),
+      emergency_reserve: integerField(LIMITS.emergencyReserve).optional(),
     },
-    { error: (issue) => describe(issue.input, 'must be an object {product_id?, product_name, mass_g}') },
+    {
+      error: (issue) =>
+        describe(issue.input, 'must be an object {product_id?, product_name, mass_g, emergency_reserve?}'),
+    },
   ),
   'products',
 );
@@ -173,9 +198,10 @@ const restockEventSchema = z.object(
 const orderSchema = z.object(
   {
     order_id: orderIdField.optional(),
+    priority: priorityField.optional(),
     requested: arrayOf(lineSchema(LIMITS.orderQuantity), 'lines {product_id, quantity}'),
   },
-  { error: (issue) => describe(issue.input, 'must be an object {order_id?, requested}') },
+  { error: (issue) => describe(issue.input, 'must be an object {order_id?, priority?, requested}') },
 );
 
 // ---------------------------------------------------------------------------------------------

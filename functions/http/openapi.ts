@@ -40,6 +40,7 @@ import {
   OrderIdSchema,
   OrderStatusSchema,
   OrderViewSchema,
+  PrioritySchema,
   ProblemSchema,
   ProductListSchema,
   ProductPageSchema,
@@ -118,6 +119,7 @@ const RESPONSE_SCHEMAS: ReadonlyArray<[z.ZodType, string]> = [
   [ProductViewSchema, 'ProductView'],
   [ShipmentSchema, 'Shipment'],
   [OrderStatusSchema, 'OrderStatus'],
+  [PrioritySchema, 'Priority'],
   [OrderViewSchema, 'OrderView'],
   [ProductListSchema, 'ProductList'],
   [ProductPageSchema, 'ProductPage'],
@@ -153,7 +155,8 @@ function requestOverride(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): v
   if (schema === REQUEST_SCHEMAS.catalog) {
     count(LIMITS.catalogEntries, 'products');
     json.description +=
-      ' Upsert: a new product starts with quantity 0; a known product_id gets the new name and mass, its stock untouched. ' +
+      ' Upsert: a new product starts with quantity 0; a known product_id gets the new name and mass (and emergency_reserve when given: absent, it is kept), its stock untouched. ' +
+      'Lowering a reserve while orders wait ships the freed units to them before the answer. ' +
       'Without product_id one is assigned. Each product_id may appear once per request (422 otherwise; JSON Schema cannot say this).';
   } else if (schema === REQUEST_SCHEMAS.restock) {
     count(LIMITS.restockLines, 'lines');
@@ -171,7 +174,13 @@ function requestOverride(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): v
     for (const key of Object.keys(json)) delete json[key];
     json.$ref = `${SCHEMA_REF}OrderId`;
     json.description =
-      'Optional; absent, the service assigns a string id. An existing order_id with the same lines (after merging) replays: 200 and nothing changes.';
+      'Optional; absent, the service assigns a string id. An existing order_id with the same lines (after merging) and the same priority replays: 200 and nothing changes.';
+  } else if (schema === REQUEST_SCHEMAS.order.shape.priority) {
+    // The validator is a transform of any value; the value it accepts is exactly Priority.
+    for (const key of Object.keys(json)) delete json[key];
+    json.$ref = `${SCHEMA_REF}Priority`;
+    json.description =
+      'Optional, `routine` when absent. Waiting orders are served by priority, then oldest first; a new order never receives a unit while one of the same or a higher priority waits; only `emergency` orders take the emergency reserve.';
   }
 }
 
@@ -208,6 +217,7 @@ const CLASSIC_ORDER_ID = classic.order.order_id;
 
 const classicOrderCreated = {
   order_id: CLASSIC_ORDER_ID,
+  priority: 'routine',
   status: 'backordered',
   requested: classic.order.requested,
   shipped: [],
@@ -469,7 +479,9 @@ const OPERATIONS: Record<string, OperationText> = {
     responses: {
       '201': ok('The products as stored, in the order given, with their stock.', 'ProductList', {
         classic: example('After loading the classic catalog', {
-          products: classic.product_info.slice(0, 2).map((p) => ({ ...p, quantity: 0, backordered: 0 })),
+          products: classic.product_info
+            .slice(0, 2)
+            .map((p) => ({ ...p, emergency_reserve: 0, quantity: 0, backordered: 0 })),
         }),
       }),
       ...bodyProblems(
@@ -609,8 +621,8 @@ const OPERATIONS: Record<string, OperationText> = {
       '200': ok('One page of the catalog.', 'ProductPage', {
         stocked: example('Two products, the last page', {
           products: [
-            { ...classic.product_info[0], quantity: 28, backordered: 0 },
-            { ...classic.product_info[10], quantity: 1, backordered: 0 },
+            { ...classic.product_info[0], emergency_reserve: 0, quantity: 28, backordered: 0 },
+            { ...classic.product_info[10], emergency_reserve: 0, quantity: 1, backordered: 0 },
           ],
           next_cursor: null,
         }),

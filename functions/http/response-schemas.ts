@@ -17,6 +17,7 @@ import {
   STRING_ORDER_ID_PATTERN,
   STRING_ORDER_ID_RULE,
 } from '../domain/order-id.js';
+import { PRIORITIES } from '../domain/priority.js';
 import { LIMITS } from '../domain/requests.js';
 import type { RestockAnswer } from '../use-cases/restock.js';
 import type { ProblemBody } from './problem.js';
@@ -47,6 +48,11 @@ export const ProductViewSchema = z
       .string()
       .describe(`${LIMITS.productNameChars.min} to ${LIMITS.productNameChars.max} Unicode characters.`),
     mass_g: z.int().min(LIMITS.massG.min).max(LIMITS.massG.max).describe('Mass of one unit in grams.'),
+    emergency_reserve: z
+      .int()
+      .min(LIMITS.emergencyReserve.min)
+      .max(LIMITS.emergencyReserve.max)
+      .describe('Units on hand that only emergency orders may take.'),
     quantity: units.describe('Units on hand: in stock and not promised to anyone.'),
     backordered: units.describe('Units that waiting orders still need.'),
   })
@@ -68,9 +74,16 @@ export const OrderStatusSchema = z
     '`fulfilled`: nothing left; `partially_shipped`: some shipped, some waiting; `backordered`: nothing shipped yet.',
   );
 
+export const PrioritySchema = z
+  .enum(PRIORITIES)
+  .describe(
+    'Waiting orders are served by priority, then oldest first; `emergency` orders may take the emergency reserve.',
+  );
+
 export const OrderViewSchema = z
   .strictObject({
     order_id: OrderIdSchema,
+    priority: PrioritySchema,
     status: OrderStatusSchema,
     requested: z.array(LineSchema).describe('The requested lines, merged by product.'),
     shipped: z.array(LineSchema).describe('Per-product totals shipped so far (products with a non-zero total).'),

@@ -15,9 +15,10 @@ import type { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient, tableName } from '../commons/dynamodb.js';
-import type { PlannedFill, QueueEntry } from '../domain/allocation.js';
-import type { Product, Quantities } from '../domain/model.js';
+import { afterBatch, batchEffect, type PlannedFill, type QueueEntry } from '../domain/allocation.js';
+import type { Quantities, StockedProduct } from '../domain/model.js';
 import type { OrderId } from '../domain/order-id.js';
+import { hasDrainWork } from '../domain/priority.js';
 import type { ShipmentEvent } from '../domain/order-record.js';
 import { markOrderForSweeper } from './items/order-item.js';
 import { putPart } from './items/part-item.js';
@@ -69,7 +70,7 @@ export type { MarkedProduct };
 export type ClaimOutcome =
   /** The lease is this drain's; the product as it is now. */
   | { kind: 'claimed'; product: MarkedProduct }
-  /** Nothing to drain (nothing on hand, or nobody waiting): no lease needed. */
+  /** Nothing to drain (no unit the first waiting order may take): no lease needed. */
   | { kind: 'idle'; product: MarkedProduct }
   /** Another drain holds the lease until `until` (epoch ms). */
   | { kind: 'held'; product: MarkedProduct; until: number }
@@ -93,7 +94,7 @@ export async function claimDrain(
     const old = (error as ConditionalCheckFailedException).Item;
     if (!old) return { kind: 'unknown' };
     const product = markedProductFromItem(unmarshall(old));
-    if (product.product.on_hand === 0 || product.product.backordered === 0) return { kind: 'idle', product };
+    if (!hasDrainWork(product.product)) return { kind: 'idle', product };
     return { kind: 'held', product, until: Number(old.drain_until?.N ?? 0) };
   }
 }
@@ -149,8 +150,8 @@ export interface FillToCommit {
 export interface FillsCommit {
   /** In serve order: committed in that order, so every product's FIFO holds at every moment. */
   fills: FillToCommit[];
-  /** The catalog data the fills were planned and packed with. */
-  products: Map<number, Pick<Product, 'rev' | 'mass_g'>>;
+  /** The products as the fills were planned on them: catalog data (packing) and stock (guards). */
+  products: Map<number, StockedProduct>;
   /** The holder of the products' drain leases. */
   drainer: string;
   /** The request filling (a restock key or a sweep id): parts are recorded under it. */
@@ -178,30 +179,45 @@ export interface FillsOutcome {
  * stale one. The caller may stop iterating between transactions (its deadline).
  */
 export async function* commitFills(commitment: FillsCommit): AsyncGenerator<FillsOutcome> {
+  // The stock each transaction's guards are computed on: as planned, less what committed before.
+  const stock = new Map(commitment.products);
   let batch: FillToCommit[] = [];
   for (const fill of commitment.fills) {
     const alone = transactionSize([fill], commitment.restockKey);
     if (commitment.inParts || alone > MAX_TRANSACTION_ITEMS) {
       if (batch.length > 0) {
-        const outcome = await commitBatch(batch, commitment);
+        const outcome = await commitBatch(batch, commitment, stock);
         yield outcome;
         if (outcome.stale) return;
         batch = [];
       }
-      const outcome = await commitInParts(fill, commitment);
+      const outcome = await commitInParts(fill, commitment, stock);
       yield outcome;
       if (outcome.stale) return;
       continue;
     }
     if (transactionSize([...batch, fill], commitment.restockKey) > MAX_TRANSACTION_ITEMS) {
-      const outcome = await commitBatch(batch, commitment);
+      const outcome = await commitBatch(batch, commitment, stock);
       yield outcome;
       if (outcome.stale) return;
       batch = [];
     }
     batch.push(fill);
   }
-  if (batch.length > 0) yield await commitBatch(batch, commitment);
+  if (batch.length > 0) yield await commitBatch(batch, commitment, stock);
+}
+
+/** One guarded update per product for fills committed together; `stock` moves on once they commit. */
+function productUpdates(fills: PlannedFill[], commitment: FillsCommit, stock: Map<number, StockedProduct>) {
+  const effects = batchEffect(fills, stock);
+  return {
+    items: [...effects.values()].map((b) =>
+      fillBackorder(b, commitment.products.get(b.product_id)!.rev, commitment.drainer),
+    ),
+    committed: () => {
+      for (const b of effects.values()) stock.set(b.product_id, afterBatch(stock.get(b.product_id)!, b));
+    },
+  };
 }
 
 /** Items of a batch: one per product, one per queue entry, one shipment per fill, the restock's references. */
@@ -211,15 +227,18 @@ function transactionSize(fills: FillToCommit[], restockKey: string | undefined):
   return products.size + lines + fills.length + (restockKey ? 1 : 0);
 }
 
-async function commitBatch(batch: FillToCommit[], commitment: FillsCommit): Promise<FillsOutcome> {
-  const units = new Map<number, number>();
-  for (const { fill } of batch) {
-    for (const l of fill.lines) units.set(l.product_id, (units.get(l.product_id) ?? 0) + l.quantity);
-  }
+async function commitBatch(
+  batch: FillToCommit[],
+  commitment: FillsCommit,
+  stock: Map<number, StockedProduct>,
+): Promise<FillsOutcome> {
+  const products = productUpdates(
+    batch.map((f) => f.fill),
+    commitment,
+    stock,
+  );
   const result = await commit([
-    ...[...units].map(([productId, quantity]) =>
-      fillBackorder(productId, quantity, commitment.products.get(productId)!.rev, commitment.drainer),
-    ),
+    ...products.items,
     ...batch.flatMap(({ fill }) =>
       fill.lines.map((l) => fillWait(l.product_id, fill.queueKey, l.quantity, l.remainingBefore)),
     ),
@@ -233,12 +252,16 @@ async function commitBatch(batch: FillToCommit[], commitment: FillsCommit): Prom
         ]
       : []),
   ]);
-  return result.ok
-    ? { committed: batch.map((fill) => ({ fill, kind: 'filled' })), stale: false }
-    : { committed: [], stale: true };
+  if (!result.ok) return { committed: [], stale: true };
+  products.committed();
+  return { committed: batch.map((fill) => ({ fill, kind: 'filled' })), stale: false };
 }
 
-async function commitInParts(toCommit: FillToCommit, commitment: FillsCommit): Promise<FillsOutcome> {
+async function commitInParts(
+  toCommit: FillToCommit,
+  commitment: FillsCommit,
+  stock: Map<number, StockedProduct>,
+): Promise<FillsOutcome> {
   const { fill, shipment } = toCommit;
   let committed = 0;
   for (const [n, lines] of chunk(fill.lines, PART_LINES).entries()) {
@@ -250,11 +273,10 @@ async function commitInParts(toCommit: FillToCommit, commitment: FillsCommit): P
           ]
         : [];
     const units: Quantities = new Map(lines.map((l) => [l.product_id, l.quantity]));
+    const products = productUpdates([{ ...fill, lines }], commitment, stock);
     const result = await commit([
-      ...lines.flatMap((l) => [
-        fillBackorder(l.product_id, l.quantity, commitment.products.get(l.product_id)!.rev, commitment.drainer),
-        fillWait(l.product_id, fill.queueKey, l.quantity, l.remainingBefore),
-      ]),
+      ...products.items,
+      ...lines.map((l) => fillWait(l.product_id, fill.queueKey, l.quantity, l.remainingBefore)),
       putPart(fill.orderKey, {
         partId: `${commitment.requestId}#${shipment.eventId}#${n}`,
         requestId: commitment.requestId,
@@ -268,6 +290,7 @@ async function commitInParts(toCommit: FillToCommit, commitment: FillsCommit): P
         ? { committed: [], stale: true }
         : { committed: [{ fill: toCommit, kind: 'in-parts' }], stale: true };
     }
+    products.committed();
     committed++;
   }
   return { committed: [{ fill: toCommit, kind: 'in-parts' }], stale: false };

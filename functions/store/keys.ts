@@ -1,4 +1,5 @@
 /** Key builders of the single table (see table-definition.ts for the item list). */
+import { type Priority, priorityOfRank, priorityRank } from '../domain/priority.js';
 import { ATTENTION_SHARDS } from './table-definition.js';
 
 export const productKey = (productId: number) => ({ pk: `PRODUCT#${productId}`, sk: 'PRODUCT' });
@@ -48,21 +49,16 @@ function shardOf(text: string): number {
 }
 
 /**
- * Serve order within a priority: 0 emergency, 1 urgent, 2 routine (SPEC rule 4). Every order is
- * routine until priorities arrive (the lifecycle issue); the rank is in the key already, so the
- * queue's layout does not change then.
+ * Queue keys order waiting orders: priority rank (0 emergency, 1 urgent, 2 routine: SPEC rule 4),
+ * then the time the order's creation started, then the order key (unique). All products'
+ * queues use the same key for one order, so the serve order is the same for every product
+ * (SPEC: "consistently for all products"); two orders of one priority get the opposite order
+ * only when their creations overlapped.
  */
-export const ROUTINE_RANK = 2;
-
-/**
- * Queue keys order waiting orders: priority rank, then the time the order's creation started,
- * then the order key (unique). All products' queues use the same key for one order, so the serve
- * order is the same for every product (SPEC: "consistently for all products"); two orders get the
- * opposite order only when their creations overlapped.
- */
-export function queueKeyFor(orderKey: string, startedAtMs: number, rank = ROUTINE_RANK): string {
-  return `${rank}#${startedAtMs.toString().padStart(15, '0')}#${orderKey}`;
+export function queueKeyFor(orderKey: string, startedAtMs: number, priority: Priority): string {
+  return `${priorityRank(priority)}#${startedAtMs.toString().padStart(15, '0')}#${orderKey}`;
 }
+export const priorityOfQueueKey = (queueKey: string): Priority => priorityOfRank(Number(queueKey.slice(0, 1)));
 /** The waiting index sorts by time alone (oldest backorder first, whatever its priority). */
 function waitingSortKey(queueKey: string): string {
   return queueKey.slice(queueKey.indexOf('#') + 1);

@@ -12,6 +12,7 @@ import type { LineAllocation } from '../domain/allocation.js';
 import type { Product, Quantities, StockedProduct } from '../domain/model.js';
 import type { OrderId } from '../domain/order-id.js';
 import { CREATION_REQUEST, type OrderRecord, type ShipmentEvent } from '../domain/order-record.js';
+import type { Priority } from '../domain/priority.js';
 import { orderPartition, PART_PREFIX, queueKeyFor, SHIP_PREFIX } from './keys.js';
 import { advanceCreation, creationAllocated, orderFromItem, putNewOrder } from './items/order-item.js';
 import { deletePart, type PartRecord, partFromItem, putPart } from './items/part-item.js';
@@ -60,8 +61,9 @@ export interface NewOrderPlan {
   orderId: OrderId;
   orderKey: string;
   createdAt: string;
-  /** When the creation started: the order's place in every queue it joins. */
+  /** When the creation started: with the priority, the order's place in every queue it joins. */
   startedAt: number;
+  priority: Priority;
   requested: Quantities;
   /** One per requested line, planned on `products`. */
   allocations: LineAllocation[];
@@ -81,7 +83,7 @@ export type CreateOrderOutcome =
   | { kind: 'started' };
 
 export async function createOrder(plan: NewOrderPlan, attentionDueAt: string): Promise<CreateOrderOutcome> {
-  const queueKey = queueKeyFor(plan.orderKey, plan.startedAt);
+  const queueKey = queueKeyFor(plan.orderKey, plan.startedAt, plan.priority);
   const order = {
     orderId: plan.orderId,
     orderKey: plan.orderKey,

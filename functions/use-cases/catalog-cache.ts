@@ -8,16 +8,21 @@
  */
 import type { LineAllocation } from '../domain/allocation.js';
 import type { Product, Quantities, StockedProduct } from '../domain/model.js';
+import type { PriorityStock } from '../domain/priority.js';
 
-export type StockHint = Pick<StockedProduct, 'on_hand' | 'backordered'>;
+export type StockHint = PriorityStock;
 
 const cache = new Map<number, Product>();
 const stock = new Map<number, StockHint>();
 
 export function rememberProducts(products: Iterable<Product | StockedProduct>): void {
   for (const p of products) {
-    cache.set(p.product_id, { product_id: p.product_id, product_name: p.product_name, mass_g: p.mass_g, rev: p.rev });
-    if ('on_hand' in p) stock.set(p.product_id, { on_hand: p.on_hand, backordered: p.backordered });
+    const { product_id, product_name, mass_g, emergency_reserve, rev } = p;
+    cache.set(product_id, { product_id, product_name, mass_g, emergency_reserve, rev });
+    if ('on_hand' in p) {
+      const { on_hand, backordered, backordered_emergency, backordered_urgent } = p;
+      stock.set(product_id, { on_hand, emergency_reserve, backordered, backordered_emergency, backordered_urgent });
+    }
   }
 }
 
@@ -43,8 +48,11 @@ export function rememberAllocations(allocations: LineAllocation[]): void {
     const hint = stock.get(a.product_id);
     if (!hint) continue;
     stock.set(a.product_id, {
+      ...hint,
       on_hand: Math.max(0, hint.on_hand - a.ship),
       backordered: hint.backordered + a.backorder,
+      backordered_emergency: hint.backordered_emergency + (a.priority === 'emergency' ? a.backorder : 0),
+      backordered_urgent: hint.backordered_urgent + (a.priority === 'urgent' ? a.backorder : 0),
     });
   }
 }

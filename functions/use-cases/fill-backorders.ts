@@ -6,10 +6,11 @@
  * to the store in batches, many per transaction. Every fill is guarded in the store; a lost race
  * re-reads and re-plans.
  */
-import { type PlannedFill, planFills } from '../domain/allocation.js';
+import { afterBatch, batchEffect, type PlannedFill, planFills } from '../domain/allocation.js';
 import type { Quantities, StockedProduct } from '../domain/model.js';
 import { orderIdFromKey } from '../domain/order-id.js';
 import { packageCount, type ShipmentEvent } from '../domain/order-record.js';
+import { hasDrainWork } from '../domain/priority.js';
 import { clearProductMark, markProductsDueNow } from '../store/attention-store.js';
 import { getProductsWithMarkers } from '../store/catalog-store.js';
 import { commitFills, type FillToCommit, type MarkedProduct, readQueue, releaseDrain } from '../store/fill-store.js';
@@ -98,7 +99,7 @@ interface Drain {
   served: Set<string>;
 }
 
-const hasWork = ({ product }: MarkedProduct) => product.on_hand > 0 && product.backordered > 0;
+const hasWork = ({ product }: MarkedProduct) => hasDrainWork(product);
 
 /**
  * Fills the queues of the products in `held` (their leases, as last seen) until nothing is left
@@ -133,8 +134,7 @@ async function drainHeld(held: Map<number, MarkedProduct>, drain: Drain, settled
     const queues = new Map(
       await Promise.all(busyIds.map(async (id) => [id, await readQueue(id, stock.get(id)!.on_hand)] as const)),
     );
-    const onHand = new Map(busy.map(({ product }) => [product.product_id, product.on_hand]));
-    const planned = planFills(onHand, queues, drain.served);
+    const planned = planFills(stock, queues, drain.served);
     // What is left waits for orders this request served: the restock that brought those units
     // waits for this drain's leases and fills them itself. The mark covers a restock that gave up.
     if (planned.length === 0) return handOver(busyIds, false);
@@ -149,15 +149,12 @@ async function drainHeld(held: Map<number, MarkedProduct>, drain: Drain, settled
     }
     // Planned as if nothing else changed: each busy product is done unless work arrived, which
     // the conditioned release finds out on the next pass.
-    for (const { product } of busy) {
-      const given = fills.reduce(
-        (n, f) => n + (f.fill.lines.find((l) => l.product_id === product.product_id)?.quantity ?? 0),
-        0,
-      );
-      held.set(product.product_id, {
-        ...held.get(product.product_id)!,
-        product: { ...product, on_hand: product.on_hand - given, backordered: product.backordered - given },
-      });
+    for (const batch of batchEffect(
+      fills.map((f) => f.fill),
+      stock,
+    ).values()) {
+      const id = batch.product_id;
+      held.set(id, { ...held.get(id)!, product: afterBatch(stock.get(id)!, batch) });
     }
   }
   throw new Error('drain did not settle');

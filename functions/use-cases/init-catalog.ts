@@ -1,9 +1,14 @@
 /**
- * init_catalog: upsert products. Name and mass change; stock never does. Products without an
- * id get one from the counter; a counter id that an explicit upsert already took is refused
- * by its creation's condition and replaced.
+ * init_catalog: upsert products. Name, mass and reserve change; stock never does. Products
+ * without an id get one from the counter; a counter id that an explicit upsert already took is
+ * refused by its creation's condition and replaced.
+ *
+ * A lowered emergency reserve frees units for urgent and routine orders that wait: they are
+ * drained at once, before the answer (SPEC rule 8), and the answer shows the stock after.
  */
+import { randomUUID } from 'node:crypto';
 import type { ProductView } from '../domain/model.js';
+import { hasDrainWork } from '../domain/priority.js';
 import { toProductView } from '../domain/model.js';
 import type { CatalogEntry as RequestedEntry } from '../domain/requests.js';
 import {
@@ -15,10 +20,11 @@ import {
   upsertProducts,
 } from '../store/catalog-store.js';
 import { rememberProducts } from './catalog-cache.js';
+import { fillBackorders } from './fill-backorders.js';
 
 const MAX_ID_ATTEMPTS = 5;
 
-export async function initCatalog(entries: RequestedEntry[]): Promise<ProductView[]> {
+export async function initCatalog(entries: RequestedEntry[], deadline: number): Promise<ProductView[]> {
   const explicit = entries.filter((e): e is CatalogEntry => e.product_id !== undefined);
   if (explicit.length > 0) await advanceProductIdsPast(Math.max(...explicit.map((e) => e.product_id)));
   await upsertProducts(explicit);
@@ -26,7 +32,17 @@ export async function initCatalog(entries: RequestedEntry[]): Promise<ProductVie
   const assigned = await createWithAssignedIds(entries.filter((e) => e.product_id === undefined));
   let next = 0;
   const ids = entries.map((e) => e.product_id ?? assigned[next++]!);
-  const products = await getProducts(ids);
+  let products = await getProducts(ids);
+  const reserveGiven = new Set(explicit.filter((e) => e.emergency_reserve !== undefined).map((e) => e.product_id));
+  const freed = [...products.values()].filter((p) => reserveGiven.has(p.product_id) && hasDrainWork(p));
+  if (freed.length > 0) {
+    // A product another drain holds is left to it: its release is conditioned on no work left.
+    await fillBackorders(
+      freed.map((p) => p.product_id),
+      { requestId: `catalog:${randomUUID()}`, deadline, waitForLeases: false },
+    );
+    products = await getProducts(ids);
+  }
   rememberProducts(products.values());
   return ids.map((id) => toProductView(products.get(id)!));
 }

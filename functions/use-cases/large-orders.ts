@@ -26,7 +26,7 @@ export async function finishOrderCreation(orderKey: string): Promise<void> {
       const allocations = lines.map((l) => {
         const product = products.get(l.product_id);
         if (!product) throw new Error(`product ${l.product_id} of order ${orderKey} is gone`);
-        return allocateOnHand(l, product);
+        return allocateOnHand(l, product, stored.order.priority);
       });
       const outcome = await allocateCreationPart({
         orderKey,

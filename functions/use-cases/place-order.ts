@@ -10,9 +10,11 @@ import { allocateOnHand, allocateOnHints, type LineAllocation, shippedBy } from 
 import { ConflictError, InvalidValueError } from '../domain/errors.js';
 import type { Line, OrderView, Product } from '../domain/model.js';
 import { newOrderId, type OrderId, orderIdKey } from '../domain/order-id.js';
+import { DEFAULT_PRIORITY, type Priority } from '../domain/priority.js';
 import {
   CREATION_REQUEST,
   creationComplete,
+  type OrderRecord,
   sameQuantities,
   type ShipmentEvent,
   toOrderView,
@@ -27,6 +29,8 @@ import { logShipped, makeShipmentEvent } from './shipments.js';
 
 export interface PlaceOrderInput {
   orderId?: OrderId;
+  /** Absent: routine. */
+  priority?: Priority;
   /** Merged by product. */
   lines: Line[];
   /** Where a product's line stood in the request body, for error paths (default: `requested`). */
@@ -45,8 +49,9 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResu
   const startedAt = Date.now();
   const requested = new Map(input.lines.map((l) => [l.product_id, l.quantity]));
   const ids = input.lines.map((l) => l.product_id);
+  const priority = input.priority ?? DEFAULT_PRIORITY;
   // A replay of an order this function created: one read, no write attempted.
-  if (knownOrder(orderKey)) return replay(orderKey, requested);
+  if (knownOrder(orderKey)) return replay(orderKey, requested, priority);
 
   return retryWhileStale(`order ${orderKey}`, async (attempt) => {
     let products: Map<number, Product>;
@@ -56,18 +61,19 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResu
       // Planned on the stock as last seen, with no read: one round trip on a warm function,
       // whether the order ships or waits. The write's guards prove the plan.
       products = cached;
-      allocations = allocateOnHints(input.lines, stockHints(ids));
+      const reserves = new Map([...cached].map(([id, p]) => [id, p.emergency_reserve]));
+      allocations = allocateOnHints(input.lines, stockHints(ids), reserves, priority);
     } else {
       const stocked = await getProducts(ids);
       rememberProducts(stocked.values());
       assertKnown(input.lines, stocked, input.linePath);
       products = stocked;
-      allocations = input.lines.map((l) => allocateOnHand(l, stocked.get(l.product_id)!));
+      allocations = input.lines.map((l) => allocateOnHand(l, stocked.get(l.product_id)!, priority));
     }
     const createdAt = new Date().toISOString();
     const shipment = makeShipmentEvent(CREATION_REQUEST, shippedBy(allocations), products);
     const outcome = await createOrder(
-      { orderId, orderKey, createdAt, startedAt, requested, allocations, products, shipment },
+      { orderId, orderKey, createdAt, startedAt, priority, requested, allocations, products, shipment },
       new Date(Date.now() + LARGE_ORDER_LEASE_MS).toISOString(),
     );
     switch (outcome.kind) {
@@ -75,9 +81,9 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResu
         rememberAllocations(allocations);
         rememberOrder(orderKey);
         if (shipment) logShipped(orderId, shipment, products);
-        return { created: true, order: viewOfNew(orderId, orderKey, createdAt, requested, shipment) };
+        return { created: true, order: viewOfNew({ orderId, orderKey, createdAt, priority, requested }, shipment) };
       case 'exists':
-        return replay(orderKey, requested);
+        return replay(orderKey, requested, priority);
       case 'started':
         rememberOrder(orderKey);
         await finishOrderCreation(orderKey);
@@ -93,11 +99,14 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResu
 /** Tries planned on remembered stock before the order reads the products. */
 const HINTED_ATTEMPTS = 2;
 
-async function replay(orderKey: string, requested: Map<number, number>): Promise<PlaceOrderResult> {
+async function replay(orderKey: string, requested: Map<number, number>, priority: Priority): Promise<PlaceOrderResult> {
   const stored = await readOrder(orderKey);
   if (!stored) throw new Error(`order ${orderKey} reported as existing but not found`);
   if (!sameQuantities(stored.order.requested, requested)) {
     throw new ConflictError(`order ${String(stored.order.orderId)} exists with different lines`);
+  }
+  if (stored.order.priority !== priority) {
+    throw new ConflictError(`order ${String(stored.order.orderId)} exists with priority ${stored.order.priority}`);
   }
   if (creationComplete(stored.order) && !stored.order.unpacked.has(CREATION_REQUEST)) {
     return { created: false, order: toOrderView(stored.order, stored.events) };
@@ -123,14 +132,8 @@ function assertKnown(lines: Line[], products: Map<number, unknown>, linePath = (
 
 /** The view of an order just written, without reading it back: every unit it shipped is in `shipment`. */
 function viewOfNew(
-  orderId: OrderId,
-  orderKey: string,
-  createdAt: string,
-  requested: Map<number, number>,
+  order: Pick<OrderRecord, 'orderId' | 'orderKey' | 'createdAt' | 'priority' | 'requested'>,
   shipment: ShipmentEvent | undefined,
 ): OrderView {
-  return toOrderView(
-    { orderId, orderKey, createdAt, queueKey: '', requested, unpacked: new Map() },
-    shipment ? [shipment] : [],
-  );
+  return toOrderView({ ...order, queueKey: '', unpacked: new Map() }, shipment ? [shipment] : []);
 }

@@ -122,7 +122,7 @@ describe('batched fills', () => {
       delete process.env.DRAIN_BUDGET_MS;
     }
     const products = await getProducts([a]);
-    const fills = planFills(new Map([[a, 2]]), new Map([[a, await readQueue(a, 2)]]));
+    const fills = planFills(products, new Map([[a, await readQueue(a, 2)]]));
     expect(fills).toHaveLength(1);
     const commitAs = async (drainer: string) => {
       const outcomes = [];

@@ -22,6 +22,7 @@ describe('classic exercise', () => {
       product_id: 0,
       product_name: 'RBC A+ Adult',
       mass_g: 700,
+      emergency_reserve: 0,
       quantity: 0,
       backordered: 0,
     });
@@ -30,6 +31,7 @@ describe('classic exercise', () => {
     expect(order.status).toBe(201);
     expect(order.body).toMatchObject({
       order_id: 123,
+      priority: 'routine',
       status: 'backordered',
       requested: [
         { product_id: 0, quantity: 2 },

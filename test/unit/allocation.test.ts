@@ -1,71 +1,148 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocateOnHand, allocateOnHints, planFills, type QueueEntry } from '../../functions/domain/allocation.js';
+import {
+  allocateOnHand,
+  allocateOnHints,
+  batchEffect,
+  planFills,
+  type QueueEntry,
+} from '../../functions/domain/allocation.js';
+import { hasDrainWork, PRIORITIES, type Priority, type PriorityStock } from '../../functions/domain/priority.js';
+
+/** Stock with nobody waiting and no reserve, unless told. */
+const stock = (over: Partial<PriorityStock> = {}): PriorityStock => ({
+  on_hand: 0,
+  emergency_reserve: 0,
+  backordered: 0,
+  backordered_emergency: 0,
+  backordered_urgent: 0,
+  ...over,
+});
+const line = (quantity: number) => ({ product_id: 1, quantity });
 
 describe('allocateOnHand', () => {
   it('ships everything when enough is on hand and nobody waits', () => {
-    expect(allocateOnHand({ product_id: 1, quantity: 3 }, { on_hand: 5, backordered: 0 })).toEqual({
+    expect(allocateOnHand(line(3), stock({ on_hand: 5 }), 'routine')).toEqual({
       kind: 'ship-all',
       product_id: 1,
+      priority: 'routine',
+      floor: 0,
       ship: 3,
       backorder: 0,
     });
   });
   it('ships what is on hand and backorders the rest (rule 3)', () => {
-    expect(allocateOnHand({ product_id: 1, quantity: 8 }, { on_hand: 5, backordered: 0 })).toEqual({
+    expect(allocateOnHand(line(8), stock({ on_hand: 5 }), 'routine')).toMatchObject({
       kind: 'ship-on-hand',
-      product_id: 1,
       ship: 5,
       backorder: 3,
     });
   });
   it('takes nothing while an older order waits, even with stock on hand (rule 4)', () => {
-    expect(allocateOnHand({ product_id: 1, quantity: 1 }, { on_hand: 5, backordered: 2 })).toEqual({
+    expect(allocateOnHand(line(1), stock({ on_hand: 5, backordered: 2 }), 'routine')).toMatchObject({
       kind: 'wait',
-      product_id: 1,
       ship: 0,
       backorder: 1,
     });
   });
   it('waits for everything when nothing is on hand', () => {
-    expect(allocateOnHand({ product_id: 1, quantity: 4 }, { on_hand: 0, backordered: 0 })).toMatchObject({
+    expect(allocateOnHand(line(4), stock(), 'emergency')).toMatchObject({ kind: 'wait', backorder: 4 });
+  });
+  it('leaves the emergency reserve to emergencies: routine and urgent take only what is above it', () => {
+    const s = stock({ on_hand: 5, emergency_reserve: 3 });
+    expect(allocateOnHand(line(4), s, 'routine')).toMatchObject({ kind: 'ship-on-hand', ship: 2, floor: 3 });
+    expect(allocateOnHand(line(2), s, 'urgent')).toMatchObject({ kind: 'ship-all', ship: 2, floor: 3 });
+    expect(allocateOnHand(line(4), s, 'emergency')).toMatchObject({ kind: 'ship-all', ship: 4, floor: 0 });
+    expect(allocateOnHand(line(1), stock({ on_hand: 3, emergency_reserve: 3 }), 'urgent')).toMatchObject({
       kind: 'wait',
-      backorder: 4,
     });
   });
-  it('always splits the request into shipped + backordered, never more than on hand', () => {
+  it('an emergency order takes the reserve while routine orders wait; an urgent one waits behind urgent ones', () => {
+    const routineWaits = stock({ on_hand: 3, emergency_reserve: 3, backordered: 4 });
+    expect(allocateOnHand(line(5), routineWaits, 'emergency')).toMatchObject({ kind: 'ship-on-hand', ship: 3 });
+    expect(allocateOnHand(line(1), routineWaits, 'routine')).toMatchObject({ kind: 'wait' });
+    const urgentWaits = stock({ on_hand: 6, emergency_reserve: 3, backordered: 4, backordered_urgent: 1 });
+    expect(allocateOnHand(line(1), urgentWaits, 'urgent')).toMatchObject({ kind: 'wait' });
+    expect(allocateOnHand(line(1), urgentWaits, 'emergency')).toMatchObject({ kind: 'ship-all' });
+    const emergencyWaits = stock({ on_hand: 2, backordered: 4, backordered_emergency: 4 });
+    expect(allocateOnHand(line(1), emergencyWaits, 'emergency')).toMatchObject({ kind: 'wait' });
+  });
+  it('never ships more than the priority may take, nor while one of the same or a higher priority waits', () => {
+    const stockArb = fc
+      .record({
+        on_hand: fc.nat(50),
+        emergency_reserve: fc.nat(20),
+        e: fc.nat(5),
+        u: fc.nat(5),
+        r: fc.nat(5),
+      })
+      .map(({ e, u, r, ...s }) =>
+        stock({ ...s, backordered: e + u + r, backordered_emergency: e, backordered_urgent: u }),
+      );
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 10_000 }),
-        fc.nat(20_000),
-        fc.nat(20_000),
-        (quantity, on_hand, backordered) => {
-          const a = allocateOnHand({ product_id: 7, quantity }, { on_hand, backordered });
-          return a.ship + a.backorder === quantity && a.ship <= on_hand && (backordered === 0 || a.ship === 0);
-        },
-      ),
+      fc.property(fc.integer({ min: 1, max: 60 }), stockArb, fc.constantFrom(...PRIORITIES), (quantity, s, p) => {
+        const a = allocateOnHand(line(quantity), s, p);
+        const floor = p === 'emergency' ? 0 : s.emergency_reserve;
+        const blocked =
+          p === 'emergency'
+            ? s.backordered_emergency > 0
+            : p === 'urgent'
+              ? s.backordered_emergency + s.backordered_urgent > 0
+              : s.backordered > 0;
+        return (
+          a.ship + a.backorder === quantity &&
+          a.ship <= Math.max(0, s.on_hand - floor) &&
+          (!blocked || a.ship === 0) &&
+          // What may ship, ships: nothing usable is left next to a new backorder.
+          (a.backorder === 0 || blocked || s.on_hand - a.ship <= floor)
+        );
+      }),
     );
   });
 });
 
-const entry = (product_id: number, order: string, time: number, remaining: number): QueueEntry => ({
+const entry = (
+  product_id: number,
+  order: string,
+  time: number,
+  remaining: number,
+  priority: Priority = 'routine',
+): QueueEntry => ({
   product_id,
   orderKey: order,
-  queueKey: `${String(time).padStart(15, '0')}#${order}`,
+  priority,
+  queueKey: `${PRIORITIES.indexOf(priority)}#${String(time).padStart(15, '0')}#${order}`,
   remaining,
 });
+const onHand = (entries: Array<[number, number]>, reserve = 0) =>
+  new Map(entries.map(([id, on_hand]) => [id, { on_hand, emergency_reserve: reserve }]));
 
 describe('planFills', () => {
   it('gives stock to the oldest order first, per product', () => {
-    const plan = planFills(new Map([[1, 4]]), new Map([[1, [entry(1, 'b', 2, 3), entry(1, 'a', 1, 3)]]]));
+    const plan = planFills(onHand([[1, 4]]), new Map([[1, [entry(1, 'b', 2, 3), entry(1, 'a', 1, 3)]]]));
     expect(plan.map((f) => [f.orderKey, f.lines[0]!.quantity])).toEqual([
       ['a', 3],
       ['b', 1],
     ]);
   });
+  it('serves by priority first, then oldest first; urgent and routine orders leave the reserve', () => {
+    const queue = [
+      entry(1, 'old-routine', 1, 3),
+      entry(1, 'new-emergency', 9, 2, 'emergency'),
+      entry(1, 'urgent', 5, 2, 'urgent'),
+    ];
+    const plan = planFills(onHand([[1, 6]], 2), new Map([[1, queue]]));
+    expect(plan.map((f) => [f.orderKey, f.lines[0]!.quantity])).toEqual([
+      ['new-emergency', 2],
+      ['urgent', 2],
+    ]);
+    // Only the reserve on hand: emergencies take it, nobody else.
+    const reserveOnly = planFills(onHand([[1, 2]], 2), new Map([[1, queue]]));
+    expect(reserveOnly.map((f) => [f.orderKey, f.lines[0]!.quantity])).toEqual([['new-emergency', 2]]);
+  });
   it("groups one order's products into one fill, oldest order first", () => {
     const plan = planFills(
-      new Map([
+      onHand([
         [1, 5],
         [2, 5],
       ]),
@@ -85,63 +162,120 @@ describe('planFills', () => {
       [1, [entry(1, 'a', 1, 2), entry(1, 'b', 2, 2)]],
       [2, [entry(2, 'c', 3, 2)]],
     ]);
-    const onHand = new Map([
+    const stocks = onHand([
       [1, 4],
       [2, 4],
     ]);
-    expect(planFills(onHand, queues).map((f) => f.orderKey)).toEqual(['a', 'b', 'c']);
+    expect(planFills(stocks, queues).map((f) => f.orderKey)).toEqual(['a', 'b', 'c']);
     // a got its units from this request: product 1's queue stops there; product 2's goes on.
-    expect(planFills(onHand, queues, new Set(['a'])).map((f) => f.orderKey)).toEqual(['c']);
-    expect(planFills(onHand, queues, new Set(['b'])).map((f) => f.orderKey)).toEqual(['a', 'c']);
+    expect(planFills(stocks, queues, new Set(['a'])).map((f) => f.orderKey)).toEqual(['c']);
+    expect(planFills(stocks, queues, new Set(['b'])).map((f) => f.orderKey)).toEqual(['a', 'c']);
   });
-  it('never plans more than on hand nor more than an order waits for, and skips no older order', () => {
+  it('never plans more than may be taken nor more than an order waits for, and skips no one before it', () => {
     fc.assert(
       fc.property(
         fc.nat(50),
-        fc.array(fc.record({ t: fc.nat(1000), remaining: fc.integer({ min: 1, max: 20 }) }), { maxLength: 15 }),
-        (onHand, raw) => {
-          const entries = raw.map((r, i) => entry(1, `o${i}`, r.t, r.remaining));
-          const plan = planFills(new Map([[1, onHand]]), new Map([[1, entries]]));
-          const given = plan.reduce((n, f) => n + f.lines[0]!.quantity, 0);
+        fc.nat(10),
+        fc.array(
+          fc.record({
+            t: fc.nat(1000),
+            remaining: fc.integer({ min: 1, max: 20 }),
+            priority: fc.constantFrom(...PRIORITIES),
+          }),
+          { maxLength: 15 },
+        ),
+        (units, reserve, raw) => {
+          const entries = raw.map((r, i) => entry(1, `o${i}`, r.t, r.remaining, r.priority));
+          const plan = planFills(onHand([[1, units]], reserve), new Map([[1, entries]]));
           const byKey = [...entries].sort((x, y) => (x.queueKey < y.queueKey ? -1 : 1));
-          const served = plan.map((f) => f.queueKey);
-          // FIFO: the orders served are a prefix of the queue, all but the last filled completely.
-          const prefixOk = served.every((k, i) => k === byKey[i]!.queueKey);
+          // Serve order: the orders served are a prefix of the queue, all but the last filled completely.
+          const prefixOk = plan.every((f, i) => f.queueKey === byKey[i]!.queueKey);
           const fullOk = plan.slice(0, -1).every((f) => f.lines[0]!.quantity === f.lines[0]!.remainingBefore);
-          return (
-            given ===
-              Math.min(
-                onHand,
-                entries.reduce((n, e) => n + e.remaining, 0),
-              ) &&
-            prefixOk &&
-            fullOk
-          );
+          // Units left after each fill: emergencies take down to 0, the others down to the reserve.
+          let left = units;
+          const floorOk = plan.every((f) => {
+            left -= f.lines[0]!.quantity;
+            return left >= (f.priority === 'emergency' ? 0 : reserve);
+          });
+          // Nothing usable is left for the first order not fully served.
+          const last = plan.at(-1)?.lines[0];
+          const next = byKey[plan.length - (last && last.quantity < last.remainingBefore ? 1 : 0)];
+          const doneOk = !next || left <= (next.priority === 'emergency' ? 0 : reserve);
+          return prefixOk && fullOk && floorOk && doneOk;
         },
       ),
     );
   });
 });
 
+describe('batchEffect', () => {
+  const before = new Map([
+    [1, stock({ on_hand: 10, emergency_reserve: 3, backordered: 9, backordered_emergency: 2, backordered_urgent: 3 })],
+  ]);
+  const fill = (orderKey: string, priority: Priority, quantity: number) => ({
+    orderKey,
+    queueKey: orderKey,
+    priority,
+    lines: [{ product_id: 1, quantity, remainingBefore: quantity }],
+  });
+  it('needs only the units given when only emergencies are filled', () => {
+    expect(batchEffect([fill('a', 'emergency', 2)], before).get(1)).toEqual({
+      product_id: 1,
+      quantity: 2,
+      emergency: 2,
+      urgent: 0,
+      need: 2,
+    });
+  });
+  it('keeps the reserve and pins the higher priorities once urgent or routine orders are filled', () => {
+    expect(batchEffect([fill('a', 'emergency', 2), fill('b', 'urgent', 3)], before).get(1)).toEqual({
+      product_id: 1,
+      quantity: 5,
+      emergency: 2,
+      urgent: 3,
+      need: 8,
+      pinEmergency: 2,
+    });
+    expect(batchEffect([fill('c', 'routine', 1)], before).get(1)).toMatchObject({
+      need: 4,
+      pinEmergency: 2,
+      pinUrgent: 3,
+    });
+  });
+});
+
+describe('hasDrainWork', () => {
+  it('is work when the first order in serve order may take a unit (rule 8)', () => {
+    expect(hasDrainWork(stock({ on_hand: 1, backordered: 1, backordered_emergency: 1, emergency_reserve: 5 }))).toBe(
+      true,
+    );
+    expect(hasDrainWork(stock({ on_hand: 5, backordered: 1, emergency_reserve: 5 }))).toBe(false);
+    expect(hasDrainWork(stock({ on_hand: 6, backordered: 1, emergency_reserve: 5 }))).toBe(true);
+    expect(hasDrainWork(stock({ on_hand: 6 }))).toBe(false);
+    expect(hasDrainWork(stock({ backordered: 3, backordered_emergency: 3 }))).toBe(false);
+  });
+});
+
 describe('allocateOnHints', () => {
   it('takes a hint run below zero as nothing on hand (never a negative shipment)', () => {
-    const [a] = allocateOnHints([{ product_id: 1, quantity: 3 }], new Map([[1, { on_hand: -2, backordered: 0 }]]));
+    const [a] = allocateOnHints([line(3)], new Map([[1, stock({ on_hand: -2 })]]), new Map(), 'routine');
     expect(a).toMatchObject({ kind: 'wait', ship: 0, backorder: 3 });
   });
-  it('plans on the stock last seen, and assumes a product never seen is in stock', () => {
+  it('plans on the stock last seen, and assumes a product never seen is in stock above its reserve', () => {
     const lines = [
       { product_id: 1, quantity: 3 },
       { product_id: 2, quantity: 3 },
       { product_id: 3, quantity: 3 },
     ];
     const hints = new Map([
-      [1, { on_hand: 0, backordered: 0 }],
-      [2, { on_hand: 5, backordered: 2 }],
+      [1, stock()],
+      [2, stock({ on_hand: 5, backordered: 2 })],
     ]);
-    expect(allocateOnHints(lines, hints).map((a) => [a.kind, a.ship, a.backorder])).toEqual([
-      ['wait', 0, 3],
-      ['wait', 0, 3],
-      ['ship-all', 3, 0],
+    const planned = allocateOnHints(lines, hints, new Map([[3, 4]]), 'urgent');
+    expect(planned.map((a) => [a.kind, a.ship, a.backorder, a.floor])).toEqual([
+      ['wait', 0, 3, 0],
+      ['ship-all', 3, 0, 0],
+      ['ship-all', 3, 0, 4],
     ]);
   });
 });

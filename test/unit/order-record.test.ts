@@ -12,6 +12,7 @@ const base: OrderRecord = {
   orderId: 123,
   orderKey: '123',
   createdAt: '2026-01-01T00:00:00.000Z',
+  priority: 'routine',
   queueKey: '2#000001767225600000#123',
   requested: new Map([
     [0, 2],

@@ -4,6 +4,7 @@
  * item stays far under 400 KB at the largest event an order allows.
  */
 import fc from 'fast-check';
+import { PRIORITIES } from '../../functions/domain/priority.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LineAllocation } from '../../functions/domain/allocation.js';
 import { packUnits } from '../../functions/domain/packing.js';
@@ -66,7 +67,18 @@ const builders: Array<[string, fc.Arbitrary<TransactionItem>]> = [
   ['upsertProduct', id.map((p) => upsertProduct({ product_id: p, product_name: 'x'.repeat(200), mass_g: 1800 }))],
   ['createProduct', id.map((p) => createProduct({ product_id: p, product_name: 'n', mass_g: 1 }))],
   ['addRestockedUnits', fc.tuple(id, qty).map(([p, q]) => addRestockedUnits(p, q, new Date(0).toISOString()))],
-  ['fillBackorder', fc.tuple(id, qty, fc.nat(), key).map(([p, q, r, k]) => fillBackorder(p, q, r, k))],
+  [
+    'fillBackorder',
+    fc
+      .tuple(id, qty, fc.nat(), key)
+      .map(([p, q, r, k]) =>
+        fillBackorder(
+          { product_id: p, quantity: q, emergency: q, urgent: q, need: q + 1_000_000, pinEmergency: q, pinUrgent: q },
+          r,
+          k,
+        ),
+      ),
+  ],
   ['putWait', fc.tuple(id, key, key, qty).map(([p, qk, k, q]) => putWait(p, qk, k, q))],
   ['fillWait (partial)', fc.tuple(id, key, qty).map(([p, qk, q]) => fillWait(p, qk, q, q + 1))],
   ['fillWait (last)', fc.tuple(id, key, qty).map(([p, qk, q]) => fillWait(p, qk, q, q))],
@@ -111,21 +123,23 @@ describe('store expressions are constant strings', () => {
     expect([...seen]).toHaveLength(1);
   });
 
-  it('the allocation guards differ only by kind, never by product, quantity or revision', () => {
+  it('the allocation guards differ only by kind and priority, never by product, quantity, floor or revision', () => {
     const kinds = new Set<string>();
-    for (const product_id of [0, Number.MAX_SAFE_INTEGER]) {
-      for (const [ship, backorder] of [
-        [1, 0],
-        [10_000, 0],
-        [3, 4],
-        [0, 10_000],
-      ] as const) {
-        const kind = backorder === 0 ? 'ship-all' : ship === 0 ? 'wait' : 'ship-on-hand';
-        const allocation = { kind, product_id, ship, backorder } as LineAllocation;
-        kinds.add(`${kind} ${expressionsOf(allocateToOrder(allocation, product_id))}`);
+    for (const priority of PRIORITIES) {
+      for (const product_id of [0, Number.MAX_SAFE_INTEGER]) {
+        for (const [ship, backorder, floor] of [
+          [1, 0, 0],
+          [10_000, 0, 1_000_000],
+          [3, 4, 5],
+          [0, 10_000, 0],
+        ] as const) {
+          const kind = backorder === 0 ? 'ship-all' : ship === 0 ? 'wait' : 'ship-on-hand';
+          const allocation = { kind, product_id, ship, backorder, priority, floor } as LineAllocation;
+          kinds.add(`${kind} ${expressionsOf(allocateToOrder(allocation, product_id))}`);
+        }
       }
     }
-    expect(kinds.size).toBe(3);
+    expect(kinds.size).toBe(3 * PRIORITIES.length);
   });
 });
 

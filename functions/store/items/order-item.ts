@@ -9,7 +9,7 @@ import { tableName } from '../../commons/dynamodb.js';
 import type { Quantities } from '../../domain/model.js';
 import type { OrderId } from '../../domain/order-id.js';
 import type { CreationProgress, OrderRecord } from '../../domain/order-record.js';
-import { attentionAttributes, orderKeyOf } from '../keys.js';
+import { attentionAttributes, orderKeyOf, priorityOfQueueKey } from '../keys.js';
 import type { TransactionItem } from '../transactions.js';
 
 type QuantityMap = Record<string, number>;
@@ -40,6 +40,7 @@ export function orderFromItem(item: Record<string, unknown>): Omit<OrderRecord, 
     orderId: item.order_id as OrderId,
     orderKey: String(item.order_key),
     createdAt: String(item.created_at),
+    priority: priorityOfQueueKey(String(item.queue_key)),
     queueKey: String(item.queue_key),
     requested: fromQuantityMap(item.requested),
     ...(creation && creation.partsDone < creation.partsTotal ? { creation } : {}),

@@ -1,11 +1,14 @@
 /**
  * ProductItem: PRODUCT#<id> / PRODUCT. Catalog data, stock and audit counters of one product.
  * Every stock change below is an UpdateItem with a condition; together the conditions keep
- * on_hand >= 0, restocked === on_hand + shipped, and "no stock on hand while an order waits"
- * outside of a restock's drain.
+ * on_hand >= 0, restocked === on_hand + shipped, the emergency reserve for emergencies, and,
+ * outside of a restock's drain, "no unit on hand that the first waiting order could take".
+ * `backordered` counts every waiting unit; `backordered_emergency` and `backordered_urgent`
+ * those of the two higher priorities (routine is the rest), for the priority guards.
  */
-import type { LineAllocation } from '../../domain/allocation.js';
+import type { LineAllocation, ProductBatch } from '../../domain/allocation.js';
 import type { StockedProduct } from '../../domain/model.js';
+import type { Priority } from '../../domain/priority.js';
 import { tableName } from '../../commons/dynamodb.js';
 import { attentionAttributes, CATALOG_PARTITION, catalogSortKey, productKey } from '../keys.js';
 import type { TransactionCancelled, TransactionItem } from '../transactions.js';
@@ -14,6 +17,8 @@ export interface CatalogEntry {
   product_id: number;
   product_name: string;
   mass_g: number;
+  /** Absent: a new product's is 0, an existing product's stays as it is. */
+  emergency_reserve?: number;
 }
 
 export function productFromItem(item: Record<string, unknown>): StockedProduct {
@@ -21,9 +26,12 @@ export function productFromItem(item: Record<string, unknown>): StockedProduct {
     product_id: Number(item.product_id),
     product_name: String(item.product_name),
     mass_g: Number(item.mass_g),
+    emergency_reserve: Number(item.emergency_reserve ?? 0),
     rev: Number(item.rev ?? 0),
     on_hand: Number(item.on_hand ?? 0),
     backordered: Number(item.backordered ?? 0),
+    backordered_emergency: Number(item.backordered_emergency ?? 0),
+    backordered_urgent: Number(item.backordered_urgent ?? 0),
     restocked: Number(item.restocked ?? 0),
     shipped: Number(item.shipped ?? 0),
   };
@@ -54,15 +62,22 @@ export function productsSeenBy(cancelled: TransactionCancelled): Map<number, Sto
   return seen;
 }
 
-/** Upsert: name and mass change, stock never does (SPEC: init_catalog never touches stock). */
+/**
+ * Upsert: name, mass and (when given) the reserve change, stock never does (SPEC: init_catalog
+ * never touches stock). `rev` grows, so every plan made on the old mass or reserve fails its guard.
+ */
 export function upsertProduct(entry: CatalogEntry): TransactionItem {
+  const reserve = entry.emergency_reserve === undefined ? 'if_not_exists(emergency_reserve, :zero)' : ':reserve';
   return {
     Update: {
       TableName: tableName(),
       Key: productKey(entry.product_id),
       UpdateExpression:
         'SET product_id = :id, product_name = :name, mass_g = :mass, catalog_pk = :cpk, catalog_sk = :csk, ' +
+        `emergency_reserve = ${reserve}, ` +
         'on_hand = if_not_exists(on_hand, :zero), backordered = if_not_exists(backordered, :zero), ' +
+        'backordered_emergency = if_not_exists(backordered_emergency, :zero), ' +
+        'backordered_urgent = if_not_exists(backordered_urgent, :zero), ' +
         'restocked = if_not_exists(restocked, :zero), shipped = if_not_exists(shipped, :zero) ADD rev :one',
       ExpressionAttributeValues: {
         ':id': entry.product_id,
@@ -72,6 +87,7 @@ export function upsertProduct(entry: CatalogEntry): TransactionItem {
         ':csk': catalogSortKey(entry.product_id),
         ':zero': 0,
         ':one': 1,
+        ...(entry.emergency_reserve === undefined ? {} : { ':reserve': entry.emergency_reserve }),
       },
     },
   };
@@ -89,8 +105,11 @@ export function createProduct(entry: CatalogEntry): TransactionItem {
         mass_g: entry.mass_g,
         catalog_pk: CATALOG_PARTITION,
         catalog_sk: catalogSortKey(entry.product_id),
+        emergency_reserve: entry.emergency_reserve ?? 0,
         on_hand: 0,
         backordered: 0,
+        backordered_emergency: 0,
+        backordered_urgent: 0,
         restocked: 0,
         shipped: 0,
         rev: 1,
@@ -136,28 +155,51 @@ export function addUnitsNobodyWaits(productId: number, quantity: number): Transa
   };
 }
 
+/** "No order of this priority or a higher one waits", and its negation, as conditions. */
+const WAITING_AT_OR_ABOVE: Record<Priority, { none: string; some: string }> = {
+  emergency: { none: 'backordered_emergency = :zero', some: 'backordered_emergency > :zero' },
+  urgent: {
+    none: 'backordered_emergency = :zero AND backordered_urgent = :zero',
+    some: '(backordered_emergency > :zero OR backordered_urgent > :zero)',
+  },
+  routine: { none: 'backordered = :zero', some: 'backordered > :zero' },
+};
+
+/** The counter of units waiting for orders of this priority, beside the total (routine has none). */
+const WAITING_COUNTER: Record<Priority, string | undefined> = {
+  emergency: 'backordered_emergency',
+  urgent: 'backordered_urgent',
+  routine: undefined,
+};
+
 /**
  * One order line meets stock. Each kind carries the guard that makes the allocation it was
- * computed from still true at commit time; `rev` proves the mass used for packing is current.
+ * computed from still true at commit time; `rev` proves the mass used for packing is current,
+ * and the reserve the floor was computed from (a catalog upsert changes both and `rev`).
  */
 export function allocateToOrder(allocation: LineAllocation, rev: number): TransactionItem {
-  const { product_id, ship, backorder } = allocation;
+  const { product_id, ship, backorder, priority, floor } = allocation;
   const values: Record<string, unknown> = { ':rev': rev, ':zero': 0 };
+  const waiting = WAITING_AT_OR_ABOVE[priority];
   let condition: string;
   const sets: string[] = [];
   switch (allocation.kind) {
     case 'ship-all':
-      // Nobody waits and enough is on hand: stock never negative, no older order skipped.
-      condition = 'on_hand >= :ship AND backordered = :zero AND rev = :rev';
+      // Nobody of this priority or higher waits and enough is on hand above the floor: stock
+      // never negative, the reserve left to emergencies, no order of the same priority skipped.
+      condition = `on_hand >= :need AND ${waiting.none} AND rev = :rev`;
+      values[':need'] = ship + floor;
       break;
     case 'ship-on-hand':
-      // Takes exactly what is on hand, so nothing is left stranded next to the new backorder.
-      condition = 'on_hand = :ship AND backordered = :zero AND rev = :rev';
+      // Takes exactly what is above the floor, so nothing usable is left stranded next to the new backorder.
+      condition = `on_hand = :need AND ${waiting.none} AND rev = :rev`;
+      values[':need'] = ship + floor;
       break;
     case 'wait':
-      // Waiting is allowed only when nothing is on hand, or an older order already waits
-      // (then stock on hand belongs to a running drain, which will reach this order too).
-      condition = '(on_hand = :zero OR backordered > :zero) AND rev = :rev';
+      // Waiting is allowed only when nothing above the floor is on hand, or an order of this
+      // priority or a higher one already waits (then stock on hand is a running drain's to give).
+      condition = `(on_hand <= :floor OR ${waiting.some}) AND rev = :rev`;
+      values[':floor'] = floor;
       break;
   }
   if (ship > 0) {
@@ -167,6 +209,8 @@ export function allocateToOrder(allocation: LineAllocation, rev: number): Transa
   if (backorder > 0) {
     values[':back'] = backorder;
     sets.push('backordered = backordered + :back');
+    const counter = WAITING_COUNTER[priority];
+    if (counter) sets.push(`${counter} = ${counter} + :back`);
   }
   return {
     Update: {
@@ -182,38 +226,61 @@ export function allocateToOrder(allocation: LineAllocation, rev: number): Transa
 }
 
 /**
- * A drain gives `quantity` units on hand to waiting orders (one order's line, or the sum of a
- * batch of fills: one guard then covers the whole batch).
+ * A drain gives units on hand to waiting orders (one order's line, or a batch of fills: one
+ * guard then covers the whole batch).
  */
-export function fillBackorder(productId: number, quantity: number, rev: number, drainer: string): TransactionItem {
+export function fillBackorder(batch: ProductBatch, rev: number, drainer: string): TransactionItem {
+  const values: Record<string, unknown> = { ':q': batch.quantity, ':need': batch.need, ':rev': rev, ':me': drainer };
+  const sets = ['on_hand = on_hand - :q', 'shipped = shipped + :q', 'backordered = backordered - :q'];
+  // Stock never negative and the reserve kept for emergencies: `need` is what guarantees it.
+  // `drainer` proves the drain still holds the product's lease (one drain per product).
+  const conditions = ['on_hand >= :need', 'backordered >= :q', 'rev = :rev', 'drainer = :me'];
+  for (const [counter, name, quantity, pinned] of [
+    ['backordered_emergency', 'e', batch.emergency, batch.pinEmergency],
+    ['backordered_urgent', 'u', batch.urgent, batch.pinUrgent],
+  ] as const) {
+    if (quantity > 0) {
+      sets.push(`${counter} = ${counter} - :${name}`);
+      values[`:${name}`] = quantity;
+    }
+    // Lower priorities are filled only if no order of a higher one began waiting since the plan.
+    if (pinned !== undefined) {
+      conditions.push(`${counter} = :${name}pin`);
+      values[`:${name}pin`] = pinned;
+    } else if (quantity > 0) {
+      conditions.push(`${counter} >= :${name}`);
+    }
+  }
   return {
     Update: {
       TableName: tableName(),
-      Key: productKey(productId),
-      UpdateExpression: 'SET on_hand = on_hand - :q, shipped = shipped + :q, backordered = backordered - :q',
-      // Stock never negative: this condition is what guarantees it. `drainer` proves the drain
-      // still holds the product's lease (one drain per product: plans are never undone).
-      ConditionExpression: 'on_hand >= :q AND backordered >= :q AND rev = :rev AND drainer = :me',
-      ExpressionAttributeValues: { ':q': quantity, ':rev': rev, ':me': drainer },
+      Key: productKey(batch.product_id),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeValues: values,
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
 }
 
+/** The product has drain work (see domain `hasDrainWork`), and its negation. */
+const HAS_WORK =
+  'on_hand > :zero AND (backordered_emergency > :zero OR (backordered > :zero AND on_hand > emergency_reserve))';
+const SETTLED =
+  'on_hand = :zero OR (backordered_emergency = :zero AND (backordered = :zero OR on_hand <= emergency_reserve))';
+
 /**
  * The product's drain lease: one drain at a time fills its queue, until `until` (epoch ms), or
- * until it releases it. Taken only when there is work (units on hand and orders waiting), and
- * when free, expired, or already held by the same owner (a restock's replay takes over its dead
- * first request's leases). The product comes back either way, so the claim is also the read.
+ * until it releases it. Taken only when there is work (a unit the first waiting order may take),
+ * and when free, expired, or already held by the same owner (a restock's replay takes over its
+ * dead first request's leases). The product comes back either way, so the claim is also the read.
  */
 export function claimDrainInput(productId: number, owner: string, until: number, now: number) {
   return {
     TableName: tableName(),
     Key: productKey(productId),
     UpdateExpression: 'SET drainer = :me, drain_until = :until',
-    ConditionExpression:
-      'on_hand > :zero AND backordered > :zero AND ' +
-      '(attribute_not_exists(drainer) OR drainer = :me OR drain_until < :now)',
+    ConditionExpression: `${HAS_WORK} AND (attribute_not_exists(drainer) OR drainer = :me OR drain_until < :now)`,
     ExpressionAttributeValues: { ':me': owner, ':until': until, ':now': now, ':zero': 0 },
     ReturnValues: 'ALL_NEW' as const,
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
@@ -221,16 +288,16 @@ export function claimDrainInput(productId: number, owner: string, until: number,
 }
 
 /**
- * Gives the lease back. `ifSettled`: only when nothing is left to drain (nothing on hand, or
- * nobody waiting), so that work that arrived during the drain is never left behind by it; the
- * product comes back either way, so the release is also the drain's last read.
+ * Gives the lease back. `ifSettled`: only when nothing is left to drain, so that work that
+ * arrived during the drain is never left behind by it; the product comes back either way, so
+ * the release is also the drain's last read.
  */
 export function releaseDrainInput(productId: number, owner: string, ifSettled: boolean) {
   return {
     TableName: tableName(),
     Key: productKey(productId),
     UpdateExpression: 'REMOVE drainer, drain_until',
-    ConditionExpression: ifSettled ? 'drainer = :me AND (on_hand = :zero OR backordered = :zero)' : 'drainer = :me',
+    ConditionExpression: ifSettled ? `drainer = :me AND (${SETTLED})` : 'drainer = :me',
     ExpressionAttributeValues: ifSettled ? { ':me': owner, ':zero': 0 } : { ':me': owner },
     ReturnValues: 'ALL_NEW' as const,
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,

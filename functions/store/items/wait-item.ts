@@ -5,7 +5,7 @@
  */
 import type { QueueEntry } from '../../domain/allocation.js';
 import { tableName } from '../../commons/dynamodb.js';
-import { waitingAttributes, waitKey } from '../keys.js';
+import { priorityOfQueueKey, waitingAttributes, waitKey } from '../keys.js';
 import type { TransactionItem } from '../transactions.js';
 
 export function waitFromItem(item: Record<string, unknown>): QueueEntry {
@@ -13,6 +13,7 @@ export function waitFromItem(item: Record<string, unknown>): QueueEntry {
     product_id: Number(item.product_id),
     queueKey: String(item.queue_key),
     orderKey: String(item.order_key),
+    priority: priorityOfQueueKey(String(item.queue_key)),
     remaining: Number(item.remaining),
   };
 }
