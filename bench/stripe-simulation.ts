@@ -35,6 +35,10 @@ export interface ThroughputResult {
   /** Orders served by a stripe other than the first they tried. */
   servedOnRetry: number;
   failed: number;
+  /**
+   * Orders served per second that the partitions' rate paid for: capacity saved before the
+   * window and spent in it is left out, so this never exceeds stripes x the one-item ceiling.
+   */
   servedPerSecond: number;
   failedShare: number;
 }
@@ -42,22 +46,34 @@ export interface ThroughputResult {
 /** Poisson arrivals; each stripe a token bucket refilled at the partition's rate. */
 export function simulateThroughput(input: ThroughputInput): ThroughputResult {
   const k = input.stripes;
-  const capacity = Math.max(input.wcuPerOrder, input.partitionWcuPerSecond * input.burstSeconds);
+  const rate = input.partitionWcuPerSecond;
+  const capacity = Math.max(input.wcuPerOrder, rate * input.burstSeconds);
   const tokens = new Float64Array(k).fill(capacity);
   // The load runs a second before it is counted, so the partitions start from where that load
   // leaves them, not with capacity saved up while idle.
   const refilledAt = new Float64Array(k).fill(-WARM_UP_SECONDS);
+  const refill = (s: number, t: number) => {
+    tokens[s] = Math.min(capacity, tokens[s]! + (t - refilledAt[s]!) * rate);
+    refilledAt[s] = t;
+  };
+  const saved = (t: number) => {
+    for (let s = 0; s < k; s++) refill(s, t);
+    return tokens.reduce((a, b) => a + b, 0);
+  };
+  let savedAtStart: number | undefined;
   let orders = 0;
   let served = 0;
   let servedOnRetry = 0;
   for (let t = nextArrival(-WARM_UP_SECONDS, input); t < input.seconds; t = nextArrival(t, input)) {
     const counted = t >= 0;
-    if (counted) orders++;
+    if (counted) {
+      savedAtStart ??= saved(0);
+      orders++;
+    }
     const first = Math.floor(input.random() * k);
     for (let attempt = 0; attempt < Math.min(input.attempts, k); attempt++) {
       const s = (first + attempt) % k;
-      tokens[s] = Math.min(capacity, tokens[s]! + (t - refilledAt[s]!) * input.partitionWcuPerSecond);
-      refilledAt[s] = t;
+      refill(s, t);
       if (tokens[s]! >= input.wcuPerOrder) {
         tokens[s]! -= input.wcuPerOrder;
         if (counted) served++;
@@ -66,12 +82,13 @@ export function simulateThroughput(input: ThroughputInput): ThroughputResult {
       }
     }
   }
+  const spentFromSaved = Math.max(0, (savedAtStart ?? saved(0)) - saved(input.seconds)) / input.wcuPerOrder;
   return {
     orders,
     served,
     servedOnRetry,
     failed: orders - served,
-    servedPerSecond: served / input.seconds,
+    servedPerSecond: (served - spentFromSaved) / input.seconds,
     failedShare: orders === 0 ? 0 : (orders - served) / orders,
   };
 }
