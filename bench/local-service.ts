@@ -48,6 +48,8 @@ export async function startBenchService(tables: string[]): Promise<BenchService>
     const { createDocumentClient, setDocumentClient } = await import('../functions/commons/dynamodb.js');
     setDocumentClient(createDocumentClient(dynamodb.endpoint));
     const { forgetCatalog } = await import('../functions/use-cases/catalog-cache.js');
+    // The same goes for the products and stock the handlers remember.
+    forgetCatalog();
     server = createLocalHttpServer({ handlers, log: { request: () => {}, error: (m, e) => console.error(m, e) } });
     const base = await listenOnLoopback(server, 0);
     return {
