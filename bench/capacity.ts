@@ -90,6 +90,8 @@ export interface CapacityResult {
       stockOutWcu: number;
     }>;
     lowStock: Array<{ stripes: number; pick: string; levels: LowStockLevel[] }>;
+    /** The fewest stripes that sustain the table's target on one product alone. */
+    forTarget: { ordersPerSecond: number; stripes: number; sustained: number };
   };
 }
 
@@ -218,9 +220,11 @@ function stripes(wcuPerStripeUpdate: number, options: CapacityOptions): Capacity
     seconds: options.seconds,
     ...THROTTLE,
   };
+  const sustainedAt = (k: number) =>
+    sustainedRate({ ...base, stripes: k }, () => seededRandom(options.seed), MAX_FAILED_SHARE);
   const throughput = STRIPES.map((k) => {
     const nominal = k * partitionRate(wcuPerStripeUpdate);
-    const sustained = sustainedRate({ ...base, stripes: k }, () => seededRandom(options.seed), MAX_FAILED_SHARE);
+    const sustained = sustainedAt(k);
     const saturated = simulateThroughput({
       ...base,
       stripes: k,
@@ -256,7 +260,14 @@ function stripes(wcuPerStripeUpdate: number, options: CapacityOptions): Capacity
       }),
     })),
   );
-  return { wcuPerStripeUpdate, throughput, lowStock };
+  let k = Math.ceil(TARGET_ORDERS_PER_SECOND / partitionRate(wcuPerStripeUpdate));
+  while (sustainedAt(k).servedPerSecond < TARGET_ORDERS_PER_SECOND) k++;
+  const forTarget = {
+    ordersPerSecond: TARGET_ORDERS_PER_SECOND,
+    stripes: k,
+    sustained: Math.floor(sustainedAt(k).servedPerSecond),
+  };
+  return { wcuPerStripeUpdate, throughput, lowStock, forTarget };
 }
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -316,6 +327,11 @@ export function describe(r: CapacityResult): string[] {
   for (const s of r.stripes.throughput) {
     lines.push(`| ${s.stripes} | ${n(s.nominal)} | ${n(s.sustained)} | ${n(s.saturated)} | ${s.stockOutWcu} |`);
   }
+  const f = r.stripes.forTarget;
+  lines.push(
+    '',
+    `One product taking all ${n(f.ordersPerSecond)} orders/s needs ${f.stripes} stripes (${n(f.sustained)} orders/s sustained).`,
+  );
   const levelName = (l: number) => (l === 0 ? '< 1' : l === 1 ? '1-5' : l === 5 ? '5-20' : `>= ${l}`);
   lines.push(
     '',
