@@ -14,17 +14,11 @@
  * Run alone: `npx tsx bench/contention.ts [--drain-orders 1000] [--mixed-ms 8000] [--clients 1,4,16]`.
  */
 import { randomUUID } from 'node:crypto';
-import { Agent } from 'node:http';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ensureTable } from '../local/bootstrap.js';
-import { startDynamoDBLocal } from '../local/dynamodb-local.js';
-import { loadRouteHandlers } from '../local/handler-loader.js';
-import { closeServer, createLocalHttpServer, listenOnLoopback } from '../local/http-server.js';
-import { applyLocalAwsEnv, localClientConfig } from '../local/local-aws-env.js';
 import { installRequestCounter } from '../test/support/request-counter.js';
 import { argValue, isMain, percentile, round, seededRandom } from './lib.js';
-import { closedLoop, httpJson, merge, type Sample, summarize } from './load.js';
+import { closedLoop, merge, type Sample, summarize } from './load.js';
+import { startBenchService } from './local-service.js';
 
 export interface DrainBenchResult {
   orders: number;
@@ -82,29 +76,13 @@ export async function runContentionBench(options: {
   log?: (line: string) => void;
 }): Promise<ContentionResult> {
   const log = options.log ?? (() => {});
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  const dynamodb = await startDynamoDBLocal();
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  let server: ReturnType<typeof createLocalHttpServer> | undefined;
+  const service = await startBenchService(['bench-drain', ...options.clients.map((c) => `bench-mixed-${c}`)]);
   try {
-    const tables = ['bench-drain', ...options.clients.map((c) => `bench-mixed-${c}`)];
-    applyLocalAwsEnv({ endpoint: dynamodb.endpoint, tableName: tables[0]! });
-    const admin = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
-    for (const t of tables) await ensureTable(admin, t);
-    admin.destroy();
-    const handlers = await loadRouteHandlers();
-    const { createDocumentClient, documentClient, setDocumentClient, tableName } = await import(
-      '../functions/commons/dynamodb.js'
-    );
-    // Another benchmark in this process may have made the client for its own DynamoDB Local.
-    setDocumentClient(createDocumentClient(dynamodb.endpoint));
+    // Imported after the service set the environment and its own DynamoDB client.
+    const { documentClient, tableName } = await import('../functions/commons/dynamodb.js');
     const { retryCounter } = await import('../functions/commons/counters.js');
-    const { forgetCatalog } = await import('../functions/use-cases/catalog-cache.js');
     const { readState, violations } = await import('../test/support/invariants.js');
-    server = createLocalHttpServer({ handlers, log: { request: () => {}, error: (m, e) => console.error(m, e) } });
-    const base = await listenOnLoopback(server, 0);
-    const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-      httpJson(agent, base, method, path, body, headers);
+    const { call, useTable } = service;
 
     // Bare TransactWriteItems of 4 fresh items: the raw rate every figure is set against.
     const rawWrite = async () => {
@@ -121,10 +99,6 @@ export async function runContentionBench(options: {
         }),
       );
       return true;
-    };
-    const useTable = (name: string) => {
-      process.env.TABLE_NAME = name;
-      forgetCatalog();
     };
 
     // JIT warm-up of DynamoDB Local and the handlers.
@@ -278,9 +252,7 @@ export async function runContentionBench(options: {
     }
     return { drain, mixed };
   } finally {
-    agent.destroy();
-    if (server) await closeServer(server, 1000);
-    await dynamodb.stop();
+    await service.stop();
   }
 }
 

@@ -14,17 +14,11 @@
  *
  * Run alone: `npx tsx bench/load.ts [--duration-ms 10000] [--concurrency 1,8,32] [--hot-orders 640]`.
  */
-import { Agent, request } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { readFileSync } from 'node:fs';
 import { argValue, isMain, percentile, round } from './lib.js';
-import { startDynamoDBLocal } from '../local/dynamodb-local.js';
-import { applyLocalAwsEnv, localClientConfig } from '../local/local-aws-env.js';
-import { ensureTable } from '../local/bootstrap.js';
-import { closeServer, createLocalHttpServer, listenOnLoopback } from '../local/http-server.js';
-import { loadRouteHandlers } from '../local/handler-loader.js';
+import { startBenchService } from './local-service.js';
 import { installRequestCounter } from '../test/support/request-counter.js';
 
 export interface LoadPoint {
@@ -117,41 +111,6 @@ export function summarize(run: { samples: Sample[]; elapsedMs: number }) {
   };
 }
 
-export function httpJson(
-  agent: Agent,
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  extraHeaders: Record<string, string> = {},
-): Promise<{ status: number; body: any }> {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${base}${path}`,
-      {
-        method,
-        agent,
-        headers: {
-          ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
-          ...extraHeaders,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
 export async function runLoadBench(options: {
   /** Per concurrency and per side (service, raw). */
   durationMs: number;
@@ -162,28 +121,13 @@ export async function runLoadBench(options: {
   log?: (line: string) => void;
 }): Promise<LoadResult> {
   const log = options.log ?? (() => {});
-  // Handlers log every package at INFO; a benchmark prints only errors.
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  const dynamodb = await startDynamoDBLocal();
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  let server: ReturnType<typeof createLocalHttpServer> | undefined;
+  const service = await startBenchService(['bench-load', 'bench-hot']);
   try {
-    const tableName = 'bench-load';
-    applyLocalAwsEnv({ endpoint: dynamodb.endpoint, tableName });
-    const admin = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
-    await ensureTable(admin, tableName);
-    await ensureTable(admin, 'bench-hot');
-    admin.destroy();
-
-    const handlers = await loadRouteHandlers();
-    // Imported after the environment is set: these modules build the client from it.
+    // Imported after the service set the environment: these modules build the client from it.
     const { documentClient } = await import('../functions/commons/dynamodb.js');
     const { retryCounter } = await import('../functions/commons/counters.js');
-    const { forgetCatalog } = await import('../functions/use-cases/catalog-cache.js');
     const { readState, violations } = await import('../test/support/invariants.js');
-    server = createLocalHttpServer({ handlers, log: { request: () => {}, error: (m, e) => console.error(m, e) } });
-    const base = await listenOnLoopback(server, 0);
-    const call = (method: string, path: string, body?: unknown) => httpJson(agent, base, method, path, body);
+    const call = (method: string, path: string, body?: unknown) => service.call(method, path, body);
 
     // The classic catalog with plenty of stock.
     const classic = JSON.parse(
@@ -283,8 +227,7 @@ export async function runLoadBench(options: {
     counter.uninstall();
 
     // Hot product, in a table of its own so the conservation check reads only its state.
-    process.env.TABLE_NAME = 'bench-hot';
-    forgetCatalog();
+    service.useTable('bench-hot');
     const hotStock = options.hotStock ?? Math.floor(options.hotOrders * 0.6);
     const hotId = 5000;
     await call('POST', '/inventory/init_catalog', [
@@ -354,9 +297,7 @@ export async function runLoadBench(options: {
     );
     return { orderBody, transactionItems: captured.TransactItems?.length ?? 0, points, hot };
   } finally {
-    agent.destroy();
-    if (server) await closeServer(server, 1000);
-    await dynamodb.stop();
+    await service.stop();
   }
 }
 

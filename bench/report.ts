@@ -1,4 +1,5 @@
 /** BENCHMARKS.md and the two SVG charts, generated from the results JSON (no chart library). */
+import type { CapacityResult } from './capacity.js';
 import type { BenchResults } from './run.js';
 import type { PackingSetting } from './packing.js';
 import type { ContentionResult } from './contention.js';
@@ -158,6 +159,9 @@ export function renderBenchmarksMd(r: BenchResults): string {
   );
   lines.push('| `npx tsx bench/cold-start.ts --runs 10` | bundle sizes and load times alone |');
   lines.push(
+    '| `npx tsx bench/capacity.ts` | the capacity model alone (`--fill-orders`, `--seconds`, `--trials`); writes `bench/results/capacity.json` |',
+  );
+  lines.push(
     '| `npx vitest run --project integration test/integration/round-trips.test.ts` | the round-trip assertions (a test, not a benchmark) |',
     '',
   );
@@ -252,6 +256,7 @@ export function renderBenchmarksMd(r: BenchResults): string {
   );
 
   lines.push(...contentionSection(contention, s));
+  lines.push(...capacitySection(r.capacity!));
 
   lines.push('## Cold start', '');
   lines.push(
@@ -303,4 +308,30 @@ function contentionSection(c: ContentionResult, s: Record<string, any>): string[
   }
   lines.push('');
   return lines;
+}
+
+function capacitySection(c: CapacityResult): string[] {
+  const op = (key: string) => c.measured.operations.find((o) => o.key === key)!;
+  const [one, two, waits] = [op('order-1-line'), op('order-2-lines'), op('order-waits')];
+  const { hotProduct: h, drain: d, tableWide: t } = c;
+  const stripes = c.stripes.throughput.find((x) => x.stripes === 8) ?? c.stripes.throughput.at(-1)!;
+  const whole = (x: number) => n(Math.round(x));
+  return [
+    '## Capacity model',
+    '',
+    "What the service would sustain in AWS, from the items each operation writes on DynamoDB Local sized by DynamoDB's rules (DynamoDB Local's own",
+    "capacity figures count about one unit per item) and AWS's limits: 1,000 WCU/s per partition, transactional writes at double cost, 40,000 WCU/s",
+    'per on-demand table by default. The model, its assumptions and the striped-stock design: **[docs/capacity.md](docs/capacity.md)**.',
+    '',
+    `- **Per order**: in stock, 1 line: ${one.itemWrites} items, ${one.wcu} WCU; 2 lines: ${two.itemWrites} items, ${two.wcu} WCU; an order that waits: ${waits.wcu} WCU`,
+    `  and ${waits.indexWcu} on the attention index; a fill: ${d.wcuPerFill} WCU, ${d.fillsPerTransaction} fills per transaction.`,
+    `- **One hot product**: ${whole(h.inStockOrdersPerSecond)} in-stock orders/s (its ${c.productItem.typicalBytes}-byte item costs ${c.productItem.typicalWcu} WCU per transactional`,
+    `  update; ${whole(h.inStockOrdersPerSecondLargest)}/s for the largest item the limits allow, ${whole(c.productItem.largestBytes)} B), ${whole(h.waitingOrdersPerSecond)} waiting orders/s, and its drain`,
+    `  ${whole(d.fillsPerSecond)} fills/s (bound by ${d.bound}).`,
+    `- **The table**: ${whole(t.targetOrdersPerSecond)} in-stock orders/s of ${t.linesPerOrder} lines need ${whole(t.wcuPerSecond)} WCU/s (${t.partitions} partitions' worth; the default`,
+    `  quota allows ${whole(t.ordersPerSecondAtDefaultQuota)} orders/s) spread over at least ${t.minimumProducts} products ordered alike.`,
+    `- **Striped stock** (simulated, not built): ${stripes.stripes} stripes under their own partition keys sustain ${whole(stripes.sustained)} orders/s of one product`,
+    `  (${whole(c.stripes.throughput[0]!.sustained)} with one), at the price of retries when the stripe an order picks runs short.`,
+    '',
+  ];
 }

@@ -6,7 +6,8 @@
  *
  * Options: --events N (packing events per setting up to 100 units), --events-large N (for 1000
  * units), --duration-ms N (load, per concurrency and side), --runs N (cold start processes),
- * --drain-orders N, --mixed-ms N (contention), --only packing,load,contention,cold-start.
+ * --drain-orders N, --mixed-ms N (contention), --fill-orders N, --capacity-seconds N, --trials N
+ * (capacity), --only packing,load,contention,cold-start,capacity.
  */
 import { cpus, loadavg, platform, release, totalmem, arch } from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -15,6 +16,7 @@ import { runPackingBench, type PackingSetting } from './packing.js';
 import { runLoadBench, type LoadResult } from './load.js';
 import { runColdStartBench, type ColdStartResult } from './cold-start.js';
 import { type ContentionResult, runContentionBench } from './contention.js';
+import { type CapacityResult, runCapacityBench, writeCapacityJson } from './capacity.js';
 import { argValue, hasFlag } from './lib.js';
 import { renderBenchmarksMd, packagesChart, latencyChart } from './report.js';
 
@@ -39,10 +41,11 @@ export interface BenchResults {
   load?: LoadResult;
   contention?: ContentionResult;
   coldStart?: ColdStartResult[];
+  capacity?: CapacityResult;
 }
 
 const smoke = hasFlag('smoke');
-const only = new Set((argValue('only', 'packing,load,contention,cold-start') ?? '').split(','));
+const only = new Set((argValue('only', 'packing,load,contention,cold-start,capacity') ?? '').split(','));
 const settings = {
   seed: Number(argValue('seed', '1')),
   sizes: [10, 100, 1000],
@@ -56,6 +59,9 @@ const settings = {
   drainOrders: Number(argValue('drain-orders', smoke ? '100' : '1000')),
   mixedDurationMs: Number(argValue('mixed-ms', smoke ? '600' : '8000')),
   mixedClients: [1, 4, 16],
+  fillOrders: Number(argValue('fill-orders', smoke ? '10' : '98')),
+  capacitySeconds: Number(argValue('capacity-seconds', smoke ? '5' : '20')),
+  capacityTrials: Number(argValue('trials', smoke ? '20' : '200')),
 };
 
 const extraArgs = process.argv.slice(2).filter((a) => a !== '--smoke');
@@ -132,6 +138,15 @@ if (only.has('contention')) {
   });
 }
 if (only.has('cold-start')) results.coldStart = await runColdStartBench({ runs: settings.coldStartRuns, log });
+if (only.has('capacity')) {
+  results.capacity = await runCapacityBench({
+    fillOrders: settings.fillOrders,
+    seconds: settings.capacitySeconds,
+    trials: settings.capacityTrials,
+    seed: settings.seed,
+    log,
+  });
+}
 
 results.finishedAt = new Date().toISOString();
 results.machine.loadAverageAfter = loadavg().map((x) => Number(x.toFixed(2)));
@@ -169,6 +184,10 @@ if (results.contention) {
   }
 }
 
+if (results.capacity && results.capacity.measured.violations.length > 0) {
+  failures.push(`capacity: ${results.capacity.measured.violations.join('; ')}`);
+}
+
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const file = smoke ? 'smoke.json' : 'latest.json';
 writeFileSync(new URL(`./results/${file}`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
@@ -177,10 +196,11 @@ if (!smoke) {
     writeFileSync(new URL('./results/packages-per-event.svg', import.meta.url), packagesChart(results.packing));
   if (results.load)
     writeFileSync(new URL('./results/latency-vs-concurrency.svg', import.meta.url), latencyChart(results.load));
-  if (results.packing && results.load && results.contention && results.coldStart) {
+  if (results.capacity) writeCapacityJson(results.capacity);
+  if (results.packing && results.load && results.contention && results.coldStart && results.capacity) {
     writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), renderBenchmarksMd(results));
   } else {
-    console.log('BENCHMARKS.md not regenerated: it needs all four benchmarks in one run');
+    console.log('BENCHMARKS.md not regenerated: it needs all five benchmarks in one run');
   }
 }
 console.log(
