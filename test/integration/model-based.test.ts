@@ -1,6 +1,7 @@
 /**
  * Model-based tests (fast-check): random sequences of catalog, order, restock, replay and read
- * requests through the real handlers on DynamoDB Local.
+ * requests through the real handlers on DynamoDB Local, with order priorities and emergency
+ * reserves that operators raise and lower.
  *  - One client, no faults: every answer's status and the final state equal the reference model.
  *  - Eight concurrent clients with injected faults, retrying as API clients and EventBridge do:
  *    the SPEC rules hold as invariants, every restock is applied exactly once, every order
@@ -16,18 +17,20 @@ import { catalog, get, post, productsById, runSweeper, uniqueOrderId, type ApiRe
 import { injectFaults, type FaultCounts } from '../support/faulty-client.js';
 import { readState, violations } from '../support/invariants.js';
 import { ReferenceModel } from '../support/reference-model.js';
+import { PRIORITIES, type Priority } from '../../functions/domain/priority.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1);
 const MASSES = [700, 300, 120, 40];
 
 type Line = { p: number; q: number };
 type Op =
-  | { kind: 'order'; lines: Line[] }
-  | { kind: 'replay-order'; which: number; same: boolean }
+  | { kind: 'order'; lines: Line[]; priority: Priority }
+  | { kind: 'replay-order'; which: number; same: boolean; otherPriority: boolean }
   | { kind: 'restock'; lines: Line[] }
   | { kind: 'replay-restock'; which: number; same: boolean }
   | { kind: 'unknown-product' }
   | { kind: 'catalog'; p: number; mass: number }
+  | { kind: 'reserve'; p: number; reserve: number }
   | { kind: 'read' };
 
 const lines = (maxQ: number) =>
@@ -35,12 +38,26 @@ const lines = (maxQ: number) =>
     minLength: 1,
     maxLength: 4,
   });
+/** Mostly routine, as in a hospital's day. */
+const priorityArb = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<Priority>('routine') },
+  { weight: 1, arbitrary: fc.constant<Priority>('urgent') },
+  { weight: 1, arbitrary: fc.constant<Priority>('emergency') },
+);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('order' as const), lines: lines(4) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({ kind: fc.constant('order' as const), lines: lines(4), priority: priorityArb }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('restock' as const), lines: lines(6) }) },
   {
     weight: 1,
-    arbitrary: fc.record({ kind: fc.constant('replay-order' as const), which: fc.nat(), same: fc.boolean() }),
+    arbitrary: fc.record({
+      kind: fc.constant('replay-order' as const),
+      which: fc.nat(),
+      same: fc.boolean(),
+      otherPriority: fc.boolean(),
+    }),
   },
   {
     weight: 1,
@@ -54,11 +71,17 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('catalog' as const), p: fc.nat(MASSES.length - 1), mass: fc.constant(0) }),
   },
+  // An operator raises or lowers a reserve; lowering it while orders wait fills them (rule 8).
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('reserve' as const), p: fc.nat(MASSES.length - 1), reserve: fc.nat(6) }),
+  },
 );
 
 interface Sent {
   kind: 'order' | 'restock';
   id: string;
+  priority: Priority;
   body: unknown;
   lines: Array<{ product_id: number; quantity: number }>;
   status?: number;
@@ -66,12 +89,15 @@ interface Sent {
   finished?: number;
 }
 
+interface Request {
+  kind: 'order' | 'restock' | 'read' | 'catalog' | 'reserve';
+  id?: string;
+  lines?: Sent['lines'];
+  priority?: Priority;
+}
+
 /** Turns an op into a request against this run's products; remembers what was sent, for replays. */
-function requestFor(
-  op: Op,
-  ids: number[],
-  history: Sent[],
-): { kind: 'order' | 'restock' | 'read' | 'catalog'; id?: string; lines?: Sent['lines'] } {
+function requestFor(op: Op, ids: number[], history: Sent[]): Request {
   const toLines = (ls: Line[]) => ls.map((l) => ({ product_id: ids[l.p]!, quantity: l.q }));
   const pick = (kind: 'order' | 'restock', which: number) => {
     const earlier = history.filter((h) => h.kind === kind);
@@ -79,7 +105,7 @@ function requestFor(
   };
   switch (op.kind) {
     case 'order':
-      return { kind: 'order', id: uniqueOrderId('m'), lines: toLines(op.lines) };
+      return { kind: 'order', id: uniqueOrderId('m'), lines: toLines(op.lines), priority: op.priority };
     case 'restock':
       return { kind: 'restock', id: uniqueOrderId('k'), lines: toLines(op.lines) };
     case 'unknown-product':
@@ -90,13 +116,27 @@ function requestFor(
       const earlier = pick(kind, op.which);
       if (!earlier) return { kind: 'read' };
       const changed = op.same ? earlier.lines : [...earlier.lines, { product_id: ids[0]!, quantity: 1 }];
-      return { kind, id: earlier.id, lines: changed };
+      // A replay with another priority is another body: 409.
+      const other = PRIORITIES[(PRIORITIES.indexOf(earlier.priority) + 1) % PRIORITIES.length]!;
+      const priority = op.kind === 'replay-order' && op.otherPriority ? other : earlier.priority;
+      return { kind, id: earlier.id, lines: changed, priority };
     }
     case 'catalog':
       return { kind: 'catalog', lines: [{ product_id: ids[op.p]!, quantity: MASSES[op.p]! }] };
+    case 'reserve':
+      return { kind: 'reserve', lines: [{ product_id: ids[op.p]!, quantity: op.reserve }] };
     case 'read':
       return { kind: 'read' };
   }
+}
+
+/** An operator sets a product's emergency reserve (the single line's `quantity`), keeping its name and mass. */
+function sendReserve(lines: Sent['lines'], ids: number[]): Promise<ApiResponse> {
+  const [{ product_id, quantity }] = lines as [Sent['lines'][number]];
+  const mass_g = MASSES[ids.indexOf(product_id)]!;
+  return post('/inventory/init_catalog', [
+    { product_id, product_name: `P${product_id}`, mass_g, emergency_reserve: quantity },
+  ]);
 }
 
 /** A catalog upsert: `quantity` of the single line carries the new mass. */
@@ -107,9 +147,14 @@ function sendCatalog(lines: Sent['lines']): Promise<ApiResponse> {
   ]);
 }
 
-function send(kind: 'order' | 'restock', id: string, lines: Sent['lines']): Promise<ApiResponse> {
+function send(kind: 'order' | 'restock', id: string, lines: Sent['lines'], priority?: Priority): Promise<ApiResponse> {
   return kind === 'order'
-    ? post('/inventory/process_order', { order_id: id, requested: lines })
+    ? post('/inventory/process_order', {
+        order_id: id,
+        requested: lines,
+        // Routine orders are sent half the time without a priority: absent means routine.
+        ...(priority === 'routine' && id.charCodeAt(id.length - 1) % 2 === 0 ? {} : { priority }),
+      })
     : post('/inventory/process_restock', lines, { 'idempotency-key': id });
 }
 
@@ -141,18 +186,25 @@ describe('model-based', () => {
               expect((await sendCatalog(req.lines!)).status).toBe(201);
               continue;
             }
-            const res = await send(req.kind, req.id!, req.lines!);
+            if (req.kind === 'reserve') {
+              expect((await sendReserve(req.lines!, ids)).status).toBe(201);
+              model.setReserve(req.lines![0]!.product_id, req.lines![0]!.quantity);
+              continue;
+            }
+            const priority = req.priority ?? 'routine';
+            const res = await send(req.kind, req.id!, req.lines!, priority);
             const expected =
-              req.kind === 'order' ? model.order(req.id!, req.lines!) : model.restock(req.id!, req.lines!);
-            expect(res.status, `${req.kind} ${req.id} ${JSON.stringify(req.lines)}`).toBe(expected);
+              req.kind === 'order' ? model.order(req.id!, req.lines!, priority) : model.restock(req.id!, req.lines!);
+            expect(res.status, `${req.kind} ${req.id} ${priority} ${JSON.stringify(req.lines)}`).toBe(expected);
             if (!history.some((h) => h.id === req.id))
-              history.push({ kind: req.kind, id: req.id!, body: null, lines: req.lines!, started: 0 });
+              history.push({ kind: req.kind, id: req.id!, priority, body: null, lines: req.lines!, started: 0 });
           }
           const products = await productsById();
           for (const id of ids) {
             expect(products.get(id)).toMatchObject({
               quantity: model.onHand.get(id),
               backordered: model.backordered(id),
+              emergency_reserve: model.reserve.get(id),
             });
           }
           for (const [orderId, order] of model.orders) {
@@ -160,6 +212,7 @@ describe('model-based', () => {
             const asMap = (ls: Array<{ product_id: number; quantity: number }>) =>
               new Map(ls.map((l) => [l.product_id, l.quantity]));
             const nonZero = (m: Map<number, number>) => new Map([...m].filter(([, q]) => q > 0));
+            expect(view.priority).toBe(order.priority);
             expect(asMap(view.shipped)).toEqual(nonZero(order.shipped));
             expect(asMap(view.backordered)).toEqual(nonZero(order.backordered));
           }
@@ -221,15 +274,18 @@ describe('model-based', () => {
                         await get('/inventory/products');
                         continue;
                       }
-                      if (req.kind === 'catalog') {
+                      if (req.kind === 'catalog' || req.kind === 'reserve') {
                         // An upsert is idempotent: retry it until it is answered.
-                        for (let attempt = 0; attempt < 8 && (await sendCatalog(req.lines!)).status >= 500; attempt++)
+                        const upsert = () =>
+                          req.kind === 'catalog' ? sendCatalog(req.lines!) : sendReserve(req.lines!, ids);
+                        for (let attempt = 0; attempt < 8 && (await upsert()).status >= 500; attempt++)
                           totals.retries++;
                         continue;
                       }
                       const sent: Sent = {
                         kind: req.kind,
                         id: req.id!,
+                        priority: req.priority ?? 'routine',
                         body: null,
                         lines: req.lines!,
                         started: Date.now(),
@@ -239,7 +295,7 @@ describe('model-based', () => {
                       for (let attempt = 0; attempt < 30; attempt++) {
                         totals.requests++;
                         if (attempt > 0) totals.retries++;
-                        const res = await send(req.kind, req.id!, req.lines!);
+                        const res = await send(req.kind, req.id!, req.lines!, sent.priority);
                         sent.status = res.status;
                         const inProgress = res.status === 409 && String(res.body?.type).endsWith('request-in-progress');
                         if (res.status < 500 && !inProgress) break;
@@ -276,7 +332,8 @@ describe('model-based', () => {
               for (const h of history.filter((x) => x.kind === 'order' && (x.status === 201 || x.status === 200))) {
                 expect(state2.orders.has(h.id)).toBe(true);
               }
-              // FIFO: no order received a unit of a product that a definitely older order still waits for.
+              // Rule 4: no order received a unit of a product that a definitely older order of the same
+              // or a higher priority still waits for.
               const waits = state2.waits;
               for (const s of state2.shipments) {
                 const younger = history.find((h) => h.id === s.orderKey);
@@ -287,7 +344,9 @@ describe('model-based', () => {
                       (x) => x.product_id === line.product_id && x.order_key !== s.orderKey,
                     )) {
                       const older = history.find((h) => h.id === w.order_key);
-                      if (older?.finished !== undefined && older.finished < younger.started) {
+                      const outranked =
+                        older && PRIORITIES.indexOf(older.priority) <= PRIORITIES.indexOf(younger.priority);
+                      if (outranked && older?.finished !== undefined && older.finished < younger.started) {
                         throw new Error(
                           `order ${s.orderKey} got product ${line.product_id} while older ${w.order_key} waits`,
                         );

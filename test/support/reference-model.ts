@@ -1,11 +1,18 @@
 /**
- * The SPEC's rules 3, 4, 6 and 7 as a plain in-memory model, for a single client: what the
- * service must end up with after a sequence of requests. Orders wait in one FIFO queue per
- * product, in creation order; a restock fills them oldest first and puts the rest on hand.
+ * The SPEC's rules 3, 4, 6, 7 and 8 as a plain in-memory model, for a single client: what the
+ * service must end up with after a sequence of requests. Orders wait in one queue per product,
+ * by priority, then in creation order; a restock (or a lowered reserve) fills them in that order
+ * and leaves the rest on hand; urgent and routine orders never take the emergency reserve.
+ * Written from SPEC's words, not from the service's code.
  */
 type Lines = Array<{ product_id: number; quantity: number }>;
+export type ModelPriority = 'emergency' | 'urgent' | 'routine';
+const RANK: Record<ModelPriority, number> = { emergency: 0, urgent: 1, routine: 2 };
 
 interface ModelOrder {
+  priority: ModelPriority;
+  /** Creation order. */
+  seq: number;
   requested: Map<number, number>;
   shipped: Map<number, number>;
   backordered: Map<number, number>;
@@ -13,35 +20,43 @@ interface ModelOrder {
 
 export class ReferenceModel {
   readonly onHand = new Map<number, number>();
+  readonly reserve = new Map<number, number>();
   readonly orders = new Map<string, ModelOrder>();
   private readonly queues = new Map<number, string[]>();
   private readonly restocks = new Map<string, Map<number, number>>();
 
   addProduct(id: number): void {
     if (!this.onHand.has(id)) this.onHand.set(id, 0);
+    if (!this.reserve.has(id)) this.reserve.set(id, 0);
   }
 
   backordered(product: number): number {
-    return (this.queues.get(product) ?? []).reduce(
-      (n, o) => n + (this.orders.get(o)!.backordered.get(product) ?? 0),
-      0,
-    );
+    return this.queue(product).reduce((n, o) => n + (this.orders.get(o)!.backordered.get(product) ?? 0), 0);
   }
 
   /** Expected HTTP status of the order request. */
-  order(id: string, lines: Lines): number {
+  order(id: string, lines: Lines, priority: ModelPriority = 'routine'): number {
     const merged = merge(lines);
     if ([...merged.keys()].some((p) => !this.onHand.has(p))) return 422;
     const existing = this.orders.get(id);
-    if (existing) return same(existing.requested, merged) ? 200 : 409;
-    const order: ModelOrder = { requested: merged, shipped: new Map(), backordered: new Map() };
+    if (existing) return same(existing.requested, merged) && existing.priority === priority ? 200 : 409;
+    const order: ModelOrder = {
+      priority,
+      seq: this.orders.size,
+      requested: merged,
+      shipped: new Map(),
+      backordered: new Map(),
+    };
     this.orders.set(id, order);
     for (const [p, q] of merged) {
-      const ship = this.backordered(p) === 0 ? Math.min(q, this.onHand.get(p)!) : 0;
+      // Rule 4: nothing while an order of the same or a higher priority waits; the reserve is for emergencies.
+      const blocked = this.queue(p).some((o) => RANK[this.orders.get(o)!.priority] <= RANK[priority]);
+      const usable = this.onHand.get(p)! - (priority === 'emergency' ? 0 : this.reserve.get(p)!);
+      const ship = blocked ? 0 : Math.max(0, Math.min(q, usable));
       this.onHand.set(p, this.onHand.get(p)! - ship);
       order.shipped.set(p, ship);
       order.backordered.set(p, q - ship);
-      if (q - ship > 0) this.queues.set(p, [...(this.queues.get(p) ?? []), id]);
+      if (q - ship > 0) this.enqueue(p, id);
     }
     return 201;
   }
@@ -54,19 +69,47 @@ export class ReferenceModel {
     if ([...merged.keys()].some((p) => !this.onHand.has(p))) return 404;
     this.restocks.set(key, merged);
     for (const [p, q] of merged) {
-      let available = this.onHand.get(p)! + q;
-      const queue = this.queues.get(p) ?? [];
-      while (available > 0 && queue.length > 0) {
-        const order = this.orders.get(queue[0]!)!;
-        const give = Math.min(available, order.backordered.get(p)!);
-        available -= give;
-        order.shipped.set(p, order.shipped.get(p)! + give);
-        order.backordered.set(p, order.backordered.get(p)! - give);
-        if (order.backordered.get(p) === 0) queue.shift();
-      }
-      this.onHand.set(p, available);
+      this.onHand.set(p, this.onHand.get(p)! + q);
+      this.fill(p);
     }
     return 200;
+  }
+
+  /** A catalog upsert giving the product a new reserve; a lower one frees units for waiting orders (rule 8). */
+  setReserve(product: number, reserve: number): void {
+    this.reserve.set(product, reserve);
+    this.fill(product);
+  }
+
+  /** Waiting orders take units in serve order while the first of them may take any. */
+  private fill(p: number): void {
+    const queue = this.queue(p);
+    while (queue.length > 0) {
+      const order = this.orders.get(queue[0]!)!;
+      const usable = this.onHand.get(p)! - (order.priority === 'emergency' ? 0 : this.reserve.get(p)!);
+      if (usable <= 0) break;
+      const give = Math.min(usable, order.backordered.get(p)!);
+      this.onHand.set(p, this.onHand.get(p)! - give);
+      order.shipped.set(p, order.shipped.get(p)! + give);
+      order.backordered.set(p, order.backordered.get(p)! - give);
+      if (order.backordered.get(p) === 0) queue.shift();
+    }
+  }
+
+  private queue(p: number): string[] {
+    if (!this.queues.has(p)) this.queues.set(p, []);
+    return this.queues.get(p)!;
+  }
+
+  private enqueue(p: number, id: string): void {
+    const key = (o: string) => [RANK[this.orders.get(o)!.priority], this.orders.get(o)!.seq] as const;
+    const queue = this.queue(p);
+    queue.push(id);
+    queue.sort((a, b) => {
+      const [ra, sa] = key(a);
+      const [rb, sb] = key(b);
+      return ra - rb || sa - sb;
+    });
   }
 }
 
