@@ -1,7 +1,9 @@
 /**
  * `npm run demo`: plays the original logistics exercise against a running service
  * (`npm start` in another terminal): load the blood-products catalog, place the classic order
- * on whatever is in stock, restock, and show the packages that go out.
+ * on whatever is in stock, restock, and show the packages that go out. Then emergencies first:
+ * a routine order waits, a newer emergency order waits behind it, and the next restock serves
+ * the emergency first (SPEC rule 4).
  *
  * The order gets a fresh id each run, because replaying an order_id with the same lines changes
  * nothing (SPEC "Order replay"); re-runs on a persisted database therefore still show shipping.
@@ -26,6 +28,7 @@ interface Shipment {
 }
 interface OrderView {
   order_id: string | number;
+  priority: string;
   status: string;
   shipped: Line[];
   backordered: Line[];
@@ -65,9 +68,47 @@ try {
   const final = await call<OrderView>('GET', `/inventory/orders/${encodeURIComponent(orderId)}`);
   console.log(`4. Afterwards:`);
   printOrder(final);
+
+  await emergenciesFirst();
 } catch (error) {
   console.error(`\n${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
+}
+
+/** A routine order waits; a newer emergency order waits too; a small restock goes to the emergency. */
+async function emergenciesFirst(): Promise<void> {
+  const productId = exercise.product_info[0]?.product_id ?? 0;
+  const { products } = await call<{ products: Array<{ product_id: number; quantity: number }> }>(
+    'GET',
+    '/inventory/products',
+  );
+  const onHand = products.find((p) => p.product_id === productId)?.quantity ?? 0;
+  const routineId = `demo-routine-${Date.now()}`;
+  const emergencyId = `demo-emergency-${Date.now()}`;
+  console.log(`5. Emergencies first: a routine order ${routineId} asks for ${onHand + 2} (all on hand and 2 more)`);
+  printOrder(
+    await call<OrderView>('POST', '/inventory/process_order', {
+      order_id: routineId,
+      priority: 'routine',
+      requested: [{ product_id: productId, quantity: onHand + 2 }],
+    }),
+  );
+  console.log(`   then an emergency order ${emergencyId} asks for 2`);
+  printOrder(
+    await call<OrderView>('POST', '/inventory/process_order', {
+      order_id: emergencyId,
+      priority: 'emergency',
+      requested: [{ product_id: productId, quantity: 2 }],
+    }),
+  );
+  console.log('   a restock of 2 arrives: the emergency order is served first, though it is newer');
+  const restock = await call<RestockAnswer>('POST', '/inventory/process_restock', [
+    { product_id: productId, quantity: 2 },
+  ]);
+  printPackages(restock.shipments);
+  for (const id of [emergencyId, routineId]) {
+    printOrder(await call<OrderView>('GET', `/inventory/orders/${encodeURIComponent(id)}`));
+  }
 }
 
 async function checkServiceIsUp(): Promise<void> {
@@ -107,7 +148,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
 }
 
 function printOrder(order: OrderView): void {
-  const parts = [`status ${order.status}`];
+  const parts = [`${order.priority}, status ${order.status}`];
   if (order.shipped.length > 0) parts.push(`shipped ${describeLines(order.shipped)}`);
   if (order.backordered.length > 0) parts.push(`waiting for ${describeLines(order.backordered)}`);
   console.log(`   order ${order.order_id}: ${parts.join('; ')}`);
