@@ -25,6 +25,7 @@ export type HandlerName =
   | 'process-restock'
   | 'process-order'
   | 'get-order'
+  | 'cancel-order'
   | 'list-products'
   | 'health'
   | 'api-docs';
@@ -34,6 +35,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/inventory/process_restock', handler: 'process-restock', scope: 'restock:write' },
   { method: 'POST', path: '/inventory/process_order', handler: 'process-order', scope: 'orders:write' },
   { method: 'GET', path: '/inventory/orders/{order_id}', handler: 'get-order', scope: 'inventory:read' },
+  { method: 'POST', path: '/inventory/orders/{order_id}/cancel', handler: 'cancel-order', scope: 'orders:write' },
   { method: 'GET', path: '/inventory/products', handler: 'list-products', scope: 'inventory:read' },
   { method: 'GET', path: '/health', handler: 'health' },
   { method: 'GET', path: '/openapi.json', handler: 'api-docs' },

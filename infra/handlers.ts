@@ -71,6 +71,11 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
     memorySize: 1024,
     timeout: WRITE_TIMEOUT,
   },
+  'cancel-order': {
+    description: 'POST /inventory/orders/{order_id}/cancel: every unit not shipped stops waiting',
+    memorySize: 1024,
+    timeout: WRITE_TIMEOUT,
+  },
   'get-order': {
     description: 'GET /inventory/orders/{order_id}: one order with its shipments',
     memorySize: 512,

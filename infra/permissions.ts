@@ -54,6 +54,8 @@ export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
   'process-order': { table: STOCK_WRITER, queriesIndexes: [] },
   'process-restock': { table: STOCK_WRITER, queriesIndexes: [] },
   'get-order': { table: ['dynamodb:Query'], queriesIndexes: [] },
+  // Finishing a large order's creation before cancelling it takes stock like an order does.
+  'cancel-order': { table: STOCK_WRITER, queriesIndexes: [] },
   'list-products': { table: ['dynamodb:BatchGetItem'], queriesIndexes: [CATALOG_INDEX.name] },
   health: { table: ['dynamodb:DescribeTable'], queriesIndexes: [] },
   'api-docs': { table: [], queriesIndexes: [] },

@@ -16,6 +16,7 @@ export type DomainErrorKind =
   | 'invalidValue'
   | 'notFound'
   | 'conflict'
+  | 'orderComplete'
   | 'requestInProgress'
   | 'dependencyUnavailable';
 
@@ -48,6 +49,11 @@ export class NotFoundError extends DomainError {
 /** Same order_id / Idempotency-Key / event id with a different body. */
 export class ConflictError extends DomainError {
   readonly kind = 'conflict';
+}
+
+/** Cancelling an order with nothing left to wait for (fulfilled): nothing to cancel. */
+export class OrderCompleteError extends DomainError {
+  readonly kind = 'orderComplete';
 }
 
 /**

@@ -49,7 +49,7 @@ export interface Shipment {
   shipped_at: string;
 }
 
-export type OrderStatus = 'fulfilled' | 'partially_shipped' | 'backordered';
+export type OrderStatus = 'fulfilled' | 'partially_shipped' | 'backordered' | 'cancelled';
 
 export interface OrderView {
   order_id: OrderId;
@@ -58,8 +58,14 @@ export interface OrderView {
   requested: Line[];
   shipped: Line[];
   backordered: Line[];
+  /** Units cancelled before they shipped; shipped + backordered + cancelled = requested, per product. */
+  cancelled: Line[];
   shipments: Shipment[];
   created_at: string;
+  /** Present once the order is cancelled. */
+  cancelled_at?: string;
+  /** Present once the order is cancelled: the reason given, or null. */
+  cancel_reason?: string | null;
 }
 
 /** Per-product quantities, keyed by product id. */

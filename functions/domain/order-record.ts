@@ -43,6 +43,17 @@ export interface OrderRecord {
   creation?: CreationProgress;
   /** Units requests allocated to the order and have not packed yet, by request id. */
   unpacked: Map<string, Quantities>;
+  /** Set by the first part of a cancellation; `units` grows with each part (one per 49 lines). */
+  cancellation?: Cancellation;
+}
+
+export interface Cancellation {
+  at: string;
+  reason: string | null;
+  /** Parts committed so far (a cancellation of more lines than one transaction holds goes in parts). */
+  parts: number;
+  /** Units cancelled so far, per product. */
+  units: Quantities;
 }
 
 /**
@@ -68,8 +79,18 @@ export function shippedUnits(order: Pick<OrderRecord, 'unpacked'>, events: Shipm
 }
 
 /** Units still waiting, per product (lines a large order has not allocated yet included). */
-export function backorderedUnits(requested: Quantities, shipped: Quantities): Quantities {
-  return new Map([...requested].map(([p, q]) => [p, q - (shipped.get(p) ?? 0)]));
+export function backorderedUnits(
+  requested: Quantities,
+  shipped: Quantities,
+  cancelled: Quantities = new Map(),
+): Quantities {
+  return new Map([...requested].map(([p, q]) => [p, q - (shipped.get(p) ?? 0) - (cancelled.get(p) ?? 0)]));
+}
+
+/** Units of the order still waiting, per product, only those with some (what a cancellation cancels). */
+export function waitingUnits(order: OrderRecord, events: ShipmentEvent[]): Quantities {
+  const waiting = backorderedUnits(order.requested, shippedUnits(order, events), order.cancellation?.units);
+  return new Map([...waiting].filter(([, q]) => q > 0));
 }
 
 /** The lines of the next creation part to allocate, or undefined when the creation is complete. */
@@ -111,24 +132,31 @@ export function toLines(quantities: Quantities): Line[] {
     .map(([product_id, quantity]) => ({ product_id, quantity }));
 }
 
-export function orderStatus(shipped: Quantities, backordered: Quantities): OrderStatus {
-  if (sum(backordered) === 0) return 'fulfilled';
+export function orderStatus(
+  shipped: Quantities,
+  backordered: Quantities,
+  cancelled: Quantities = new Map(),
+): OrderStatus {
+  if (sum(backordered) === 0) return sum(cancelled) > 0 ? 'cancelled' : 'fulfilled';
   return sum(shipped) > 0 ? 'partially_shipped' : 'backordered';
 }
 
 /** Events must come oldest first (the store's sort key order). */
 export function toOrderView(order: OrderRecord, events: ShipmentEvent[]): OrderView {
   const shipped = shippedUnits(order, events);
-  const backordered = backorderedUnits(order.requested, shipped);
+  const cancelled = order.cancellation?.units ?? new Map<number, number>();
+  const backordered = backorderedUnits(order.requested, shipped, cancelled);
   return {
     order_id: order.orderId,
     priority: order.priority,
-    status: orderStatus(shipped, backordered),
+    status: orderStatus(shipped, backordered, cancelled),
     requested: toLines(order.requested),
     shipped: toLines(shipped),
     backordered: toLines(backordered),
+    cancelled: toLines(cancelled),
     shipments: events.flatMap((e) => expandShipments(order.orderId, e)),
     created_at: order.createdAt,
+    ...(order.cancellation ? { cancelled_at: order.cancellation.at, cancel_reason: order.cancellation.reason } : {}),
   };
 }
 

@@ -45,6 +45,7 @@ export const LIMITS = {
   /** SPEC v2: at most 10,000 units per order in all. */
   orderUnits: { max: 10_000 },
   emergencyReserve: { min: 0, max: 1_000_000 },
+  cancelReasonChars: { min: 0, max: 500 },
   /** Page sizes of the lists: `limit` query parameter. */
   productPage: { min: 1, max: 1000, default: 1000 },
 } as const;
@@ -103,6 +104,13 @@ export function parseOrderRequest(body: unknown): OrderRequest {
   };
 }
 
+/** `POST /inventory/orders/{order_id}/cancel`: no body, or `{reason?}` (null or absent: none). */
+export function parseCancelRequest(body: unknown): { reason: string | null } {
+  if (body === undefined) return { reason: null };
+  const { reason } = validate(cancelSchema, body, []);
+  return { reason: reason ?? null };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Schemas. Every message of a field comes from one function of the input, so the several zod
 // issues one value can raise (e.g. 2^53 breaks both the safe-integer and the max check) read
@@ -119,7 +127,11 @@ function integerField({ min, max }: { min: number; max: number }) {
 }
 
 function productNameField() {
-  const { min, max } = LIMITS.productNameChars;
+  return textField(LIMITS.productNameChars);
+}
+
+/** Text of `min` to `max` Unicode code points, well-formed (storable as UTF-8). */
+function textField({ min, max }: { min: number; max: number }) {
   const rule = `must be a string of ${min} to ${max} characters`;
   return z.string({ error: (issue) => describe(issue.input, rule, 'string') }).superRefine((name, ctx) => {
     if (/\p{Surrogate}/u.test(name)) {
@@ -202,6 +214,11 @@ const orderSchema = z.object(
     requested: arrayOf(lineSchema(LIMITS.orderQuantity), 'lines {product_id, quantity}'),
   },
   { error: (issue) => describe(issue.input, 'must be an object {order_id?, priority?, requested}') },
+);
+
+const cancelSchema = z.object(
+  { reason: textField(LIMITS.cancelReasonChars).nullable().optional() },
+  { error: (issue) => describe(issue.input, 'must be an object {reason?}') },
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -367,4 +384,9 @@ function field(value: unknown, key: string): unknown {
  * The schemas above, for the OpenAPI document (functions/http/openapi.ts): the document is
  * generated from the very schemas that validate requests, so the two cannot drift.
  */
-export const REQUEST_SCHEMAS = { catalog: catalogSchema, restock: restockSchema, order: orderSchema } as const;
+export const REQUEST_SCHEMAS = {
+  catalog: catalogSchema,
+  restock: restockSchema,
+  order: orderSchema,
+  cancel: cancelSchema,
+} as const;

@@ -12,9 +12,16 @@
  * OpenAPI 3.1 schemas are JSON Schema 2020-12, which is what `z.toJSONSchema` emits.
  */
 import { z } from 'zod';
-import { ConflictError, DependencyUnavailableError, NotFoundError, RequestInProgressError } from '../domain/errors.js';
+import {
+  ConflictError,
+  DependencyUnavailableError,
+  NotFoundError,
+  OrderCompleteError,
+  RequestInProgressError,
+} from '../domain/errors.js';
 import {
   LIMITS,
+  parseCancelRequest,
   parseCatalogRequest,
   parseListQuery,
   parseOrderRequest,
@@ -88,7 +95,7 @@ export interface OperationObject {
   /** `[]` for a public route, else the bearer scheme with the route's scope. */
   security: Array<Record<string, string[]>>;
   parameters?: ParameterObject[];
-  requestBody?: { required: true; description: string; content: Record<string, MediaType> };
+  requestBody?: { required: boolean; description: string; content: Record<string, MediaType> };
   responses: Record<string, ResponseObject>;
 }
 export type HttpMethod = 'get' | 'post';
@@ -135,6 +142,7 @@ const REQUEST_SCHEMA_IDS: ReadonlyArray<[z.ZodType, string]> = [
   [REQUEST_SCHEMAS.catalog, 'CatalogRequest'],
   [REQUEST_SCHEMAS.restock, 'RestockRequest'],
   [REQUEST_SCHEMAS.order, 'OrderRequest'],
+  [REQUEST_SCHEMAS.cancel, 'CancelRequest'],
 ];
 
 const MERGED = 'Lines naming the same product are merged (their quantities added) before use.';
@@ -222,6 +230,7 @@ const classicOrderCreated = {
   requested: classic.order.requested,
   shipped: [],
   backordered: classic.order.requested,
+  cancelled: [],
   shipments: [],
   created_at: EXAMPLE_TIME,
 };
@@ -284,6 +293,11 @@ const problems = {
   unknownOrder: problemExample(() => {
     throw new NotFoundError('no order "o-unknown"');
   }),
+  orderComplete: problemExample(() => {
+    throw new OrderCompleteError(`order ${CLASSIC_ORDER_ID} has nothing left to wait for: it is fulfilled`);
+  }),
+  cancelMalformed: problemExample(() => parseCancelRequest({ reason: 42 })),
+  cancelInvalid: problemExample(() => parseCancelRequest({ reason: 'x'.repeat(501) })),
   orderConflict: problemExample(() => {
     throw new ConflictError(`order ${CLASSIC_ORDER_ID} exists with different lines`);
   }),
@@ -608,6 +622,45 @@ const OPERATIONS: Record<string, OperationText> = {
         }),
       }),
       ...problem('notFound', 'No such order.', { unknownOrder: example('Unknown order', problems.unknownOrder) }),
+    },
+  },
+  'POST /inventory/orders/{order_id}/cancel': {
+    operationId: 'cancelOrder',
+    summary: 'Cancel an order',
+    description:
+      'Every unit that has not shipped stops waiting; packages already shipped stay shipped. Atomic against a restock filling ' +
+      'the same order: each unit is either shipped or cancelled, never both. Cancelling a cancelled order changes nothing and ' +
+      'answers its view.',
+    tags: ['orders'],
+    parameters: [ORDER_ID_PARAMETER],
+    requestBody: {
+      required: false,
+      description: 'Optional: a reason, kept on the order (`cancel_reason`).',
+      content: json(ref('CancelRequest'), {
+        reason: example('With a reason', { reason: 'patient transferred' }),
+      }),
+    },
+    responses: {
+      '200': ok('The order, cancelled: `cancelled` lists the units that no longer wait.', 'OrderView', {
+        cancelled: example('Order 123 cancelled after its first package', {
+          ...classicOrderCreated,
+          status: 'cancelled',
+          shipped: [
+            { product_id: 0, quantity: 2 },
+            { product_id: 10, quantity: 1 },
+          ],
+          backordered: [],
+          cancelled: [{ product_id: 10, quantity: 3 }],
+          shipments: [classicShipments[0]],
+          cancelled_at: EXAMPLE_TIME,
+          cancel_reason: 'patient transferred',
+        }),
+      }),
+      ...bodyProblems(problems.cancelMalformed, problems.cancelInvalid, 'a reason over 500 characters'),
+      ...problem('notFound', 'No such order.', { unknownOrder: example('Unknown order', problems.unknownOrder) }),
+      ...problem('orderComplete', 'Everything the order requested has shipped: nothing to cancel. Nothing changed.', {
+        complete: example('A fulfilled order', problems.orderComplete),
+      }),
     },
   },
   'GET /inventory/products': {

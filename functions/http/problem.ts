@@ -42,6 +42,7 @@ export const PROBLEM_TYPES = {
   invalidValue: { status: 422, slug: 'invalid-value', title: 'Invalid value' },
   notFound: { status: 404, slug: 'not-found', title: 'Not found' },
   conflict: { status: 409, slug: 'conflict', title: 'Conflict with an earlier request' },
+  orderComplete: { status: 409, slug: 'order-complete', title: 'Order complete' },
   requestInProgress: { status: 409, slug: 'request-in-progress', title: 'Request in progress' },
   // The only 5xx the service answers on purpose (GET /health).
   dependencyUnavailable: { status: 503, slug: 'dependency-unavailable', title: 'Dependency unavailable' },

@@ -53,6 +53,13 @@ export function readJsonBody(event: BodyEvent): unknown {
   return value;
 }
 
+/** As `readJsonBody`, for routes whose body is optional: undefined when none (or a blank one) was sent. */
+export function readOptionalJsonBody(event: BodyEvent): unknown {
+  checkContentType(headerValue(event.headers, 'content-type'));
+  if (decodeBody(event).trim() === '') return undefined;
+  return readJsonBody(event);
+}
+
 function checkContentType(contentType: string | undefined): void {
   if (contentType === undefined || contentType.trim() === '') return;
   const [mediaType = '', ...params] = contentType.split(';').map((part) => part.trim());

@@ -69,9 +69,10 @@ export const ShipmentSchema = z
   .describe('One package for one order, at most 1800 g.');
 
 export const OrderStatusSchema = z
-  .enum(['fulfilled', 'partially_shipped', 'backordered'])
+  .enum(['fulfilled', 'partially_shipped', 'backordered', 'cancelled'])
   .describe(
-    '`fulfilled`: nothing left; `partially_shipped`: some shipped, some waiting; `backordered`: nothing shipped yet.',
+    '`fulfilled`: everything shipped; `partially_shipped`: some shipped, some waiting; `backordered`: nothing shipped yet, some waiting; ' +
+      '`cancelled`: nothing waits any more and some units were cancelled.',
   );
 
 export const PrioritySchema = z
@@ -88,8 +89,17 @@ export const OrderViewSchema = z
     requested: z.array(LineSchema).describe('The requested lines, merged by product.'),
     shipped: z.array(LineSchema).describe('Per-product totals shipped so far (products with a non-zero total).'),
     backordered: z.array(LineSchema).describe('Per-product totals still waiting for stock.'),
+    cancelled: z
+      .array(LineSchema)
+      .describe('Per-product totals cancelled before they shipped; shipped + backordered + cancelled = requested.'),
     shipments: z.array(ShipmentSchema).describe('Every package of the order, oldest first.'),
     created_at: timestamp,
+    cancelled_at: timestamp.optional().describe('When the order was cancelled; present once it is.'),
+    cancel_reason: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('The reason given when it was cancelled (null when none was); present once it is.'),
   })
   .describe('An order, what has shipped and what waits.');
 

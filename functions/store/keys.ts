@@ -16,6 +16,8 @@ export const shipmentKey = (orderKey: string, eventId: string) => ({ pk: `ORDER#
 export const SHIP_PREFIX = 'SHIP#';
 export const partKey = (orderKey: string, partId: string) => ({ pk: `ORDER#${orderKey}`, sk: `PART#${partId}` });
 export const PART_PREFIX = 'PART#';
+export const cancelKey = (orderKey: string, part: number) => ({ pk: `ORDER#${orderKey}`, sk: `CANCEL#${part}` });
+export const CANCEL_PREFIX = 'CANCEL#';
 export const restockKey = (key: string) => ({ pk: `RESTOCK#${key}`, sk: 'RESTOCK' });
 export const RESTOCK_PREFIX = 'RESTOCK#';
 export const restockRefKey = (key: string, eventId: string) => ({ pk: `RESTOCK#${key}`, sk: `REF#${eventId}` });

@@ -11,17 +11,25 @@
 import type { LineAllocation } from '../domain/allocation.js';
 import type { Product, Quantities, StockedProduct } from '../domain/model.js';
 import type { OrderId } from '../domain/order-id.js';
-import { CREATION_REQUEST, type OrderRecord, type ShipmentEvent } from '../domain/order-record.js';
+import { CREATION_REQUEST, type OrderRecord, type ShipmentEvent, toLines } from '../domain/order-record.js';
 import type { Priority } from '../domain/priority.js';
-import { orderPartition, PART_PREFIX, queueKeyFor, SHIP_PREFIX } from './keys.js';
-import { advanceCreation, creationAllocated, orderFromItem, putNewOrder } from './items/order-item.js';
+import { CANCEL_PREFIX, orderPartition, PART_PREFIX, queueKeyFor, SHIP_PREFIX } from './keys.js';
+import { putCancelPart, unitsFromCancelItem } from './items/cancel-item.js';
+import {
+  advanceCancellation,
+  advanceCreation,
+  cancellationFromItem,
+  creationAllocated,
+  orderFromItem,
+  putNewOrder,
+} from './items/order-item.js';
 import { deletePart, type PartRecord, partFromItem, putPart } from './items/part-item.js';
-import { allocateToOrder, productsSeenBy } from './items/product-item.js';
+import { allocateToOrder, cancelWaiting, productsSeenBy } from './items/product-item.js';
 import { putShipmentRef } from './items/restock-item.js';
 import { putShipment, shipmentFromItem } from './items/shipment-item.js';
-import { putWait } from './items/wait-item.js';
+import { fillWait, putWait } from './items/wait-item.js';
 import { partitionItems } from './query.js';
-import { commit, MAX_TRANSACTION_ITEMS, type TransactionItem } from './transactions.js';
+import { chunk, commit, MAX_TRANSACTION_ITEMS, type TransactionItem } from './transactions.js';
 
 export type { PartRecord };
 
@@ -39,22 +47,85 @@ export interface StoredOrder {
 /** The order, its packages and its unpacked parts: one strongly consistent Query of its partition. */
 export async function readOrder(orderKey: string): Promise<StoredOrder | undefined> {
   let order: Omit<OrderRecord, 'unpacked'> | undefined;
+  let cancellation: ReturnType<typeof cancellationFromItem>;
   const events: ShipmentEvent[] = [];
   const parts: PartRecord[] = [];
+  const cancelled: Quantities = new Map();
   for await (const item of partitionItems(orderPartition(orderKey))) {
     const sk = String(item.sk);
-    if (sk === 'ORDER') order = orderFromItem(item);
-    else if (sk.startsWith(SHIP_PREFIX)) events.push(shipmentFromItem(item));
+    if (sk === 'ORDER') {
+      order = orderFromItem(item);
+      cancellation = cancellationFromItem(item);
+    } else if (sk.startsWith(SHIP_PREFIX)) events.push(shipmentFromItem(item));
     else if (sk.startsWith(PART_PREFIX)) parts.push(partFromItem(item));
+    else if (sk.startsWith(CANCEL_PREFIX)) addUnits(cancelled, unitsFromCancelItem(item));
   }
   if (!order) return undefined;
   const unpacked = new Map<string, Quantities>();
   for (const part of parts) {
     const units = unpacked.get(part.requestId) ?? new Map<number, number>();
-    for (const [p, q] of part.units) units.set(p, (units.get(p) ?? 0) + q);
+    addUnits(units, part.units);
     unpacked.set(part.requestId, units);
   }
-  return { order: { ...order, unpacked }, events, parts };
+  return {
+    order: { ...order, unpacked, ...(cancellation ? { cancellation: { ...cancellation, units: cancelled } } : {}) },
+    events,
+    parts,
+  };
+}
+
+function addUnits(into: Quantities, units: Quantities): void {
+  for (const [p, q] of units) into.set(p, (into.get(p) ?? 0) + q);
+}
+
+/** Lines per cancellation part: 2 items a line (queue entry, product), the order and the CancelItem. */
+const CANCEL_LINES = Math.floor((MAX_TRANSACTION_ITEMS - 2) / 2);
+
+export interface CancellationPlan {
+  orderKey: string;
+  queueKey: string;
+  priority: Priority;
+  /** What waits now, per product: each queue entry is removed only if it still holds exactly this. */
+  waiting: Quantities;
+  /** The cancellation as recorded so far (a cut-short one is continued), or the new one's time and reason. */
+  recorded?: { parts: number };
+  at: string;
+  reason: string | null;
+  /** When the sweeper should finish a cancellation in several parts that was cut short. */
+  dueAt: string;
+}
+
+/**
+ * Cancels what waits, in parts of CANCEL_LINES lines: each part removes its lines' queue entries
+ * (conditioned on their exact `remaining`: a fill that raced in makes the part `stale`, and it
+ * is planned again on the order as it is then), lowers the products' waiting counters and
+ * records its units. Each unit is thus shipped or cancelled, never both (SPEC "Cancellation").
+ * `already`: another request recorded the cancellation or one of its parts first.
+ */
+export async function cancelWaitingLines(plan: CancellationPlan): Promise<'cancelled' | 'stale' | 'already'> {
+  const chunks = chunk(toLines(plan.waiting), CANCEL_LINES);
+  let partsDone = plan.recorded?.parts ?? 0;
+  for (const lines of chunks) {
+    const first = partsDone === 0 && !plan.recorded;
+    const order = first
+      ? advanceCancellation(plan.orderKey, 0, {
+          at: plan.at,
+          reason: plan.reason,
+          ...(chunks.length > 1 ? { dueAt: plan.dueAt } : {}),
+        })
+      : advanceCancellation(plan.orderKey, partsDone);
+    const result = await commit([
+      order,
+      putCancelPart(plan.orderKey, partsDone, new Map(lines.map((l) => [l.product_id, l.quantity]))),
+      ...lines.flatMap((l) => [
+        fillWait(l.product_id, plan.queueKey, l.quantity, l.quantity),
+        cancelWaiting(l.product_id, l.quantity, plan.priority),
+      ]),
+    ]);
+    if (!result.ok) return result.cancelled.failedAt(0) || result.cancelled.failedAt(1) ? 'already' : 'stale';
+    partsDone++;
+  }
+  return 'cancelled';
 }
 
 export interface NewOrderPlan {

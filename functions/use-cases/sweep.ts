@@ -1,14 +1,16 @@
 /**
  * The sweeper (every minute in AWS, every second under `npm start`): finishes what a request
  * left behind when it died or ran out of time, so that no stock stays stranded (SPEC rule 8):
- * restocks whose lease ran out, large orders cut short, products whose drain was not finished.
+ * restocks whose lease ran out, large orders and cancellations cut short, products whose drain
+ * was not finished.
  */
 import { randomUUID } from 'node:crypto';
 import { RequestInProgressError } from '../domain/errors.js';
-import { creationComplete } from '../domain/order-record.js';
+import { creationComplete, waitingUnits } from '../domain/order-record.js';
 import { clearOrderMark, dueWork, oldestWaitingSince } from '../store/attention-store.js';
 import { readOrder } from '../store/order-store.js';
 import { getRestock } from '../store/restock-store.js';
+import { finishCancellation } from './cancel-order.js';
 import { fillBackorders } from './fill-backorders.js';
 import { finishOrderCreation } from './large-orders.js';
 import { resumeRestock } from './restock.js';
@@ -59,8 +61,10 @@ export async function sweep(deadline: number, options: SweepOptions = {}): Promi
     if (work.kind !== 'order') continue;
     await finishOrderCreation(work.orderKey);
     await packAllUnpacked(work.orderKey);
+    await finishCancellation(work.orderKey);
     const stored = await readOrder(work.orderKey);
-    if (stored && creationComplete(stored.order) && stored.parts.length === 0) {
+    const cancelling = stored?.order.cancellation && waitingUnits(stored.order, stored.events).size > 0;
+    if (stored && creationComplete(stored.order) && stored.parts.length === 0 && !cancelling) {
       await clearOrderMark(work.orderKey, work.mark);
       report.ordersFinished++;
     }

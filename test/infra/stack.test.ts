@@ -150,6 +150,7 @@ describe('3. Functions: one per handler, house defaults', () => {
     expect([...FUNCTION_NAMES].sort()).toEqual(
       [
         'api-docs',
+        'cancel-order',
         'get-order',
         'health',
         'init-catalog',

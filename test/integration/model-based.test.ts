@@ -31,6 +31,7 @@ type Op =
   | { kind: 'unknown-product' }
   | { kind: 'catalog'; p: number; mass: number }
   | { kind: 'reserve'; p: number; reserve: number }
+  | { kind: 'cancel'; which: number }
   | { kind: 'read' };
 
 const lines = (maxQ: number) =>
@@ -71,6 +72,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('catalog' as const), p: fc.nat(MASSES.length - 1), mass: fc.constant(0) }),
   },
+  // A hospital cancels one of the orders sent so far (waiting, fulfilled or already cancelled).
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), which: fc.nat() }) },
   // An operator raises or lowers a reserve; lowering it while orders wait fills them (rule 8).
   {
     weight: 1,
@@ -90,7 +93,7 @@ interface Sent {
 }
 
 interface Request {
-  kind: 'order' | 'restock' | 'read' | 'catalog' | 'reserve';
+  kind: 'order' | 'restock' | 'read' | 'catalog' | 'reserve' | 'cancel';
   id?: string;
   lines?: Sent['lines'];
   priority?: Priority;
@@ -125,6 +128,10 @@ function requestFor(op: Op, ids: number[], history: Sent[]): Request {
       return { kind: 'catalog', lines: [{ product_id: ids[op.p]!, quantity: MASSES[op.p]! }] };
     case 'reserve':
       return { kind: 'reserve', lines: [{ product_id: ids[op.p]!, quantity: op.reserve }] };
+    case 'cancel': {
+      const earlier = pick('order', op.which);
+      return earlier ? { kind: 'cancel', id: earlier.id } : { kind: 'read' };
+    }
     case 'read':
       return { kind: 'read' };
   }
@@ -191,6 +198,11 @@ describe('model-based', () => {
               model.setReserve(req.lines![0]!.product_id, req.lines![0]!.quantity);
               continue;
             }
+            if (req.kind === 'cancel') {
+              const res = await post(`/inventory/orders/${req.id}/cancel`, {});
+              expect(res.status, `cancel ${req.id}`).toBe(model.cancel(req.id!));
+              continue;
+            }
             const priority = req.priority ?? 'routine';
             const res = await send(req.kind, req.id!, req.lines!, priority);
             const expected =
@@ -215,6 +227,7 @@ describe('model-based', () => {
             expect(view.priority).toBe(order.priority);
             expect(asMap(view.shipped)).toEqual(nonZero(order.shipped));
             expect(asMap(view.backordered)).toEqual(nonZero(order.backordered));
+            expect(asMap(view.cancelled)).toEqual(nonZero(order.cancelled));
           }
         }),
         { numRuns: 6 * RUNS },
@@ -272,6 +285,19 @@ describe('model-based', () => {
                       const req = requestFor(op, ids, history);
                       if (req.kind === 'read') {
                         await get('/inventory/products');
+                        continue;
+                      }
+                      if (req.kind === 'cancel') {
+                        // A cancellation is idempotent: retry it until it is answered (200, or 409 once fulfilled).
+                        for (let attempt = 0; attempt < 30; attempt++) {
+                          const res = await post(`/inventory/orders/${req.id}/cancel`, {});
+                          if (res.status < 500) {
+                            if (![200, 409, 404].includes(res.status)) throw new Error(`cancel answered ${res.status}`);
+                            break;
+                          }
+                          totals.retries++;
+                          await new Promise((r) => setTimeout(r, 100 + 200 * random()));
+                        }
                         continue;
                       }
                       if (req.kind === 'catalog' || req.kind === 'reserve') {

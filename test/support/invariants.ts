@@ -37,10 +37,19 @@ export interface StoredState {
   /** Units taken from stock for an order and not packed yet. */
   parts: Array<{ orderKey: string; requestId: string; units: Units }>;
   waits: Array<{ product_id: number; queue_key: string; order_key: string; remaining: number }>;
+  /** Units cancellations took out of the queues, per order and product. */
+  cancelled: Map<string, Map<number, number>>;
 }
 
 export async function readState(): Promise<StoredState> {
-  const state: StoredState = { products: new Map(), orders: new Map(), shipments: [], parts: [], waits: [] };
+  const state: StoredState = {
+    products: new Map(),
+    orders: new Map(),
+    shipments: [],
+    parts: [],
+    waits: [],
+    cancelled: new Map(),
+  };
   let start: Record<string, unknown> | undefined;
   do {
     const res = await documentClient().send(
@@ -79,6 +88,13 @@ export async function readState(): Promise<StoredState> {
           eventId: item.event_id,
           packages,
         });
+      } else if (pk.startsWith('ORDER#') && sk.startsWith('CANCEL#')) {
+        const orderKey = pk.slice('ORDER#'.length);
+        const units = state.cancelled.get(orderKey) ?? new Map<number, number>();
+        for (const [p, q] of Object.entries(item.units as Record<string, number>)) {
+          units.set(Number(p), (units.get(Number(p)) ?? 0) + q);
+        }
+        state.cancelled.set(orderKey, units);
       } else if (pk.startsWith('ORDER#') && sk.startsWith('PART#')) {
         const units = Object.entries(item.units as Record<string, number>).map(([p, q]) => ({
           product_id: Number(p),
@@ -161,8 +177,12 @@ export function violations(state: StoredState, { idle = true } = {}): string[] {
       const waiting = state.waits
         .filter((w) => w.order_key === key && w.product_id === Number(p))
         .reduce((n, w) => n + w.remaining, 0);
-      if (complete ? shipped + waiting !== q : shipped + waiting > q) {
-        out.push(`order ${key} product ${p}: shipped ${shipped} + waiting ${waiting} vs requested ${q}`);
+      const cancelled = state.cancelled.get(key)?.get(Number(p)) ?? 0;
+      // Every unit requested is shipped, waiting or cancelled, exactly once.
+      if (complete ? shipped + waiting + cancelled !== q : shipped + waiting + cancelled > q) {
+        out.push(
+          `order ${key} product ${p}: shipped ${shipped} + waiting ${waiting} + cancelled ${cancelled} vs requested ${q}`,
+        );
       }
     }
   }

@@ -1,5 +1,5 @@
 /**
- * The SPEC's rules 3, 4, 6, 7 and 8 as a plain in-memory model, for a single client: what the
+ * The SPEC's rules 3, 4, 6, 7 and 8 and cancellation as a plain in-memory model, for a single client: what the
  * service must end up with after a sequence of requests. Orders wait in one queue per product,
  * by priority, then in creation order; a restock (or a lowered reserve) fills them in that order
  * and leaves the rest on hand; urgent and routine orders never take the emergency reserve.
@@ -16,6 +16,8 @@ interface ModelOrder {
   requested: Map<number, number>;
   shipped: Map<number, number>;
   backordered: Map<number, number>;
+  cancelled: Map<number, number>;
+  isCancelled: boolean;
 }
 
 export class ReferenceModel {
@@ -46,6 +48,8 @@ export class ReferenceModel {
       requested: merged,
       shipped: new Map(),
       backordered: new Map(),
+      cancelled: new Map(),
+      isCancelled: false,
     };
     this.orders.set(id, order);
     for (const [p, q] of merged) {
@@ -71,6 +75,25 @@ export class ReferenceModel {
     for (const [p, q] of merged) {
       this.onHand.set(p, this.onHand.get(p)! + q);
       this.fill(p);
+    }
+    return 200;
+  }
+
+  /** Expected HTTP status of a cancellation: what waits stops waiting; a fulfilled order is 409. */
+  cancel(id: string): number {
+    const order = this.orders.get(id);
+    if (!order) return 404;
+    const waits = [...order.backordered.values()].some((q) => q > 0);
+    if (!waits) return order.isCancelled ? 200 : 409;
+    order.isCancelled = true;
+    for (const [p, q] of order.backordered) {
+      if (q === 0) continue;
+      order.cancelled.set(p, q);
+      order.backordered.set(p, 0);
+      this.queues.set(
+        p,
+        this.queue(p).filter((o) => o !== id),
+      );
     }
     return 200;
   }

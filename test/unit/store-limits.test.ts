@@ -8,7 +8,9 @@ import { PRIORITIES } from '../../functions/domain/priority.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LineAllocation } from '../../functions/domain/allocation.js';
 import { packUnits } from '../../functions/domain/packing.js';
+import { putCancelPart } from '../../functions/store/items/cancel-item.js';
 import {
+  advanceCancellation,
   advanceCreation,
   creationAllocated,
   markOrderForSweeper,
@@ -18,6 +20,7 @@ import { deletePart, putPart } from '../../functions/store/items/part-item.js';
 import {
   addRestockedUnits,
   allocateToOrder,
+  cancelWaiting,
   createProduct,
   fillBackorder,
   upsertProduct,
@@ -60,6 +63,17 @@ const qty = fc.integer({ min: 1, max: 1_000_000 });
 const builders: Array<[string, fc.Arbitrary<TransactionItem>]> = [
   ['putNewOrder', fc.tuple(key, id, qty).map(([k, p, q]) => putNewOrder(order(k, p, q)))],
   ['advanceCreation', fc.tuple(key, fc.nat(3)).map(([k, n]) => advanceCreation(k, n))],
+  ['advanceCancellation (first)', key.map((k) => advanceCancellation(k, 0, { at: 't', reason: 'x'.repeat(500) }))],
+  [
+    'advanceCancellation (first of several)',
+    key.map((k) => advanceCancellation(k, 0, { at: 't', reason: null, dueAt: new Date(0).toISOString() })),
+  ],
+  ['advanceCancellation (later)', fc.tuple(key, fc.nat(3)).map(([k, n]) => advanceCancellation(k, n + 1))],
+  ['putCancelPart', fc.tuple(key, id, qty).map(([k, p, q]) => putCancelPart(k, 0, new Map([[p, q]])))],
+  ...PRIORITIES.map((priority): [string, fc.Arbitrary<TransactionItem>] => [
+    `cancelWaiting (${priority})`,
+    fc.tuple(id, qty).map(([p, q]) => cancelWaiting(p, q, priority)),
+  ]),
   ['markOrderForSweeper', key.map((k) => markOrderForSweeper(k, new Date(0).toISOString()))],
   ['creationAllocated', key.map((k) => creationAllocated(k))],
   ['putPart', fc.tuple(key, id, qty).map(([k, p, q]) => putPart(k, part(k, p, q)))],

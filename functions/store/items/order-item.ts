@@ -47,6 +47,61 @@ export function orderFromItem(item: Record<string, unknown>): Omit<OrderRecord, 
   };
 }
 
+/** The cancellation the order item records (its units come from the CancelItems), if any. */
+export function cancellationFromItem(
+  item: Record<string, unknown>,
+): { at: string; reason: string | null; parts: number } | undefined {
+  if (typeof item.cancelled_at !== 'string') return undefined;
+  return {
+    at: item.cancelled_at,
+    reason: typeof item.cancel_reason === 'string' ? item.cancel_reason : null,
+    parts: Number(item.cancel_parts ?? 0),
+  };
+}
+
+/**
+ * A cancellation's part on the order item. The first part records when and why, once
+ * (`attribute_not_exists(cancelled_at)`), and only once the creation is complete (every line is
+ * in its queues); each later part advances the count it read, so no part is applied twice. A
+ * cancellation in several parts marks the order for the sweeper (`dueAt`), which finishes it
+ * should the request die in between.
+ */
+export function advanceCancellation(
+  orderKey: string,
+  partsDone: number,
+  first?: { at: string; reason: string | null; dueAt?: string },
+): TransactionItem {
+  const key = orderKeyOf(orderKey);
+  if (!first) {
+    return {
+      Update: {
+        TableName: tableName(),
+        Key: key,
+        UpdateExpression: 'SET cancel_parts = :next',
+        ConditionExpression: 'cancel_parts = :done',
+        ExpressionAttributeValues: { ':done': partsDone, ':next': partsDone + 1 },
+      },
+    };
+  }
+  const mark = first.dueAt ? attentionAttributes(key.pk, first.dueAt) : undefined;
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: key,
+      UpdateExpression: `SET cancelled_at = :at, cancel_reason = :reason, cancel_parts = :one${mark ? ', attention_pk = :p, attention_sk = :s' : ''}`,
+      ConditionExpression:
+        'attribute_exists(pk) AND attribute_not_exists(cancelled_at) AND ' +
+        '(attribute_not_exists(parts_total) OR parts_done = parts_total)',
+      ExpressionAttributeValues: {
+        ':at': first.at,
+        ':reason': first.reason,
+        ':one': 1,
+        ...(mark ? { ':p': mark.attention_pk, ':s': mark.attention_sk } : {}),
+      },
+    },
+  };
+}
+
 export interface NewOrderItem {
   orderId: OrderId;
   orderKey: string;

@@ -226,6 +226,23 @@ export function allocateToOrder(allocation: LineAllocation, rev: number): Transa
 }
 
 /**
+ * A cancelled order stops waiting for `quantity` units. Nothing on hand moves; the counters the
+ * priority guards read go down with the queue entry removed in the same transaction.
+ */
+export function cancelWaiting(productId: number, quantity: number, priority: Priority): TransactionItem {
+  const counter = WAITING_COUNTER[priority];
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: productKey(productId),
+      UpdateExpression: `SET backordered = backordered - :q${counter ? `, ${counter} = ${counter} - :q` : ''}`,
+      ConditionExpression: counter ? `backordered >= :q AND ${counter} >= :q` : 'backordered >= :q',
+      ExpressionAttributeValues: { ':q': quantity },
+    },
+  };
+}
+
+/**
  * A drain gives units on hand to waiting orders (one order's line, or a batch of fills: one
  * guard then covers the whole batch).
  */
