@@ -152,7 +152,8 @@ describe('cancelling an order', () => {
 });
 
 describe('a cancellation racing a fill: each unit shipped or cancelled, never both', () => {
-  const isFill = (items: any[]) => items.some((i) => String(i.Update?.UpdateExpression).includes('on_hand = on_hand - :q'));
+  const isFill = (items: any[]) =>
+    items.some((i) => String(i.Update?.UpdateExpression).includes('on_hand = on_hand - :q'));
   const isCancel = (items: any[]) => items.some((i) => String(i.Put?.Item?.sk ?? '').startsWith('CANCEL#'));
 
   it('the cancellation commits first: the fill finds the entry gone, and the units go to the next order', async () => {
