@@ -42,5 +42,13 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/docs', handler: 'api-docs' },
 ];
 
+/**
+ * The methods a route answers: SPEC v2, every GET route also answers HEAD (the same status and
+ * headers, no body), with the same handler and scope.
+ */
+export function methodsOf(route: Pick<Route, 'method'>): Array<'GET' | 'HEAD' | 'POST'> {
+  return route.method === 'GET' ? ['GET', 'HEAD'] : [route.method];
+}
+
 /** Handlers that are not behind a route: the scheduled sweeper (SPEC rule 8). */
 export const backgroundHandlers = ['sweeper'] as const;

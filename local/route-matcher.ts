@@ -1,9 +1,9 @@
 /**
  * Matches a request against the route table of functions/routes.ts the way API Gateway's HTTP
  * API does for our routes: exact literal segments, `{name}` for one segment. A single trailing
- * slash is accepted (SPEC: "a trailing slash is accepted").
+ * slash is accepted (SPEC: "a trailing slash is accepted"). Every GET route answers HEAD too.
  */
-import { routes as serviceRoutes, type Route } from '../functions/routes.js';
+import { methodsOf, routes as serviceRoutes, type Route } from '../functions/routes.js';
 
 export type RouteMatch =
   | { kind: 'found'; route: Route; routeKey: string; pathParameters: Record<string, string> }
@@ -27,17 +27,19 @@ export function createRouteMatcher(
       return match ? [{ candidate, values: match.slice(1) }] : [];
     });
     if (samePath.length === 0) return { kind: 'not-found' };
-    const hit = samePath.find(({ candidate }) => candidate.route.method === method.toUpperCase());
+    const wanted = method.toUpperCase();
+    const hit = samePath.find(({ candidate }) => (methodsOf(candidate.route) as string[]).includes(wanted));
     if (!hit)
       return {
         kind: 'method-not-allowed',
-        allowedMethods: [...new Set(samePath.map(({ candidate }) => candidate.route.method))],
+        allowedMethods: [...new Set(samePath.flatMap(({ candidate }) => methodsOf(candidate.route)))],
       };
     const pathParameters = Object.fromEntries(
       hit.candidate.parameterNames.map((name, i) => [name, decodeSegment(hit.values[i] ?? '')]),
     );
     const { route } = hit.candidate;
-    return { kind: 'found', route, routeKey: `${route.method} ${route.path}`, pathParameters };
+    // API Gateway names the route by the method asked for: `HEAD /inventory/products`.
+    return { kind: 'found', route, routeKey: `${wanted} ${route.path}`, pathParameters };
   };
 }
 

@@ -44,7 +44,8 @@ const answers: Record<string, StaticAnswer> = {
 
 export const handler = apiHandler(async (event): Promise<APIGatewayProxyStructuredResultV2> => {
   // The route key, not rawPath: API Gateway also routes `/docs/` here (see infra/constructs/api.ts).
-  const answer = answers[event.routeKey];
+  // A HEAD request gets the GET answer (its body dropped by apiHandler).
+  const answer = answers[event.routeKey.replace(/^HEAD /, 'GET ')];
   if (!answer) throw new NotFoundError(`no API documentation at ${event.routeKey}`);
   const ifNoneMatch = event.headers?.['if-none-match'];
   if (ifNoneMatch?.split(',').some((tag) => tag.trim() === answer.headers.etag || tag.trim() === '*')) {

@@ -25,6 +25,9 @@ export function apiHandler(work: ApiWork) {
  */
 function problemAnswers(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return {
+    after: (request) => {
+      if (request.response) request.response = headless(request.event, request.response);
+    },
     onError: (request) => {
       const { error } = request;
       if (isRefusal(error)) {
@@ -33,9 +36,22 @@ function problemAnswers(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxy
         logger.error('request failed', error as Error);
         tracer.addErrorAsMetadata(error as Error);
       }
-      request.response = problemResponse(error, request.event.requestContext?.requestId);
+      request.response = headless(request.event, problemResponse(error, request.event.requestContext?.requestId));
     },
   };
+}
+
+/**
+ * SPEC v2: a HEAD request gets the GET answer's status and headers (its length included) and no
+ * body. The handler runs as for GET; only the body is dropped.
+ */
+function headless(
+  event: APIGatewayProxyEventV2,
+  response: APIGatewayProxyStructuredResultV2,
+): APIGatewayProxyStructuredResultV2 {
+  if (event.requestContext?.http?.method !== 'HEAD' || response.body === undefined) return response;
+  const length = Buffer.byteLength(response.body, response.isBase64Encoded ? 'base64' : 'utf8');
+  return { ...response, headers: { ...response.headers, 'content-length': length }, body: '' };
 }
 
 /** The time a request may spend draining before it hands the rest to the sweeper. */

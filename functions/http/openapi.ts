@@ -767,11 +767,13 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
     info: {
       title: 'Fulfillment service',
       version,
-      summary: 'Catalog, stock, orders shipped in packages of at most 1800 g, backorders filled oldest first.',
+      summary:
+        'Catalog, stock, orders shipped in packages of at most 1800 g, backorders filled by priority, then oldest first.',
       description: [
-        'Keeps a product catalog and stock levels, turns orders into packages of at most 1800 g and fills backorders, oldest first, when stock arrives.',
+        'Keeps a product catalog and stock levels, turns orders into packages of at most 1800 g and fills backorders, by priority then oldest first, when stock arrives.',
         '',
         '- Every request with a body takes JSON (`Content-Type: application/json`); a request with any invalid part changes nothing.',
+        '- Every GET route also answers HEAD: the same status and headers (`Content-Length` included), no body.',
         `- Errors are \`${PROBLEM_CONTENT_TYPE}\` (RFC 9457): \`{type, title, status, detail, errors?}\`, \`errors\` listing \`{path, message}\` per bad field; types start with \`${PROBLEM_TYPE_BASE}\`. Bad input never answers 5xx.`,
         '- A trailing slash on a path is accepted.',
         '- Every response carries `X-Content-Type-Options: nosniff` and `X-Frame-Options: DENY`; API answers are `Cache-Control: no-store`.',

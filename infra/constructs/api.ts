@@ -26,7 +26,7 @@ import type { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-author
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routes, type HandlerName, type Route } from '../../functions/routes.js';
+import { methodsOf, routes, type HandlerName, type Route } from '../../functions/routes.js';
 import { qualifiedScope } from '../../functions/api-clients.js';
 import type { FulfillmentFunction } from './fulfillment-function.js';
 import { pascalCase } from './functions.js';
@@ -121,17 +121,19 @@ export class Api extends Construct {
         // The token must carry this route's scope; API Gateway answers 401/403 itself otherwise.
         this.httpApi.addRoutes({
           path: route.path,
-          methods: [httpMethod(route)],
+          methods: httpMethods(route),
           integration,
           authorizer: props.authorizer,
           authorizationScopes: [qualifiedScope(route.scope)],
         });
       } else {
-        const [publicRoute] = this.httpApi.addRoutes({ path: route.path, methods: [httpMethod(route)], integration });
-        Validations.of(publicRoute!).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason: `${route.method} ${route.path} is public by design (functions/routes.ts gives it no scope): health checks and API documentation must answer without a token, and they reveal only the service's status or its published API description.`,
-        });
+        const publicRoutes = this.httpApi.addRoutes({ path: route.path, methods: httpMethods(route), integration });
+        for (const publicRoute of publicRoutes) {
+          Validations.of(publicRoute).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${route.method} ${route.path} is public by design (functions/routes.ts gives it no scope): health checks and API documentation must answer without a token, and they reveal only the service's status or its published API description.`,
+          });
+        }
       }
     }
   }
@@ -146,8 +148,9 @@ export class Api extends Construct {
   }
 }
 
-function httpMethod(route: Route): HttpMethod {
-  return route.method === 'GET' ? HttpMethod.GET : HttpMethod.POST;
+/** GET routes answer HEAD too (SPEC v2), through the same function and scope. */
+function httpMethods(route: Route): HttpMethod[] {
+  return methodsOf(route).map((method) => HttpMethod[method]);
 }
 
 function corsFor(origins: readonly string[]): CorsPreflightOptions {

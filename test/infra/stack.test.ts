@@ -8,7 +8,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { HttpMethod, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_SCOPES, routes } from '../../functions/routes.js';
+import { ACCESS_SCOPES, methodsOf, routes } from '../../functions/routes.js';
 import { API_CLIENTS, RESOURCE_SERVER_ID } from '../../functions/api-clients.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../../functions/store/table-definition.js';
 import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../../infra/handlers.js';
@@ -240,7 +240,9 @@ describe('4. HTTP API: every route of SPEC.md, throttling, CORS, access logs', (
   const routeResources = (synth: Synthesized) =>
     resourcesOfType(synth, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
 
-  it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s invokes its handler', (routeKey, route) => {
+  const routeKeys = routes.flatMap((r) => methodsOf(r).map((method) => [`${method} ${r.path}`, r] as const));
+
+  it.each(routeKeys)('%s invokes its handler (every GET route answers HEAD too)', (routeKey, route) => {
     const found = routeResources(dev).find((r) => r.RouteKey === routeKey);
     expect(found, routeKey).toBeDefined();
     const integrationId = found!.Target['Fn::Join'][1][1].Ref as string;
@@ -255,7 +257,7 @@ describe('4. HTTP API: every route of SPEC.md, throttling, CORS, access logs', (
       routeResources(dev)
         .map((r) => r.RouteKey)
         .sort(),
-    ).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    ).toEqual(routeKeys.map(([key]) => key).sort());
   });
 
   it('serves the trailing-slash spelling through the same routes: a route key ending in "/" cannot be declared', () => {
@@ -568,15 +570,18 @@ describe('9. Access control: Cognito client credentials, a JWT authorizer, scope
     const [authorizerId] = resourcesOfType(dev, 'AWS::ApiGatewayV2::Authorizer').map(([id]) => id);
     expect(authorizerId).toBeDefined();
     for (const route of routes) {
-      const props = routeByKey(dev, `${route.method} ${route.path}`);
-      if (route.scope) {
-        expect(props, `${route.method} ${route.path}`).toMatchObject({
-          AuthorizationType: 'JWT',
-          AuthorizerId: { Ref: authorizerId },
-          AuthorizationScopes: [`${RESOURCE_SERVER_ID}/${route.scope}`],
-        });
-      } else {
-        expect(props.AuthorizationType ?? 'NONE', `${route.method} ${route.path}`).toBe('NONE');
+      // A HEAD route asks for the scope of its GET route.
+      for (const method of methodsOf(route)) {
+        const props = routeByKey(dev, `${method} ${route.path}`);
+        if (route.scope) {
+          expect(props, `${method} ${route.path}`).toMatchObject({
+            AuthorizationType: 'JWT',
+            AuthorizerId: { Ref: authorizerId },
+            AuthorizationScopes: [`${RESOURCE_SERVER_ID}/${route.scope}`],
+          });
+        } else {
+          expect(props.AuthorizationType ?? 'NONE', `${method} ${route.path}`).toBe('NONE');
+        }
       }
     }
     // The writes and reads of SPEC are all protected; only health (and docs) are public.
