@@ -252,7 +252,7 @@ describe('routing', () => {
     await expectProblem(response, 405);
 
     const deleteResponse = await fetch(`${baseUrl}/inventory/orders/1`, { method: 'DELETE' });
-    expect(deleteResponse.headers.get('allow')).toBe('GET');
+    expect(deleteResponse.headers.get('allow')).toBe('GET, HEAD');
     await expectProblem(deleteResponse, 405);
     expect(invocations).toEqual([]);
   });
