@@ -41,16 +41,8 @@ const STOCK_WRITER: readonly DynamoDbAction[] = [
 ];
 
 export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
-  'init-catalog': {
-    table: [
-      'dynamodb:BatchGetItem',
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:ConditionCheckItem',
-    ],
-    queriesIndexes: [],
-  },
+  // Lowering an emergency reserve drains the freed units (reads queues, fills, deletes entries).
+  'init-catalog': { table: STOCK_WRITER, queriesIndexes: [] },
   'process-order': { table: STOCK_WRITER, queriesIndexes: [] },
   'process-restock': { table: STOCK_WRITER, queriesIndexes: [] },
   'get-order': { table: ['dynamodb:Query'], queriesIndexes: [] },
