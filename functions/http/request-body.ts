@@ -25,13 +25,28 @@ export type BodyEvent = Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded' 
  * prototype); the request parsers copy only the fields they know, so it goes no further.
  */
 export function readJsonBody(event: BodyEvent): unknown {
-  checkContentType(headerValue(event.headers, 'content-type'));
-  const text = decodeBody(event);
-  if (text.trim() === '') {
+  const value = readBody(event);
+  if (value === NO_BODY) {
     throw new MalformedRequestError('The request body is empty; send a JSON document.', [
       { path: '', message: 'is required' },
     ]);
   }
+  return value;
+}
+
+/** As `readJsonBody`, for routes whose body is optional: undefined when none (or a blank one) was sent. */
+export function readOptionalJsonBody(event: BodyEvent): unknown {
+  const value = readBody(event);
+  return value === NO_BODY ? undefined : value;
+}
+
+const NO_BODY = Symbol('no body');
+
+/** The checks of `readJsonBody`, the body decoded once; NO_BODY when it is missing or blank. */
+function readBody(event: BodyEvent): unknown {
+  checkContentType(headerValue(event.headers, 'content-type'));
+  const text = decodeBody(event);
+  if (text.trim() === '') return NO_BODY;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -51,13 +66,6 @@ export function readJsonBody(event: BodyEvent): unknown {
     );
   }
   return value;
-}
-
-/** As `readJsonBody`, for routes whose body is optional: undefined when none (or a blank one) was sent. */
-export function readOptionalJsonBody(event: BodyEvent): unknown {
-  checkContentType(headerValue(event.headers, 'content-type'));
-  if (decodeBody(event).trim() === '') return undefined;
-  return readJsonBody(event);
 }
 
 function checkContentType(contentType: string | undefined): void {
