@@ -1,0 +1,40 @@
+/**
+ * `npm run demo` against `npm start`, as the README has a new user do it: the classic exercise's
+ * two packages, then emergencies first (an emergency order served before an older routine one).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, expect, it } from 'vitest';
+import { type RunningService, startService } from '../support/npm-start.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+let dataDir: string | undefined;
+let service: RunningService | undefined;
+
+afterEach(() => {
+  service?.kill();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('plays the classic exercise and serves an emergency before an older routine order', async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'demo-'));
+  service = await startService([], (url) => `Try: curl -s ${url}`, { env: { DATA_DIR: dataDir } });
+  const { stdout } = await promisify(execFile)('npx', ['tsx', 'local/demo.ts'], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(service.port) },
+    timeout: 60_000,
+  });
+  // The classic answer: {0:2, 10:1} (1700 g) and {10:3} (900 g).
+  expect(stdout).toContain('2 x RBC A+ Adult (0), 1 x FFP A+ (10) = 1700 g');
+  expect(stdout).toContain('3 x FFP A+ (10) = 900 g');
+  // Emergencies first: the restock of 2 goes to the newer emergency order; the routine one still waits.
+  const [, emergencies] = stdout.split('5. Emergencies first');
+  expect(emergencies).toMatch(/package \S+ for order demo-emergency-\d+: 2 x RBC A\+ Adult \(0\)/);
+  expect(emergencies).not.toMatch(/package \S+ for order demo-routine-/);
+  expect(emergencies).toMatch(/order demo-emergency-\d+: emergency, status fulfilled/);
+  expect(emergencies).toMatch(/order demo-routine-\d+: routine, status partially_shipped; .*waiting for 2 x/);
+}, 120_000);
