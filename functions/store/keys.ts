@@ -9,6 +9,12 @@ export const waitKey = (productId: number, queueKey: string) => ({
   sk: `WAIT#${queueKey}`,
 });
 export const WAIT_PREFIX = 'WAIT#';
+/** Zero-padded so a product's movements sort in sequence (commit) order. */
+export const movementKey = (productId: number, firstSeq: number) => ({
+  pk: `PRODUCT#${productId}`,
+  sk: `MOVE#${firstSeq.toString().padStart(16, '0')}`,
+});
+export const MOVE_PREFIX = 'MOVE#';
 export const orderKeyOf = (orderKey: string) => ({ pk: `ORDER#${orderKey}`, sk: 'ORDER' });
 export const orderPartition = (orderKey: string) => `ORDER#${orderKey}`;
 export const ORDER_PREFIX = 'ORDER#';
