@@ -27,6 +27,7 @@ export type HandlerName =
   | 'get-order'
   | 'cancel-order'
   | 'list-products'
+  | 'list-movements'
   | 'health'
   | 'api-docs';
 
@@ -37,6 +38,12 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/inventory/orders/{order_id}', handler: 'get-order', scope: 'inventory:read' },
   { method: 'POST', path: '/inventory/orders/{order_id}/cancel', handler: 'cancel-order', scope: 'orders:write' },
   { method: 'GET', path: '/inventory/products', handler: 'list-products', scope: 'inventory:read' },
+  {
+    method: 'GET',
+    path: '/inventory/products/{product_id}/movements',
+    handler: 'list-movements',
+    scope: 'inventory:read',
+  },
   { method: 'GET', path: '/health', handler: 'health' },
   { method: 'GET', path: '/openapi.json', handler: 'api-docs' },
   { method: 'GET', path: '/docs', handler: 'api-docs' },

@@ -86,6 +86,11 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
     memorySize: 512,
     timeout: READ_TIMEOUT,
   },
+  'list-movements': {
+    description: "GET /inventory/products/{product_id}/movements: a product's stock movements in commit order",
+    memorySize: 512,
+    timeout: READ_TIMEOUT,
+  },
   health: {
     description: 'GET /health: 200 when DynamoDB answers, 503 otherwise',
     memorySize: 256,

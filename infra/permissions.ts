@@ -49,6 +49,8 @@ export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
   // Finishing a large order's creation before cancelling it takes stock like an order does.
   'cancel-order': { table: STOCK_WRITER, queriesIndexes: [] },
   'list-products': { table: ['dynamodb:BatchGetItem'], queriesIndexes: [CATALOG_INDEX.name] },
+  // The product, its movements, and the shipments they name.
+  'list-movements': { table: ['dynamodb:BatchGetItem', 'dynamodb:Query'], queriesIndexes: [] },
   health: { table: ['dynamodb:DescribeTable'], queriesIndexes: [] },
   'api-docs': { table: [], queriesIndexes: [] },
   sweeper: { table: STOCK_WRITER, queriesIndexes: [ATTENTION_INDEX.name] },

@@ -27,9 +27,12 @@ export interface StockedProduct extends Product {
   backordered_emergency: number;
   /** Of those, units that waiting urgent orders need. */
   backordered_urgent: number;
-  /** Audit counters: restocked === on_hand + shipped at every committed state (SPEC rule 5). */
+  /** Audit counters: restocked === on_hand + shipped + written_off at every committed state (SPEC rule 5). */
   restocked: number;
   shipped: number;
+  written_off: number;
+  /** Movements of the product's stock so far (the ledger's sequence): every stock write pins it. */
+  seq: number;
 }
 
 export interface ProductView {
@@ -39,6 +42,8 @@ export interface ProductView {
   emergency_reserve: number;
   quantity: number;
   backordered: number;
+  /** Units written off so far. */
+  written_off: number;
 }
 
 export interface Shipment {
@@ -79,5 +84,6 @@ export function toProductView(p: StockedProduct): ProductView {
     emergency_reserve: p.emergency_reserve,
     quantity: p.on_hand,
     backordered: p.backordered,
+    written_off: p.written_off,
   };
 }

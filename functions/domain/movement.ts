@@ -80,3 +80,24 @@ export function numberMovements(
     };
   });
 }
+
+/** SPEC `Movement`, given the packages of a shipment movement (those that carried its product). */
+export function toMovement(m: MovementRecord, shipmentIds: string[] = []): Movement {
+  const base = {
+    movement_id: movementId(m.productId, m.seq),
+    at: m.at,
+    kind: m.cause.kind,
+    product_id: m.productId,
+    lot: m.lot,
+    quantity: m.quantity,
+    on_hand_after: m.onHandAfter,
+  };
+  switch (m.cause.kind) {
+    case 'restock':
+      return { ...base, ref: { restock_key: m.cause.restockKey } };
+    case 'shipment':
+      return { ...base, ref: { order_id: m.cause.orderId, shipment_ids: shipmentIds } };
+    case 'write_off':
+      return { ...base, ref: { reason: m.cause.reason, write_off_key: m.cause.writeOffKey } };
+  }
+}

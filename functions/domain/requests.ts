@@ -31,6 +31,7 @@ import {
   isIntegerOrderId,
   isStringOrderId,
 } from './order-id.js';
+import { WRITE_OFF_REASONS, type WriteOffReason } from './movement.js';
 import { PRIORITIES, type Priority } from './priority.js';
 
 export const LIMITS = {
@@ -46,8 +47,13 @@ export const LIMITS = {
   orderUnits: { max: 10_000 },
   emergencyReserve: { min: 0, max: 1_000_000 },
   cancelReasonChars: { min: 0, max: 500 },
+  writeOffLines: { min: 1, max: 1000 },
+  writeOffQuantity: { min: 1, max: 1_000_000 },
+  writeOffNoteChars: { min: 0, max: 500 },
+  lotChars: { min: 1, max: 64 },
   /** Page sizes of the lists: `limit` query parameter. */
   productPage: { min: 1, max: 1000, default: 1000 },
+  movementPage: { min: 1, max: 1000, default: 100 },
 } as const;
 
 /** Enough to list every field of any body within the entry limits (1000 entries x 3 fields). */
@@ -102,6 +108,41 @@ export function parseOrderRequest(body: unknown): OrderRequest {
     ...(order_id === undefined ? {} : { orderId: order_id }),
     ...(priority === undefined ? {} : { priority }),
   };
+}
+
+/** One write-off line, merged with the others of the same product, lot and reason. */
+export interface WriteOffLine {
+  product_id: number;
+  /** Null: from the product's lots in FEFO order (SPEC rule 9). */
+  lot: string | null;
+  quantity: number;
+  reason: WriteOffReason;
+  /** Notes of the lines merged into this one, joined; null when none was given. */
+  note: string | null;
+}
+
+/**
+ * `POST /inventory/write_offs`: lines merged by product, lot and reason (a reason is part of what
+ * happened, so two reasons stay two lines), sorted by product_id, then lot, then reason.
+ */
+export function parseWriteOffRequest(body: unknown): WriteOffLine[] {
+  const lines = validate(writeOffSchema, body, countProblem(body, '', LIMITS.writeOffLines, 'lines'));
+  const merged = new Map<string, WriteOffLine>();
+  for (const l of lines) {
+    const lot = l.lot ?? null;
+    const key = JSON.stringify([l.product_id, lot, l.reason]);
+    const seen = merged.get(key);
+    const note = l.note ?? null;
+    if (!seen) merged.set(key, { product_id: l.product_id, lot, quantity: l.quantity, reason: l.reason, note });
+    else {
+      seen.quantity += l.quantity;
+      if (note !== null) seen.note = seen.note === null ? note : `${seen.note}\n${note}`;
+    }
+  }
+  return [...merged.values()].sort(
+    (a, b) =>
+      a.product_id - b.product_id || (a.lot ?? '').localeCompare(b.lot ?? '') || a.reason.localeCompare(b.reason),
+  );
 }
 
 /** `POST /inventory/orders/{order_id}/cancel`: no body, or `{reason?}` (null or absent: none). */
@@ -216,6 +257,44 @@ const orderSchema = z.object(
   { error: (issue) => describe(issue.input, 'must be an object {order_id?, priority?, requested}') },
 );
 
+const lotPattern = /^[A-Za-z0-9_.:-]{1,64}$/;
+const lotField = z.unknown().transform((value, ctx): string => {
+  if (typeof value === 'string' && lotPattern.test(value)) return value;
+  const rule = 'must be 1 to 64 of A-Za-z0-9_.:-';
+  ctx.addIssue({
+    code: 'custom',
+    message: typeof value === 'string' ? rule : `${rule}, or null, not ${jsonTypeName(value)}`,
+    params: { status: typeof value === 'string' ? 422 : 400 },
+  });
+  return z.NEVER;
+});
+
+const writeOffReasonField = z.unknown().transform((value, ctx): WriteOffReason => {
+  if (WRITE_OFF_REASONS.includes(value as WriteOffReason)) return value as WriteOffReason;
+  const rule = `must be one of ${WRITE_OFF_REASONS.join(', ')}`;
+  const rightType = typeof value === 'string';
+  ctx.addIssue({
+    code: 'custom',
+    message: rightType ? rule : `${rule}, not ${jsonTypeName(value)}`,
+    params: { status: rightType ? 422 : 400 },
+  });
+  return z.NEVER;
+});
+
+const writeOffSchema = arrayOf(
+  z.object(
+    {
+      product_id: productId,
+      quantity: integerField(LIMITS.writeOffQuantity),
+      reason: writeOffReasonField,
+      lot: lotField.nullable().optional(),
+      note: textField(LIMITS.writeOffNoteChars).nullable().optional(),
+    },
+    { error: (issue) => describe(issue.input, 'must be an object {product_id, quantity, reason, lot?, note?}') },
+  ),
+  'lines {product_id, quantity, reason, lot?, note?}',
+);
+
 const cancelSchema = z.object(
   { reason: textField(LIMITS.cancelReasonChars).nullable().optional() },
   { error: (issue) => describe(issue.input, 'must be an object {reason?}') },
@@ -300,6 +379,13 @@ export interface ListQuery {
  * `limit` and `cursor` of a list route's query string (API Gateway gives every value as a
  * string). A limit that is not a decimal integer in range is a disallowed value: 422.
  */
+/** A product id in a path: all digits, 0..2^53-1 (anything else names no product). */
+export function parseProductIdPath(parameter: string): number | undefined {
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(parameter)) return undefined;
+  const id = Number(parameter);
+  return Number.isSafeInteger(id) ? id : undefined;
+}
+
 export function parseListQuery(
   query: Record<string, string | undefined> | undefined,
   { min, max, default: fallback }: { min: number; max: number; default: number },

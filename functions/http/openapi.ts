@@ -49,6 +49,8 @@ import {
   OrderViewSchema,
   PrioritySchema,
   ProblemSchema,
+  MovementPageSchema,
+  MovementSchema,
   ProductListSchema,
   ProductPageSchema,
   ProductViewSchema,
@@ -130,6 +132,8 @@ const RESPONSE_SCHEMAS: ReadonlyArray<[z.ZodType, string]> = [
   [OrderViewSchema, 'OrderView'],
   [ProductListSchema, 'ProductList'],
   [ProductPageSchema, 'ProductPage'],
+  [MovementSchema, 'Movement'],
+  [MovementPageSchema, 'MovementPage'],
   [RestockAnswerSchema, 'RestockAnswer'],
   [HealthSchema, 'Health'],
   [FieldErrorSchema, 'FieldError'],
@@ -308,6 +312,10 @@ const problems = {
     throw new RequestInProgressError('restock key:delivery-2026-01-15 is being finished by another request', 1);
   }),
   badLimit: problemExample(() => parseListQuery({ limit: '5000' }, LIMITS.productPage)),
+  badMovementLimit: problemExample(() => parseListQuery({ limit: '0' }, LIMITS.movementPage)),
+  unknownProduct: problemExample(() => {
+    throw new NotFoundError('no product 404404');
+  }),
   unavailable: problemExample(() => {
     throw new DependencyUnavailableError('DynamoDB is unreachable');
   }),
@@ -462,6 +470,24 @@ const CURSOR_PARAMETER: ParameterObject = {
   schema: { type: 'string' },
 };
 
+const PRODUCT_ID_PARAMETER: ParameterObject = {
+  name: 'product_id',
+  in: 'path',
+  required: true,
+  description: 'The product id, all digits in its canonical spelling (`7`, not `007`); anything else answers 404.',
+  schema: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+  example: 10,
+};
+
+const MOVEMENT_LIMIT_PARAMETER: ParameterObject = {
+  name: 'limit',
+  in: 'query',
+  required: false,
+  description: `Movements per page, ${LIMITS.movementPage.min} to ${LIMITS.movementPage.max} (default ${LIMITS.movementPage.default}).`,
+  schema: { type: 'integer', minimum: LIMITS.movementPage.min, maximum: LIMITS.movementPage.max },
+  example: 100,
+};
+
 const IDEMPOTENCY_KEY_PARAMETER: ParameterObject = {
   name: 'Idempotency-Key',
   in: 'header',
@@ -495,7 +521,7 @@ const OPERATIONS: Record<string, OperationText> = {
         classic: example('After loading the classic catalog', {
           products: classic.product_info
             .slice(0, 2)
-            .map((p) => ({ ...p, emergency_reserve: 0, quantity: 0, backordered: 0 })),
+            .map((p) => ({ ...p, emergency_reserve: 0, quantity: 0, backordered: 0, written_off: 0 })),
         }),
       }),
       ...bodyProblems(
@@ -674,14 +700,59 @@ const OPERATIONS: Record<string, OperationText> = {
       '200': ok('One page of the catalog.', 'ProductPage', {
         stocked: example('Two products, the last page', {
           products: [
-            { ...classic.product_info[0], emergency_reserve: 0, quantity: 28, backordered: 0 },
-            { ...classic.product_info[10], emergency_reserve: 0, quantity: 1, backordered: 0 },
+            { ...classic.product_info[0], emergency_reserve: 0, quantity: 28, backordered: 0, written_off: 0 },
+            { ...classic.product_info[10], emergency_reserve: 0, quantity: 1, backordered: 0, written_off: 0 },
           ],
           next_cursor: null,
         }),
       }),
       ...problem('invalidValue', 'A `limit` out of range, or a cursor this service did not give.', {
         badLimit: example('Limit out of range', problems.badLimit),
+      }),
+    },
+  },
+  'GET /inventory/products/{product_id}/movements': {
+    operationId: 'listMovements',
+    summary: "A product's movement ledger",
+    description:
+      "Every change of the product's units on hand, in commit order, with the units on hand right after it: restocks (+), " +
+      'shipments (-, with the packages that carried the product) and write-offs (-). Summing them gives the units on hand at ' +
+      "every step. Movements are listed from the table's stream a moment after they commit (under a second in AWS).",
+    tags: ['stock'],
+    parameters: [PRODUCT_ID_PARAMETER, MOVEMENT_LIMIT_PARAMETER, CURSOR_PARAMETER],
+    responses: {
+      '200': ok('One page of the ledger.', 'MovementPage', {
+        classic: example('The classic exercise: product 10 restocked, then shipped to order 123', {
+          movements: [
+            {
+              movement_id: '10-1',
+              at: EXAMPLE_TIME,
+              kind: 'restock',
+              product_id: 10,
+              lot: null,
+              quantity: 4,
+              on_hand_after: 4,
+              ref: { restock_key: 'delivery-2026-12-01-a' },
+            },
+            {
+              movement_id: '10-2',
+              at: EXAMPLE_TIME,
+              kind: 'shipment',
+              product_id: 10,
+              lot: null,
+              quantity: -4,
+              on_hand_after: 0,
+              ref: { order_id: CLASSIC_ORDER_ID, shipment_ids: ['mi3x0a1b2c3d4e5f6-1', 'mi3x0a1b2c3d4e5f6-2'] },
+            },
+          ],
+          next_cursor: null,
+        }),
+      }),
+      ...problem('invalidValue', 'A `limit` out of range, or a cursor this service did not give.', {
+        badLimit: example('Limit out of range', problems.badMovementLimit),
+      }),
+      ...problem('notFound', 'No such product.', {
+        unknownProduct: example('Unknown product', problems.unknownProduct),
       }),
     },
   },

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { FieldError } from '../domain/errors.js';
 import type { Line, OrderStatus, OrderView, ProductView, Shipment } from '../domain/model.js';
+import type { Movement } from '../domain/movement.js';
 import {
   INTEGER_ORDER_ID_RULE,
   MAX_INTEGER_ORDER_ID,
@@ -55,6 +56,9 @@ export const ProductViewSchema = z
       .describe('Units on hand that only emergency orders may take.'),
     quantity: units.describe('Units on hand: in stock and not promised to anyone.'),
     backordered: units.describe('Units that waiting orders still need.'),
+    written_off: units.describe(
+      'Units written off so far (damaged, expired, recalled, ...): they left stock unshipped.',
+    ),
   })
   .describe('A product with its stock.');
 
@@ -112,6 +116,35 @@ export const ProductPageSchema = z
   })
   .describe('One page of the catalog.');
 
+export const MovementSchema = z
+  .strictObject({
+    movement_id: z.string().min(1).describe("Stable: the product and its place in the product's ledger."),
+    at: timestamp.describe('When the change committed.'),
+    kind: z.enum(['restock', 'shipment', 'write_off']),
+    product_id: productId,
+    lot: z.string().nullable().describe('The lot the units came from or went to; null for the unnamed lot.'),
+    quantity: z.int().describe('Signed: + into stock, - out of it.'),
+    on_hand_after: units.describe("The product's units on hand right after this movement."),
+    ref: z
+      .union([
+        z.strictObject({ restock_key: z.string() }),
+        z.strictObject({ order_id: OrderIdSchema, shipment_ids: z.array(z.string()) }),
+        z.strictObject({
+          reason: z.enum(['damaged', 'expired', 'recalled', 'temperature_excursion', 'count_correction', 'other']),
+          write_off_key: z.string(),
+        }),
+      ])
+      .describe('What caused it: the restock, the order and its packages that carried the product, or the write-off.'),
+  })
+  .describe("One change of a product's units on hand.");
+
+export const MovementPageSchema = z
+  .strictObject({
+    movements: z.array(MovementSchema).describe('In commit order: summing them gives the units on hand at every step.'),
+    next_cursor: z.string().nullable().describe('Pass it as `cursor` for the next page; null on the last page.'),
+  })
+  .describe("One page of a product's movement ledger.");
+
 export const RestockAnswerSchema = z
   .strictObject({
     restocked: z.array(LineSchema).describe('The restock, lines merged by product.'),
@@ -164,6 +197,7 @@ export type TypesAgree = [
   Agrees<Same<z.output<typeof OrderStatusSchema>, OrderStatus>>,
   Agrees<Same<z.output<typeof OrderViewSchema>, OrderView>>,
   Agrees<Same<z.output<typeof RestockAnswerSchema>, RestockAnswer>>,
+  Agrees<Same<z.output<typeof MovementSchema>, Movement>>,
   Agrees<Same<z.output<typeof FieldErrorSchema>, FieldError>>,
   Agrees<Same<z.output<typeof ProblemSchema>, ProblemBody>>,
 ];

@@ -33,11 +33,15 @@ import { putPartsRef, putShipmentRefs } from './items/restock-item.js';
 import { putShipment } from './items/shipment-item.js';
 import { fillWait, waitFromItem } from './items/wait-item.js';
 import { productKey, WAIT_PREFIX } from './keys.js';
+import { ledgerWrite } from './ledger.js';
 import { queryItems } from './query.js';
 import { chunk, commit, isConditionFailure, MAX_TRANSACTION_ITEMS } from './transactions.js';
 
-/** Lines of a part: 2 items a line, the PartItem, and (first part) the order's mark and the restock's note. */
-const PART_LINES = Math.floor((MAX_TRANSACTION_ITEMS - 3) / 2);
+/**
+ * Lines of a part: 2 items a line, the PartItem, the ledger's write, and (first part) the order's
+ * mark and the restock's note.
+ */
+const PART_LINES = Math.floor((MAX_TRANSACTION_ITEMS - 4) / 2);
 
 /** Entries per page of the queue: 1,000 entries of 250-700 bytes fit in one of DynamoDB's 1 MB pages. */
 const QUEUE_PAGE = 1000;
@@ -207,24 +211,55 @@ export async function* commitFills(commitment: FillsCommit): AsyncGenerator<Fill
   if (batch.length > 0) yield await commitBatch(batch, commitment, stock);
 }
 
-/** One guarded update per product for fills committed together; `stock` moves on once they commit. */
-function productUpdates(fills: PlannedFill[], commitment: FillsCommit, stock: Map<number, StockedProduct>) {
-  const effects = batchEffect(fills, stock);
-  return {
-    items: [...effects.values()].map((b) =>
-      fillBackorder(b, commitment.products.get(b.product_id)!.rev, commitment.drainer),
+/**
+ * One guarded update per product for fills committed together, and the write that holds their
+ * movements (one per fill and product); `stock` moves on once they commit. `inParts`: the fills
+ * are packed later, so their movements name the request rather than a shipment.
+ */
+function productUpdates(
+  fills: FillToCommit[],
+  commitment: FillsCommit,
+  stock: Map<number, StockedProduct>,
+  { inParts = false } = {},
+) {
+  const effects = batchEffect(
+    fills.map((f) => f.fill),
+    stock,
+  );
+  const ledger = ledgerWrite(
+    fills.flatMap(({ fill, orderId, shipment }) =>
+      fill.lines.map((l) => ({
+        productId: l.product_id,
+        lot: null,
+        quantity: -l.quantity,
+        cause: {
+          kind: 'shipment' as const,
+          orderId,
+          orderKey: fill.orderKey,
+          requestId: commitment.requestId,
+          ...(inParts ? {} : { eventId: shipment.eventId }),
+        },
+      })),
     ),
+  );
+  return {
+    items: [
+      ...[...effects.values()].map((b) =>
+        fillBackorder(b, commitment.products.get(b.product_id)!.rev, commitment.drainer, ledger.markFor(b.product_id)),
+      ),
+      ledger.item,
+    ],
     committed: () => {
       for (const b of effects.values()) stock.set(b.product_id, afterBatch(stock.get(b.product_id)!, b));
     },
   };
 }
 
-/** Items of a batch: one per product, one per queue entry, one shipment per fill, the restock's references. */
+/** Items of a batch: one per product, the ledger's write, one per queue entry, one shipment per fill, the restock's references. */
 function transactionSize(fills: FillToCommit[], restockKey: string | undefined): number {
   const products = new Set(fills.flatMap((f) => f.fill.lines.map((l) => l.product_id)));
   const lines = fills.reduce((n, f) => n + f.fill.lines.length, 0);
-  return products.size + lines + fills.length + (restockKey ? 1 : 0);
+  return products.size + 1 + lines + fills.length + (restockKey ? 1 : 0);
 }
 
 async function commitBatch(
@@ -232,11 +267,7 @@ async function commitBatch(
   commitment: FillsCommit,
   stock: Map<number, StockedProduct>,
 ): Promise<FillsOutcome> {
-  const products = productUpdates(
-    batch.map((f) => f.fill),
-    commitment,
-    stock,
-  );
+  const products = productUpdates(batch, commitment, stock);
   const result = await commit([
     ...products.items,
     ...batch.flatMap(({ fill }) =>
@@ -273,7 +304,7 @@ async function commitInParts(
           ]
         : [];
     const units: Quantities = new Map(lines.map((l) => [l.product_id, l.quantity]));
-    const products = productUpdates([{ ...fill, lines }], commitment, stock);
+    const products = productUpdates([{ ...toCommit, fill: { ...fill, lines } }], commitment, stock, { inParts: true });
     const result = await commit([
       ...products.items,
       ...lines.map((l) => fillWait(l.product_id, fill.queueKey, l.quantity, l.remainingBefore)),

@@ -15,6 +15,7 @@ export const movementKey = (productId: number, firstSeq: number) => ({
   sk: `MOVE#${firstSeq.toString().padStart(16, '0')}`,
 });
 export const MOVE_PREFIX = 'MOVE#';
+export const writeKey = (writeId: string) => ({ pk: `WRITE#${writeId}`, sk: 'WRITE' });
 export const orderKeyOf = (orderKey: string) => ({ pk: `ORDER#${orderKey}`, sk: 'ORDER' });
 export const orderPartition = (orderKey: string) => `ORDER#${orderKey}`;
 export const ORDER_PREFIX = 'ORDER#';

@@ -12,6 +12,7 @@ import type { LineAllocation } from '../domain/allocation.js';
 import type { Product, Quantities, StockedProduct } from '../domain/model.js';
 import type { OrderId } from '../domain/order-id.js';
 import { CREATION_REQUEST, type OrderRecord, type ShipmentEvent, toLines } from '../domain/order-record.js';
+import type { MovementCause } from '../domain/movement.js';
 import type { Priority } from '../domain/priority.js';
 import { CANCEL_PREFIX, orderPartition, PART_PREFIX, queueKeyFor, SHIP_PREFIX } from './keys.js';
 import { putCancelPart, unitsFromCancelItem } from './items/cancel-item.js';
@@ -28,13 +29,14 @@ import { allocateToOrder, cancelWaiting, productsSeenBy } from './items/product-
 import { putShipmentRef } from './items/restock-item.js';
 import { putShipment, shipmentFromItem } from './items/shipment-item.js';
 import { fillWait, putWait } from './items/wait-item.js';
+import { type LedgerWrite, ledgerWrite } from './ledger.js';
 import { partitionItems } from './query.js';
 import { chunk, commit, MAX_TRANSACTION_ITEMS, type TransactionItem } from './transactions.js';
 
 export type { PartRecord };
 
-/** Lines per creation part: 2 items a line (product, queue entry), the order's counter and the part. */
-const PART_LINES = Math.floor((MAX_TRANSACTION_ITEMS - 2) / 2);
+/** Lines per creation part: 2 items a line (product, queue entry), the order's counter, the part and the ledger's write. */
+const PART_LINES = Math.floor((MAX_TRANSACTION_ITEMS - 3) / 2);
 
 export interface StoredOrder {
   order: OrderRecord;
@@ -162,10 +164,20 @@ export async function createOrder(plan: NewOrderPlan, attentionDueAt: string): P
     queueKey,
     requested: plan.requested,
   };
+  const ledger = shipmentLedger(plan.allocations, {
+    kind: 'shipment',
+    orderId: plan.orderId,
+    orderKey: plan.orderKey,
+    requestId: CREATION_REQUEST,
+    ...(plan.shipment ? { eventId: plan.shipment.eventId } : {}),
+  });
   const items: TransactionItem[] = [
     putNewOrder(order),
-    ...plan.allocations.flatMap((a) => lineItems(a, plan.products.get(a.product_id)!.rev, plan.orderKey, queueKey)),
+    ...plan.allocations.flatMap((a) =>
+      lineItems(a, plan.products.get(a.product_id)!.rev, plan.orderKey, queueKey, ledger),
+    ),
     ...(plan.shipment ? [putShipment(plan.orderKey, plan.orderId, plan.shipment)] : []),
+    ...(ledger ? [ledger.item] : []),
   ];
   if (items.length > MAX_TRANSACTION_ITEMS) {
     const partsTotal = Math.ceil(plan.requested.size / PART_LINES);
@@ -186,6 +198,7 @@ export interface CreationPart {
   /** The parts allocated before this one (the guard: each part is allocated once). */
   partsDone: number;
   allocations: LineAllocation[];
+  orderId: OrderId;
   products: Map<number, Pick<Product, 'rev' | 'mass_g'>>;
 }
 
@@ -194,11 +207,19 @@ export type PartOutcome = 'allocated' | 'already' | 'stale';
 
 export async function allocateCreationPart(part: CreationPart): Promise<PartOutcome> {
   const shipped = unitsShipped(part.allocations);
+  // Packed once every part is allocated: the movements name the request, its packages come later.
+  const ledger = shipmentLedger(part.allocations, {
+    kind: 'shipment',
+    orderId: part.orderId,
+    orderKey: part.orderKey,
+    requestId: CREATION_REQUEST,
+  });
   const items: TransactionItem[] = [
     advanceCreation(part.orderKey, part.partsDone),
     ...part.allocations.flatMap((a) =>
-      lineItems(a, part.products.get(a.product_id)!.rev, part.orderKey, part.queueKey),
+      lineItems(a, part.products.get(a.product_id)!.rev, part.orderKey, part.queueKey, ledger),
     ),
+    ...(ledger ? [ledger.item] : []),
   ];
   if (shipped.size > 0) {
     items.push(
@@ -240,10 +261,24 @@ export async function packParts(packing: PackingOfParts): Promise<'packed' | 'go
 }
 
 /** One or two items per line: the product's guarded update, and its queue entry if units wait. */
-function lineItems(allocation: LineAllocation, rev: number, orderKey: string, queueKey: string): TransactionItem[] {
-  const items = [allocateToOrder(allocation, rev)];
+function lineItems(
+  allocation: LineAllocation,
+  rev: number,
+  orderKey: string,
+  queueKey: string,
+  ledger: LedgerWrite | undefined,
+): TransactionItem[] {
+  const mark = allocation.ship > 0 ? ledger!.markFor(allocation.product_id) : { writeId: '', movements: 0 };
+  const items = [allocateToOrder(allocation, rev, mark)];
   if (allocation.backorder > 0) items.push(putWait(allocation.product_id, queueKey, orderKey, allocation.backorder));
   return items;
+}
+
+/** The movements of the units the lines ship (one per line that ships), if any ship. */
+function shipmentLedger(allocations: LineAllocation[], cause: MovementCause): LedgerWrite | undefined {
+  const shipping = allocations.filter((a) => a.ship > 0);
+  if (shipping.length === 0) return undefined;
+  return ledgerWrite(shipping.map((a) => ({ productId: a.product_id, lot: null, quantity: -a.ship, cause })));
 }
 
 function unitsShipped(allocations: LineAllocation[]): Quantities {

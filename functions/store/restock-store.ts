@@ -8,7 +8,7 @@ import type { OrderId } from '../domain/order-id.js';
 import { type ShipmentEvent, toLines } from '../domain/order-record.js';
 import { batchGet } from './batch-get.js';
 import { PARTS_REF_PREFIX, REF_PREFIX, restockKey, shipmentKey } from './keys.js';
-import type { StockedProduct } from '../domain/model.js';
+import type { Line, StockedProduct } from '../domain/model.js';
 import { addRestockedUnits, addUnitsNobodyWaits, productsSeenBy } from './items/product-item.js';
 import {
   markStockPartApplied,
@@ -21,6 +21,7 @@ import {
   stockProgressFromItem,
 } from './items/restock-item.js';
 import { shipmentFromItem } from './items/shipment-item.js';
+import { ledgerWrite } from './ledger.js';
 import { partitionItems } from './query.js';
 import { chunk, commit, isConditionFailure } from './transactions.js';
 
@@ -49,13 +50,15 @@ export async function createRestock(record: RestockRecord, { nobodyWaits = false
   const parts = stockParts(record);
   if (nobodyWaits && parts.length > 1) throw new Error('nobodyWaits needs a restock of one part');
   const stored: RestockRecord = nobodyWaits ? { ...record, status: 'done', draining: false } : record;
+  const ledger = restockLedger(record, parts[0]!);
   const first = await commit([
     putNewRestock(stored, parts.length),
     ...parts[0]!.map((l) =>
       nobodyWaits
-        ? addUnitsNobodyWaits(l.product_id, l.quantity)
-        : addRestockedUnits(l.product_id, l.quantity, dueAt(record)),
+        ? addUnitsNobodyWaits(l.product_id, l.quantity, ledger.markFor(l.product_id))
+        : addRestockedUnits(l.product_id, l.quantity, dueAt(record), ledger.markFor(l.product_id)),
     ),
+    ledger.item,
   ]);
   if (!first.ok) {
     const { cancelled } = first;
@@ -85,13 +88,27 @@ async function applyParts(record: RestockRecord, applied: Set<number>): Promise<
   const parts = stockParts(record);
   for (let n = 0; n < parts.length; n++) {
     if (applied.has(n)) continue;
+    const ledger = restockLedger(record, parts[n]!);
     const result = await commit([
       markStockPartApplied(record.key, n),
-      ...parts[n]!.map((l) => addRestockedUnits(l.product_id, l.quantity, dueAt(record))),
+      ...parts[n]!.map((l) => addRestockedUnits(l.product_id, l.quantity, dueAt(record), ledger.markFor(l.product_id))),
+      ledger.item,
     ]);
     // A failed mark means an earlier owner applied this part: exactly once, so go on.
     if (!result.ok && !result.cancelled.failedAt(0)) throw result.cancelled;
   }
+}
+
+/** One `restock` movement per product of the part. */
+function restockLedger(record: RestockRecord, lines: Line[]) {
+  return ledgerWrite(
+    lines.map((l) => ({
+      productId: l.product_id,
+      lot: null,
+      quantity: l.quantity,
+      cause: { kind: 'restock' as const, restockKey: record.key },
+    })),
+  );
 }
 
 /** Parts in product order, the same for every owner of the restock. */

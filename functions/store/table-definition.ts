@@ -21,10 +21,11 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * The layout of the items, as a number: it changes when items written by an earlier version can
  * no longer be read as they are (2: orders without per-product totals, shipment patterns as one
  * string, queue keys with the priority rank; 3: products with an emergency reserve and units
- * waiting by priority). `npm start` keeps it in a marker item and refuses
+ * waiting by priority; 4: products with the ledger's sequence and written-off units, and their
+ * movements). `npm start` keeps it in a marker item and refuses
  * data of another layout rather than misread it.
  */
-export const DATA_FORMAT_VERSION = 3;
+export const DATA_FORMAT_VERSION = 4;
 export const DATA_FORMAT_KEY = { pk: 'META#data-format', sk: 'META' } as const;
 
 export const PARTITION_KEY = 'pk';
@@ -62,5 +63,6 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
       ],
       Projection: { ProjectionType: 'KEYS_ONLY' },
     })),
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   };
 }

@@ -30,6 +30,7 @@ export async function finishOrderCreation(orderKey: string): Promise<void> {
       });
       const outcome = await allocateCreationPart({
         orderKey,
+        orderId: stored.order.orderId,
         queueKey: stored.order.queueKey,
         partsDone: stored.order.creation!.partsDone,
         allocations,

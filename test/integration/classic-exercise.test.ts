@@ -25,6 +25,7 @@ describe('classic exercise', () => {
       emergency_reserve: 0,
       quantity: 0,
       backordered: 0,
+      written_off: 0,
     });
 
     const order = await post('/inventory/process_order', classic.order);

@@ -2,11 +2,20 @@
  * The SPEC rules as checks over the whole stored state, read with a test-only Scan (the
  * service itself never scans). Each returns a list of violations, empty when the rule holds.
  */
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../../functions/commons/dynamodb.js';
 import type { Priority } from '../../functions/domain/priority.js';
+import type { MovementRecord } from '../../functions/domain/movement.js';
+import { movementsFromItem } from '../../functions/store/items/movement-item.js';
 import { decodePatterns } from '../../functions/store/items/shipment-item.js';
 import { priorityOfQueueKey } from '../../functions/store/keys.js';
+import { sequenceLedger } from './ledger.js';
+
+async function hasStream(): Promise<boolean> {
+  const table = await documentClient().send(new DescribeTableCommand({ TableName: tableName() }));
+  return table.Table?.StreamSpecification?.StreamEnabled === true;
+}
 
 type Units = Array<{ product_id: number; quantity: number }>;
 
@@ -21,9 +30,15 @@ export interface StoredState {
       emergency_reserve: number;
       restocked: number;
       shipped: number;
+      written_off: number;
+      seq: number;
       mass_g: number;
     }
   >;
+  /** The movement ledger, per product, in the order the items were read (sorted by the checks). */
+  movements: Map<number, MovementRecord[]>;
+  /** Whether the ledger was sequenced (the table has a stream) and is checked. */
+  ledger: boolean;
   orders: Map<
     string,
     { requested: Record<string, number>; queue_key: string; parts_done?: number; parts_total?: number }
@@ -42,13 +57,18 @@ export interface StoredState {
 }
 
 export async function readState(): Promise<StoredState> {
+  // The ledger is listed from the stream (in AWS by the sequencer function): list it all first.
+  const ledger = await hasStream();
+  if (ledger) await sequenceLedger();
   const state: StoredState = {
+    ledger,
     products: new Map(),
     orders: new Map(),
     shipments: [],
     parts: [],
     waits: [],
     cancelled: new Map(),
+    movements: new Map(),
   };
   let start: Record<string, unknown> | undefined;
   do {
@@ -67,8 +87,13 @@ export async function readState(): Promise<StoredState> {
           emergency_reserve: item.emergency_reserve,
           restocked: item.restocked,
           shipped: item.shipped,
+          written_off: item.written_off,
+          seq: item.seq,
           mass_g: item.mass_g,
         });
+      } else if (pk.startsWith('PRODUCT#') && sk.startsWith('MOVE#')) {
+        const id = Number(item.product_id);
+        state.movements.set(id, [...(state.movements.get(id) ?? []), ...movementsFromItem(item)]);
       } else if (pk.startsWith('PRODUCT#') && sk.startsWith('WAIT#')) {
         state.waits.push({
           product_id: item.product_id,
@@ -138,9 +163,12 @@ export function violations(state: StoredState, { idle = true } = {}): string[] {
   }
   for (const [id, p] of state.products) {
     if (p.on_hand < 0) out.push(`rule 5: product ${id} on hand ${p.on_hand}`);
-    if (p.restocked !== p.on_hand + p.shipped) {
-      out.push(`rule 5: product ${id} restocked ${p.restocked} != on hand ${p.on_hand} + shipped ${p.shipped}`);
+    if (p.restocked !== p.on_hand + p.shipped + p.written_off) {
+      out.push(
+        `rule 5: product ${id} restocked ${p.restocked} != on hand ${p.on_hand} + shipped ${p.shipped} + written off ${p.written_off}`,
+      );
     }
+    if (state.ledger) out.push(...ledgerViolations(id, p, state.movements.get(id) ?? [], shippedByOrder));
     // Packages and unpacked parts are written with the stock they take, so this holds at every commit.
     const taken = shippedByProduct.get(id) ?? 0;
     if (taken !== p.shipped) out.push(`rule 5: product ${id} counts ${p.shipped} shipped, orders received ${taken}`);
@@ -185,6 +213,52 @@ export function violations(state: StoredState, { idle = true } = {}): string[] {
         );
       }
     }
+  }
+  return out;
+}
+
+/**
+ * The movement ledger (SPEC v2): the product's movements are numbered 1..seq without a gap,
+ * summing them gives the units on hand after each one and at the end, each kind sums to its audit
+ * counter, and the shipment movements of each order are the units it received.
+ */
+function ledgerViolations(
+  id: number,
+  p: StoredState['products'] extends Map<number, infer P> ? P : never,
+  movements: MovementRecord[],
+  shippedByOrder: Map<string, Map<number, number>>,
+): string[] {
+  const out: string[] = [];
+  const sorted = [...movements].sort((a, b) => a.seq - b.seq);
+  if (sorted.length !== p.seq || sorted.some((m, i) => m.seq !== i + 1)) {
+    out.push(
+      `ledger: product ${id} has ${sorted.length} movements numbered ${sorted[0]?.seq}..${sorted.at(-1)?.seq}, seq ${p.seq}`,
+    );
+  }
+  let onHand = 0;
+  const byKind = { restock: 0, shipment: 0, write_off: 0 };
+  const byOrder = new Map<string, number>();
+  for (const m of sorted) {
+    onHand += m.quantity;
+    if (m.onHandAfter !== onHand)
+      out.push(`ledger: product ${id} movement ${m.seq} says ${m.onHandAfter} on hand, sum ${onHand}`);
+    if (onHand < 0) out.push(`ledger: product ${id} below zero after movement ${m.seq}`);
+    byKind[m.cause.kind] += Math.abs(m.quantity);
+    if (m.cause.kind === 'shipment') byOrder.set(m.cause.orderKey, (byOrder.get(m.cause.orderKey) ?? 0) - m.quantity);
+  }
+  if (onHand !== p.on_hand) out.push(`ledger: product ${id} movements sum to ${onHand}, on hand ${p.on_hand}`);
+  for (const [kind, counter] of [
+    ['restock', p.restocked],
+    ['shipment', p.shipped],
+    ['write_off', p.written_off],
+  ] as const) {
+    if (byKind[kind] !== counter)
+      out.push(`ledger: product ${id} ${kind} movements ${byKind[kind]}, counter ${counter}`);
+  }
+  for (const [orderKey, units] of byOrder) {
+    const received = shippedByOrder.get(orderKey)?.get(id) ?? 0;
+    if (units !== received)
+      out.push(`ledger: order ${orderKey} product ${id}: movements ${units}, received ${received}`);
   }
   return out;
 }

@@ -17,14 +17,18 @@ import {
   putNewOrder,
 } from '../../functions/store/items/order-item.js';
 import { deletePart, putPart } from '../../functions/store/items/part-item.js';
+import { movementsFromItem, putMovements } from '../../functions/store/items/movement-item.js';
 import {
   addRestockedUnits,
+  addUnitsNobodyWaits,
   allocateToOrder,
   cancelWaiting,
   createProduct,
   fillBackorder,
   upsertProduct,
+  writeOffUnits,
 } from '../../functions/store/items/product-item.js';
+import { putWrite, writeFromItem } from '../../functions/store/items/write-item.js';
 import {
   markStockPartApplied,
   putNewRestock,
@@ -80,18 +84,30 @@ const builders: Array<[string, fc.Arbitrary<TransactionItem>]> = [
   ['deletePart', fc.tuple(key, key).map(([k, p]) => deletePart(k, p))],
   ['upsertProduct', id.map((p) => upsertProduct({ product_id: p, product_name: 'x'.repeat(200), mass_g: 1800 }))],
   ['createProduct', id.map((p) => createProduct({ product_id: p, product_name: 'n', mass_g: 1 }))],
-  ['addRestockedUnits', fc.tuple(id, qty).map(([p, q]) => addRestockedUnits(p, q, new Date(0).toISOString()))],
+  [
+    'addRestockedUnits',
+    fc.tuple(id, qty, key).map(([p, q, w]) => addRestockedUnits(p, q, new Date(0).toISOString(), mark(w))),
+  ],
+  ['addUnitsNobodyWaits', fc.tuple(id, qty, key).map(([p, q, w]) => addUnitsNobodyWaits(p, q, mark(w)))],
+  ['writeOffUnits', fc.tuple(id, qty, key).map(([p, q, w]) => writeOffUnits(p, q, mark(w)))],
   [
     'fillBackorder',
-    fc
-      .tuple(id, qty, fc.nat(), key)
-      .map(([p, q, r, k]) =>
-        fillBackorder(
-          { product_id: p, quantity: q, emergency: q, urgent: q, need: q + 1_000_000, pinEmergency: q, pinUrgent: q },
-          r,
-          k,
-        ),
+    fc.tuple(id, qty, fc.nat(), key).map(([p, q, r, k]) =>
+      fillBackorder(
+        {
+          product_id: p,
+          quantity: q,
+          emergency: q,
+          urgent: q,
+          need: q + 1_000_000,
+          pinEmergency: q,
+          pinUrgent: q,
+        },
+        r,
+        k,
+        mark(k),
       ),
+    ),
   ],
   ['putWait', fc.tuple(id, key, key, qty).map(([p, qk, k, q]) => putWait(p, qk, k, q))],
   ['fillWait (partial)', fc.tuple(id, key, qty).map(([p, qk, q]) => fillWait(p, qk, q, q + 1))],
@@ -103,6 +119,9 @@ const builders: Array<[string, fc.Arbitrary<TransactionItem>]> = [
   ['putShipment', fc.tuple(key, id, qty).map(([k, p, q]) => putShipment(k, p, shipment(p, q)))],
 ];
 
+function mark(writeId: string) {
+  return { writeId, movements: 49 };
+}
 function order(orderKey: string, productId: number, quantity: number) {
   const requested = new Map(Array.from({ length: 100 }, (_, i) => [productId - i, quantity] as [number, number]));
   return { orderId: orderKey, orderKey, createdAt: 't', queueKey: `2#1#${orderKey}`, requested };
@@ -149,7 +168,7 @@ describe('store expressions are constant strings', () => {
         ] as const) {
           const kind = backorder === 0 ? 'ship-all' : ship === 0 ? 'wait' : 'ship-on-hand';
           const allocation = { kind, product_id, ship, backorder, priority, floor } as LineAllocation;
-          kinds.add(`${kind} ${expressionsOf(allocateToOrder(allocation, product_id))}`);
+          kinds.add(`${kind} ${expressionsOf(allocateToOrder(allocation, product_id, mark(String(product_id))))}`);
         }
       }
     }
@@ -193,5 +212,40 @@ describe('a batch of fills names its shipments in one item under 400 KB', () => 
     const item = (putShipmentRefs(longKey, refs) as any).Put.Item;
     expect(JSON.stringify(item).length).toBeLessThan(400 * 1024);
     expect(refsFromItem(item)).toEqual(refs);
+  });
+});
+
+describe('the movements of a write fit one item under 400 KB', () => {
+  const longest = (i: number) => ({
+    kind: 'shipment' as const,
+    orderId: `${'o'.repeat(125)}${i}`,
+    orderKey: `${'o'.repeat(125)}${i}`,
+    requestId: 'r'.repeat(140),
+    eventId: 'e'.repeat(17),
+  });
+  it('a WriteItem of 100 movements (one per transaction item, more than any write holds) of the longest ids', () => {
+    const movements = Array.from({ length: 100 }, (_, i) => ({
+      productId: Number.MAX_SAFE_INTEGER - i,
+      lot: 'l'.repeat(64),
+      quantity: -10_000,
+      cause: longest(i),
+    }));
+    const item = (putWrite('w'.repeat(21), new Date(0).toISOString(), movements) as any).Put.Item;
+    expect(JSON.stringify(item).length).toBeLessThan(100 * 1024);
+    expect(writeFromItem(item).movements).toEqual(movements);
+  });
+  it('a MovementItem of 100 movements of one product', () => {
+    const movements = Array.from({ length: 100 }, (_, i) => ({
+      productId: Number.MAX_SAFE_INTEGER,
+      seq: Number.MAX_SAFE_INTEGER - 100 + i,
+      at: new Date(0).toISOString(),
+      lot: 'l'.repeat(64),
+      quantity: -10_000,
+      onHandAfter: 1_000_000_000,
+      cause: longest(i),
+    }));
+    const item = (putMovements(movements) as any).Put.Item;
+    expect(JSON.stringify(item).length).toBeLessThan(100 * 1024);
+    expect(movementsFromItem(item)).toEqual(movements);
   });
 });

@@ -1,11 +1,12 @@
 /**
  * MovementItem: PRODUCT#<id> / MOVE#<first seq>. The movements one stock write made on one
- * product, committed in the same transaction as the write (SPEC v2: "committed with the change
- * itself"). One item per product per write, not one per movement: a batch of 49 fills of one
- * product adds one item to its transaction, not 49, so the drain keeps its batch size.
+ * product, numbered in commit order with the units on hand after each: written by the sequencer
+ * (store/ledger-sequencer.ts) from the product's change on the table's stream and the WriteItem
+ * committed with it. One item per product per write (a batch of 49 fills of one product is one
+ * item), so a product's movements are one Query in sequence order.
  *
- * Size by construction: a write holds at most 49 fills (or 1000 restock/write-off lines, each
- * its own product), and a movement costs under 300 bytes with an order id of 128 characters.
+ * Size by construction: a write holds at most 100 movements of one product (one per transaction
+ * item), and a movement costs under 600 bytes with the longest ids.
  */
 import { tableName } from '../../commons/dynamodb.js';
 import type { MovementCause, MovementRecord, WriteOffReason } from '../../domain/movement.js';
@@ -13,7 +14,7 @@ import type { OrderId } from '../../domain/order-id.js';
 import { movementKey } from '../keys.js';
 import type { TransactionItem } from '../transactions.js';
 
-interface StoredMovement {
+export interface StoredMovement {
   lot: string | null;
   quantity: number;
   on_hand_after: number;
@@ -41,8 +42,7 @@ export function putMovements(movements: MovementRecord[]): TransactionItem {
         at: first.at,
         movements: movements.map(toStored),
       },
-      // A sequence number is used once: the product's `seq` guard makes this true, this says so.
-      ConditionExpression: 'attribute_not_exists(pk)',
+      // Written again when the stream delivers a change twice: the same content, so no condition.
     },
   };
 }
@@ -63,24 +63,30 @@ export function movementsFromItem(item: Record<string, unknown>): MovementRecord
 }
 
 function toStored(m: MovementRecord): StoredMovement {
-  const base = { lot: m.lot, quantity: m.quantity, on_hand_after: m.onHandAfter, kind: m.cause.kind };
-  switch (m.cause.kind) {
+  return { lot: m.lot, quantity: m.quantity, on_hand_after: m.onHandAfter, ...storedCause(m.cause) };
+}
+
+/** A movement's cause as stored, flat (also in WriteItems). */
+export type StoredCause = Omit<StoredMovement, 'lot' | 'quantity' | 'on_hand_after'>;
+
+export function storedCause(cause: MovementCause): StoredCause {
+  switch (cause.kind) {
     case 'restock':
-      return { ...base, restock_key: m.cause.restockKey };
+      return { kind: 'restock', restock_key: cause.restockKey };
     case 'shipment':
       return {
-        ...base,
-        order_id: m.cause.orderId,
-        order_key: m.cause.orderKey,
-        request_id: m.cause.requestId,
-        ...(m.cause.eventId === undefined ? {} : { event_id: m.cause.eventId }),
+        kind: 'shipment',
+        order_id: cause.orderId,
+        order_key: cause.orderKey,
+        request_id: cause.requestId,
+        ...(cause.eventId === undefined ? {} : { event_id: cause.eventId }),
       };
     case 'write_off':
-      return { ...base, reason: m.cause.reason, write_off_key: m.cause.writeOffKey };
+      return { kind: 'write_off', reason: cause.reason, write_off_key: cause.writeOffKey };
   }
 }
 
-function causeOf(m: StoredMovement): MovementCause {
+export function causeOf(m: StoredCause): MovementCause {
   switch (m.kind) {
     case 'restock':
       return { kind: 'restock', restockKey: String(m.restock_key) };

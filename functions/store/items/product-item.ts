@@ -1,7 +1,7 @@
 /**
  * ProductItem: PRODUCT#<id> / PRODUCT. Catalog data, stock and audit counters of one product.
  * Every stock change below is an UpdateItem with a condition; together the conditions keep
- * on_hand >= 0, restocked === on_hand + shipped, the emergency reserve for emergencies, and,
+ * on_hand >= 0, restocked === on_hand + shipped + written_off, the emergency reserve for emergencies, and,
  * outside of a restock's drain, "no unit on hand that the first waiting order could take".
  * `backordered` counts every waiting unit; `backordered_emergency` and `backordered_urgent`
  * those of the two higher priorities (routine is the rest), for the priority guards.
@@ -34,6 +34,8 @@ export function productFromItem(item: Record<string, unknown>): StockedProduct {
     backordered_urgent: Number(item.backordered_urgent ?? 0),
     restocked: Number(item.restocked ?? 0),
     shipped: Number(item.shipped ?? 0),
+    written_off: Number(item.written_off ?? 0),
+    seq: Number(item.seq ?? 0),
   };
 }
 
@@ -78,7 +80,8 @@ export function upsertProduct(entry: CatalogEntry): TransactionItem {
         'on_hand = if_not_exists(on_hand, :zero), backordered = if_not_exists(backordered, :zero), ' +
         'backordered_emergency = if_not_exists(backordered_emergency, :zero), ' +
         'backordered_urgent = if_not_exists(backordered_urgent, :zero), ' +
-        'restocked = if_not_exists(restocked, :zero), shipped = if_not_exists(shipped, :zero) ADD rev :one',
+        'restocked = if_not_exists(restocked, :zero), shipped = if_not_exists(shipped, :zero), ' +
+        'written_off = if_not_exists(written_off, :zero), seq = if_not_exists(seq, :zero) ADD rev :one',
       ExpressionAttributeValues: {
         ':id': entry.product_id,
         ':name': entry.product_name,
@@ -112,6 +115,8 @@ export function createProduct(entry: CatalogEntry): TransactionItem {
         backordered_urgent: 0,
         restocked: 0,
         shipped: 0,
+        written_off: 0,
+        seq: 0,
         rev: 1,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -120,19 +125,45 @@ export function createProduct(entry: CatalogEntry): TransactionItem {
 }
 
 /**
+ * The ledger's mark on a stock write (SPEC v2 "movement ledger"): `seq` grows by the write's
+ * movements, atomically and in commit order, and `last_write` names the WriteItem committed in
+ * the same transaction that holds them. The table's stream then carries each change of this
+ * item, with its units on hand before and after, to the sequencer that lists the movements
+ * (store/ledger-sequencer.ts). No condition on `seq`: concurrent writers never fail on it.
+ */
+export interface LedgerMark {
+  writeId: string;
+  /** This product's movements in the write. */
+  movements: number;
+}
+
+const LEDGER_SET = 'last_write = :write';
+const ledgerValues = (mark: LedgerMark) => ({ ':write': mark.writeId, ':moves': mark.movements });
+
+/**
  * Restocked units land on hand. The product is marked for the sweeper, due after `dueAt`, in
  * case the drain that must follow is cut short (SPEC rule 8).
  */
-export function addRestockedUnits(productId: number, quantity: number, dueAt: string): TransactionItem {
+export function addRestockedUnits(
+  productId: number,
+  quantity: number,
+  dueAt: string,
+  mark: LedgerMark,
+): TransactionItem {
   const key = productKey(productId);
   const attention = attentionAttributes(key.pk, dueAt);
   return {
     Update: {
       TableName: tableName(),
       Key: key,
-      UpdateExpression: 'ADD on_hand :q, restocked :q SET attention_pk = :apk, attention_sk = :ask',
+      UpdateExpression: `ADD on_hand :q, restocked :q, seq :moves SET attention_pk = :apk, attention_sk = :ask, ${LEDGER_SET}`,
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':q': quantity, ':apk': attention.attention_pk, ':ask': attention.attention_sk },
+      ExpressionAttributeValues: {
+        ':q': quantity,
+        ':apk': attention.attention_pk,
+        ':ask': attention.attention_sk,
+        ...ledgerValues(mark),
+      },
     },
   };
 }
@@ -142,14 +173,32 @@ export function addRestockedUnits(productId: number, quantity: number, dueAt: st
  * guard is what makes that true; if an order waits after all, the restock fails whole and takes
  * the path with a drain (the product as it is now comes back for the retry's plan).
  */
-export function addUnitsNobodyWaits(productId: number, quantity: number): TransactionItem {
+export function addUnitsNobodyWaits(productId: number, quantity: number, mark: LedgerMark): TransactionItem {
   return {
     Update: {
       TableName: tableName(),
       Key: productKey(productId),
-      UpdateExpression: 'ADD on_hand :q, restocked :q',
+      UpdateExpression: `ADD on_hand :q, restocked :q, seq :moves SET ${LEDGER_SET}`,
       ConditionExpression: 'attribute_exists(pk) AND backordered = :zero',
-      ExpressionAttributeValues: { ':q': quantity, ':zero': 0 },
+      ExpressionAttributeValues: { ':q': quantity, ':zero': 0, ...ledgerValues(mark) },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
+
+/**
+ * Units leave stock without being shipped (SPEC v2 write-offs). Stock never negative: the
+ * condition `on_hand >= :q` is what guarantees it, whatever the plan saw; a failure returns the
+ * product as it is now.
+ */
+export function writeOffUnits(productId: number, quantity: number, mark: LedgerMark): TransactionItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: productKey(productId),
+      UpdateExpression: `SET on_hand = on_hand - :q, written_off = written_off + :q, ${LEDGER_SET} ADD seq :moves`,
+      ConditionExpression: 'on_hand >= :q',
+      ExpressionAttributeValues: { ':q': quantity, ...ledgerValues(mark) },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
@@ -177,7 +226,7 @@ const WAITING_COUNTER: Record<Priority, string | undefined> = {
  * computed from still true at commit time; `rev` proves the mass used for packing is current,
  * and the reserve the floor was computed from (a catalog upsert changes both and `rev`).
  */
-export function allocateToOrder(allocation: LineAllocation, rev: number): TransactionItem {
+export function allocateToOrder(allocation: LineAllocation, rev: number, mark: LedgerMark): TransactionItem {
   const { product_id, ship, backorder, priority, floor } = allocation;
   const values: Record<string, unknown> = { ':rev': rev, ':zero': 0 };
   const waiting = WAITING_AT_OR_ABOVE[priority];
@@ -203,8 +252,8 @@ export function allocateToOrder(allocation: LineAllocation, rev: number): Transa
       break;
   }
   if (ship > 0) {
-    values[':ship'] = ship;
-    sets.push('on_hand = on_hand - :ship', 'shipped = shipped + :ship');
+    Object.assign(values, { ':ship': ship, ...ledgerValues(mark) });
+    sets.push('on_hand = on_hand - :ship', 'shipped = shipped + :ship', LEDGER_SET, 'seq = seq + :moves');
   }
   if (backorder > 0) {
     values[':back'] = backorder;
@@ -246,9 +295,21 @@ export function cancelWaiting(productId: number, quantity: number, priority: Pri
  * A drain gives units on hand to waiting orders (one order's line, or a batch of fills: one
  * guard then covers the whole batch).
  */
-export function fillBackorder(batch: ProductBatch, rev: number, drainer: string): TransactionItem {
-  const values: Record<string, unknown> = { ':q': batch.quantity, ':need': batch.need, ':rev': rev, ':me': drainer };
-  const sets = ['on_hand = on_hand - :q', 'shipped = shipped + :q', 'backordered = backordered - :q'];
+export function fillBackorder(batch: ProductBatch, rev: number, drainer: string, mark: LedgerMark): TransactionItem {
+  const values: Record<string, unknown> = {
+    ':q': batch.quantity,
+    ':need': batch.need,
+    ':rev': rev,
+    ':me': drainer,
+    ...ledgerValues(mark),
+  };
+  const sets = [
+    'on_hand = on_hand - :q',
+    'shipped = shipped + :q',
+    'backordered = backordered - :q',
+    LEDGER_SET,
+    'seq = seq + :moves',
+  ];
   // Stock never negative and the reserve kept for emergencies: `need` is what guarantees it.
   // `drainer` proves the drain still holds the product's lease (one drain per product).
   const conditions = ['on_hand >= :need', 'backordered >= :q', 'rev = :rev', 'drainer = :me'];

@@ -16,8 +16,8 @@ import { fromQuantityMap, toQuantityMap } from './order-item.js';
 /** Keys are remembered at least 24 hours (SPEC); TTL deletion may lag, so 48 h is kept. */
 export const RESTOCK_RECORD_TTL_SECONDS = 48 * 3600;
 
-/** Products per stock transaction: one slot is the record. */
-export const STOCK_PART_PRODUCTS = MAX_TRANSACTION_ITEMS - 1;
+/** Products per stock transaction: one slot is the record, one the ledger's write. */
+export const STOCK_PART_PRODUCTS = MAX_TRANSACTION_ITEMS - 2;
 
 export interface RestockRecord {
   key: string;
