@@ -124,6 +124,14 @@ describe('2. Tables: from the shared definition, on-demand, PITR, TTL, encrypted
     });
   });
 
+  it('has the stream of createTableInput(), with new and old images, for the outbound events', () => {
+    const input = createTableInput('ignored');
+    expect(input.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    dev.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      StreamSpecification: { StreamViewType: input.StreamSpecification!.StreamViewType },
+    });
+  });
+
   it('bills on demand, keeps point-in-time recovery, expires idempotency records by TTL, encrypts with KMS', () => {
     dev.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',
