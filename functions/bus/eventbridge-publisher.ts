@@ -25,6 +25,8 @@ import { EVENT_SOURCE, type EventPublisher, type OutboundEvent } from '../domain
 /** PutEvents' limits per call. */
 export const MAX_ENTRIES_PER_CALL = 10;
 export const MAX_BYTES_PER_CALL = 256 * 1024;
+/** PutEvents calls in flight at once. */
+const CALLS_AT_ONCE = 4;
 
 export interface EventBridgePublisherOptions {
   busName: string;
@@ -53,7 +55,8 @@ export function createEventBridgePublisher(options: EventBridgePublisherOptions)
       for (let attempt = 1; pending.length > 0 && attempt <= attempts; attempt++) {
         if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
         const again: typeof pending = [];
-        for (const call of calls(pending)) {
+        const queue = calls(pending);
+        const send = async (call: (typeof queue)[number]) => {
           try {
             const answer = await options.putEvents({ Entries: call.map((c) => c.entry) });
             // 200 with failed entries: only FailedEntryCount and the entries' ErrorCodes tell.
@@ -72,7 +75,12 @@ export function createEventBridgePublisher(options: EventBridgePublisherOptions)
             logger.warn('PutEvents failed', { attempt, error: error as Error });
             again.push(...call);
           }
-        }
+        };
+        // A shipment of 10,000 packages is 1,000 calls: a few in flight at once.
+        const worker = async () => {
+          for (let call = queue.shift(); call; call = queue.shift()) await send(call);
+        };
+        await Promise.all(Array.from({ length: Math.min(CALLS_AT_ONCE, queue.length) }, worker));
         pending = again;
       }
       return { failed: pending.map((p) => p.event.detail.event_id) };
