@@ -5,6 +5,7 @@
  *   functions/use-cases the flows; call the store's intents and the domain
  *   functions/domain    pure: rules and arithmetic, no AWS, no I/O, no other layer
  *   functions/store     the only code that speaks DynamoDB; takes intents, answers outcomes
+ *   functions/bus       the only code that speaks EventBridge: the outbound events' publisher
  *   functions/http      HTTP around the handlers: bodies, problem answers, the OpenAPI document
  *   functions/commons   one client, logger, metrics and tracer per process; the handler middlewares
  *
@@ -51,13 +52,15 @@ module.exports = {
       name: 'store-speaks-in-intents',
       comment:
         'Outside the store, code calls its intent modules (catalog-, order-, fill-, restock-, ' +
-        'attention-store, table-health) and gets outcomes back. Items, keys, transactions, conditions ' +
+        "attention-store, table-health) and gets outcomes back, and reads the table's stream as changes " +
+        '(stream-changes). Items, keys, transactions, conditions ' +
         "and DynamoDB limits are the store's own (docs/design.md).",
       severity: 'error',
       from: { path: '^functions/', pathNot: '^functions/store/' },
       to: {
         path: '^functions/store/',
-        pathNot: '^functions/store/[a-z-]+-store[.]ts$|^functions/store/table-health[.]ts$',
+        pathNot:
+          '^functions/store/[a-z-]+-store[.]ts$|^functions/store/table-health[.]ts$|^functions/store/stream-changes[.]ts$',
       },
     },
     {
@@ -69,6 +72,24 @@ module.exports = {
       severity: 'error',
       from: { path: '^functions/', pathNot: ['^functions/store/', '^functions/commons/dynamodb[.]ts$'] },
       to: { path: '^node_modules/@aws-sdk/(client-dynamodb|lib-dynamodb)/' },
+    },
+    {
+      name: 'only-the-bus-speaks-eventbridge',
+      comment:
+        'Within functions/, only the bus (the EventBridge publisher of the outbound events) imports the ' +
+        'EventBridge SDK; the use case publishes through the EventPublisher port of the domain.',
+      severity: 'error',
+      from: { path: '^functions/', pathNot: '^functions/bus/' },
+      to: { path: '^node_modules/@aws-sdk/client-eventbridge/' },
+    },
+    {
+      name: 'bus-is-an-adapter',
+      comment:
+        "The bus implements the domain's EventPublisher port with the domain's events; it knows no " +
+        'store, use case, handler or HTTP code (a handler plugs it into the use case).',
+      severity: 'error',
+      from: { path: '^functions/bus/' },
+      to: { path: '^functions/(store|http|handlers|use-cases)/' },
     },
     {
       name: 'no-circular-in-functions',

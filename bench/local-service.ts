@@ -40,7 +40,9 @@ export async function startBenchService(tables: string[]): Promise<BenchService>
   try {
     applyLocalAwsEnv({ endpoint: dynamodb.endpoint, tableName: tables[0]! });
     const admin = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
-    for (const t of tables) await ensureTable(admin, t);
+    // No streams: the benchmarks measure the request path, and DynamoDB Local slows writes to
+    // tables with streams as more of them hold records (local/bootstrap.ts); AWS does not.
+    for (const t of tables) await ensureTable(admin, t, { stream: false });
     admin.destroy();
     const handlers = await loadRouteHandlers();
     // Imported after the environment is set: these modules build the client from it. Another

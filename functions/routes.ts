@@ -57,5 +57,8 @@ export function methodsOf(route: Pick<Route, 'method'>): Array<'GET' | 'HEAD' | 
   return route.method === 'GET' ? ['GET', 'HEAD'] : [route.method];
 }
 
-/** Handlers that are not behind a route: the scheduled sweeper (SPEC rule 8). */
-export const backgroundHandlers = ['sweeper'] as const;
+/**
+ * Handlers that are not behind a route: the scheduled sweeper (SPEC rule 8), and the outbound
+ * events' publisher fed by the table's stream (SPEC v2 "Outbound events").
+ */
+export const backgroundHandlers = ['sweeper', 'publish-events'] as const;

@@ -5,6 +5,7 @@
  *   Access      infra/constructs/access.ts       Cognito app clients, scopes, JWT authorizer
  *   Api         infra/constructs/api.ts          HTTP API with the routes of functions/routes.ts
  *   Events      infra/constructs/events.ts       bus, Restock rule + DLQ, sweeper schedule
+ *   OutboundEvents infra/constructs/outbound-events.ts  the table's stream -> publish-events -> the bus
  *   Monitoring  infra/constructs/monitoring.ts   alarms -> SNS, dashboard
  */
 import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
@@ -16,6 +17,7 @@ import { Data } from './constructs/data.js';
 import { Events } from './constructs/events.js';
 import { Functions } from './constructs/functions.js';
 import { Monitoring } from './constructs/monitoring.js';
+import { OutboundEvents } from './constructs/outbound-events.js';
 import type { Settings } from './settings.js';
 import { pascalCase } from './constructs/functions.js';
 
@@ -31,6 +33,7 @@ export class FulfillmentStack extends Stack {
   readonly access: Access;
   readonly api: Api;
   readonly events: Events;
+  readonly outboundEvents: OutboundEvents;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: FulfillmentStackProps) {
@@ -76,6 +79,13 @@ export class FulfillmentStack extends Stack {
       protectData: settings.protectData,
     });
 
+    this.outboundEvents = new OutboundEvents(this, 'OutboundEvents', {
+      bus: this.events.bus,
+      table: this.data.table,
+      publisher: this.functions.byName['publish-events'],
+      protectData: settings.protectData,
+    });
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage: settings.stage,
       functions: this.functions.all,
@@ -83,6 +93,10 @@ export class FulfillmentStack extends Stack {
       httpApi: this.api.httpApi,
       table: this.data.table,
       deadLetterQueue: this.events.deadLetterQueue,
+      outboundEvents: {
+        publisher: this.functions.byName['publish-events'],
+        deadLetterQueue: this.outboundEvents.deadLetterQueue,
+      },
       oldestBackorderAlarmSeconds: settings.oldestBackorderAlarmSeconds,
       protectData: settings.protectData,
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
@@ -92,7 +106,10 @@ export class FulfillmentStack extends Stack {
       value: this.api.url,
       description: 'Base URL of the HTTP API, e.g. <ApiUrl>/health',
     });
-    new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName, description: 'Bus for Restock events' });
+    new CfnOutput(this, 'EventBusName', {
+      value: this.events.bus.eventBusName,
+      description: 'Bus for Restock events, and of the outbound events (source fulfillment.service)',
+    });
     new CfnOutput(this, 'RestockEventSource', {
       value: settings.restockEventSource,
       description: 'The only accepted source of Restock events',
@@ -101,6 +118,10 @@ export class FulfillmentStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       value: this.events.deadLetterQueue.queueUrl,
       description: 'Restock events that could not be applied',
+    });
+    new CfnOutput(this, 'EventsDeadLetterQueueUrl', {
+      value: this.outboundEvents.deadLetterQueue.queueUrl,
+      description: 'Stream records whose outbound events could not be published (docs/runbook.md)',
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.monitoring.topic.topicArn,

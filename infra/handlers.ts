@@ -107,4 +107,14 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
     timeout: Duration.seconds(55),
     drainBudget: Duration.seconds(45),
   },
+  /*
+   * A batch is a few order reads and PutEvents calls, usually well under a second; the timeout
+   * leaves room for the largest record, a shipment of 10,000 packages (1,000 calls of 10 entries,
+   * 4 in flight), plus the retries of entries PutEvents did not take.
+   */
+  'publish-events': {
+    description: 'Fed by the table stream: publishes PackageShipped, OrderFulfilled, OrderCancelled, StockWrittenOff',
+    memorySize: 1024,
+    timeout: Duration.seconds(120),
+  },
 };

@@ -54,4 +54,8 @@ export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
   health: { table: ['dynamodb:DescribeTable'], queriesIndexes: [] },
   'api-docs': { table: [], queriesIndexes: [] },
   sweeper: { table: STOCK_WRITER, queriesIndexes: [ATTENTION_INDEX.name] },
+  // Reads an order (one Query) to learn whether it is fulfilled or cancelled. Reading the stream
+  // (DescribeStream, GetRecords, GetShardIterator, ListStreams on the stream's ARN only) is granted
+  // by its event source mapping (infra/constructs/outbound-events.ts), events:PutEvents by the bus.
+  'publish-events': { table: ['dynamodb:Query'], queriesIndexes: [] },
 };

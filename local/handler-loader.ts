@@ -11,7 +11,7 @@
  * one process would share them (one request's lines carrying another's correlation_id).
  */
 import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
-import type { Context, ScheduledEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent, ScheduledEvent } from 'aws-lambda';
 import { type backgroundHandlers, routes, type HandlerName } from '../functions/routes.js';
 import type { HttpApiHandler, HttpApiHandlers } from './http-server.js';
 
@@ -27,8 +27,13 @@ export async function loadRouteHandlers(): Promise<HttpApiHandlers> {
   return Object.fromEntries(entries) as Record<HandlerName, HttpApiHandler>;
 }
 
-export function loadBackgroundHandler(name: BackgroundHandlerName): Promise<ScheduledHandler> {
-  return importHandler<ScheduledHandler>(name);
+/** The stream-fed publisher of outbound events (npm start runs its use case itself: local/event-stream.ts). */
+export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
+
+export function loadBackgroundHandler(name: 'sweeper'): Promise<ScheduledHandler>;
+export function loadBackgroundHandler(name: 'publish-events'): Promise<StreamHandler>;
+export function loadBackgroundHandler(name: BackgroundHandlerName): Promise<ScheduledHandler | StreamHandler> {
+  return importHandler(name);
 }
 
 /**

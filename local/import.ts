@@ -9,7 +9,8 @@
  */
 import { IMPORT_HELP, parseImportCommand } from './data-commands.js';
 import { readDataFile } from './data-file.js';
-import { openTarget, runTool } from './data-tool.js';
+import { openTarget, placeOf, runTool } from './data-tool.js';
+import { forgetEventStreamPosition } from './event-publishing.js';
 import { importDataFile } from './table-copy.js';
 
 await runTool(async () => {
@@ -29,6 +30,9 @@ await runTool(async () => {
       log: console.log,
       label: target.description,
     });
+    // The imported items are history: the next `npm start` publishes no events for them.
+    const place = placeOf(command.target);
+    if (place.kind === 'data-dir') forgetEventStreamPosition(place.dataDir);
     console.log(
       `Imported ${file.item_count} items from ${path} (table ${file.table_name}, exported ${file.exported_at}) into ${created ? 'the new ' : ''}${target.description}`,
     );

@@ -6,11 +6,16 @@
  * `--auth`: routes with a scope need a bearer token carrying it, as in AWS; the server prints a
  * development token per app client (functions/api-clients.ts) plus one with every scope.
  *
+ * Outbound events (SPEC v2) are read from the table's stream and printed, one line each, and
+ * POSTed to EVENTS_WEBHOOK_URL when it is set (./event-publishing.ts: where it starts after a
+ * restart, and why).
+ *
  * After an unclean stop (a crash, `kill -9`), the work a dead request left is finished before the
  * server listens (see finishWhatTheLastRunLeft).
  *
  * Environment: PORT (3000), TABLE_NAME (fulfillment-local), SWEEP_INTERVAL_MS (1000), DATA_DIR
- * (<repo>/.data/; ignored with --in-memory).
+ * (<repo>/.data/; ignored with --in-memory), EVENTS_WEBHOOK_URL (none), EVENTS_POLL_INTERVAL_MS (200:
+ * how often the stream is read while it has nothing new).
  *
  * Stopping: SIGINT, SIGTERM or SIGHUP, sent to the whole process group (Ctrl-C) or to npm alone
  * (a process manager, an IDE, a container runtime), or the parent process dying (`kill -9` of
@@ -27,9 +32,11 @@ import { ensureTable } from './bootstrap.js';
 import { checkDataFormat } from './data-format.js';
 import { createDevAuth, type DevAuth } from './dev-auth.js';
 import { startDynamoDBLocal, type DynamoDBLocal } from './dynamodb-local.js';
+import { type EventPublishing, startEventPublishing } from './event-publishing.js';
 import { enableConcurrentInvocations, loadBackgroundHandler, loadRouteHandlers } from './handler-loader.js';
 import { closeServer, createLocalHttpServer, listenOnLoopback } from './http-server.js';
 import { applyLocalAwsEnv, DEFAULT_LOCAL_TABLE_NAME, localClientConfig } from './local-aws-env.js';
+import { createLocalEventPublisher, webhookUrlFrom } from './local-event-publisher.js';
 import { startSweeperLoop, type SweeperLoop } from './sweeper-loop.js';
 import { installReadableLogs } from './readable-logs.js';
 import { watchStopRequests } from './stop-requests.js';
@@ -40,16 +47,23 @@ const inMemory = process.argv.slice(2).includes('--in-memory');
 const withAuth = process.argv.slice(2).includes('--auth');
 const port = integerFromEnv('PORT', 3000);
 const sweepIntervalMs = integerFromEnv('SWEEP_INTERVAL_MS', 1000);
+const eventsPollIntervalMs = integerFromEnv('EVENTS_POLL_INTERVAL_MS', 200);
 const tableName = process.env.TABLE_NAME || DEFAULT_LOCAL_TABLE_NAME;
 const dataDir = process.env.DATA_DIR
   ? resolve(process.env.DATA_DIR)
   : fileURLToPath(new URL('../.data/', import.meta.url));
+const webhook = webhookUrlFrom(process.env.EVENTS_WEBHOOK_URL);
+if (webhook.error) {
+  console.error(webhook.error);
+  process.exit(1);
+}
 
 // Set while starting; whatever exists when a stop is requested is stopped.
 let dynamodbStarting: Promise<DynamoDBLocal> | undefined;
 let dynamodb: DynamoDBLocal | undefined;
 let server: Server | undefined;
 let sweeper: SweeperLoop | undefined;
+let events: EventPublishing | undefined;
 let stopping = false;
 
 // Before anything starts, so that a stop requested during start-up is not lost.
@@ -97,6 +111,21 @@ async function start(): Promise<void> {
 
   const [handlers, sweep] = await Promise.all([loadRouteHandlers(), loadBackgroundHandler('sweeper')]);
   if (stopping) return;
+  // Before the recovery below, whose changes are events too.
+  events = await startEventPublishing({
+    endpoint: dynamodb.endpoint,
+    tableName,
+    ...(inMemory ? {} : { dataDir }),
+    publisher: createLocalEventPublisher(webhook.url ? { webhookUrl: webhook.url } : {}),
+    intervalMs: eventsPollIntervalMs,
+    onError: logOnceUntilChanged('publishing events failed:'),
+  });
+  if (stopping) return;
+  console.log(
+    webhook.url
+      ? `Outbound events: printed here as "event <name> {...}" and POSTed to ${webhook.url}`
+      : 'Outbound events: printed here as "event <name> {...}" (set EVENTS_WEBHOOK_URL to have them POSTed too)',
+  );
   if (!inMemory) await finishWhatTheLastRunLeft();
   if (stopping) return;
   const auth = withAuth ? createDevAuth() : undefined;
@@ -142,6 +171,8 @@ async function shutdown(reason: string): Promise<void> {
   try {
     await sweeper?.stop();
     if (server) await closeServer(server);
+    // The batch in hand is published; what it has not read yet is, after the next start.
+    await events?.stop();
     // Java may still be starting: wait for it, then stop it (which gives the data directory back).
     const started = dynamodb ?? (await dynamodbStarting?.catch(() => undefined));
     await started?.stop();

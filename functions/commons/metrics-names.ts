@@ -19,4 +19,8 @@ export const CUSTOM_METRICS = {
   conditionRetries: 'ConditionRetries',
   /** Packings that fell back to first-fit-decreasing because the exact search ran out of time. */
   packingFallbacks: 'PackingFallbacks',
+  /** Outbound events the bus took (repeats of a redelivered record counted again). */
+  eventsPublished: 'EventsPublished',
+  /** Stream records handed back to Lambda to deliver again (an event not taken, an order not read). */
+  eventRecordsFailed: 'EventRecordsFailed',
 } as const;

@@ -10,6 +10,10 @@
  *   RESTOCK#<k>  / RESTOCK         RestockItem   idempotency record of one restock
  *   COUNTER#product / COUNTER      next product id to assign
  *
+ * The table's stream (new and old images) carries every committed change to the outbound event
+ * publisher (functions/use-cases/publish-events.ts): the transactional outbox of SPEC v2
+ * "Outbound events", with no outbox item to write.
+ *
  * GSI `catalog` (keys only) lists every product without a Scan.
  * GSI `attention` (keys only, sparse) lists what the sweeper must look at: products whose
  * drain may have been cut short, orders whose creation or packing was cut short, restocks
@@ -40,6 +44,12 @@ export const ATTENTION_SHARDS = 8;
 
 export const GLOBAL_SECONDARY_INDEXES = [CATALOG_INDEX, ATTENTION_INDEX] as const;
 
+/**
+ * The stream's view. The publisher reads new images only (every item it publishes is inserted
+ * once); old images cost nothing on inserts and keep status changes (MODIFY) readable later.
+ */
+export const STREAM_VIEW_TYPE = 'NEW_AND_OLD_IMAGES' as const;
+
 /** Input for CreateTable, used by the local bootstrap and the integration tests. */
 export function createTableInput(tableName: string): CreateTableCommandInput {
   const stringAttrs = [
@@ -63,6 +73,6 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
       ],
       Projection: { ProjectionType: 'KEYS_ONLY' },
     })),
-    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    StreamSpecification: { StreamEnabled: true, StreamViewType: STREAM_VIEW_TYPE },
   };
 }

@@ -8,6 +8,7 @@ import {
   AttributeType,
   Billing,
   ProjectionType,
+  StreamViewType,
   TableEncryptionV2,
   TableV2,
   type Attribute,
@@ -30,6 +31,7 @@ export class Data extends Construct {
 
     this.table = new TableV2(this, 'Table', {
       ...definition,
+      // The stream feeds the outbound event publisher (infra/constructs/outbound-events.ts).
       // On-demand: no capacity to plan, and bursts of restocks or orders are absorbed by DynamoDB.
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
@@ -54,6 +56,7 @@ export function tablePropsFromDefinition(): {
   partitionKey: Attribute;
   sortKey?: Attribute;
   globalSecondaryIndexes: GlobalSecondaryIndexPropsV2[];
+  dynamoStream?: StreamViewType;
 } {
   const input = createTableInput('definition');
   const attribute = (name: string | undefined): Attribute => {
@@ -68,9 +71,20 @@ export function tablePropsFromDefinition(): {
     schema?.find((k) => k.KeyType === keyType)?.AttributeName;
 
   const sortKeyName = keyOf(input.KeySchema, 'RANGE');
+  const stream = input.StreamSpecification?.StreamEnabled ? input.StreamSpecification.StreamViewType : undefined;
   return {
     partitionKey: attribute(keyOf(input.KeySchema, 'HASH')),
     ...(sortKeyName ? { sortKey: attribute(sortKeyName) } : {}),
+    ...(stream
+      ? {
+          dynamoStream: {
+            NEW_IMAGE: StreamViewType.NEW_IMAGE,
+            OLD_IMAGE: StreamViewType.OLD_IMAGE,
+            NEW_AND_OLD_IMAGES: StreamViewType.NEW_AND_OLD_IMAGES,
+            KEYS_ONLY: StreamViewType.KEYS_ONLY,
+          }[stream],
+        }
+      : {}),
     globalSecondaryIndexes: (input.GlobalSecondaryIndexes ?? []).map((index) => {
       const indexSortKey = keyOf(index.KeySchema, 'RANGE');
       const projection = index.Projection?.ProjectionType ?? 'ALL';

@@ -37,6 +37,8 @@ export interface MonitoringProps {
   readonly httpApi: HttpApi;
   readonly table: ITableV2;
   readonly deadLetterQueue: IQueue;
+  /** The stream-fed publisher of outbound events and its dead-letter queue. */
+  readonly outboundEvents: { readonly publisher: FulfillmentFunction; readonly deadLetterQueue: IQueue };
   readonly alarmEmail?: string;
   readonly oldestBackorderAlarmSeconds: number;
   /** Whether the topic's key survives the stack (prod) or is scheduled for deletion with it. */
@@ -52,6 +54,8 @@ export const ALARM_THRESHOLDS = {
   api5xxMinRequests: 20,
   /** p99 end-to-end latency of the API. Writes may take seconds when a restock fills many orders. */
   apiP99LatencyMs: 10_000,
+  /** Age of the oldest stream record not yet published: events are this late. */
+  eventsIteratorAgeMs: 5 * 60_000,
 } as const;
 
 /** DynamoDB operations the handlers call; ConditionCheckItem runs inside TransactWriteItems. */
@@ -194,6 +198,31 @@ export class Monitoring extends Construct {
         'A Restock event could not be applied after every retry and waits in the dead-letter queue: the stock it carries is not counted yet (docs/deploy.md: redrive).',
     });
 
+    const eventsDlqDepth = props.outboundEvents.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      statistic: 'Maximum',
+      period: ONE_MINUTE,
+    });
+    this.alarm('EventsDeadLetters', {
+      metric: eventsDlqDepth,
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      description:
+        'Outbound events of some committed changes were not published after every retry: the message names the stream records (docs/runbook.md: publish them again within 24 hours).',
+    });
+    const eventsIteratorAge = props.outboundEvents.publisher.metric('IteratorAge', {
+      statistic: 'Maximum',
+      period: ONE_MINUTE,
+    });
+    this.alarm('EventsIteratorAge', {
+      metric: eventsIteratorAge,
+      threshold: ALARM_THRESHOLDS.eventsIteratorAgeMs,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      description: `Outbound events are more than ${ALARM_THRESHOLDS.eventsIteratorAgeMs / 60_000} minutes late in 3 of the last 5 minutes: publish-events keeps failing or cannot keep up (docs/runbook.md).`,
+    });
+
     const oldestBackorder = customMetric(CUSTOM_METRICS.oldestBackorderAgeSeconds, 'Maximum', FIVE_MINUTES);
     this.alarm('OldestBackorderAge', {
       metric: oldestBackorder,
@@ -210,6 +239,8 @@ export class Monitoring extends Construct {
       tableSystemErrors,
       dlqDepth,
       oldestBackorder,
+      eventsDlqDepth,
+      eventsIteratorAge,
     });
   }
 
@@ -277,6 +308,8 @@ export class Monitoring extends Construct {
       tableSystemErrors: IMetric;
       dlqDepth: IMetric;
       oldestBackorder: IMetric;
+      eventsDlqDepth: IMetric;
+      eventsIteratorAge: IMetric;
     },
   ): Dashboard {
     const dashboard = new Dashboard(this, 'Dashboard', {
@@ -310,6 +343,19 @@ export class Monitoring extends Construct {
         customMetric(CUSTOM_METRICS.packingFallbacks, 'Sum'),
       ]),
       new SingleValueWidget({ title: 'Restock dead letters', metrics: [m.dlqDepth], width: 8, height: 6 }),
+    );
+    dashboard.addWidgets(
+      graph('Outbound events per minute', [
+        customMetric(CUSTOM_METRICS.eventsPublished, 'Sum'),
+        customMetric(CUSTOM_METRICS.eventRecordsFailed, 'Sum'),
+      ]),
+      graph('Outbound events delay (iterator age, ms)', [m.eventsIteratorAge]),
+      new SingleValueWidget({
+        title: 'Outbound events dead letters',
+        metrics: [m.eventsDlqDepth],
+        width: 8,
+        height: 6,
+      }),
     );
     dashboard.addWidgets(
       graph('API requests', [

@@ -10,6 +10,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_SCOPES, methodsOf, routes } from '../../functions/routes.js';
 import { API_CLIENTS, RESOURCE_SERVER_ID } from '../../functions/api-clients.js';
+import { PUBLISHED_EVENT_NAME, PUBLISHED_SORT_KEY_PREFIXES } from '../../functions/store/stream-filter.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../../functions/store/table-definition.js';
 import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../../infra/handlers.js';
 import { CUSTOM_METRICS } from '../../infra/metrics.js';
@@ -97,6 +98,7 @@ describe('1. CDK app: one stack, constructs by concern, settings from context', 
       'RestockEventSource',
       'TableName',
       'DeadLetterQueueUrl',
+      'EventsDeadLetterQueueUrl',
       'AlarmTopicArn',
       'DashboardName',
       'ApiAccessLogGroup',
@@ -124,6 +126,14 @@ describe('2. Tables: from the shared definition, on-demand, PITR, TTL, encrypted
     });
   });
 
+  it('has the stream of createTableInput(), with new and old images, for the outbound events', () => {
+    const input = createTableInput('ignored');
+    expect(input.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    dev.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      StreamSpecification: { StreamViewType: input.StreamSpecification!.StreamViewType },
+    });
+  });
+
   it('bills on demand, keeps point-in-time recovery, expires idempotency records by TTL, encrypts with KMS', () => {
     dev.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',
@@ -146,7 +156,7 @@ describe('2. Tables: from the shared definition, on-demand, PITR, TTL, encrypted
 });
 
 describe('3. Functions: one per handler, house defaults', () => {
-  it('has one function per handler of the route table plus the sweeper', () => {
+  it('has one function per handler of the route table plus the sweeper and the event publisher', () => {
     expect([...FUNCTION_NAMES].sort()).toEqual(
       [
         'api-docs',
@@ -157,6 +167,7 @@ describe('3. Functions: one per handler, house defaults', () => {
         'list-products',
         'process-order',
         'process-restock',
+        'publish-events',
         'sweeper',
       ].sort(),
     );
@@ -185,6 +196,7 @@ describe('3. Functions: one per handler, house defaults', () => {
       SERVICE_VERSION: PACKAGE_VERSION,
       NODE_OPTIONS: '--enable-source-maps',
       ...(drainBudget ? { DRAIN_BUDGET_MS: String(drainBudget.toMilliseconds()) } : {}),
+      ...(name === 'publish-events' ? { EVENT_BUS_NAME: { Ref: prod.logicalId(prod.stack.events.bus) } } : {}),
     });
     expect(env).not.toHaveProperty('DYNAMODB_ENDPOINT');
   });
@@ -373,6 +385,13 @@ describe('5. Events: bus, Restock rule with retries and DLQ, sweeper every minut
   });
 });
 
+const STREAM_READ_ACTIONS = [
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:ListStreams',
+];
+
 describe('6. Least privilege: each function gets exactly its DynamoDB actions', () => {
   it.each(FUNCTION_NAMES)('%s: actions of infra/permissions.ts on the table and its queried indexes only', (name) => {
     const table = `${tableId(dev)}.Arn`;
@@ -389,6 +408,8 @@ describe('6. Least privilege: each function gets exactly its DynamoDB actions', 
     const expected = new Map<string, string[]>();
     if (access.table.length > 0) expected.set(table, [...access.table].sort());
     for (const index of access.queriesIndexes) expected.set(`${table}/index/${index}`, ['dynamodb:Query']);
+    // The stream's event source mapping reads the stream, on the stream's ARN alone.
+    if (name === 'publish-events') expected.set(`${tableId(dev)}.StreamArn`, [...STREAM_READ_ACTIONS].sort());
     expect(Object.fromEntries(granted)).toEqual(Object.fromEntries(expected));
   });
 
@@ -459,7 +480,7 @@ describe('7. Alarms to an encrypted SNS topic, and a dashboard', () => {
 
   it('sends every alarm, and its recovery, to the topic', () => {
     const alarms = resourcesOfType(dev, 'AWS::CloudWatch::Alarm');
-    expect(alarms.length).toBe(FUNCTION_NAMES.length * 3 + 7);
+    expect(alarms.length).toBe(FUNCTION_NAMES.length * 3 + 9);
     for (const [, alarm] of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId(dev) }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId(dev) }]);
@@ -658,6 +679,96 @@ describe('9. Access control: Cognito client credentials, a JWT authorizer, scope
     expect(JSON.stringify(resourcesOfType(dev, 'AWS::Cognito::UserPoolDomain')[0]![1].Properties.Domain)).toContain(
       'AWS::AccountId',
     );
+  });
+});
+
+describe('10. Outbound events: the table stream -> publish-events -> the bus, with a DLQ and alarms', () => {
+  const mapping = (synth: Synthesized) => {
+    const mappings = resourcesOfType(synth, 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(1);
+    return mappings[0]![1].Properties;
+  };
+  const eventsQueueId = (synth: Synthesized) => synth.logicalId(synth.stack.outboundEvents.deadLetterQueue);
+
+  it("feeds publish-events from the table's stream, from its start, with partial batch responses", () => {
+    const props = mapping(dev);
+    expect(props.EventSourceArn).toEqual({ 'Fn::GetAtt': [tableId(dev), 'StreamArn'] });
+    expect(props.FunctionName).toEqual({ Ref: functionId(dev, 'publish-events') });
+    expect(props).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 20,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 100,
+      MaximumRecordAgeInSeconds: 6 * 3600,
+    });
+  });
+
+  it('sends what still fails to a dead-letter queue: encrypted, TLS only, 14 days, kept in prod', () => {
+    expect(mapping(dev).DestinationConfig).toEqual({
+      OnFailure: { Destination: { 'Fn::GetAtt': [eventsQueueId(dev), 'Arn'] } },
+    });
+    expect(dev.json.Resources[eventsQueueId(dev)]!.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    dev.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: eventsQueueId(dev) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    expect(prod.json.Resources[eventsQueueId(prod)]!.DeletionPolicy).toBe('Retain');
+  });
+
+  it('invokes the function only for inserts of the items that make events (functions/store/stream-filter.ts)', () => {
+    const [filter] = mapping(dev).FilterCriteria.Filters;
+    expect(JSON.parse(filter.Pattern)).toEqual({
+      eventName: [PUBLISHED_EVENT_NAME],
+      dynamodb: { Keys: { sk: { S: PUBLISHED_SORT_KEY_PREFIXES.map((prefix) => ({ prefix })) } } },
+    });
+  });
+
+  it('lets publish-events, and no other function, put events on the bus, and names the bus in its environment', () => {
+    const busArn = `${dev.logicalId(dev.stack.events.bus)}.Arn`;
+    for (const name of FUNCTION_NAMES) {
+      const puts = statementsOf(dev, name).filter((s) => list(s.Action).some((a) => a.startsWith('events:')));
+      if (name === 'publish-events') {
+        expect(puts.map((s) => [list(s.Action), resourceText(s.Resource)])).toEqual([[['events:PutEvents'], busArn]]);
+      } else {
+        expect(puts, name).toEqual([]);
+      }
+    }
+    const env = dev.json.Resources[functionId(dev, 'publish-events')]!.Properties.Environment.Variables;
+    expect(env.EVENT_BUS_NAME).toEqual({ Ref: dev.logicalId(dev.stack.events.bus) });
+  });
+
+  it('alarms as soon as one message is in its dead-letter queue, and when events are 5 minutes late', () => {
+    expect(alarmNamed(dev, 'fulfillment-dev-EventsDeadLetters')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [eventsQueueId(dev), 'QueueName'] } }],
+    });
+    expect(alarmNamed(dev, 'fulfillment-dev-EventsIteratorAge')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Statistic: 'Maximum',
+      Threshold: 5 * 60_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(dev, 'publish-events') } }],
+    });
+  });
+
+  it('shows the events published, their delay and their dead letters on the dashboard', () => {
+    const [, dashboard] = resourcesOfType(dev, 'AWS::CloudWatch::Dashboard')[0]!;
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const title of ['Outbound events per minute', 'Outbound events delay', 'Outbound events dead letters']) {
+      expect(body).toContain(title);
+    }
   });
 });
 

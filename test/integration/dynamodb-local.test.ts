@@ -69,6 +69,17 @@ describe('ensureTable on DynamoDB Local', () => {
     expect(Item?.quantity).toEqual({ N: '5' });
   });
 
+  it('gives the table its stream (new and old images), also to a table made without one', async () => {
+    const name = `stream-${process.env.VITEST_POOL_ID ?? '0'}-${Date.now()}`;
+    await ensureTable(client, name, { stream: false });
+    const before = await client.send(new DescribeTableCommand({ TableName: name }));
+    expect(before.Table?.StreamSpecification?.StreamEnabled ?? false).toBe(false);
+    await expect(ensureTable(client, name)).resolves.toEqual({ created: false, ttlEnabled: true });
+    const after = await client.send(new DescribeTableCommand({ TableName: name }));
+    expect(after.Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(after.Table?.LatestStreamArn).toBeTruthy();
+  });
+
   it('creates the table once when two callers race', async () => {
     const name = `race-${process.env.VITEST_POOL_ID ?? '0'}-${Date.now()}`;
     const results = await Promise.all([ensureTable(client, name), ensureTable(client, name)]);

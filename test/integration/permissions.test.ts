@@ -4,9 +4,11 @@
  * cancellation, the sweeper), is one infra/permissions.ts grants it. DynamoDB Local checks no
  * IAM, so without this test a missing grant would first show as AccessDenied in AWS.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient, setDocumentClient } from '../../functions/commons/dynamodb.js';
+import { documentClient, setDocumentClient, tableName } from '../../functions/commons/dynamodb.js';
+import { publishEvents } from '../../functions/use-cases/publish-events.js';
 import type { FunctionName } from '../../infra/handlers.js';
 import { TABLE_ACCESS } from '../../infra/permissions.js';
 import { call, catalog, get, post, runSweeper, uniqueOrderId } from '../support/api.js';
@@ -104,8 +106,38 @@ describe('each function sends only DynamoDB actions it is granted', () => {
     await as('list-products', () => get('/inventory/products'));
     await as('health', () => get('/health'));
     await as('sweeper', () => runSweeper());
+    // The publisher of outbound events, on the records the stream would carry for two orders'
+    // shipments and cancellation (built from their items: this table has no stream).
+    const inserted = await Promise.all(
+      [waiting, large].map(async (orderId) => {
+        const { Items = [] } = await real.send(
+          new QueryCommand({
+            TableName: tableName(),
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` },
+          }),
+        );
+        return Items;
+      }),
+    );
+    const records = inserted.flat().map((item, i) => ({
+      id: String(i),
+      record: { eventName: 'INSERT', dynamodb: { NewImage: marshall(item) as Record<string, unknown> } },
+    }));
+    expect(inserted.flat().map((item) => String(item.sk).split('#')[0])).toEqual(
+      expect.arrayContaining(['SHIP', 'CANCEL']),
+    );
+    const report = await as('publish-events', () => publishEvents(records, { publish: async () => ({ failed: [] }) }));
+    expect(report.failedRecords).toEqual([]);
 
-    for (const name of ['init-catalog', 'process-order', 'process-restock', 'cancel-order', 'get-order'] as const) {
+    for (const name of [
+      'init-catalog',
+      'process-order',
+      'process-restock',
+      'cancel-order',
+      'get-order',
+      'publish-events',
+    ] as const) {
       expect(sent.get(name)?.size, `${name} sent something`).toBeGreaterThan(0);
     }
     for (const [name, actions] of sent) {

@@ -32,14 +32,18 @@ export function testDynamoDBClient(): DynamoDBClient {
 /**
  * Creates a table with a name of its own (worker id plus a random suffix), points
  * TABLE_NAME / DYNAMODB_ENDPOINT / AWS_REGION / fake credentials at it, and returns its name.
+ *
+ * Without a stream unless `stream: true`: every test file shares one DynamoDB Local, which slows
+ * down writes to a table with a stream as more tables with stream records accumulate (see
+ * local/bootstrap.ts); only the tests that read the outbound events need one.
  */
-export async function createTestTable(prefix = 'test'): Promise<string> {
+export async function createTestTable(prefix = 'test', { stream = false }: { stream?: boolean } = {}): Promise<string> {
   const worker = process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? '0';
   const tableName = `${prefix}-w${worker}-${randomUUID().slice(0, 8)}`;
   const endpoint = dynamodbEndpoint();
   const client = new DynamoDBClient(localClientConfig(endpoint));
   try {
-    await ensureTable(client, tableName);
+    await ensureTable(client, tableName, { stream });
   } finally {
     client.destroy();
   }

@@ -1,0 +1,12 @@
+/**
+ * Which stream records can make an outbound event: inserts of ShipmentItems, CancelItems and
+ * MovementItems (store/stream-changes.ts reads them). Items of these three kinds are written once
+ * (`attribute_not_exists`) and never changed, so an insert is a new fact and nothing else is.
+ * The CDK stack turns this into the event source's filter (infra/constructs/outbound-events.ts),
+ * so Lambda is not even invoked for the other records (products, queue entries, restocks).
+ * No runtime import beyond the keys: the stack imports it.
+ */
+import { CANCEL_PREFIX, MOVE_PREFIX, SHIP_PREFIX } from './keys.js';
+
+export const PUBLISHED_EVENT_NAME = 'INSERT';
+export const PUBLISHED_SORT_KEY_PREFIXES = [SHIP_PREFIX, CANCEL_PREFIX, MOVE_PREFIX] as const;
