@@ -61,4 +61,4 @@ export function methodsOf(route: Pick<Route, 'method'>): Array<'GET' | 'HEAD' | 
  * Handlers that are not behind a route: the scheduled sweeper (SPEC rule 8), and the outbound
  * events' publisher fed by the table's stream (SPEC v2 "Outbound events").
  */
-export const backgroundHandlers = ['sweeper', 'publish-events'] as const;
+export const backgroundHandlers = ['sweeper', 'publish-events', 'sequence-ledger'] as const;

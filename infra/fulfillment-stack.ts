@@ -6,6 +6,7 @@
  *   Api         infra/constructs/api.ts          HTTP API with the routes of functions/routes.ts
  *   Events      infra/constructs/events.ts       bus, Restock rule + DLQ, sweeper schedule
  *   OutboundEvents infra/constructs/outbound-events.ts  the table's stream -> publish-events -> the bus
+ *   Ledger         infra/constructs/ledger.ts           the table's stream -> sequence-ledger (movements)
  *   Monitoring  infra/constructs/monitoring.ts   alarms -> SNS, dashboard
  */
 import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
@@ -17,6 +18,7 @@ import { Data } from './constructs/data.js';
 import { Events } from './constructs/events.js';
 import { Functions } from './constructs/functions.js';
 import { Monitoring } from './constructs/monitoring.js';
+import { Ledger } from './constructs/ledger.js';
 import { OutboundEvents } from './constructs/outbound-events.js';
 import type { Settings } from './settings.js';
 import { pascalCase } from './constructs/functions.js';
@@ -34,6 +36,7 @@ export class FulfillmentStack extends Stack {
   readonly api: Api;
   readonly events: Events;
   readonly outboundEvents: OutboundEvents;
+  readonly ledger: Ledger;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: FulfillmentStackProps) {
@@ -86,6 +89,12 @@ export class FulfillmentStack extends Stack {
       protectData: settings.protectData,
     });
 
+    this.ledger = new Ledger(this, 'Ledger', {
+      table: this.data.table,
+      sequencer: this.functions.byName['sequence-ledger'],
+      protectData: settings.protectData,
+    });
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage: settings.stage,
       functions: this.functions.all,
@@ -96,6 +105,10 @@ export class FulfillmentStack extends Stack {
       outboundEvents: {
         publisher: this.functions.byName['publish-events'],
         deadLetterQueue: this.outboundEvents.deadLetterQueue,
+      },
+      ledger: {
+        sequencer: this.functions.byName['sequence-ledger'],
+        deadLetterQueue: this.ledger.deadLetterQueue,
       },
       oldestBackorderAlarmSeconds: settings.oldestBackorderAlarmSeconds,
       protectData: settings.protectData,

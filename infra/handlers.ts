@@ -117,4 +117,10 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
     memorySize: 1024,
     timeout: Duration.seconds(120),
   },
+  /* A batch is one BatchGet of at most 100 writes and at most 100 Puts of movements. */
+  'sequence-ledger': {
+    description: "Fed by the table stream's product changes: lists each stock write's movements in commit order",
+    memorySize: 512,
+    timeout: Duration.seconds(60),
+  },
 };

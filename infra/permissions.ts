@@ -58,4 +58,6 @@ export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
   // (DescribeStream, GetRecords, GetShardIterator, ListStreams on the stream's ARN only) is granted
   // by its event source mapping (infra/constructs/outbound-events.ts), events:PutEvents by the bus.
   'publish-events': { table: ['dynamodb:Query'], queriesIndexes: [] },
+  // Reads the writes named by product changes, puts the movements.
+  'sequence-ledger': { table: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'], queriesIndexes: [] },
 };

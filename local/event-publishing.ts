@@ -1,8 +1,9 @@
 /**
- * `npm start`'s outbound events: reads the table's stream on DynamoDB Local (./table-stream.ts)
- * and runs the same use case as the Lambda function in AWS (functions/use-cases/publish-events.ts)
- * with the local publisher (./local-event-publisher.ts): each event printed, and POSTed to
- * EVENTS_WEBHOOK_URL when set.
+ * `npm start`'s readers of the table's stream on DynamoDB Local (./table-stream.ts), the parts
+ * two Lambda functions play in AWS, run on each batch in turn with the same use cases: the
+ * movement ledger's sequencer (functions/use-cases/sequence-ledger.ts), then the outbound events
+ * (functions/use-cases/publish-events.ts) with the local publisher (./local-event-publisher.ts):
+ * each event printed, and POSTed to EVENTS_WEBHOOK_URL when set.
  *
  * Where it starts. With a data directory, the position in the stream (the last sequence number
  * handled per shard) is kept in <data dir>/event-stream-position.json after every batch, and a
@@ -59,6 +60,7 @@ export async function startEventPublishing(options: EventPublishingOptions): Pro
   }
   // Imported when the handlers' environment is set (TABLE_NAME, DYNAMODB_ENDPOINT), as they are.
   const { publishEvents } = await import('../functions/use-cases/publish-events.js');
+  const { sequenceLedger } = await import('../functions/use-cases/sequence-ledger.js');
 
   let written = '';
   const save = () => {
@@ -73,6 +75,8 @@ export async function startEventPublishing(options: EventPublishingOptions): Pro
   const runOnce = async (): Promise<boolean> => {
     const batch = await reader.next();
     if (batch.records.length > 0) {
+      // Movements first: a write-off's StockWrittenOff comes from the movement this lists.
+      await sequenceLedger(batch.records);
       const report = await publishEvents(
         batch.records.map((record) => ({ id: record.dynamodb?.SequenceNumber ?? '', record })),
         options.publisher,

@@ -23,4 +23,8 @@ export const CUSTOM_METRICS = {
   eventsPublished: 'EventsPublished',
   /** Stream records handed back to Lambda to deliver again (an event not taken, an order not read). */
   eventRecordsFailed: 'EventRecordsFailed',
+  /** Movements the ledger's sequencer listed (a redelivered change counted again). */
+  movementsListed: 'MovementsListed',
+  /** Stock writes whose movements did not match their product's change: never expected (alarmed). */
+  ledgerProblems: 'LedgerProblems',
 } as const;

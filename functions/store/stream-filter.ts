@@ -10,3 +10,11 @@ import { CANCEL_PREFIX, MOVE_PREFIX, SHIP_PREFIX } from './keys.js';
 
 export const PUBLISHED_EVENT_NAME = 'INSERT';
 export const PUBLISHED_SORT_KEY_PREFIXES = [SHIP_PREFIX, CANCEL_PREFIX, MOVE_PREFIX] as const;
+
+/**
+ * Which stream records the ledger's sequencer reads (store/ledger-store.ts): changes of product
+ * items (their `seq` moves with every stock write). The stack filters the sequencer's event
+ * source on these, so queue entries, orders and the like never invoke it.
+ */
+export const LEDGER_EVENT_NAME = 'MODIFY';
+export const LEDGER_SORT_KEY = 'PRODUCT';

@@ -39,6 +39,8 @@ export interface MonitoringProps {
   readonly deadLetterQueue: IQueue;
   /** The stream-fed publisher of outbound events and its dead-letter queue. */
   readonly outboundEvents: { readonly publisher: FulfillmentFunction; readonly deadLetterQueue: IQueue };
+  /** The stream-fed sequencer of the movement ledger and its dead-letter queue. */
+  readonly ledger: { readonly sequencer: FulfillmentFunction; readonly deadLetterQueue: IQueue };
   readonly alarmEmail?: string;
   readonly oldestBackorderAlarmSeconds: number;
   /** Whether the topic's key survives the stack (prod) or is scheduled for deletion with it. */
@@ -56,6 +58,8 @@ export const ALARM_THRESHOLDS = {
   apiP99LatencyMs: 10_000,
   /** Age of the oldest stream record not yet published: events are this late. */
   eventsIteratorAgeMs: 5 * 60_000,
+  /** Age of the oldest product change not yet sequenced: the movement ledger is this far behind. */
+  ledgerIteratorAgeMs: 5 * 60_000,
 } as const;
 
 /** DynamoDB operations the handlers call; ConditionCheckItem runs inside TransactWriteItems. */
@@ -223,6 +227,35 @@ export class Monitoring extends Construct {
       description: `Outbound events are more than ${ALARM_THRESHOLDS.eventsIteratorAgeMs / 60_000} minutes late in 3 of the last 5 minutes: publish-events keeps failing or cannot keep up (docs/runbook.md).`,
     });
 
+    this.alarm('LedgerDeadLetters', {
+      metric: props.ledger.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        statistic: 'Maximum',
+        period: ONE_MINUTE,
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      description:
+        'Movements of some stock writes were not listed after every retry: the message names the stream records (docs/runbook.md "Movements missing": sequence them again within 24 hours).',
+    });
+    this.alarm('LedgerIteratorAge', {
+      metric: props.ledger.sequencer.metric('IteratorAge', { statistic: 'Maximum', period: ONE_MINUTE }),
+      threshold: ALARM_THRESHOLDS.ledgerIteratorAgeMs,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      description: `The movement ledger is more than ${ALARM_THRESHOLDS.ledgerIteratorAgeMs / 60_000} minutes behind in 3 of the last 5 minutes: sequence-ledger keeps failing or cannot keep up (docs/runbook.md).`,
+    });
+    this.alarm('LedgerProblems', {
+      metric: customMetric(CUSTOM_METRICS.ledgerProblems, 'Sum', ONE_MINUTE),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      description:
+        "A stock write's movements did not match its product's change: never expected; the function's log names the write (docs/runbook.md).",
+    });
+
     const oldestBackorder = customMetric(CUSTOM_METRICS.oldestBackorderAgeSeconds, 'Maximum', FIVE_MINUTES);
     this.alarm('OldestBackorderAge', {
       metric: oldestBackorder,
@@ -350,6 +383,11 @@ export class Monitoring extends Construct {
         customMetric(CUSTOM_METRICS.eventRecordsFailed, 'Sum'),
       ]),
       graph('Outbound events delay (iterator age, ms)', [m.eventsIteratorAge]),
+      graph('Movement ledger: listed, problems, delay (ms)', [
+        customMetric(CUSTOM_METRICS.movementsListed, 'Sum'),
+        customMetric(CUSTOM_METRICS.ledgerProblems, 'Sum'),
+        props.ledger.sequencer.metric('IteratorAge', { statistic: 'Maximum', period: ONE_MINUTE }),
+      ]),
       new SingleValueWidget({
         title: 'Outbound events dead letters',
         metrics: [m.eventsDlqDepth],

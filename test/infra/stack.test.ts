@@ -10,7 +10,12 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_SCOPES, methodsOf, routes } from '../../functions/routes.js';
 import { API_CLIENTS, RESOURCE_SERVER_ID } from '../../functions/api-clients.js';
-import { PUBLISHED_EVENT_NAME, PUBLISHED_SORT_KEY_PREFIXES } from '../../functions/store/stream-filter.js';
+import {
+  LEDGER_EVENT_NAME,
+  LEDGER_SORT_KEY,
+  PUBLISHED_EVENT_NAME,
+  PUBLISHED_SORT_KEY_PREFIXES,
+} from '../../functions/store/stream-filter.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../../functions/store/table-definition.js';
 import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../../infra/handlers.js';
 import { CUSTOM_METRICS } from '../../infra/metrics.js';
@@ -164,10 +169,12 @@ describe('3. Functions: one per handler, house defaults', () => {
         'get-order',
         'health',
         'init-catalog',
+        'list-movements',
         'list-products',
         'process-order',
         'process-restock',
         'publish-events',
+        'sequence-ledger',
         'sweeper',
       ].sort(),
     );
@@ -409,7 +416,9 @@ describe('6. Least privilege: each function gets exactly its DynamoDB actions', 
     if (access.table.length > 0) expected.set(table, [...access.table].sort());
     for (const index of access.queriesIndexes) expected.set(`${table}/index/${index}`, ['dynamodb:Query']);
     // The stream's event source mapping reads the stream, on the stream's ARN alone.
-    if (name === 'publish-events') expected.set(`${tableId(dev)}.StreamArn`, [...STREAM_READ_ACTIONS].sort());
+    if (name === 'publish-events' || name === 'sequence-ledger') {
+      expected.set(`${tableId(dev)}.StreamArn`, [...STREAM_READ_ACTIONS].sort());
+    }
     expect(Object.fromEntries(granted)).toEqual(Object.fromEntries(expected));
   });
 
@@ -480,7 +489,7 @@ describe('7. Alarms to an encrypted SNS topic, and a dashboard', () => {
 
   it('sends every alarm, and its recovery, to the topic', () => {
     const alarms = resourcesOfType(dev, 'AWS::CloudWatch::Alarm');
-    expect(alarms.length).toBe(FUNCTION_NAMES.length * 3 + 9);
+    expect(alarms.length).toBe(FUNCTION_NAMES.length * 3 + 12);
     for (const [, alarm] of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId(dev) }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId(dev) }]);
@@ -682,12 +691,70 @@ describe('9. Access control: Cognito client credentials, a JWT authorizer, scope
   });
 });
 
+/** The event source mapping that feeds the function `name` (one per stream reader). */
+function mappingOf(synth: Synthesized, name: string) {
+  const mappings = resourcesOfType(synth, 'AWS::Lambda::EventSourceMapping').filter(
+    ([, m]) => m.Properties.FunctionName?.Ref === functionId(synth, name as never),
+  );
+  expect(mappings).toHaveLength(1);
+  return mappings[0]![1].Properties;
+}
+
+describe('11. The movement ledger: product changes on the stream -> sequence-ledger, in order, with a DLQ and alarms', () => {
+  const ledgerQueueId = (synth: Synthesized) => synth.logicalId(synth.stack.ledger.deadLetterQueue);
+
+  it('the stream has two readers, each with its own mapping', () => {
+    expect(resourcesOfType(dev, 'AWS::Lambda::EventSourceMapping')).toHaveLength(2);
+  });
+
+  it("feeds sequence-ledger from the table's stream, from its start, one batch per shard at a time, no partial batches", () => {
+    const props = mappingOf(dev, 'sequence-ledger');
+    expect(props.EventSourceArn).toEqual({ 'Fn::GetAtt': [tableId(dev), 'StreamArn'] });
+    expect(props).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      ParallelizationFactor: 1,
+      MaximumRetryAttempts: 1000,
+      MaximumRecordAgeInSeconds: 12 * 3600,
+    });
+    // A product's changes are listed in commit order: a batch is retried whole, never in part.
+    expect(props.FunctionResponseTypes).toBeUndefined();
+    expect(props.DestinationConfig).toEqual({
+      OnFailure: { Destination: { 'Fn::GetAtt': [ledgerQueueId(dev), 'Arn'] } },
+    });
+    expect(prod.json.Resources[ledgerQueueId(prod)]!.DeletionPolicy).toBe('Retain');
+  });
+
+  it('invokes the sequencer only for changes of product items (functions/store/stream-filter.ts)', () => {
+    const [filter] = mappingOf(dev, 'sequence-ledger').FilterCriteria.Filters;
+    expect(JSON.parse(filter.Pattern)).toEqual({
+      eventName: [LEDGER_EVENT_NAME],
+      dynamodb: { Keys: { sk: { S: [LEDGER_SORT_KEY] } } },
+    });
+  });
+
+  it('alarms on a dead letter, a ledger 5 minutes behind, and any write that did not match its product', () => {
+    expect(alarmNamed(dev, 'fulfillment-dev-LedgerDeadLetters')).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ledgerQueueId(dev), 'QueueName'] } }],
+    });
+    expect(alarmNamed(dev, 'fulfillment-dev-LedgerIteratorAge')).toMatchObject({
+      MetricName: 'IteratorAge',
+      Threshold: 5 * 60_000,
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(dev, 'sequence-ledger') } }],
+    });
+    expect(alarmNamed(dev, 'fulfillment-dev-LedgerProblems')).toMatchObject({
+      MetricName: 'LedgerProblems',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+});
+
 describe('10. Outbound events: the table stream -> publish-events -> the bus, with a DLQ and alarms', () => {
-  const mapping = (synth: Synthesized) => {
-    const mappings = resourcesOfType(synth, 'AWS::Lambda::EventSourceMapping');
-    expect(mappings).toHaveLength(1);
-    return mappings[0]![1].Properties;
-  };
+  const mapping = (synth: Synthesized) => mappingOf(synth, 'publish-events');
   const eventsQueueId = (synth: Synthesized) => synth.logicalId(synth.stack.outboundEvents.deadLetterQueue);
 
   it("feeds publish-events from the table's stream, from its start, with partial batch responses", () => {

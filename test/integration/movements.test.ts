@@ -5,13 +5,13 @@
  * as it is now, then the route reads what it listed.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { get, post, productIds, productsById, uniqueOrderId } from '../support/api.js';
+import { call, get, post, productIds, productsById, uniqueOrderId } from '../support/api.js';
 import { createTestTable } from '../support/dynamodb.js';
 import { readState, violations } from '../support/invariants.js';
 import { sequenceLedger } from '../support/ledger.js';
 
 beforeAll(async () => {
-  await createTestTable('movements');
+  await createTestTable('movements', { stream: true });
 });
 
 async function catalog(...masses: number[]): Promise<[number, ...number[]]> {
@@ -66,7 +66,8 @@ describe('the movement ledger', () => {
       [`${a}-2`, 'shipment', -3, 7],
       [`${a}-3`, 'shipment', -5, 2],
     ]);
-    expect(movements[0].ref).toEqual({ restock_key: 'ledger-restock-1' });
+    // The restock as the service keys it: `key:` and its Idempotency-Key (`event:` and the id of an EventBridge event).
+    expect(movements[0].ref).toEqual({ restock_key: 'key:ledger-restock-1' });
     // A restock that ships at once to waiting orders: a restock movement, then shipment movements.
     expect(movements[1].ref).toEqual({
       order_id: waiting,
@@ -141,6 +142,8 @@ describe('the movement ledger', () => {
     const empty = await get(`/inventory/products/${a}/movements`);
     expect(empty.status).toBe(200);
     expect(empty.body).toEqual({ movements: [], next_cursor: null });
+    const head = await call('HEAD', `/inventory/products/${a}/movements`);
+    expect([head.status, Number(head.headers['content-length'])]).toEqual([200, JSON.stringify(empty.body).length]);
     for (const query of ['limit=0', 'limit=1001', 'limit=x', 'cursor=nonsense']) {
       const res = await get(`/inventory/products/${a}/movements?${query}`);
       expect(res.status).toBe(422);

@@ -2,7 +2,6 @@
  * The SPEC rules as checks over the whole stored state, read with a test-only Scan (the
  * service itself never scans). Each returns a list of violations, empty when the rule holds.
  */
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../../functions/commons/dynamodb.js';
 import type { Priority } from '../../functions/domain/priority.js';
@@ -10,12 +9,7 @@ import type { MovementRecord } from '../../functions/domain/movement.js';
 import { movementsFromItem } from '../../functions/store/items/movement-item.js';
 import { decodePatterns } from '../../functions/store/items/shipment-item.js';
 import { priorityOfQueueKey } from '../../functions/store/keys.js';
-import { sequenceLedger } from './ledger.js';
-
-async function hasStream(): Promise<boolean> {
-  const table = await documentClient().send(new DescribeTableCommand({ TableName: tableName() }));
-  return table.Table?.StreamSpecification?.StreamEnabled === true;
-}
+import { sequenceLedger, streamArn } from './ledger.js';
 
 type Units = Array<{ product_id: number; quantity: number }>;
 
@@ -58,7 +52,7 @@ export interface StoredState {
 
 export async function readState(): Promise<StoredState> {
   // The ledger is listed from the stream (in AWS by the sequencer function): list it all first.
-  const ledger = await hasStream();
+  const ledger = (await streamArn()) !== undefined;
   if (ledger) await sequenceLedger();
   const state: StoredState = {
     ledger,
