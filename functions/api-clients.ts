@@ -11,7 +11,10 @@ export const API_CLIENTS = {
     scopes: ['catalog:write', 'inventory:read'],
     description: 'loads and corrects the product catalog',
   },
-  warehouse: { scopes: ['restock:write', 'inventory:read'], description: 'reports restocks over HTTP' },
+  warehouse: {
+    scopes: ['restock:write', 'stock:adjust', 'inventory:read'],
+    description: 'reports restocks and writes off damaged, expired or lost units',
+  },
   ordering: { scopes: ['orders:write', 'inventory:read'], description: 'places orders and follows them' },
   reader: { scopes: ['inventory:read'], description: 'dashboards and reports: reads only' },
 } as const satisfies Record<string, { scopes: readonly AccessScope[]; description: string }>;

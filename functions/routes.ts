@@ -17,7 +17,13 @@ export interface Route {
 }
 
 /** Resource-server scopes; in Cognito each is prefixed with the resource server's identifier. */
-export const ACCESS_SCOPES = ['catalog:write', 'restock:write', 'orders:write', 'inventory:read'] as const;
+export const ACCESS_SCOPES = [
+  'catalog:write',
+  'restock:write',
+  'stock:adjust',
+  'orders:write',
+  'inventory:read',
+] as const;
 export type AccessScope = (typeof ACCESS_SCOPES)[number];
 
 export type HandlerName =
@@ -28,6 +34,7 @@ export type HandlerName =
   | 'cancel-order'
   | 'list-products'
   | 'list-movements'
+  | 'write-offs'
   | 'health'
   | 'api-docs';
 
@@ -35,6 +42,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/inventory/init_catalog', handler: 'init-catalog', scope: 'catalog:write' },
   { method: 'POST', path: '/inventory/process_restock', handler: 'process-restock', scope: 'restock:write' },
   { method: 'POST', path: '/inventory/process_order', handler: 'process-order', scope: 'orders:write' },
+  { method: 'POST', path: '/inventory/write_offs', handler: 'write-offs', scope: 'stock:adjust' },
   { method: 'GET', path: '/inventory/orders/{order_id}', handler: 'get-order', scope: 'inventory:read' },
   { method: 'POST', path: '/inventory/orders/{order_id}/cancel', handler: 'cancel-order', scope: 'orders:write' },
   { method: 'GET', path: '/inventory/products', handler: 'list-products', scope: 'inventory:read' },

@@ -71,6 +71,11 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
     memorySize: 1024,
     timeout: WRITE_TIMEOUT,
   },
+  'write-offs': {
+    description: 'POST /inventory/write_offs: units leave stock unshipped, all or nothing, with their movements',
+    memorySize: 1024,
+    timeout: WRITE_TIMEOUT,
+  },
   'cancel-order': {
     description: 'POST /inventory/orders/{order_id}/cancel: every unit not shipped stops waiting',
     memorySize: 1024,

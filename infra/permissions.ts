@@ -46,6 +46,11 @@ export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
   'process-order': { table: STOCK_WRITER, queriesIndexes: [] },
   'process-restock': { table: STOCK_WRITER, queriesIndexes: [] },
   'get-order': { table: ['dynamodb:Query'], queriesIndexes: [] },
+  // One transaction (the record, the products, the ledger's write); a replay reads the record.
+  'write-offs': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    queriesIndexes: [],
+  },
   // Finishing a large order's creation before cancelling it takes stock like an order does.
   'cancel-order': { table: STOCK_WRITER, queriesIndexes: [] },
   'list-products': { table: ['dynamodb:BatchGetItem'], queriesIndexes: [CATALOG_INDEX.name] },

@@ -475,4 +475,5 @@ export const REQUEST_SCHEMAS = {
   restock: restockSchema,
   order: orderSchema,
   cancel: cancelSchema,
+  writeOff: writeOffSchema,
 } as const;

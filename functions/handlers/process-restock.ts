@@ -6,14 +6,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { lambdaHandler } from '../commons/lambda-handler.js';
 import { logger } from '../commons/logger.js';
 import { countMetric, CUSTOM_METRICS } from '../commons/metrics.js';
-import { DomainError, InvalidValueError, RequestInProgressError } from '../domain/errors.js';
+import { DomainError, RequestInProgressError } from '../domain/errors.js';
 import { parseRestockEventDetail, parseRestockRequest } from '../domain/requests.js';
 import { apiHandler, drainDeadline, linePathIn } from '../http/api-handler.js';
+import { idempotencyKey } from '../http/idempotency-key.js';
 import { readJsonBody } from '../http/request-body.js';
 import { jsonResponse } from '../http/responses.js';
 import { restock, type RestockAnswer } from '../use-cases/restock.js';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 const handleHttp = apiHandler(async (event, context) => {
   const body = readJsonBody(event);
@@ -61,17 +60,6 @@ async function applyEvent(event: RestockEvent, context: Context): Promise<void> 
 }
 
 const handleEvent = lambdaHandler(applyEvent, (event) => ({ correlationId: event.id }));
-
-function idempotencyKey(event: APIGatewayProxyEventV2): string | undefined {
-  const value = event.headers?.['idempotency-key'];
-  if (value === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(value)) {
-    throw new InvalidValueError('the Idempotency-Key header must be 1 to 255 visible ASCII characters', [
-      { path: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
-    ]);
-  }
-  return value;
-}
 
 function isEventBridgeEvent(event: unknown): event is RestockEvent {
   return typeof event === 'object' && event !== null && 'detail-type' in event && !('requestContext' in event);

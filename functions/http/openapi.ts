@@ -15,6 +15,7 @@ import { z } from 'zod';
 import {
   ConflictError,
   DependencyUnavailableError,
+  InvalidValueError,
   NotFoundError,
   OrderCompleteError,
   RequestInProgressError,
@@ -26,6 +27,7 @@ import {
   parseListQuery,
   parseOrderRequest,
   parseRestockRequest,
+  parseWriteOffRequest,
   REQUEST_SCHEMAS,
 } from '../domain/requests.js';
 import { API_CLIENTS, qualifiedScope } from '../api-clients.js';
@@ -51,6 +53,7 @@ import {
   ProblemSchema,
   MovementPageSchema,
   MovementSchema,
+  WriteOffAnswerSchema,
   ProductListSchema,
   ProductPageSchema,
   ProductViewSchema,
@@ -134,6 +137,7 @@ const RESPONSE_SCHEMAS: ReadonlyArray<[z.ZodType, string]> = [
   [ProductPageSchema, 'ProductPage'],
   [MovementSchema, 'Movement'],
   [MovementPageSchema, 'MovementPage'],
+  [WriteOffAnswerSchema, 'WriteOffAnswer'],
   [RestockAnswerSchema, 'RestockAnswer'],
   [HealthSchema, 'Health'],
   [FieldErrorSchema, 'FieldError'],
@@ -147,6 +151,7 @@ const REQUEST_SCHEMA_IDS: ReadonlyArray<[z.ZodType, string]> = [
   [REQUEST_SCHEMAS.restock, 'RestockRequest'],
   [REQUEST_SCHEMAS.order, 'OrderRequest'],
   [REQUEST_SCHEMAS.cancel, 'CancelRequest'],
+  [REQUEST_SCHEMAS.writeOff, 'WriteOffRequest'],
 ];
 
 const MERGED = 'Lines naming the same product are merged (their quantities added) before use.';
@@ -283,6 +288,16 @@ const problems = {
   catalogInvalid: problemExample(() => parseCatalogRequest([{ product_name: 'Whole blood unit', mass_g: 2000 }])),
   restockMalformed: problemExample(() => parseRestockRequest({ product_id: 0, quantity: 30 })),
   restockInvalid: problemExample(() => parseRestockRequest([{ product_id: 0, quantity: 0 }])),
+  writeOffMalformed: problemExample(() => parseWriteOffRequest([{ product_id: 0, quantity: 1 }])),
+  writeOffInvalid: problemExample(() => parseWriteOffRequest([{ product_id: 0, quantity: 1, reason: 'lost' }])),
+  writeOffShort: problemExample(() => {
+    throw new InvalidValueError('the write-off takes more units than are on hand; nothing was written off', [
+      { path: '[0]', message: 'takes 5 units of product 0; 2 on hand' },
+    ]);
+  }),
+  writeOffConflict: problemExample(() => {
+    throw new ConflictError('write-off key:broken-2026-12-01 was already sent with different lines');
+  }),
   orderMalformed: problemExample(() =>
     parseOrderRequest({ order_id: 123, requested: [{ product_id: 0, quantity: '2' }] }),
   ),
@@ -587,6 +602,48 @@ const OPERATIONS: Record<string, OperationText> = {
           },
         },
       ),
+    },
+  },
+  'POST /inventory/write_offs': {
+    operationId: 'writeOff',
+    summary: 'Write off units (damaged, expired, recalled, ...)',
+    description:
+      'Units leave stock without being shipped, each line with its reason: all or nothing, never below zero, each line a ' +
+      '`write_off` movement in the ledger and a `StockWrittenOff` event. Lines naming the same product, lot and reason are ' +
+      'merged; a write-off holds at most 98 such lines (one transaction). Until lots are kept, every unit is in the ' +
+      "product's unnamed lot: a line naming a lot finds none on hand (422). Idempotent like a restock.",
+    tags: ['stock'],
+    parameters: [IDEMPOTENCY_KEY_PARAMETER],
+    requestBody: {
+      required: true,
+      description: 'A JSON array of lines {product_id, quantity, reason, lot?, note?}.',
+      content: json(ref('WriteOffRequest'), {
+        broken: example('A platelet bag dropped on the tarmac', [
+          { product_id: 6, quantity: 1, reason: 'damaged', note: 'bag punctured at unloading' },
+        ]),
+      }),
+    },
+    responses: {
+      '200': ok(
+        'What was written off; a replay with the same Idempotency-Key answers the first answer.',
+        'WriteOffAnswer',
+        {
+          broken: example('One unit written off', {
+            written_off: [{ product_id: 6, lot: null, quantity: 1, reason: 'damaged' }],
+          }),
+        },
+      ),
+      ...bodyProblems(
+        problems.writeOffMalformed,
+        problems.writeOffInvalid,
+        'a reason not in the list, a quantity outside 1..1,000,000, more units than on hand (nothing changes), too many lines',
+      ),
+      ...problem('notFound', 'A product_id is not in the catalog (checked before quantities). Nothing changed.', {
+        unknownProduct: example('Unknown product', problems.unknownRestockProduct),
+      }),
+      ...problem('conflict', 'The Idempotency-Key was used with other lines. Nothing changed.', {
+        conflict: example('Same key, other lines', problems.writeOffConflict),
+      }),
     },
   },
   'POST /inventory/process_order': {

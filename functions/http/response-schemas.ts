@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { FieldError } from '../domain/errors.js';
 import type { Line, OrderStatus, OrderView, ProductView, Shipment } from '../domain/model.js';
 import type { Movement } from '../domain/movement.js';
+import type { WriteOffAnswer } from '../use-cases/write-off.js';
 import {
   INTEGER_ORDER_ID_RULE,
   MAX_INTEGER_ORDER_ID,
@@ -138,6 +139,21 @@ export const MovementSchema = z
   })
   .describe("One change of a product's units on hand.");
 
+export const WriteOffAnswerSchema = z
+  .strictObject({
+    written_off: z
+      .array(
+        z.strictObject({
+          product_id: productId,
+          lot: z.string().nullable().describe('The lot written off from; null for the unnamed lot.'),
+          quantity: units.min(1),
+          reason: z.enum(['damaged', 'expired', 'recalled', 'temperature_excursion', 'count_correction', 'other']),
+        }),
+      )
+      .describe('The lines, merged by product, lot and reason, sorted by product_id.'),
+  })
+  .describe('What a write-off took from stock.');
+
 export const MovementPageSchema = z
   .strictObject({
     movements: z.array(MovementSchema).describe('In commit order: summing them gives the units on hand at every step.'),
@@ -198,6 +214,7 @@ export type TypesAgree = [
   Agrees<Same<z.output<typeof OrderViewSchema>, OrderView>>,
   Agrees<Same<z.output<typeof RestockAnswerSchema>, RestockAnswer>>,
   Agrees<Same<z.output<typeof MovementSchema>, Movement>>,
+  Agrees<Same<z.output<typeof WriteOffAnswerSchema>, WriteOffAnswer>>,
   Agrees<Same<z.output<typeof FieldErrorSchema>, FieldError>>,
   Agrees<Same<z.output<typeof ProblemSchema>, ProblemBody>>,
 ];

@@ -16,6 +16,7 @@ export const movementKey = (productId: number, firstSeq: number) => ({
 });
 export const MOVE_PREFIX = 'MOVE#';
 export const writeKey = (writeId: string) => ({ pk: `WRITE#${writeId}`, sk: 'WRITE' });
+export const writeOffKey = (key: string) => ({ pk: `WRITEOFF#${key}`, sk: 'WRITEOFF' });
 export const orderKeyOf = (orderKey: string) => ({ pk: `ORDER#${orderKey}`, sk: 'ORDER' });
 export const orderPartition = (orderKey: string) => `ORDER#${orderKey}`;
 export const ORDER_PREFIX = 'ORDER#';

@@ -11,7 +11,7 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { documentClient, tableName } from '../commons/dynamodb.js';
+import { documentClient } from '../commons/dynamodb.js';
 import { type MovementRecord, numberMovements } from '../domain/movement.js';
 import { batchGet } from './batch-get.js';
 import { type OrderId, orderIdKey } from '../domain/order-id.js';

@@ -161,7 +161,7 @@ describe('2. Tables: from the shared definition, on-demand, PITR, TTL, encrypted
 });
 
 describe('3. Functions: one per handler, house defaults', () => {
-  it('has one function per handler of the route table plus the sweeper and the event publisher', () => {
+  it('has one function per handler of the route table plus the sweeper and the stream readers', () => {
     expect([...FUNCTION_NAMES].sort()).toEqual(
       [
         'api-docs',
@@ -176,6 +176,7 @@ describe('3. Functions: one per handler, house defaults', () => {
         'publish-events',
         'sequence-ledger',
         'sweeper',
+        'write-offs',
       ].sort(),
     );
     dev.template.resourceCountIs('AWS::Lambda::Function', FUNCTION_NAMES.length);

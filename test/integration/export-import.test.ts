@@ -37,6 +37,7 @@ import { batchWriteAll, exportTable, importDataFile, Refusal, scanAllItems } fro
 import { catalog, get, post } from '../support/api.js';
 import { runDataTool } from '../support/data-tools.js';
 import { createTestTable, dynamodbEndpoint, testDynamoDBClient } from '../support/dynamodb.js';
+import { sequenceLedger } from '../support/ledger.js';
 import { readState, violations } from '../support/invariants.js';
 
 type Item = Record<string, AttributeValue>;
@@ -70,7 +71,8 @@ let ids: { a: number; b: number; c: number; fulfilled: number; partial: string; 
 let exported: DataFile;
 
 beforeAll(async () => {
-  sourceTable = await createTestTable('export');
+  // With its stream, as under `npm start`: the movements are listed before the export.
+  sourceTable = await createTestTable('export', { stream: true });
   client = testDynamoDBClient();
   workDir = mkdtempSync(join(tmpdir(), 'export-import-'));
 
@@ -118,6 +120,8 @@ beforeAll(async () => {
   expect(restockAnswer.status).toBe(200);
   expect(restockAnswer.body.shipments).toHaveLength(1);
   expect((await get(`/inventory/orders/${ids.partial}`)).body.status).toBe('partially_shipped');
+  // `npm start` lists the movements as the writes commit; here, before the export.
+  await sequenceLedger();
 
   before = {
     items: await sortedItems(sourceTable),

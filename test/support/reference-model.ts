@@ -23,9 +23,11 @@ interface ModelOrder {
 export class ReferenceModel {
   readonly onHand = new Map<number, number>();
   readonly reserve = new Map<number, number>();
+  readonly writtenOff = new Map<number, number>();
   readonly orders = new Map<string, ModelOrder>();
   private readonly queues = new Map<number, string[]>();
   private readonly restocks = new Map<string, Map<number, number>>();
+  private readonly writeOffs = new Map<string, string>();
 
   addProduct(id: number): void {
     if (!this.onHand.has(id)) this.onHand.set(id, 0);
@@ -75,6 +77,34 @@ export class ReferenceModel {
     for (const [p, q] of merged) {
       this.onHand.set(p, this.onHand.get(p)! + q);
       this.fill(p);
+    }
+    return 200;
+  }
+
+  /**
+   * Expected HTTP status of a write-off: all or nothing, never below zero (422), an unknown product
+   * 404 (checked first), the same key with the same lines 200 and nothing changes, other lines 409.
+   */
+  writeOff(key: string, lines: Array<{ product_id: number; quantity: number; reason: string }>): number {
+    const text = JSON.stringify(
+      [...lines]
+        .sort((a, b) => a.product_id - b.product_id || a.reason.localeCompare(b.reason))
+        .reduce<typeof lines>((out, l) => {
+          const last = out.at(-1);
+          if (last && last.product_id === l.product_id && last.reason === l.reason) last.quantity += l.quantity;
+          else out.push({ ...l });
+          return out;
+        }, []),
+    );
+    const seen = this.writeOffs.get(key);
+    if (seen !== undefined) return seen === text ? 200 : 409;
+    const merged = merge(lines);
+    if ([...merged.keys()].some((p) => !this.onHand.has(p))) return 404;
+    if ([...merged].some(([p, q]) => this.onHand.get(p)! < q)) return 422;
+    this.writeOffs.set(key, text);
+    for (const [p, q] of merged) {
+      this.onHand.set(p, this.onHand.get(p)! - q);
+      this.writtenOff.set(p, (this.writtenOff.get(p) ?? 0) + q);
     }
     return 200;
   }
