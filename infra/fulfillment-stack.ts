@@ -164,6 +164,11 @@ export class FulfillmentStack extends Stack {
         description: `App client "${name}" (${API_CLIENTS[name].description}): scopes ${API_CLIENTS[name].scopes.join(', ')}`,
       });
     }
+    new CfnOutput(this, 'PublishEventsFunctionName', {
+      value: this.functions.byName['publish-events'].functionName,
+      description:
+        'Invoke with stream records named by an outbound events dead letter to publish them (docs/runbook.md)',
+    });
     new CfnOutput(this, 'ProcessRestockFunctionName', {
       value: this.functions.byName['process-restock'].functionName,
       description: 'Invoke with a dead-lettered Restock event to apply it exactly once (docs/deploy.md)',

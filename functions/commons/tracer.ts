@@ -13,7 +13,8 @@ import { SERVICE_NAME } from './metrics-names.js';
 
 export const tracer = new Tracer({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
-  // The service calls only DynamoDB, whose client is captured on its own (commons/dynamodb.ts).
+  // The service calls only DynamoDB and EventBridge, whose clients are captured on their own
+  // (commons/dynamodb.ts, bus/eventbridge-publisher.ts).
   captureHTTPsRequests: false,
 });
 

@@ -108,6 +108,7 @@ describe('1. CDK app: one stack, constructs by concern, settings from context', 
       'DashboardName',
       'ApiAccessLogGroup',
       'ProcessRestockFunctionName',
+      'PublishEventsFunctionName',
     ]) {
       dev.template.hasOutput(output, {});
     }
