@@ -20,6 +20,7 @@ import { putShipment } from '../../functions/store/items/shipment-item.js';
 import { orderKeyOf } from '../../functions/store/keys.js';
 import { commit } from '../../functions/store/transactions.js';
 import { publishEvents } from '../../functions/use-cases/publish-events.js';
+import { sequenceLedger } from '../../functions/use-cases/sequence-ledger.js';
 import { loadBackgroundHandler } from '../../local/handler-loader.js';
 import { createLambdaContext } from '../../local/lambda-context.js';
 import { localClientConfig } from '../../local/local-aws-env.js';
@@ -57,13 +58,17 @@ function recorder(): EventPublisher & { events: OutboundEvent[] } {
   };
 }
 
-/** Every record committed since the last call, published as `npm start` would: the events and the records. */
-async function publishNew(): Promise<{ events: OutboundEvent[]; records: _Record[] }> {
+/**
+ * Every record committed since the last call, published as `npm start` would: the events and the
+ * records. `sequence`: the ledger's sequencer runs on each batch first, as in `npm start`.
+ */
+async function publishNew({ sequence = false } = {}): Promise<{ events: OutboundEvent[]; records: _Record[] }> {
   const publisher = recorder();
   const records: _Record[] = [];
   for (;;) {
     const batch = await reader.next();
     if (batch.records.length > 0) {
+      if (sequence) expect((await sequenceLedger(batch.records)).problems).toBe(0);
       const report = await publishEvents(asInput(batch.records), publisher);
       expect(report.failedRecords).toEqual([]);
     }
@@ -243,6 +248,28 @@ describe('outbound events from the table stream', () => {
           reason: 'temperature_excursion',
         },
       },
+    ]);
+  });
+
+  it('gives a write-off through the API one StockWrittenOff per line once the ledger lists its movements, as npm start does', async () => {
+    const [plt] = (await catalog([120])) as [number];
+    await restock([[plt, 5]]);
+    await publishNew();
+    const res = await post(
+      '/inventory/write_offs',
+      [
+        { product_id: plt, quantity: 2, reason: 'damaged' },
+        { product_id: plt, quantity: 1, reason: 'temperature_excursion' },
+      ],
+      { 'Idempotency-Key': 'events-write-off-1' },
+    );
+    expect(res.status).toBe(200);
+    // Each batch: the sequencer lists the movements, then the events are published; the movements'
+    // inserts come back on the stream in a later batch and make the events.
+    const { events } = await publishNew({ sequence: true });
+    expect(ofType(events, 'StockWrittenOff').map((e) => e.detail)).toEqual([
+      { event_id: `stock-written-off:${plt}-2`, product_id: plt, lot: null, quantity: 2, reason: 'damaged' },
+      { event_id: `stock-written-off:${plt}-3`, product_id: plt, lot: null, quantity: 1, reason: 'temperature_excursion' },
     ]);
   });
 
