@@ -269,7 +269,13 @@ describe('outbound events from the table stream', () => {
     const { events } = await publishNew({ sequence: true });
     expect(ofType(events, 'StockWrittenOff').map((e) => e.detail)).toEqual([
       { event_id: `stock-written-off:${plt}-2`, product_id: plt, lot: null, quantity: 2, reason: 'damaged' },
-      { event_id: `stock-written-off:${plt}-3`, product_id: plt, lot: null, quantity: 1, reason: 'temperature_excursion' },
+      {
+        event_id: `stock-written-off:${plt}-3`,
+        product_id: plt,
+        lot: null,
+        quantity: 1,
+        reason: 'temperature_excursion',
+      },
     ]);
   });
 
