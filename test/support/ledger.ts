@@ -10,11 +10,20 @@ import { tableName } from '../../functions/commons/dynamodb.js';
 import { type SequenceOutcome, sequenceMovements } from '../../functions/store/ledger-store.js';
 import { localClientConfig } from '../../local/local-aws-env.js';
 import { TableStreamReader } from '../../local/table-stream.js';
-import { dynamodbEndpoint } from './dynamodb.js';
+
+/**
+ * The endpoint the handlers use (set by createTestTable, or by a benchmark's local service):
+ * this also runs outside vitest (the benchmarks check their state with the same invariants).
+ */
+function endpoint(): string {
+  const value = process.env.DYNAMODB_ENDPOINT;
+  if (!value) throw new Error('DYNAMODB_ENDPOINT is not set');
+  return value;
+}
 
 /** The table's stream, or undefined when it has none. */
 export async function streamArn(): Promise<string | undefined> {
-  const client = new DynamoDBClient(localClientConfig(dynamodbEndpoint()));
+  const client = new DynamoDBClient(localClientConfig(endpoint()));
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName() }));
     return Table?.StreamSpecification?.StreamEnabled ? Table.LatestStreamArn : undefined;
@@ -25,7 +34,7 @@ export async function streamArn(): Promise<string | undefined> {
 
 /** Every record the table's stream holds, each shard after its parent, oldest first. */
 export async function streamRecords(arn: string): Promise<_Record[]> {
-  const streams = new DynamoDBStreamsClient(localClientConfig(dynamodbEndpoint()));
+  const streams = new DynamoDBStreamsClient(localClientConfig(endpoint()));
   try {
     const reader = await TableStreamReader.open(streams, arn, 'oldest', 1000);
     const records: _Record[] = [];
