@@ -169,10 +169,14 @@ export async function runLoadBench(options: {
     const sampleId = String(sample.body.order_id);
     const template = JSON.stringify(captured);
     if (!template.includes(sampleId)) throw new Error('the captured transaction does not name the order id');
+    // The ledger's WriteItem is new with every write too (its key is conditioned on not existing).
+    const writeId = /"WRITE#([0-9a-z]+)"/.exec(template)?.[1];
+    if (!writeId) throw new Error('the captured transaction holds no ledger write');
+    const fresh = (like: string) => randomUUID().replace(/-/g, '').padEnd(like.length, '0').slice(0, like.length);
     const rawWrite = async () => {
       // Same length as the service's ids, so the items are the same size.
-      const id = randomUUID().replace(/-/g, '').padEnd(sampleId.length, '0').slice(0, sampleId.length);
-      const input = JSON.parse(template.split(sampleId).join(id)) as TransactWriteCommandInput;
+      const text = template.split(sampleId).join(fresh(sampleId)).split(writeId).join(fresh(writeId));
+      const input = JSON.parse(text) as TransactWriteCommandInput;
       await documentClient().send(new TransactWriteCommand(input));
       return true;
     };

@@ -164,6 +164,8 @@ if (results.load) {
     failures.push(`hot product: conservation broken ${JSON.stringify(results.load.hot.violations)}`);
   for (const pt of results.load.points) {
     if (pt.service.errors > 0) failures.push(`load c=${pt.concurrency}: ${pt.service.errors} failed orders`);
+    // A raw write that fails (a replayed key) would leave the ratio meaningless.
+    if (pt.raw.errors > 0) failures.push(`load c=${pt.concurrency}: ${pt.raw.errors} failed raw writes`);
     if (pt.dynamodbPerOrder.TransactWriteItems !== 1 || Object.keys(pt.dynamodbPerOrder).length !== 1) {
       failures.push(
         `load c=${pt.concurrency}: DynamoDB requests per order ${JSON.stringify(pt.dynamodbPerOrder)}, expected one TransactWriteItems`,

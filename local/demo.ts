@@ -70,6 +70,7 @@ try {
   printOrder(final);
 
   await emergenciesFirst();
+  await writeOffAndLedger();
 } catch (error) {
   console.error(`\n${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
@@ -108,6 +109,44 @@ async function emergenciesFirst(): Promise<void> {
   printPackages(restock.shipments);
   for (const id of [emergencyId, routineId]) {
     printOrder(await call<OrderView>('GET', `/inventory/orders/${encodeURIComponent(id)}`));
+  }
+}
+
+/** A unit is written off (damaged); the product's movement ledger shows it after the restocks and shipments. */
+async function writeOffAndLedger(): Promise<void> {
+  const { products } = await call<{ products: Array<{ product_id: number; quantity: number }> }>(
+    'GET',
+    '/inventory/products',
+  );
+  const product = products.find((p) => p.quantity > 0);
+  if (!product) return;
+  const name = `${productNames.get(product.product_id) ?? 'product'} (${product.product_id})`;
+  console.log(`6. Write-off: 1 x ${name} is damaged at unloading`);
+  await call('POST', '/inventory/write_offs', [
+    { product_id: product.product_id, quantity: 1, reason: 'damaged', note: 'bag punctured at unloading' },
+  ]);
+  // Movements are listed from the table's stream a moment after they commit.
+  type Movement = {
+    movement_id: string;
+    kind: string;
+    quantity: number;
+    on_hand_after: number;
+    ref: { reason?: string };
+  };
+  let movements: Movement[] = [];
+  for (let attempt = 0; attempt < 50 && !movements.some((m) => m.kind === 'write_off'); attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    ({ movements } = await call<{ movements: Movement[] }>(
+      'GET',
+      `/inventory/products/${product.product_id}/movements?limit=1000`,
+    ));
+  }
+  console.log(`   its movements (GET /inventory/products/${product.product_id}/movements):`);
+  for (const m of movements) {
+    const reason = m.ref.reason ? ` (${m.ref.reason})` : '';
+    console.log(
+      `   ${m.movement_id}: ${m.kind} ${m.quantity > 0 ? '+' : ''}${m.quantity}${reason}, on hand after: ${m.on_hand_after}`,
+    );
   }
 }
 

@@ -20,7 +20,7 @@ afterEach(() => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-it('plays the classic exercise and serves an emergency before an older routine order', async () => {
+it('plays the classic exercise, serves an emergency before an older routine order, writes off a unit and shows its ledger', async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'demo-'));
   service = await startService([], (url) => `Try: curl -s ${url}`, { env: { DATA_DIR: dataDir } });
   const { stdout } = await promisify(execFile)('npx', ['tsx', 'local/demo.ts'], {
@@ -32,9 +32,13 @@ it('plays the classic exercise and serves an emergency before an older routine o
   expect(stdout).toContain('2 x RBC A+ Adult (0), 1 x FFP A+ (10) = 1700 g');
   expect(stdout).toContain('3 x FFP A+ (10) = 900 g');
   // Emergencies first: the restock of 2 goes to the newer emergency order; the routine one still waits.
-  const [, emergencies] = stdout.split('5. Emergencies first');
+  const [, afterFive = ''] = stdout.split('5. Emergencies first');
+  const [emergencies, writeOff = ''] = afterFive.split('6. Write-off');
   expect(emergencies).toMatch(/package \S+ for order demo-emergency-\d+: 2 x RBC A\+ Adult \(0\)/);
   expect(emergencies).not.toMatch(/package \S+ for order demo-routine-/);
   expect(emergencies).toMatch(/order demo-emergency-\d+: emergency, status fulfilled/);
   expect(emergencies).toMatch(/order demo-routine-\d+: routine, status partially_shipped; .*waiting for 2 x/);
+  // A write-off, then the product's ledger: the restock first, the write-off last, on hand after each.
+  expect(writeOff).toMatch(/\n {3}\d+-1: restock \+\d+, on hand after: \d+/);
+  expect(writeOff).toMatch(/\n {3}\d+-\d+: write_off -1 \(damaged\), on hand after: \d+\n?$/);
 }, 120_000);
