@@ -200,17 +200,22 @@ const orderIdField = z.unknown().transform((value, ctx): OrderId => {
 
 const productId = integerField(LIMITS.productId);
 
-const priorityField = z.unknown().transform((value, ctx): Priority => {
-  if (PRIORITIES.includes(value as Priority)) return value as Priority;
-  const rule = `must be one of ${PRIORITIES.join(', ')}`;
-  const rightType = typeof value === 'string';
-  ctx.addIssue({
-    code: 'custom',
-    message: rightType ? rule : `${rule}, not ${jsonTypeName(value)}`,
-    params: { status: rightType ? 422 : 400 },
+/** One of `values`: another string is a disallowed value (422), anything else the wrong type (400). */
+function oneOfField<T extends string>(values: readonly T[]) {
+  return z.unknown().transform((value, ctx): T => {
+    if (values.includes(value as T)) return value as T;
+    const rule = `must be one of ${values.join(', ')}`;
+    const rightType = typeof value === 'string';
+    ctx.addIssue({
+      code: 'custom',
+      message: rightType ? rule : `${rule}, not ${jsonTypeName(value)}`,
+      params: { status: rightType ? 422 : 400 },
+    });
+    return z.NEVER;
   });
-  return z.NEVER;
-});
+}
+
+const priorityField = oneOfField(PRIORITIES);
 
 function lineSchema(quantity: { min: number; max: number }) {
   return z.object(
@@ -269,17 +274,7 @@ const lotField = z.unknown().transform((value, ctx): string => {
   return z.NEVER;
 });
 
-const writeOffReasonField = z.unknown().transform((value, ctx): WriteOffReason => {
-  if (WRITE_OFF_REASONS.includes(value as WriteOffReason)) return value as WriteOffReason;
-  const rule = `must be one of ${WRITE_OFF_REASONS.join(', ')}`;
-  const rightType = typeof value === 'string';
-  ctx.addIssue({
-    code: 'custom',
-    message: rightType ? rule : `${rule}, not ${jsonTypeName(value)}`,
-    params: { status: rightType ? 422 : 400 },
-  });
-  return z.NEVER;
-});
+const writeOffReasonField = oneOfField(WRITE_OFF_REASONS);
 
 const writeOffSchema = arrayOf(
   z.object(

@@ -3,12 +3,13 @@
  * rule (with retries and a dead-letter queue, so no restock event is ever dropped silently), and
  * the sweeper that runs every minute (SPEC rule 8: no stock left on hand while an order waits).
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letter-queue.js';
 import type { FulfillmentFunction } from './fulfillment-function.js';
 
 export interface EventsProps {
@@ -55,16 +56,9 @@ export class Events extends Construct {
      * kept failing: the message is an invocation record whose requestPayload is the event).
      * 14 days, the SQS maximum, leaves time to fix the cause and redrive (docs/deploy.md).
      */
-    this.deadLetterQueue = new Queue(this, 'RestockDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: props.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the Restock rule and of process-restock; a DLQ of a DLQ would only hide messages further from the alarm that watches this one.',
+    this.deadLetterQueue = deadLetterQueue(this, 'RestockDeadLetterQueue', {
+      protectData: props.protectData,
+      deadLetterOf: 'the Restock rule and of process-restock',
     });
 
     this.restockRule = new Rule(this, 'RestockRule', {

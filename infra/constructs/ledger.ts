@@ -9,12 +9,13 @@
  * every retry are described (shard and sequence numbers) in the dead-letter queue, which an alarm
  * watches: the stream holds them 24 hours (docs/runbook.md "Movements missing").
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letter-queue.js';
 import { LEDGER_EVENT_NAME, LEDGER_SORT_KEY } from '../../functions/store/stream-filter.js';
 import type { FulfillmentFunction } from './fulfillment-function.js';
 
@@ -43,16 +44,9 @@ export class Ledger extends Construct {
   constructor(scope: Construct, id: string, props: LedgerProps) {
     super(scope, id);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: props.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the on-failure destination of the ledger stream mapping; a DLQ of a DLQ would only hide messages further from the alarm that watches this one.',
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue', {
+      protectData: props.protectData,
+      deadLetterOf: 'the ledger stream mapping (its on-failure destination)',
     });
 
     this.eventSource = new DynamoEventSource(props.table, {

@@ -14,13 +14,14 @@
  * numbers, not the records themselves) in the dead-letter queue, which an alarm watches
  * (docs/runbook.md: re-publishing them while the stream still holds them, 24 hours).
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letter-queue.js';
 import { PUBLISHED_EVENT_NAME, PUBLISHED_SORT_KEY_PREFIXES } from '../../functions/store/stream-filter.js';
 import type { FulfillmentFunction } from './fulfillment-function.js';
 
@@ -52,16 +53,9 @@ export class OutboundEvents extends Construct {
   constructor(scope: Construct, id: string, props: OutboundEventsProps) {
     super(scope, id);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: props.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the on-failure destination of the outbound events stream mapping; a DLQ of a DLQ would only hide messages further from the alarm that watches this one.',
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue', {
+      protectData: props.protectData,
+      deadLetterOf: 'the outbound events stream mapping (its on-failure destination)',
     });
 
     // The function learns the bus from its environment and may put events on it, nothing else.
