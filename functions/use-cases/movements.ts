@@ -6,11 +6,15 @@
  * commits (in AWS well under a second; under `npm start` within the stream poll); the product's
  * `seq` counts every movement committed, so a client that needs the newest can compare.
  */
-import { InvalidValueError, NotFoundError } from '../domain/errors.js';
+import { NotFoundError } from '../domain/errors.js';
+import { numberCursor } from '../domain/list-cursor.js';
 import { type Movement, toMovement } from '../domain/movement.js';
 import { expandShipments } from '../domain/order-record.js';
 import { getProducts } from '../store/catalog-store.js';
 import { readMovements, shipmentEventKey, shipmentEventsOf } from '../store/ledger-store.js';
+
+/** The cursor of this list: the sequence number of the next movement. */
+const CURSOR = numberCursor('m1.');
 
 export interface MovementPageView {
   movements: Movement[];
@@ -19,7 +23,7 @@ export interface MovementPageView {
 }
 
 export async function productMovements(productId: number, limit: number, cursor?: string): Promise<MovementPageView> {
-  const fromSeq = cursor === undefined ? 1 : seqOfCursor(cursor);
+  const fromSeq = cursor === undefined ? 1 : CURSOR.decode(cursor);
   const [products, page] = await Promise.all([getProducts([productId]), readMovements(productId, fromSeq, limit)]);
   if (!products.has(productId)) throw new NotFoundError(`no product ${productId}`);
   const events = await shipmentEventsOf(page.movements);
@@ -35,22 +39,6 @@ export async function productMovements(productId: number, limit: number, cursor?
         : [];
       return toMovement(m, ids);
     }),
-    next_cursor: page.nextSeq === undefined ? null : cursorOf(page.nextSeq),
+    next_cursor: page.nextSeq === undefined ? null : CURSOR.encode(page.nextSeq),
   };
-}
-
-const CURSOR_PREFIX = 'm1.';
-const cursorOf = (seq: number) => CURSOR_PREFIX + Buffer.from(String(seq)).toString('base64url');
-
-function seqOfCursor(cursor: string): number {
-  const text = cursor.startsWith(CURSOR_PREFIX)
-    ? Buffer.from(cursor.slice(CURSOR_PREFIX.length), 'base64url').toString('utf8')
-    : '';
-  const seq = /^[1-9][0-9]{0,15}$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(seq)) {
-    throw new InvalidValueError('the cursor is not one this service gave', [
-      { path: 'cursor', message: 'is not a cursor of this list' },
-    ]);
-  }
-  return seq;
 }
