@@ -34,6 +34,7 @@ export type HandlerName =
   | 'cancel-order'
   | 'list-products'
   | 'list-movements'
+  | 'list-orders'
   | 'write-offs'
   | 'health'
   | 'api-docs';
@@ -43,6 +44,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/inventory/process_restock', handler: 'process-restock', scope: 'restock:write' },
   { method: 'POST', path: '/inventory/process_order', handler: 'process-order', scope: 'orders:write' },
   { method: 'POST', path: '/inventory/write_offs', handler: 'write-offs', scope: 'stock:adjust' },
+  { method: 'GET', path: '/inventory/orders', handler: 'list-orders', scope: 'inventory:read' },
   { method: 'GET', path: '/inventory/orders/{order_id}', handler: 'get-order', scope: 'inventory:read' },
   { method: 'POST', path: '/inventory/orders/{order_id}/cancel', handler: 'cancel-order', scope: 'orders:write' },
   { method: 'GET', path: '/inventory/products', handler: 'list-products', scope: 'inventory:read' },

@@ -96,6 +96,15 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
     memorySize: 512,
     timeout: READ_TIMEOUT,
   },
+  /*
+   * A page of up to 1,000 waiting orders reads each of them whole (16 at a time): a read function,
+   * with a write function's timeout so that the largest page ends inside the gateway's 30 s.
+   */
+  'list-orders': {
+    description: 'GET /inventory/orders: waiting orders in serve order; fulfilled, cancelled or all newest first',
+    memorySize: 512,
+    timeout: WRITE_TIMEOUT,
+  },
   health: {
     description: 'GET /health: 200 when DynamoDB answers, 503 otherwise',
     memorySize: 256,

@@ -7,7 +7,7 @@
  * per contained operation (Put -> PutItem, Update -> UpdateItem, Delete -> DeleteItem,
  * ConditionCheck -> ConditionCheckItem), which is why those actions appear below.
  */
-import { ATTENTION_INDEX, CATALOG_INDEX } from '../functions/store/table-definition.js';
+import { ATTENTION_INDEX, CATALOG_INDEX, ORDER_LISTS_INDEX } from '../functions/store/table-definition.js';
 import type { FunctionName } from './handlers.js';
 
 export type DynamoDbAction =
@@ -20,7 +20,7 @@ export type DynamoDbAction =
   | 'dynamodb:Query'
   | 'dynamodb:UpdateItem';
 
-export type IndexName = typeof CATALOG_INDEX.name | typeof ATTENTION_INDEX.name;
+export type IndexName = typeof CATALOG_INDEX.name | typeof ATTENTION_INDEX.name | typeof ORDER_LISTS_INDEX.name;
 
 export interface TableAccess {
   /** Actions on the table itself (its base items). */
@@ -56,13 +56,19 @@ export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
   'list-products': { table: ['dynamodb:BatchGetItem'], queriesIndexes: [CATALOG_INDEX.name] },
   // The product, its movements, and the shipments they name.
   'list-movements': { table: ['dynamodb:BatchGetItem', 'dynamodb:Query'], queriesIndexes: [] },
+  // The product named, a product's queue, the waiting and order-list indexes, and each open order.
+  'list-orders': {
+    table: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
+    queriesIndexes: [ATTENTION_INDEX.name, ORDER_LISTS_INDEX.name],
+  },
   health: { table: ['dynamodb:DescribeTable'], queriesIndexes: [] },
   'api-docs': { table: [], queriesIndexes: [] },
   sweeper: { table: STOCK_WRITER, queriesIndexes: [ATTENTION_INDEX.name] },
-  // Reads an order (one Query) to learn whether it is fulfilled or cancelled. Reading the stream
+  // Reads an order (one Query) to learn whether it is fulfilled or cancelled, and files it in its
+  // order list once it is (one conditioned UpdateItem). Reading the stream
   // (DescribeStream, GetRecords, GetShardIterator, ListStreams on the stream's ARN only) is granted
   // by its event source mapping (infra/constructs/outbound-events.ts), events:PutEvents by the bus.
-  'publish-events': { table: ['dynamodb:Query'], queriesIndexes: [] },
+  'publish-events': { table: ['dynamodb:Query', 'dynamodb:UpdateItem'], queriesIndexes: [] },
   // Reads the writes named by product changes, puts the movements.
   'sequence-ledger': { table: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'], queriesIndexes: [] },
 };

@@ -62,6 +62,7 @@ export type OutboundEvent =
  */
 
 export type EventName = OutboundEvent['detailType'];
+export type OrderSettledEvent = Extract<OutboundEvent, { detailType: 'OrderFulfilled' | 'OrderCancelled' }>;
 
 /** The port every publisher implements. */
 export interface EventPublisher {
@@ -98,7 +99,7 @@ export function orderSettledEvent(
   orderKey: string,
   order: OrderRecord,
   events: ShipmentEvent[],
-): OutboundEvent | undefined {
+): OrderSettledEvent | undefined {
   if (order.unpacked.size > 0) return undefined;
   const view = toOrderView(order, events);
   const summary = toOrderSummary(view);

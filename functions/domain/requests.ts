@@ -54,6 +54,7 @@ export const LIMITS = {
   /** Page sizes of the lists: `limit` query parameter. */
   productPage: { min: 1, max: 1000, default: 1000 },
   movementPage: { min: 1, max: 1000, default: 100 },
+  orderPage: { min: 1, max: 1000, default: 100 },
 } as const;
 
 /** Enough to list every field of any body within the entry limits (1000 entries x 3 fields). */
@@ -370,10 +371,6 @@ export interface ListQuery {
   cursor?: string;
 }
 
-/**
- * `limit` and `cursor` of a list route's query string (API Gateway gives every value as a
- * string). A limit that is not a decimal integer in range is a disallowed value: 422.
- */
 /** A product id in a path: all digits, 0..2^53-1 (anything else names no product). */
 export function parseProductIdPath(parameter: string): number | undefined {
   if (!/^(0|[1-9][0-9]{0,15})$/.test(parameter)) return undefined;
@@ -381,17 +378,63 @@ export function parseProductIdPath(parameter: string): number | undefined {
   return Number.isSafeInteger(id) ? id : undefined;
 }
 
+/**
+ * `limit` and `cursor` of a list route's query string (API Gateway gives every value as a
+ * string). A limit that is not a decimal integer in range is a disallowed value: 422.
+ */
 export function parseListQuery(
   query: Record<string, string | undefined> | undefined,
-  { min, max, default: fallback }: { min: number; max: number; default: number },
+  range: { min: number; max: number; default: number },
 ): ListQuery {
-  const raw = query?.limit;
-  const limit = raw === undefined ? fallback : /^[0-9]{1,7}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(limit >= min && limit <= max)) {
-    throwProblems([{ path: 'limit', message: `must be an integer from ${min} to ${max}`, status: 422 }]);
-  }
+  const { limit, problems } = limitOf(query?.limit, range);
+  if (problems.length > 0) throwProblems(problems);
   const cursor = query?.cursor;
   return cursor === undefined ? { limit } : { limit, cursor };
+}
+
+function limitOf(
+  raw: string | undefined,
+  { min, max, default: fallback }: { min: number; max: number; default: number },
+): { limit: number; problems: Problem[] } {
+  const limit = raw === undefined ? fallback : /^[0-9]{1,7}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (limit >= min && limit <= max) return { limit, problems: [] };
+  return { limit, problems: [{ path: 'limit', message: `must be an integer from ${min} to ${max}`, status: 422 }] };
+}
+
+/** SPEC v2 "Order lists": the `status` values of `GET /inventory/orders`. */
+export const ORDER_LIST_STATUSES = ['waiting', 'fulfilled', 'cancelled'] as const;
+export type OrderListStatus = (typeof ORDER_LIST_STATUSES)[number];
+
+export interface OrderListQuery extends ListQuery {
+  /** Absent: every order. */
+  status?: OrderListStatus;
+  productId?: number;
+  priority?: Priority;
+}
+
+/** `GET /inventory/orders`: every parameter is checked, and all bad ones are listed at once (422). */
+export function parseOrderListQuery(query: Record<string, string | undefined> | undefined): OrderListQuery {
+  const { limit, problems } = limitOf(query?.limit, LIMITS.orderPage);
+  const { status, product_id: product, priority, cursor } = query ?? {};
+  const oneOf = <T extends string>(name: string, value: string | undefined, values: readonly T[]) => {
+    if (value === undefined || values.includes(value as T)) return value as T | undefined;
+    problems.push({ path: name, message: `must be one of ${values.join(', ')}`, status: 422 });
+    return undefined;
+  };
+  const parsed: OrderListQuery = { limit };
+  const listStatus = oneOf('status', status, ORDER_LIST_STATUSES);
+  const listPriority = oneOf('priority', priority, PRIORITIES);
+  if (listStatus) parsed.status = listStatus;
+  if (listPriority) parsed.priority = listPriority;
+  if (product !== undefined) {
+    const id = parseProductIdPath(product);
+    if (id === undefined) {
+      problems.push({ path: 'product_id', message: 'must be an integer from 0 to 2^53-1', status: 422 });
+    } else parsed.productId = id;
+  }
+  if (cursor !== undefined) parsed.cursor = cursor;
+  if (problems.length > 0) throwProblems(problems);
+  return parsed;
 }
 
 function duplicateProductIds(body: unknown): Problem[] {

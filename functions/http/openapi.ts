@@ -24,12 +24,15 @@ import {
   LIMITS,
   parseCancelRequest,
   parseCatalogRequest,
+  ORDER_LIST_STATUSES,
   parseListQuery,
+  parseOrderListQuery,
   parseOrderRequest,
   parseRestockRequest,
   parseWriteOffRequest,
   REQUEST_SCHEMAS,
 } from '../domain/requests.js';
+import { PRIORITIES } from '../domain/priority.js';
 import { API_CLIENTS, qualifiedScope } from '../api-clients.js';
 import { ACCESS_SCOPES, routes, type AccessScope, type Route } from '../routes.js';
 import {
@@ -52,6 +55,8 @@ import {
   PrioritySchema,
   ProblemSchema,
   MovementPageSchema,
+  OrderPageSchema,
+  OrderSummarySchema,
   MovementSchema,
   WriteOffAnswerSchema,
   ProductListSchema,
@@ -133,6 +138,8 @@ const RESPONSE_SCHEMAS: ReadonlyArray<[z.ZodType, string]> = [
   [OrderStatusSchema, 'OrderStatus'],
   [PrioritySchema, 'Priority'],
   [OrderViewSchema, 'OrderView'],
+  [OrderSummarySchema, 'OrderSummary'],
+  [OrderPageSchema, 'OrderPage'],
   [ProductListSchema, 'ProductList'],
   [ProductPageSchema, 'ProductPage'],
   [MovementSchema, 'Movement'],
@@ -328,6 +335,7 @@ const problems = {
   }),
   badLimit: problemExample(() => parseListQuery({ limit: '5000' }, LIMITS.productPage)),
   badMovementLimit: problemExample(() => parseListQuery({ limit: '0' }, LIMITS.movementPage)),
+  badOrderList: problemExample(() => parseOrderListQuery({ status: 'shipped', limit: '0' })),
   unknownProduct: problemExample(() => {
     throw new NotFoundError('no product 404404');
   }),
@@ -502,6 +510,45 @@ const MOVEMENT_LIMIT_PARAMETER: ParameterObject = {
   schema: { type: 'integer', minimum: LIMITS.movementPage.min, maximum: LIMITS.movementPage.max },
   example: 100,
 };
+
+const ORDER_LIST_PARAMETERS: ParameterObject[] = [
+  {
+    name: 'status',
+    in: 'query',
+    required: false,
+    description:
+      '`waiting`: orders with units still waiting, in the order restocks serve them (by priority, then oldest first). ' +
+      '`fulfilled`, `cancelled`, or absent (every order): newest first. An order is listed as fulfilled or cancelled a ' +
+      "moment after it settles (from the table's stream, under a second in AWS).",
+    schema: { type: 'string', enum: [...ORDER_LIST_STATUSES] },
+  },
+  {
+    name: 'product_id',
+    in: 'query',
+    required: false,
+    description:
+      'With `status=waiting`: the orders waiting for this product, in its serve order (strongly consistent). ' +
+      'Otherwise: the orders that requested it. An unknown product answers 404.',
+    schema: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+  },
+  {
+    name: 'priority',
+    in: 'query',
+    required: false,
+    description: 'Only orders of this priority.',
+    schema: { type: 'string', enum: [...PRIORITIES] },
+  },
+  {
+    name: 'limit',
+    in: 'query',
+    required: false,
+    description:
+      `Orders per page, ${LIMITS.orderPage.min} to ${LIMITS.orderPage.max} (default ${LIMITS.orderPage.default}). ` +
+      'A page may hold fewer when a filter matched little of what it read; follow `next_cursor` until it is null.',
+    schema: { type: 'integer', minimum: LIMITS.orderPage.min, maximum: LIMITS.orderPage.max },
+    example: 100,
+  },
+];
 
 const IDEMPOTENCY_KEY_PARAMETER: ParameterObject = {
   name: 'Idempotency-Key',
@@ -743,6 +790,56 @@ const OPERATIONS: Record<string, OperationText> = {
       ...problem('notFound', 'No such order.', { unknownOrder: example('Unknown order', problems.unknownOrder) }),
       ...problem('orderComplete', 'Everything the order requested has shipped: nothing to cancel. Nothing changed.', {
         complete: example('A fulfilled order', problems.orderComplete),
+      }),
+    },
+  },
+  'GET /inventory/orders': {
+    operationId: 'listOrders',
+    summary: 'List orders: who waits, what was fulfilled or cancelled',
+    description:
+      'Order lists read from indexes, never a scan. Waiting orders are shown as they are at the time of the request; ' +
+      'an order that stopped waiting meanwhile is left out of the page.',
+    tags: ['orders'],
+    parameters: [...ORDER_LIST_PARAMETERS, CURSOR_PARAMETER],
+    responses: {
+      '200': ok('One page of the list.', 'OrderPage', {
+        waiting: example('Who waits for product 10: an emergency order served before an older routine one', {
+          orders: [
+            {
+              order_id: 'icu-7',
+              priority: 'emergency',
+              status: 'backordered',
+              requested: [{ product_id: 10, quantity: 2 }],
+              shipped: [],
+              backordered: [{ product_id: 10, quantity: 2 }],
+              cancelled: [],
+              created_at: '2026-12-01T09:30:00.000Z',
+              packages: 0,
+            },
+            {
+              order_id: CLASSIC_ORDER_ID,
+              priority: 'routine',
+              status: 'partially_shipped',
+              requested: [{ product_id: 10, quantity: 4 }],
+              shipped: [{ product_id: 10, quantity: 1 }],
+              backordered: [{ product_id: 10, quantity: 3 }],
+              cancelled: [],
+              created_at: '2026-12-01T09:00:00.000Z',
+              packages: 1,
+            },
+          ],
+          next_cursor: null,
+        }),
+      }),
+      ...problem(
+        'invalidValue',
+        'A `status`, `priority`, `product_id` or `limit` not allowed, or a cursor this service did not give.',
+        {
+          badQuery: example('Unknown status and limit out of range', problems.badOrderList),
+        },
+      ),
+      ...problem('notFound', 'No such product.', {
+        unknownProduct: example('Unknown product', problems.unknownProduct),
       }),
     },
   },

@@ -108,6 +108,19 @@ export const OrderViewSchema = z
   })
   .describe('An order, what has shipped and what waits.');
 
+export const OrderSummarySchema = OrderViewSchema.omit({ shipments: true })
+  .extend({ packages: units.describe('How many packages the order has had so far.') })
+  .describe('An order without its packages, with their count (SPEC v2 OrderSummary).');
+
+export const OrderPageSchema = z
+  .strictObject({
+    orders: z
+      .array(OrderSummarySchema)
+      .describe('`status=waiting`: in the order restocks serve them (priority, then oldest). Otherwise newest first.'),
+    next_cursor: z.string().nullable().describe('Pass it as `cursor` for the next page; null on the last page.'),
+  })
+  .describe('One page of an order list.');
+
 export const ProductListSchema = z.strictObject({ products: z.array(ProductViewSchema) });
 
 export const ProductPageSchema = z

@@ -12,9 +12,10 @@ import {
   PRODUCT_PREFIX,
   productKey,
   RESTOCK_PREFIX,
+  queueKeyTime,
   waitingPartitions,
-  waitingSortKeyTime,
 } from './keys.js';
+import { PRIORITIES, priorityRank } from '../domain/priority.js';
 import { ATTENTION_INDEX } from './table-definition.js';
 import { forEachConcurrently, isConditionFailure } from './transactions.js';
 
@@ -54,24 +55,31 @@ export async function dueWork(nowIso: string, limit = 200): Promise<DueWork[]> {
   return out;
 }
 
-/** Creation time (epoch ms) of the oldest waiting order, or undefined when nobody waits. */
+/**
+ * Creation time (epoch ms) of the oldest waiting order, or undefined when nobody waits. The index
+ * sorts by queue key (priority first), so each shard is read once per priority.
+ */
 export async function oldestWaitingSince(): Promise<number | undefined> {
-  let oldest: string | undefined;
-  for (const partition of waitingPartitions()) {
-    const res = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: ATTENTION_INDEX.name,
-        KeyConditionExpression: '#p = :p',
-        ExpressionAttributeNames: { '#p': ATTENTION_INDEX.partitionKey },
-        ExpressionAttributeValues: { ':p': partition },
-        Limit: 1,
+  const firsts = await Promise.all(
+    waitingPartitions().flatMap((partition) =>
+      PRIORITIES.map(async (priority) => {
+        const res = await documentClient().send(
+          new QueryCommand({
+            TableName: tableName(),
+            IndexName: ATTENTION_INDEX.name,
+            KeyConditionExpression: '#p = :p AND begins_with(#s, :rank)',
+            ExpressionAttributeNames: { '#p': ATTENTION_INDEX.partitionKey, '#s': ATTENTION_INDEX.sortKey },
+            ExpressionAttributeValues: { ':p': partition, ':rank': `${priorityRank(priority)}#` },
+            Limit: 1,
+          }),
+        );
+        const key = res.Items?.[0]?.attention_sk as string | undefined;
+        return key === undefined ? undefined : queueKeyTime(key);
       }),
-    );
-    const key = res.Items?.[0]?.attention_sk as string | undefined;
-    if (key && (!oldest || key < oldest)) oldest = key;
-  }
-  return oldest === undefined ? undefined : waitingSortKeyTime(oldest);
+    ),
+  );
+  const times = firsts.filter((t): t is number => t !== undefined);
+  return times.length === 0 ? undefined : Math.min(...times);
 }
 
 export const clearProductMark = (productId: number, seen: string) => clearMark(productKey(productId), seen);

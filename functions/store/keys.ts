@@ -1,6 +1,6 @@
 /** Key builders of the single table (see table-definition.ts for the item list). */
 import { type Priority, priorityOfRank, priorityRank } from '../domain/priority.js';
-import { ATTENTION_SHARDS } from './table-definition.js';
+import { ATTENTION_SHARDS, ORDER_LIST_SHARDS } from './table-definition.js';
 
 export const productKey = (productId: number) => ({ pk: `PRODUCT#${productId}`, sk: 'PRODUCT' });
 export const PRODUCT_PREFIX = 'PRODUCT#';
@@ -43,19 +43,40 @@ export const catalogSortKey = (productId: number) => productId.toString().padSta
 
 /** Work the sweeper must look at, due at `dueAt` (ISO time): sharded by a stable hash of the item key. */
 export function attentionAttributes(itemPk: string, dueAt: string) {
-  return { attention_pk: `ATTN#${shardOf(itemPk)}`, attention_sk: `${dueAt}#${itemPk}` };
+  return { attention_pk: `ATTN#${shardOf(itemPk, ATTENTION_SHARDS)}`, attention_sk: `${dueAt}#${itemPk}` };
 }
-/** Waiting orders are indexed too, so the sweeper can report the oldest backorder's age without a Scan. */
+/**
+ * Queue entries are indexed too, by queue key: the waiting orders of every product in serve order
+ * (SPEC v2 "Order lists"), and the sweeper's oldest backorder, without a Scan.
+ */
 export function waitingAttributes(itemPk: string, queueKey: string) {
-  return { attention_pk: `WAITING#${shardOf(itemPk)}`, attention_sk: waitingSortKey(queueKey) };
+  return { attention_pk: `WAITING#${shardOf(itemPk, ATTENTION_SHARDS)}`, attention_sk: queueKey };
 }
 export const attentionPartitions = () => Array.from({ length: ATTENTION_SHARDS }, (_, i) => `ATTN#${i}`);
 export const waitingPartitions = () => Array.from({ length: ATTENTION_SHARDS }, (_, i) => `WAITING#${i}`);
 
-function shardOf(text: string): number {
+/** The order lists (index `order_lists`): an order is open until it is settled, then filed for good. */
+export type OrderList = 'open' | 'fulfilled' | 'cancelled';
+const LIST_PARTITION: Record<OrderList, string> = { open: 'OPEN#', fulfilled: 'FULFILLED#', cancelled: 'CANCELLED#' };
+
+/** An order's place in its list: its shard, and its creation time then its key (newest first when read backwards). */
+export function orderListAttributes(orderKey: string, queueKey: string, list: OrderList) {
+  return {
+    list_pk: `${LIST_PARTITION[list]}${shardOf(orderKey, ORDER_LIST_SHARDS)}`,
+    list_sk: queueKey.slice(queueKey.indexOf('#') + 1),
+  };
+}
+export const orderListPartitions = (list: OrderList) =>
+  Array.from({ length: ORDER_LIST_SHARDS }, (_, i) => `${LIST_PARTITION[list]}${i}`);
+export const OPEN_LIST_PREFIX = LIST_PARTITION.open;
+export function listOfPartition(listPk: string): OrderList | undefined {
+  return (Object.keys(LIST_PARTITION) as OrderList[]).find((list) => listPk.startsWith(LIST_PARTITION[list]));
+}
+
+function shardOf(text: string, shards: number): number {
   let h = 0;
   for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) >>> 0;
-  return h % ATTENTION_SHARDS;
+  return h % shards;
 }
 
 /**
@@ -69,10 +90,9 @@ export function queueKeyFor(orderKey: string, startedAtMs: number, priority: Pri
   return `${priorityRank(priority)}#${startedAtMs.toString().padStart(15, '0')}#${orderKey}`;
 }
 export const priorityOfQueueKey = (queueKey: string): Priority => priorityOfRank(Number(queueKey.slice(0, 1)));
-/** The waiting index sorts by time alone (oldest backorder first, whatever its priority). */
-function waitingSortKey(queueKey: string): string {
-  return queueKey.slice(queueKey.indexOf('#') + 1);
-}
-export function waitingSortKeyTime(sortKey: string): number {
-  return Number(sortKey.split('#', 1)[0]);
+/** The order key in a queue key (order keys hold no `#`). */
+export const orderKeyOfQueueKey = (queueKey: string): string => queueKey.split('#', 3)[2]!;
+/** The time (epoch ms) in a queue key: when the order's creation started. */
+export function queueKeyTime(queueKey: string): number {
+  return Number(queueKey.split('#', 2)[1]);
 }

@@ -14,13 +14,15 @@ import type { OrderId } from '../domain/order-id.js';
 import { CREATION_REQUEST, type OrderRecord, type ShipmentEvent, toLines } from '../domain/order-record.js';
 import type { MovementCause } from '../domain/movement.js';
 import type { Priority } from '../domain/priority.js';
-import { CANCEL_PREFIX, orderPartition, PART_PREFIX, queueKeyFor, SHIP_PREFIX } from './keys.js';
+import type { OrderSummary } from '../domain/order-summary.js';
+import { CANCEL_PREFIX, type OrderList, orderPartition, PART_PREFIX, queueKeyFor, SHIP_PREFIX } from './keys.js';
 import { putCancelPart, unitsFromCancelItem } from './items/cancel-item.js';
 import {
   advanceCancellation,
   advanceCreation,
   cancellationFromItem,
   creationAllocated,
+  listOfItem,
   orderFromItem,
   putNewOrder,
 } from './items/order-item.js';
@@ -31,7 +33,7 @@ import { putShipment, shipmentFromItem } from './items/shipment-item.js';
 import { fillWait, putWait } from './items/wait-item.js';
 import { type LedgerWrite, ledgerWrite } from './ledger.js';
 import { partitionItems } from './query.js';
-import { chunk, commit, MAX_TRANSACTION_ITEMS, type TransactionItem } from './transactions.js';
+import { chunk, commit, forEachConcurrently, MAX_TRANSACTION_ITEMS, type TransactionItem } from './transactions.js';
 
 export type { PartRecord };
 
@@ -44,11 +46,14 @@ export interface StoredOrder {
   events: ShipmentEvent[];
   /** Units allocated and not packed yet (see items/part-item.ts). */
   parts: PartRecord[];
+  /** The order list the order is filed in: open until the stream's follower files it settled. */
+  list: OrderList;
 }
 
 /** The order, its packages and its unpacked parts: one strongly consistent Query of its partition. */
 export async function readOrder(orderKey: string): Promise<StoredOrder | undefined> {
   let order: Omit<OrderRecord, 'unpacked'> | undefined;
+  let list: OrderList = 'open';
   let cancellation: ReturnType<typeof cancellationFromItem>;
   const events: ShipmentEvent[] = [];
   const parts: PartRecord[] = [];
@@ -58,6 +63,7 @@ export async function readOrder(orderKey: string): Promise<StoredOrder | undefin
     if (sk === 'ORDER') {
       order = orderFromItem(item);
       cancellation = cancellationFromItem(item);
+      list = listOfItem(item);
     } else if (sk.startsWith(SHIP_PREFIX)) events.push(shipmentFromItem(item));
     else if (sk.startsWith(PART_PREFIX)) parts.push(partFromItem(item));
     else if (sk.startsWith(CANCEL_PREFIX)) addUnits(cancelled, unitsFromCancelItem(item));
@@ -73,7 +79,18 @@ export async function readOrder(orderKey: string): Promise<StoredOrder | undefin
     order: { ...order, unpacked, ...(cancellation ? { cancellation: { ...cancellation, units: cancelled } } : {}) },
     events,
     parts,
+    list,
   };
+}
+
+/** Several orders, each read whole (16 at a time); orders not found are absent from the map. */
+export async function readOrders(orderKeys: string[]): Promise<Map<string, StoredOrder>> {
+  const out = new Map<string, StoredOrder>();
+  await forEachConcurrently([...new Set(orderKeys)], 16, async (orderKey) => {
+    const stored = await readOrder(orderKey);
+    if (stored) out.set(orderKey, stored);
+  });
+  return out;
 }
 
 function addUnits(into: Quantities, units: Quantities): void {
@@ -144,6 +161,8 @@ export interface NewOrderPlan {
   products: Map<number, Pick<Product, 'rev'>>;
   /** Every unit the allocations ship, packed. */
   shipment?: ShipmentEvent;
+  /** The order's summary when this creation ships every unit: the order is filed as fulfilled at once. */
+  fulfilledSummary?: OrderSummary;
 }
 
 export type CreateOrderOutcome =
@@ -172,7 +191,7 @@ export async function createOrder(plan: NewOrderPlan, attentionDueAt: string): P
     ...(plan.shipment ? { eventId: plan.shipment.eventId } : {}),
   });
   const items: TransactionItem[] = [
-    putNewOrder(order),
+    putNewOrder({ ...order, ...(plan.fulfilledSummary ? { fulfilled: plan.fulfilledSummary } : {}) }),
     ...plan.allocations.flatMap((a) =>
       lineItems(a, plan.products.get(a.product_id)!.rev, plan.orderKey, queueKey, ledger),
     ),

@@ -17,7 +17,11 @@
  * GSI `catalog` (keys only) lists every product without a Scan.
  * GSI `attention` (keys only, sparse) lists what the sweeper must look at: products whose
  * drain may have been cut short, orders whose creation or packing was cut short, restocks
- * still in progress.
+ * still in progress; and every queue entry under `WAITING#<shard>` by queue key, so that the
+ * waiting orders of all products are listed in serve order (SPEC v2 "Order lists").
+ * GSI `order_lists` (all attributes) holds every OrderItem once, sharded by order and sorted by
+ * creation time, under the list it belongs to: `OPEN#<shard>` until the order is settled,
+ * then `FULFILLED#<shard>` or `CANCELLED#<shard>` with its final OrderSummary (store/order-lists-store.ts).
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
@@ -26,23 +30,49 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * no longer be read as they are (2: orders without per-product totals, shipment patterns as one
  * string, queue keys with the priority rank; 3: products with an emergency reserve and units
  * waiting by priority; 4: products with the ledger's sequence and written-off units, and their
- * movements). `npm start` keeps it in a marker item and refuses
+ * movements; 5: orders in the order lists' index, queue entries indexed by queue key). `npm start` keeps it in a marker item and refuses
  * data of another layout rather than misread it.
  */
-export const DATA_FORMAT_VERSION = 4;
+export const DATA_FORMAT_VERSION = 5;
 export const DATA_FORMAT_KEY = { pk: 'META#data-format', sk: 'META' } as const;
 
 export const PARTITION_KEY = 'pk';
 export const SORT_KEY = 'sk';
 export const TTL_ATTRIBUTE = 'expires_at';
 
-export const CATALOG_INDEX = { name: 'catalog', partitionKey: 'catalog_pk', sortKey: 'catalog_sk' } as const;
-export const ATTENTION_INDEX = { name: 'attention', partitionKey: 'attention_pk', sortKey: 'attention_sk' } as const;
+export const CATALOG_INDEX = {
+  name: 'catalog',
+  partitionKey: 'catalog_pk',
+  sortKey: 'catalog_sk',
+  projection: 'KEYS_ONLY',
+} as const;
+export const ATTENTION_INDEX = {
+  name: 'attention',
+  partitionKey: 'attention_pk',
+  sortKey: 'attention_sk',
+  projection: 'KEYS_ONLY',
+} as const;
+/**
+ * All attributes: a page of settled orders is answered from the index alone (their summaries
+ * are final), and the filters (product, priority) read `requested` and `queue_key` there.
+ */
+export const ORDER_LISTS_INDEX = {
+  name: 'order_lists',
+  partitionKey: 'list_pk',
+  sortKey: 'list_sk',
+  projection: 'ALL',
+} as const;
 
 /** The attention index is sharded so that many restocks marking products never make one hot GSI partition. */
 export const ATTENTION_SHARDS = 8;
+/**
+ * Each order list is sharded likewise: one index partition takes about 1,000 writes a second,
+ * and every order created writes one entry (its creation time only grows, so DynamoDB cannot
+ * split a hot list by sort key).
+ */
+export const ORDER_LIST_SHARDS = 8;
 
-export const GLOBAL_SECONDARY_INDEXES = [CATALOG_INDEX, ATTENTION_INDEX] as const;
+export const GLOBAL_SECONDARY_INDEXES = [CATALOG_INDEX, ATTENTION_INDEX, ORDER_LISTS_INDEX] as const;
 
 /**
  * The stream's view. The publisher reads new images only (every item it publishes is inserted
@@ -71,7 +101,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'KEYS_ONLY' },
+      Projection: { ProjectionType: index.projection },
     })),
     StreamSpecification: { StreamEnabled: true, StreamViewType: STREAM_VIEW_TYPE },
   };

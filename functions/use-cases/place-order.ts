@@ -10,6 +10,7 @@ import { allocateOnHand, allocateOnHints, type LineAllocation, shippedBy } from 
 import { ConflictError, InvalidValueError } from '../domain/errors.js';
 import type { Line, OrderView, Product } from '../domain/model.js';
 import { newOrderId, type OrderId, orderIdKey } from '../domain/order-id.js';
+import { toOrderSummary } from '../domain/order-summary.js';
 import { DEFAULT_PRIORITY, type Priority } from '../domain/priority.js';
 import {
   CREATION_REQUEST,
@@ -72,8 +73,22 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResu
     }
     const createdAt = new Date().toISOString();
     const shipment = makeShipmentEvent(CREATION_REQUEST, shippedBy(allocations), products);
+    // The answer if it commits; an order it fulfills is filed in the fulfilled list at once.
+    const view = viewOfNew({ orderId, orderKey, createdAt, priority, requested }, shipment);
+    const fulfilledSummary = view.status === 'fulfilled' ? toOrderSummary(view) : undefined;
     const outcome = await createOrder(
-      { orderId, orderKey, createdAt, startedAt, priority, requested, allocations, products, shipment },
+      {
+        orderId,
+        orderKey,
+        createdAt,
+        startedAt,
+        priority,
+        requested,
+        allocations,
+        products,
+        shipment,
+        ...(fulfilledSummary ? { fulfilledSummary } : {}),
+      },
       new Date(Date.now() + LARGE_ORDER_LEASE_MS).toISOString(),
     );
     switch (outcome.kind) {
@@ -81,7 +96,7 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResu
         rememberAllocations(allocations);
         rememberOrder(orderKey);
         if (shipment) logShipped(orderId, shipment, products);
-        return { created: true, order: viewOfNew({ orderId, orderKey, createdAt, priority, requested }, shipment) };
+        return { created: true, order: view };
       case 'exists':
         return replay(orderKey, requested, priority);
       case 'started':

@@ -13,6 +13,11 @@
  * order and batch. Reading after the record means the order is seen at least as settled as the
  * change left it; `fulfilled` and `cancelled` never change again, so two shipments that both find
  * it settled publish the same event id.
+ *
+ * The same read files a settled order in its list (SPEC v2 "Order lists": fulfilled, cancelled)
+ * with its final summary, once (store/order-lists-store.ts). It is done here, not by a third reader
+ * of the stream, because AWS advises at most two Lambda functions per stream shard, and the
+ * movement ledger's sequencer is the other one.
  */
 import { logger } from '../commons/logger.js';
 import {
@@ -22,6 +27,7 @@ import {
   packageShippedEvents,
   stockWrittenOffEvents,
 } from '../domain/outbound-events.js';
+import { fileSettledOrders } from '../store/order-lists-store.js';
 import { readOrder } from '../store/order-store.js';
 import { changeOfStreamRecord, type StreamRecord } from '../store/stream-changes.js';
 
@@ -83,7 +89,11 @@ export async function publishEvents(records: IdentifiedRecord[], publisher: Even
       try {
         const stored = await readOrder(orderKey);
         const settled = stored && orderSettledEvent(orderKey, stored.order, stored.events);
-        if (settled) for (const id of recordIds) add(id, [settled]);
+        if (!settled) continue;
+        if (stored.list === 'open') {
+          await fileSettledOrders([{ orderKey, queueKey: stored.order.queueKey, summary: settled.detail.order }]);
+        }
+        for (const id of recordIds) add(id, [settled]);
       } catch (error) {
         logger.error('order not readable for its events', { order_key: orderKey, error: error as Error });
         for (const id of recordIds) failed.add(id);

@@ -171,6 +171,7 @@ describe('3. Functions: one per handler, house defaults', () => {
         'health',
         'init-catalog',
         'list-movements',
+        'list-orders',
         'list-products',
         'process-order',
         'process-restock',

@@ -16,7 +16,12 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ATTENTION_INDEX, CATALOG_INDEX, TTL_ATTRIBUTE } from '../../functions/store/table-definition.js';
+import {
+  ATTENTION_INDEX,
+  CATALOG_INDEX,
+  ORDER_LISTS_INDEX,
+  TTL_ATTRIBUTE,
+} from '../../functions/store/table-definition.js';
 import { ensureTable } from '../../local/bootstrap.js';
 import { locateDynamoDBLocalJar, startDynamoDBLocal } from '../../local/dynamodb-local.js';
 import { compileOnce, JDK_PACKAGE, parseJavaMajor } from '../../local/java.js';
@@ -33,7 +38,7 @@ describe('ensureTable on DynamoDB Local', () => {
   });
   afterAll(() => client.destroy());
 
-  it('creates the table ACTIVE with pk/sk and both keys-only GSIs ACTIVE', async () => {
+  it('creates the table ACTIVE with pk/sk and its three GSIs ACTIVE, each with its projection', async () => {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     expect(Table?.TableStatus).toBe('ACTIVE');
     expect(Table?.KeySchema).toEqual([
@@ -41,11 +46,17 @@ describe('ensureTable on DynamoDB Local', () => {
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ]);
     const indexes = Object.fromEntries((Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index]));
-    expect(Object.keys(indexes).sort()).toEqual([ATTENTION_INDEX.name, CATALOG_INDEX.name].sort());
-    for (const definition of [CATALOG_INDEX, ATTENTION_INDEX]) {
+    expect(Object.keys(indexes).sort()).toEqual(
+      [ATTENTION_INDEX.name, CATALOG_INDEX.name, ORDER_LISTS_INDEX.name].sort(),
+    );
+    for (const [definition, projection] of [
+      [CATALOG_INDEX, 'KEYS_ONLY'],
+      [ATTENTION_INDEX, 'KEYS_ONLY'],
+      [ORDER_LISTS_INDEX, 'ALL'],
+    ] as const) {
       const index = indexes[definition.name];
       expect(index?.IndexStatus).toBe('ACTIVE');
-      expect(index?.Projection?.ProjectionType).toBe('KEYS_ONLY');
+      expect(index?.Projection?.ProjectionType).toBe(projection);
       expect(index?.KeySchema).toEqual([
         { AttributeName: definition.partitionKey, KeyType: 'HASH' },
         { AttributeName: definition.sortKey, KeyType: 'RANGE' },

@@ -21,6 +21,8 @@ describe('HEAD', () => {
     ['/inventory/products?limit=0', 422],
     ['/inventory/orders/{id}', 200],
     ['/inventory/orders/no-such-order', 404],
+    ['/inventory/orders?status=waiting', 200],
+    ['/inventory/orders?status=shipped', 422],
     ['/health', 200],
     ['/openapi.json', 200],
   ])('%s answers as GET does (%i), without a body', async (template, status) => {

@@ -9,7 +9,7 @@ import type { MovementRecord } from '../../functions/domain/movement.js';
 import { movementsFromItem } from '../../functions/store/items/movement-item.js';
 import { decodePatterns } from '../../functions/store/items/shipment-item.js';
 import { priorityOfQueueKey } from '../../functions/store/keys.js';
-import { sequenceLedger, streamArn } from './ledger.js';
+import { followStream, sequenceLedger, streamArn } from './ledger.js';
 
 type Units = Array<{ product_id: number; quantity: number }>;
 
@@ -35,7 +35,15 @@ export interface StoredState {
   ledger: boolean;
   orders: Map<
     string,
-    { requested: Record<string, number>; queue_key: string; parts_done?: number; parts_total?: number }
+    {
+      requested: Record<string, number>;
+      queue_key: string;
+      parts_done?: number;
+      parts_total?: number;
+      list_pk?: string;
+      list_sk?: string;
+      summary?: { status: string; packages: number; shipped: Units; cancelled: Units; backordered: Units };
+    }
   >;
   shipments: Array<{
     orderKey: string;
@@ -53,7 +61,11 @@ export interface StoredState {
 export async function readState(): Promise<StoredState> {
   // The ledger is listed from the stream (in AWS by the sequencer function): list it all first.
   const ledger = (await streamArn()) !== undefined;
-  if (ledger) await sequenceLedger();
+  if (ledger) {
+    await sequenceLedger();
+    // And the stream's other follower: settled orders filed in the order lists.
+    await followStream();
+  }
   const state: StoredState = {
     ledger,
     products: new Map(),
@@ -191,8 +203,13 @@ export function violations(state: StoredState, { idle = true } = {}): string[] {
       );
     }
   }
+  const packagesByOrder = new Map<string, number>();
+  for (const sh of state.shipments)
+    packagesByOrder.set(sh.orderKey, (packagesByOrder.get(sh.orderKey) ?? 0) + sh.packages.length);
   for (const [key, o] of state.orders) {
     const complete = o.parts_total === undefined || o.parts_done === o.parts_total;
+    if (state.ledger && idle)
+      out.push(...orderListViolations(key, o, state, shippedByOrder, packagesByOrder.get(key) ?? 0));
     if (idle && !complete) out.push(`order ${key}: creation left at part ${o.parts_done} of ${o.parts_total}`);
     for (const [p, q] of Object.entries(o.requested)) {
       const shipped = shippedByOrder.get(key)?.get(Number(p)) ?? 0;
@@ -253,6 +270,48 @@ function ledgerViolations(
     const received = shippedByOrder.get(orderKey)?.get(id) ?? 0;
     if (units !== received)
       out.push(`ledger: order ${orderKey} product ${id}: movements ${units}, received ${received}`);
+  }
+  return out;
+}
+
+/**
+ * Order lists (SPEC v2), once the stream's follower has run and nothing is in flight: an order
+ * with units waiting is open; a settled one is filed under its status with a summary that matches
+ * its packages and units; its list key is its creation time and key.
+ */
+function orderListViolations(
+  key: string,
+  o: StoredState['orders'] extends Map<string, infer O> ? O : never,
+  state: StoredState,
+  shippedByOrder: Map<string, Map<number, number>>,
+  packages: number,
+): string[] {
+  const out: string[] = [];
+  const waiting = state.waits.filter((w) => w.order_key === key).reduce((n, w) => n + w.remaining, 0);
+  const cancelled = [...(state.cancelled.get(key)?.values() ?? [])].reduce((n, q) => n + q, 0);
+  const list = String(o.list_pk ?? '').split('#', 1)[0];
+  const expected = waiting > 0 ? 'OPEN' : cancelled > 0 ? 'CANCELLED' : 'FULFILLED';
+  if (list !== expected) out.push(`order lists: order ${key} is in ${list}, expected ${expected}`);
+  if (o.list_sk !== o.queue_key.slice(o.queue_key.indexOf('#') + 1)) {
+    out.push(`order lists: order ${key} sorts as ${o.list_sk}, created as ${o.queue_key}`);
+  }
+  if (expected === 'OPEN') return out;
+  const summary = o.summary;
+  const shipped = shippedByOrder.get(key) ?? new Map<number, number>();
+  const shippedUnits = [...shipped.values()].reduce((n, q) => n + q, 0);
+  const summed = (lines: Units | undefined) => (lines ?? []).reduce((n, l) => n + l.quantity, 0);
+  if (
+    !summary ||
+    summary.status !== expected.toLowerCase() ||
+    summary.packages !== packages ||
+    summed(summary.shipped) !== shippedUnits ||
+    summed(summary.cancelled) !== cancelled ||
+    summed(summary.backordered) !== 0
+  ) {
+    out.push(
+      `order lists: order ${key} filed as ${JSON.stringify(summary && { ...summary, requested: undefined })}, ` +
+        `holds ${packages} packages, ${shippedUnits} shipped, ${cancelled} cancelled`,
+    );
   }
   return out;
 }

@@ -2,12 +2,14 @@
  * Lists the movements of every stock write so far, as the sequencer function does in AWS from
  * the table's stream: reads the current test table's whole stream from its oldest record
  * (local/table-stream.ts) and hands the records to the sequencer. Sequencing is idempotent, so
- * reading from the start each time is safe. Needs a table made with `{ stream: true }`.
+ * reading from the start each time is safe. Needs a table made with `{ stream: true }`. Also the
+ * stream's other follower, which files settled orders in the order lists.
  */
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import { tableName } from '../../functions/commons/dynamodb.js';
 import { type SequenceOutcome, sequenceMovements } from '../../functions/store/ledger-store.js';
+import { publishEvents } from '../../functions/use-cases/publish-events.js';
 import { localClientConfig } from '../../local/local-aws-env.js';
 import { TableStreamReader } from '../../local/table-stream.js';
 
@@ -56,4 +58,19 @@ export async function sequenceLedger(): Promise<SequenceOutcome> {
   const outcome = await sequenceMovements(await streamRecords(arn));
   if (outcome.problems.length > 0) throw new Error(`ledger: ${outcome.problems.join('; ')}`);
   return outcome;
+}
+
+/**
+ * Runs the stream's follower over the whole stream, as the publish-events function does in AWS:
+ * settled orders are filed in the order lists (its events go nowhere). Idempotent, like the ledger.
+ */
+export async function followStream(): Promise<void> {
+  const arn = await streamArn();
+  if (!arn) throw new Error(`table ${tableName()} has no stream: make it with createTestTable(name, { stream: true })`);
+  const records = await streamRecords(arn);
+  const report = await publishEvents(
+    records.map((record) => ({ id: record.dynamodb?.SequenceNumber ?? '', record })),
+    { publish: async () => ({ failed: [] }) },
+  );
+  if (report.failedRecords.length > 0) throw new Error(`${report.failedRecords.length} stream records not followed`);
 }

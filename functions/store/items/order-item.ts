@@ -9,7 +9,16 @@ import { tableName } from '../../commons/dynamodb.js';
 import type { Quantities } from '../../domain/model.js';
 import type { OrderId } from '../../domain/order-id.js';
 import type { CreationProgress, OrderRecord } from '../../domain/order-record.js';
-import { attentionAttributes, orderKeyOf, priorityOfQueueKey } from '../keys.js';
+import type { OrderSummary } from '../../domain/order-summary.js';
+import {
+  attentionAttributes,
+  OPEN_LIST_PREFIX,
+  listOfPartition,
+  type OrderList,
+  orderKeyOf,
+  orderListAttributes,
+  priorityOfQueueKey,
+} from '../keys.js';
 import type { TransactionItem } from '../transactions.js';
 
 type QuantityMap = Record<string, number>;
@@ -44,6 +53,40 @@ export function orderFromItem(item: Record<string, unknown>): Omit<OrderRecord, 
     queueKey: String(item.queue_key),
     requested: fromQuantityMap(item.requested),
     ...(creation && creation.partsDone < creation.partsTotal ? { creation } : {}),
+  };
+}
+
+/** The list the order item is filed in (SPEC v2 "Order lists"): open until it is settled. */
+export function listOfItem(item: Record<string, unknown>): OrderList {
+  return listOfPartition(String(item.list_pk ?? '')) ?? 'open';
+}
+
+/** The final summary of a settled order, as filed. */
+export function settledSummaryOfItem(item: Record<string, unknown>): OrderSummary | undefined {
+  return listOfItem(item) === 'open' ? undefined : (item.summary as OrderSummary);
+}
+
+/**
+ * Files a settled order (fulfilled or cancelled, and packed) in its list with its final summary.
+ * Conditioned on the order being open, so a repeat changes nothing; a settled order never changes
+ * again, so the summary filed is final.
+ */
+export function fileSettledOrder(orderKey: string, queueKey: string, summary: OrderSummary): TransactionItem {
+  const list: OrderList = summary.status === 'cancelled' ? 'cancelled' : 'fulfilled';
+  const place = orderListAttributes(orderKey, queueKey, list);
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: orderKeyOf(orderKey),
+      UpdateExpression: 'SET list_pk = :p, list_sk = :s, summary = :summary',
+      ConditionExpression: 'begins_with(list_pk, :open)',
+      ExpressionAttributeValues: {
+        ':p': place.list_pk,
+        ':s': place.list_sk,
+        ':summary': summary,
+        ':open': OPEN_LIST_PREFIX,
+      },
+    },
   };
 }
 
@@ -112,6 +155,8 @@ export interface NewOrderItem {
   creation?: CreationProgress;
   /** When the sweeper should finish a creation that was cut short. */
   attentionDueAt?: string;
+  /** An order fulfilled by its creation alone is filed at once with its final summary; others are open. */
+  fulfilled?: OrderSummary;
 }
 
 /** The order's first write: `attribute_not_exists` is what makes a replayed order_id change nothing. */
@@ -135,6 +180,8 @@ export function putNewOrder(order: NewOrderItem): TransactionItem {
             }
           : {}),
         ...(order.attentionDueAt ? attentionAttributes(key.pk, order.attentionDueAt) : {}),
+        ...orderListAttributes(order.orderKey, order.queueKey, order.fulfilled ? 'fulfilled' : 'open'),
+        ...(order.fulfilled ? { summary: order.fulfilled } : {}),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
