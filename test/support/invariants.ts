@@ -27,6 +27,9 @@ export interface StoredState {
       written_off: number;
       seq: number;
       mass_g: number;
+      /** The drain lease, if one is held: named in a rule 8 violation (a dead drain's lease delays the sweeper). */
+      drainer?: string;
+      drain_until?: number;
     }
   >;
   /** The movement ledger, per product, in the order the items were read (sorted by the checks). */
@@ -96,6 +99,8 @@ export async function readState(): Promise<StoredState> {
           written_off: item.written_off,
           seq: item.seq,
           mass_g: item.mass_g,
+          drainer: item.drainer,
+          drain_until: item.drain_until,
         });
       } else if (pk.startsWith('PRODUCT#') && sk.startsWith('MOVE#')) {
         const id = Number(item.product_id);
@@ -198,8 +203,11 @@ export function violations(state: StoredState, { idle = true } = {}): string[] {
       out.push(`rule 8: product ${id} has ${p.on_hand} on hand while ${waiting('emergency')} wait for emergencies`);
     }
     if (idle && p.on_hand > p.emergency_reserve && waiting() > 0) {
+      const lease = p.drainer
+        ? ` (drain lease of ${p.drainer} until ${new Date(Number(p.drain_until)).toISOString()})`
+        : '';
       out.push(
-        `rule 8: product ${id} has ${p.on_hand} on hand (reserve ${p.emergency_reserve}) while ${waiting()} wait`,
+        `rule 8: product ${id} has ${p.on_hand} on hand (reserve ${p.emergency_reserve}) while ${waiting()} wait${lease}`,
       );
     }
   }
