@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects, each runnable alone: `npx vitest run --project unit` (pure domain, no I/O),
+// Four projects, each runnable alone: `npx vitest run --project unit` (pure domain, no I/O),
 // `--project integration` (handlers on DynamoDB Local, started once by the global setup),
-// `--project infra` (CDK assertions and cdk-nag, offline).
+// `--project infra` (CDK assertions and cdk-nag, offline), `--project browser` (the console in Chromium).
 export default defineConfig({
   test: {
     projects: [
@@ -23,6 +23,10 @@ export default defineConfig({
       },
       {
         test: { name: 'infra', include: ['test/infra/**/*.test.ts'], environment: 'node', testTimeout: 180_000 },
+      },
+      {
+        // The operators' console in Chromium, against `npm start` (each file starts its own).
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
       },
     ],
   },

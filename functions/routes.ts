@@ -37,7 +37,8 @@ export type HandlerName =
   | 'list-orders'
   | 'write-offs'
   | 'health'
-  | 'api-docs';
+  | 'api-docs'
+  | 'console';
 
 export const routes: readonly Route[] = [
   { method: 'POST', path: '/inventory/init_catalog', handler: 'init-catalog', scope: 'catalog:write' },
@@ -57,6 +58,8 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/health', handler: 'health' },
   { method: 'GET', path: '/openapi.json', handler: 'api-docs' },
   { method: 'GET', path: '/docs', handler: 'api-docs' },
+  // The page holds no data: operators sign in on it, and its calls carry their token.
+  { method: 'GET', path: '/console', handler: 'console' },
 ];
 
 /**

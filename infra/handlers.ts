@@ -115,6 +115,11 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
     memorySize: 256,
     timeout: READ_TIMEOUT,
   },
+  console: {
+    description: "GET /console: the operators' web console, one self-contained HTML page built once per cold start",
+    memorySize: 256,
+    timeout: READ_TIMEOUT,
+  },
   sweeper: {
     description: 'Every minute: fill backorders left waiting while stock is on hand, finish work cut short',
     memorySize: 1024,

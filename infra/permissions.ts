@@ -63,6 +63,7 @@ export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
   },
   health: { table: ['dynamodb:DescribeTable'], queriesIndexes: [] },
   'api-docs': { table: [], queriesIndexes: [] },
+  console: { table: [], queriesIndexes: [] },
   sweeper: { table: STOCK_WRITER, queriesIndexes: [ATTENTION_INDEX.name] },
   // Reads an order (one Query) to learn whether it is fulfilled or cancelled, and files it in its
   // order list once it is (one conditioned UpdateItem). Reading the stream

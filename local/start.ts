@@ -190,6 +190,7 @@ async function announceAccessControl(auth: DevAuth | undefined, url: string): Pr
       'Access control OFF: every route answers without a token, to any program on this machine (the server listens on 127.0.0.1 only). Start with `npm start -- --auth` to require the scopes AWS requires.',
     );
     console.log(`Try: curl -s ${url}/inventory/products   or play the classic exercise: npm run demo`);
+    console.log(`Operators' console: ${url}/console`);
     return;
   }
   const all = await auth.issueToken('local-all-scopes', ACCESS_SCOPES);
@@ -204,6 +205,7 @@ async function announceAccessControl(auth: DevAuth | undefined, url: string): Pr
   console.log(
     `Try: TOKEN=<a token above>; curl -s -H "Authorization: Bearer $TOKEN" ${url}/inventory/products   (npm run demo reads TOKEN too)`,
   );
+  console.log(`Operators' console: ${url}/console (paste a token above when it asks)`);
 }
 
 function integerFromEnv(name: string, fallback: number): number {

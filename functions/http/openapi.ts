@@ -948,6 +948,19 @@ const OPERATIONS: Record<string, OperationText> = {
       '304': { description: 'Not modified: the If-None-Match header names the current ETag.' },
     },
   },
+  'GET /console': {
+    operationId: 'getConsole',
+    summary: "The operators' console",
+    description:
+      'A web page for the people who run the stock: stock per product drawn as bars, waiting orders by priority and age, ' +
+      "an order with its packages, a product's movements, and forms to add products, restock, place and cancel orders and " +
+      'write off units. Self-contained (no external asset) under a strict Content-Security-Policy. The page is public; ' +
+      "its calls go to this API with the operator's token and need the scopes of the routes they call.",
+    tags: ['service'],
+    responses: {
+      '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } },
+    },
+  },
 };
 
 /** What each scope allows, from the route table. */

@@ -167,6 +167,7 @@ describe('3. Functions: one per handler, house defaults', () => {
       [
         'api-docs',
         'cancel-order',
+        'console',
         'get-order',
         'health',
         'init-catalog',

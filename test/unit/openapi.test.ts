@@ -65,7 +65,6 @@ function specRoutes(): Array<{ method: string; path: string; statuses: string[] 
 const NOT_BUILT_YET: Record<string, string> = {
   'POST /inventory/recalls': 'lots issue',
   'GET /inventory/products/{product_id}/lots/{lot}': 'lots issue',
-  'GET /console': 'console issue',
 };
 const isBuilt = (key: string) => !(key in NOT_BUILT_YET);
 

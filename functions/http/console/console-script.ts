@@ -1,0 +1,256 @@
+/**
+ * The console's script: plain browser JavaScript, inline in the page and allowed by its hash
+ * (console-page.ts). It calls the same HTTP API as any client, with the same scopes, and renders
+ * with DOM calls and `textContent` only (nothing from the API is ever parsed as HTML). It refreshes
+ * what is on screen every few seconds.
+ *
+ * Kept as text rather than a bundled module: the page must work from the one function that serves
+ * it (no asset route, no CDN), and a hashed inline script is what a strict CSP allows.
+ */
+export const CONSOLE_SCRIPT = String.raw`
+'use strict';
+const REFRESH_MS = 3000;
+const state = { token: sessionStorage.getItem('console-token') || '', order: null, product: null, busy: false, again: false };
+const $ = (id) => document.getElementById(id);
+
+/** An element with attributes and children (strings become text nodes, never HTML). */
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'onclick') node.addEventListener('click', v);
+    else node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat()) if (c !== undefined && c !== null) node.append(c instanceof Node ? c : String(c));
+  return node;
+}
+
+class Problem extends Error {
+  constructor(status, body) {
+    super((body && (body.detail || body.title || body.message)) || 'HTTP ' + status);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+async function api(method, path, body, headers) {
+  const h = Object.assign({}, headers);
+  if (body !== undefined) h['content-type'] = 'application/json';
+  if (state.token) h.authorization = 'Bearer ' + state.token;
+  const res = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let data;
+  try { data = text ? JSON.parse(text) : undefined; } catch { data = { title: text }; }
+  if (res.status === 401) $('signin').hidden = false;
+  if (!res.ok) throw new Problem(res.status, data);
+  return data;
+}
+
+function showProblem(error) {
+  const box = $('problem');
+  box.replaceChildren();
+  if (!error) return;
+  const b = error.body || {};
+  box.append(el('strong', {}, (error.status ? error.status + ' ' : '') + (b.title || 'Error')), ': ', error.message);
+  if (Array.isArray(b.errors) && b.errors.length > 0) {
+    box.append(el('ul', {}, b.errors.map((e) => el('li', {}, (e.path ? e.path + ': ' : '') + e.message))));
+  }
+}
+function notice(text) { $('notice').textContent = text; }
+
+// ---- the views -------------------------------------------------------------------------------
+
+async function allProducts() {
+  const out = [];
+  let cursor = null;
+  for (let page = 0; page < 20; page++) {
+    const body = await api('GET', '/inventory/products?limit=1000' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+    out.push(...body.products);
+    cursor = body.next_cursor;
+    if (!cursor) break;
+  }
+  return out;
+}
+
+function stockBar(p, scale) {
+  const short = p.backordered > 0;
+  const pct = (n) => Math.min(100, (100 * n) / scale) + '%';
+  const bar = el('div', { class: 'bar' + (short ? ' short' : ''), role: 'img',
+    'aria-label': p.quantity + ' on hand, reserve ' + p.emergency_reserve + ', ' + p.backordered + ' waiting' });
+  bar.append(el('span', { class: 'on' }));
+  bar.lastChild.style.width = pct(p.quantity);
+  if (p.emergency_reserve > 0) {
+    bar.append(el('span', { class: 'reserve' }));
+    bar.lastChild.style.width = pct(p.emergency_reserve);
+  }
+  return bar;
+}
+
+function renderProducts(products) {
+  const scale = Math.max(1, ...products.map((p) => Math.max(p.quantity + p.backordered, p.emergency_reserve)));
+  const rows = products.map((p) => {
+    const tags = [];
+    if (p.backordered > 0) tags.push(el('span', { class: 'tag short' }, 'short ' + p.backordered));
+    else if (p.emergency_reserve > 0 && p.quantity <= p.emergency_reserve) tags.push(el('span', { class: 'tag low' }, 'reserve only'));
+    return el('tr', { 'data-product': p.product_id },
+      el('td', { class: 'num' }, p.product_id),
+      el('td', {}, p.product_name),
+      el('td', { class: 'num' }, p.mass_g + ' g'),
+      el('td', {}, stockBar(p, scale)),
+      el('td', { class: 'num' }, p.quantity),
+      el('td', { class: 'num' }, p.emergency_reserve),
+      el('td', { class: 'num' }, p.backordered),
+      el('td', { class: 'num' }, p.written_off),
+      el('td', {}, tags, ' ', el('button', { type: 'button', class: 'link',
+        'aria-label': 'Movements of product ' + p.product_id,
+        onclick: () => { state.product = p.product_id; refreshMovements().catch(showProblem); } }, 'movements')));
+  });
+  $('products').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 9, class: 'muted' }, 'No products yet.'))]));
+}
+
+function age(iso) {
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  return s < 120 ? s + ' s' : s < 7200 ? Math.round(s / 60) + ' min' : Math.round(s / 3600) + ' h';
+}
+const lines = (ls) => ls.map((l) => l.quantity + ' x ' + l.product_id).join(', ') || '-';
+
+function renderWaiting(orders) {
+  const rows = orders.map((o) => el('tr', {},
+    el('td', {}, el('span', { class: 'tag ' + o.priority }, o.priority)),
+    el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openOrder(String(o.order_id)) }, String(o.order_id))),
+    el('td', {}, age(o.created_at)),
+    el('td', {}, lines(o.backordered)),
+    el('td', { class: 'num' }, o.packages)));
+  $('waiting').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 5, class: 'muted' }, 'Nobody waits.'))]));
+}
+
+function renderOrder(o) {
+  const box = $('order-view');
+  if (!o) { box.replaceChildren(); return; }
+  const packages = o.shipments.map((s) => el('li', {}, el('code', {}, s.shipment_id), ' ', s.mass_g + ' g: ', lines(s.shipped), ' ', el('span', { class: 'muted' }, s.shipped_at)));
+  const cancel = el('form', { 'aria-label': 'Cancel order ' + o.order_id },
+    el('label', {}, 'Reason', el('input', { name: 'reason', maxlength: 500 })),
+    el('button', { type: 'submit' }, 'Cancel order'));
+  cancel.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const reason = new FormData(cancel).get('reason');
+    act(async () => {
+      const view = await api('POST', '/inventory/orders/' + encodeURIComponent(o.order_id) + '/cancel', reason ? { reason } : undefined);
+      notice('Order ' + view.order_id + ' is ' + view.status + '.');
+      state.order = String(view.order_id);
+      renderOrder(view);
+    });
+  });
+  box.replaceChildren(
+    el('h3', {}, 'Order ' + o.order_id + ' ', el('span', { class: 'tag ' + o.priority }, o.priority)),
+    el('p', { 'data-status': o.status }, 'Status: ', el('strong', {}, o.status), ' (created ' + o.created_at + (o.cancelled_at ? ', cancelled ' + o.cancelled_at : '') + ')'),
+    el('table', {}, el('tbody', {},
+      el('tr', {}, el('th', {}, 'requested'), el('td', {}, lines(o.requested))),
+      el('tr', {}, el('th', {}, 'shipped'), el('td', {}, lines(o.shipped))),
+      el('tr', {}, el('th', {}, 'waiting'), el('td', {}, lines(o.backordered))),
+      el('tr', {}, el('th', {}, 'cancelled'), el('td', {}, lines(o.cancelled))))),
+    el('h4', {}, o.shipments.length + ' package' + (o.shipments.length === 1 ? '' : 's')),
+    el('ul', { class: 'packages' }, packages),
+    o.status === 'backordered' || o.status === 'partially_shipped' ? cancel : '');
+}
+
+async function openOrder(id) {
+  state.order = id;
+  $('order-id').value = id;
+  renderOrder(await api('GET', '/inventory/orders/' + encodeURIComponent(id)));
+}
+
+async function refreshMovements() {
+  if (state.product === null) return;
+  const all = [];
+  let cursor = null;
+  for (let page = 0; page < 10; page++) {
+    const body = await api('GET', '/inventory/products/' + state.product + '/movements?limit=1000' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+    all.push(...body.movements);
+    cursor = body.next_cursor;
+    if (!cursor) break;
+  }
+  const ref = (m) => m.ref.order_id !== undefined ? 'order ' + m.ref.order_id : m.ref.reason ? m.ref.reason : m.ref.restock_key || '';
+  const rows = all.slice(-50).reverse().map((m) => el('tr', {},
+    el('td', {}, m.movement_id), el('td', {}, m.kind), el('td', { class: 'num' }, (m.quantity > 0 ? '+' : '') + m.quantity),
+    el('td', { class: 'num' }, m.on_hand_after), el('td', {}, ref(m)), el('td', { class: 'muted' }, m.at)));
+  $('movements-title').textContent = 'Movements of product ' + state.product + ' (newest first)';
+  $('movements').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No movement yet.'))]));
+}
+
+/** One refresh at a time; a refresh asked for meanwhile (after a change) runs right after it. */
+async function refresh() {
+  if (state.busy) { state.again = true; return; }
+  state.busy = true;
+  state.again = false;
+  try {
+    const [products, waiting] = await Promise.all([allProducts(), api('GET', '/inventory/orders?status=waiting&limit=100')]);
+    renderProducts(products);
+    renderWaiting(waiting.orders);
+    if (state.order) renderOrder(await api('GET', '/inventory/orders/' + encodeURIComponent(state.order)));
+    await refreshMovements();
+    $('refreshed').textContent = 'Updated ' + new Date().toLocaleTimeString();
+  } catch (error) {
+    $('refreshed').textContent = 'Not updated: ' + error.message;
+  } finally {
+    state.busy = false;
+    if (state.again) refresh();
+  }
+}
+
+/** Runs a change, shows its problem details on a refusal, then refreshes. */
+async function act(change) {
+  showProblem(null);
+  notice('');
+  try { await change(); } catch (error) { showProblem(error); return; }
+  await refresh();
+}
+
+// ---- the forms --------------------------------------------------------------------------------
+
+const int = (v) => (v === '' || v === null ? undefined : Number(v));
+function onSubmit(id, handler) {
+  const form = $(id);
+  form.addEventListener('submit', (e) => { e.preventDefault(); act(() => handler(new FormData(form), form)); });
+}
+
+onSubmit('product-form', async (f) => {
+  const entry = { product_name: f.get('name'), mass_g: int(f.get('mass')) };
+  if (f.get('id') !== '') entry.product_id = int(f.get('id'));
+  if (f.get('reserve') !== '') entry.emergency_reserve = int(f.get('reserve'));
+  const body = await api('POST', '/inventory/init_catalog', [entry]);
+  notice('Product ' + body.products[0].product_id + ' saved.');
+});
+onSubmit('restock-form', async (f) => {
+  const body = await api('POST', '/inventory/process_restock', [{ product_id: int(f.get('product')), quantity: int(f.get('quantity')) }],
+    { 'Idempotency-Key': 'console-' + crypto.randomUUID() });
+  notice('Restocked; ' + body.shipments.length + ' package(s) shipped to waiting orders.');
+});
+onSubmit('order-form', async (f) => {
+  const requested = String(f.get('lines')).split(/[\n,;]+/).map((s) => s.trim()).filter(Boolean).map((s) => {
+    const [p, q] = s.split(/[\sx:*]+/).filter(Boolean);
+    return { product_id: int(p), quantity: int(q) };
+  });
+  const order = { priority: f.get('priority'), requested };
+  if (f.get('id') !== '') order.order_id = /^[0-9]+$/.test(f.get('id')) ? Number(f.get('id')) : f.get('id');
+  const view = await api('POST', '/inventory/process_order', order);
+  notice('Order ' + view.order_id + ' is ' + view.status + ' with ' + view.shipments.length + ' package(s).');
+  state.order = String(view.order_id);
+  renderOrder(view);
+});
+onSubmit('find-order-form', async (f) => { await openOrder(String(f.get('id')).trim()); });
+onSubmit('write-off-form', async (f) => {
+  const line = { product_id: int(f.get('product')), quantity: int(f.get('quantity')), reason: f.get('reason') };
+  if (f.get('note') !== '') line.note = f.get('note');
+  await api('POST', '/inventory/write_offs', [line], { 'Idempotency-Key': 'console-' + crypto.randomUUID() });
+  notice('Written off.');
+});
+onSubmit('signin-form', async (f) => {
+  state.token = String(f.get('token')).trim();
+  sessionStorage.setItem('console-token', state.token);
+  $('signin').hidden = true;
+});
+
+refresh();
+setInterval(refresh, REFRESH_MS);
+`;

@@ -1,0 +1,185 @@
+/**
+ * The operators' console (SPEC v2) in a real browser: Chromium driven by Playwright against
+ * `npm start` on DynamoDB Local, as an operator would use it. Controls are found by their role
+ * and label, so a control without a label fails these tests too.
+ *
+ * Needs Debian's Chromium (`/usr/bin/chromium`, or CHROMIUM_PATH); `.ci/run` installs it. Without
+ * it the tests are skipped locally and fail in CI.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type RunningService, startService } from '../support/npm-start.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI)
+  throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs it (apt-get install chromium)`);
+const docsDir = fileURLToPath(new URL('../../docs/', import.meta.url));
+// The page refreshes every 3 s and right after each change: wait for it rather than for a fixed time.
+vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 100 } } });
+
+let service: RunningService | undefined;
+let browser: Browser | undefined;
+let page: Page;
+/** Console errors and uncaught exceptions of the page (a CSP violation is one). */
+const errors: string[] = [];
+
+describe.skipIf(!available)("the operators' console in Chromium", () => {
+  beforeAll(async () => {
+    service = await startService(['--in-memory'], (url) => `Operators' console: ${url}/console`);
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (service) await service.interrupt();
+  });
+
+  const form = (name: string) => page.getByRole('form', { name });
+  const stockRow = (id: number) => page.locator(`#products tr[data-product="${id}"]`);
+
+  it('loads under its Content-Security-Policy with no console error', async () => {
+    const res = await page.goto(`${service!.url}/console`);
+    expect(res?.status()).toBe(200);
+    expect(res?.headers()['content-security-policy']).toMatch(/script-src 'sha256-/);
+    await expect.poll(() => page.locator('#refreshed').textContent()).toMatch(/^Updated/);
+    await expect(page.getByRole('heading', { name: 'Fulfillment console' })).toBeDefined();
+    // Every input, select and textarea is labelled (screen readers, and these tests, find them by label).
+    const unlabelled = await page
+      .locator('input, select, textarea')
+      .evaluateAll(
+        (fields) => fields.filter((f) => (f as unknown as { labels: unknown[] }).labels.length === 0).length,
+      );
+    expect(unlabelled).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('adds a product, restocks it and ships an order, showing its packages', async () => {
+    const product = form('Add or edit a product');
+    await product.getByLabel('Product id').fill('7');
+    await product.getByLabel('Name').fill('Platelets A+');
+    await product.getByLabel('Mass (g)').fill('300');
+    await product.getByLabel('Emergency reserve').fill('1');
+    await product.getByRole('button', { name: 'Save product' }).click();
+    await expect.poll(() => stockRow(7).textContent()).toContain('Platelets A+');
+
+    await form('Restock').getByLabel('Product id').fill('7');
+    await form('Restock').getByLabel('Quantity').fill('10');
+    await form('Restock').getByRole('button', { name: 'Restock' }).click();
+    await expect.poll(() => stockRow(7).locator('td').nth(4).textContent()).toBe('10');
+
+    const order = form('Place an order');
+    await order.getByLabel('Order id').fill('ward-3');
+    await order.getByLabel('Lines').fill('7 7');
+    await order.getByRole('button', { name: 'Place order' }).click();
+    await expect.poll(() => page.locator('#order-view [data-status]').getAttribute('data-status')).toBe('fulfilled');
+    // 7 x 300 g = 2100 g: two packages of at most 1800 g.
+    await expect.poll(() => page.locator('#order-view .packages li').count()).toBe(2);
+    await expect.poll(() => stockRow(7).locator('td').nth(4).textContent()).toBe('3');
+    expect(errors).toEqual([]);
+  });
+
+  it('lists waiting orders by priority, then age, and cancels one', async () => {
+    const order = form('Place an order');
+    for (const [id, priority] of [
+      ['routine-1', 'routine'],
+      ['icu-1', 'emergency'],
+    ] as const) {
+      await order.getByLabel('Order id').fill(id);
+      await order.getByLabel('Priority').selectOption(priority);
+      await order.getByLabel('Lines').fill('7 5');
+      await order.getByRole('button', { name: 'Place order' }).click();
+      await expect.poll(() => page.locator('#notice').textContent()).toContain(`Order ${id}`);
+    }
+    // Of the 3 units on hand (reserve 1), the routine order took the 2 above the reserve and waits
+    // for 3; the emergency order took the reserve's unit and waits for 4, and is served first.
+    await expect
+      .poll(() => page.locator('#waiting tr').allTextContents())
+      .toEqual([expect.stringMatching(/^emergencyicu-1.*4 x 7/), expect.stringMatching(/^routineroutine-1.*3 x 7/)]);
+
+    await page.locator('#waiting').getByRole('button', { name: 'routine-1' }).click();
+    const cancel = form('Cancel order routine-1');
+    await cancel.getByLabel('Reason').fill('ward closed');
+    await cancel.getByRole('button', { name: 'Cancel order' }).click();
+    await expect.poll(() => page.locator('#order-view [data-status]').getAttribute('data-status')).toBe('cancelled');
+    await expect
+      .poll(() => page.locator('#waiting tr').allTextContents())
+      .toEqual([expect.stringMatching(/^emergencyicu-1/)]);
+    expect(errors).toEqual([]);
+  });
+
+  it("shows the API's problem details when a change is refused, and changes nothing", async () => {
+    await form('Restock').getByLabel('Product id').fill('404404');
+    await form('Restock').getByLabel('Quantity').fill('1');
+    await form('Restock').getByRole('button', { name: 'Restock' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^404 .*unknown product_id 404404/);
+
+    await form('Write off').getByLabel('Product id').fill('7');
+    await form('Write off').getByLabel('Quantity').fill('99');
+    await form('Write off').getByRole('button', { name: 'Write off' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^422 .*on hand/);
+    expect(await stockRow(7).locator('td').nth(7).textContent()).toBe('0');
+    // The browser logs each refused call; nothing else went wrong.
+    expect(errors.splice(0)).toEqual([expect.stringMatching(/status of 404/), expect.stringMatching(/status of 422/)]);
+  });
+
+  it("writes off a unit and shows the product's movements", async () => {
+    await page.getByRole('form', { name: 'Restock' }).getByLabel('Product id').fill('7');
+    await form('Restock').getByLabel('Quantity').fill('6');
+    await form('Restock').getByRole('button', { name: 'Restock' }).click();
+    await expect
+      .poll(() => page.locator('#waiting tr').allTextContents())
+      .toEqual([expect.stringMatching(/^Nobody waits/)]);
+
+    await form('Write off').getByLabel('Product id').fill('7');
+    await form('Write off').getByLabel('Quantity').fill('1');
+    await form('Write off').getByLabel('Reason').selectOption('damaged');
+    await form('Write off').getByLabel('Note').fill('bag punctured');
+    await form('Write off').getByRole('button', { name: 'Write off' }).click();
+    await expect.poll(() => stockRow(7).locator('td').nth(7).textContent()).toBe('1');
+
+    await page.getByRole('button', { name: 'Movements of product 7' }).click();
+    // Newest first: the write-off, the fill of icu-1 and its restock, the three orders' shipments, the first restock.
+    await expect
+      .poll(() => page.locator('#movements tr td:nth-child(2)').allTextContents())
+      .toEqual(['write_off', 'shipment', 'restock', 'shipment', 'shipment', 'shipment', 'restock']);
+    expect(errors).toEqual([]);
+
+    mkdirSync(docsDir, { recursive: true });
+    await page.screenshot({ path: `${docsDir}console.png`, fullPage: true });
+  });
+});
+
+describe.skipIf(!available)("the operators' console under npm start -- --auth", () => {
+  let authService: RunningService | undefined;
+  let authBrowser: Browser | undefined;
+
+  afterAll(async () => {
+    await authBrowser?.close();
+    if (authService) await authService.interrupt();
+  });
+
+  it('asks for a development token, then shows the stock with it', async () => {
+    authService = await startService(['--in-memory', '--auth'], (url) => `Operators' console: ${url}/console`);
+    const token = /all scopes\s+(\S+)/.exec(authService.output())?.[1];
+    expect(token).toBeDefined();
+    authBrowser = await chromium.launch({ executablePath: CHROMIUM });
+    const authPage = await authBrowser.newPage();
+    await authPage.goto(`${authService.url}/console`);
+    // Without a token every call answers 401: the page asks for one.
+    const signIn = authPage.getByRole('form', { name: 'Sign in' });
+    await expect.poll(() => signIn.getByLabel(/Access token/).isVisible()).toBe(true);
+    await expect.poll(() => authPage.locator('#refreshed').textContent()).toMatch(/^Not updated/);
+    await signIn.getByLabel(/Access token/).fill(token!);
+    await signIn.getByRole('button', { name: 'Use token' }).click();
+    await expect.poll(() => authPage.locator('#refreshed').textContent()).toMatch(/^Updated/);
+    await expect.poll(() => authPage.locator('#products').textContent()).toContain('No products yet.');
+  }, 120_000);
+});
