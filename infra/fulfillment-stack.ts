@@ -74,6 +74,11 @@ export class FulfillmentStack extends Stack {
       logRemovalPolicy,
     });
 
+    // The console signs operators in through the user pool and comes back to itself.
+    const consoleUrl = `${this.api.url}/console`;
+    this.access.setConsoleUrl(consoleUrl);
+    this.functions.byName.console.addEnvironment('CONSOLE_SIGN_IN', this.toJsonString(this.access.consoleSignIn));
+
     this.events = new Events(this, 'Events', {
       stage: settings.stage,
       restockEventSource: settings.restockEventSource,
@@ -118,6 +123,10 @@ export class FulfillmentStack extends Stack {
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.url,
       description: 'Base URL of the HTTP API, e.g. <ApiUrl>/health',
+    });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: `${this.api.url}/console`,
+      description: "The operators' console: operators sign in there with their Cognito user",
     });
     new CfnOutput(this, 'EventBusName', {
       value: this.events.bus.eventBusName,

@@ -5,15 +5,17 @@
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { SERVICE_VERSION } from '../commons/service-version.js';
-import { CONSOLE_CSP, renderConsolePage } from '../http/console/console-page.js';
+import { consoleCsp, parseConsoleSignIn, renderConsolePage } from '../http/console/console-page.js';
 import { apiHandler } from '../http/api-handler.js';
 import { SECURITY_HEADERS } from '../http/responses.js';
 
-const page = renderConsolePage(SERVICE_VERSION);
+// In AWS the stack sets how operators sign in (Cognito, authorization code with PKCE).
+const signIn = parseConsoleSignIn(process.env.CONSOLE_SIGN_IN);
+const page = renderConsolePage(SERVICE_VERSION, signIn);
 const headers = {
   ...SECURITY_HEADERS,
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': CONSOLE_CSP,
+  'content-security-policy': consoleCsp(signIn),
   'referrer-policy': 'no-referrer',
 };
 

@@ -13,6 +13,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import {
+  type CfnUserPoolClient,
   FeaturePlan,
   Mfa,
   OAuthScope,
@@ -39,14 +40,18 @@ export class Access extends Construct {
   readonly domain: UserPoolDomain;
   readonly clients: Readonly<Record<ApiClientName, UserPoolClient>>;
   readonly authorizer: HttpUserPoolAuthorizer;
+  /** The operators' console's app client (authorization code with PKCE). */
+  readonly operators: UserPoolClient;
+  readonly operatorScopes: string[];
 
   constructor(scope: Construct, id: string, props: AccessProps) {
     super(scope, id);
 
     this.userPool = new UserPool(this, 'UserPool', {
       userPoolName: `fulfillment-${props.stage}`,
-      // Machines only: nobody signs up or signs in with a password. If an operator adds a human
-      // user by hand, the policy below and MFA apply to them.
+      // Machines, and the operators of the console: nobody signs up; an administrator creates each
+      // operator (AWS console or `aws cognito-idp admin-create-user`), who then signs in through the
+      // hosted page with a password under the policy below and a one-time code (MFA).
       selfSignUpEnabled: false,
       passwordPolicy: {
         minLength: 14,
@@ -64,7 +69,7 @@ export class Access extends Construct {
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG8',
       reason:
-        'The Plus plan adds threat protection for user sign-ins (compromised passwords, risky logins). This pool has no users: callers are machines using the client-credentials grant, which Plus does not protect further.',
+        'The Plus plan adds threat protection for user sign-ins (compromised passwords, risky logins). The only users are a few operators created by an administrator, each with a 14-character password and a required one-time code (MFA); machines use the client-credentials grant, which Plus does not protect further.',
     });
 
     const scopes = ACCESS_SCOPES.map(
@@ -100,11 +105,50 @@ export class Access extends Construct {
     }
     this.clients = clients;
 
+    // The operators' console (GET /console): people sign in on Cognito's hosted page, and the page
+    // trades the code for a token with PKCE (a public client: a page can keep no secret). Every
+    // scope, since operators do every job. The callback is the console's URL, set once the API
+    // exists (setConsoleUrl).
+    this.operators = this.userPool.addClient('OperatorsClient', {
+      userPoolClientName: `fulfillment-${props.stage}-operators`,
+      generateSecret: false,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: scopes.map((scope) => OAuthScope.resourceServer(resourceServer, scope)),
+        callbackUrls: ['https://localhost/console'],
+        logoutUrls: ['https://localhost/console'],
+      },
+      // A working shift; the page asks to sign in again after.
+      accessTokenValidity: Duration.hours(8),
+      idTokenValidity: Duration.hours(8),
+      refreshTokenValidity: Duration.hours(8),
+      preventUserExistenceErrors: true,
+    });
+    this.operatorScopes = ACCESS_SCOPES.map((s) => `${RESOURCE_SERVER_ID}/${s}`);
+
     // Cognito access tokens carry `client_id` instead of `aud`; API Gateway checks it against these.
     this.authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', this.userPool, {
-      userPoolClients: Object.values(clients),
+      userPoolClients: [...Object.values(clients), this.operators],
       authorizerName: 'cognito-client-credentials',
     });
+  }
+
+  /** The console's address, where the hosted sign-in sends operators back (known once the API exists). */
+  setConsoleUrl(url: string): void {
+    const client = this.operators.node.defaultChild as CfnUserPoolClient;
+    client.callbackUrLs = [url];
+    client.logoutUrLs = [url];
+  }
+
+  /** What the console page needs to sign operators in (CONSOLE_SIGN_IN). */
+  get consoleSignIn() {
+    return {
+      authorizeUrl: `${this.domain.baseUrl()}/oauth2/authorize`,
+      tokenUrl: this.tokenUrl,
+      clientId: this.operators.userPoolClientId,
+      scopes: this.operatorScopes,
+    };
   }
 
   /** Where callers get tokens: POST client credentials, receive a bearer token for an hour. */

@@ -6,7 +6,9 @@
  * Needs Debian's Chromium (`/usr/bin/chromium`, or CHROMIUM_PATH); `.ci/run` installs it. Without
  * it the tests are skipped locally and fail in CI.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -174,12 +176,103 @@ describe.skipIf(!available)("the operators' console under npm start -- --auth", 
     const authPage = await authBrowser.newPage();
     await authPage.goto(`${authService.url}/console`);
     // Without a token every call answers 401: the page asks for one.
-    const signIn = authPage.getByRole('form', { name: 'Sign in' });
+    const signIn = authPage.getByRole('form', { name: 'Development sign-in' });
     await expect.poll(() => signIn.getByLabel(/Access token/).isVisible()).toBe(true);
     await expect.poll(() => authPage.locator('#refreshed').textContent()).toMatch(/^Not updated/);
     await signIn.getByLabel(/Access token/).fill(token!);
     await signIn.getByRole('button', { name: 'Use token' }).click();
     await expect.poll(() => authPage.locator('#refreshed').textContent()).toMatch(/^Updated/);
     await expect.poll(() => authPage.locator('#products').textContent()).toContain('No products yet.');
+  }, 120_000);
+});
+
+/**
+ * Sign-in as in AWS: the page sends the operator to the authorization server (Cognito's hosted
+ * sign-in there; here a small stand-in on loopback that checks what Cognito checks: the client,
+ * the redirect, the PKCE challenge), comes back with a code and trades it, with its verifier, for
+ * the token its calls then carry. The stand-in hands out a development token of `npm start -- --auth`.
+ */
+describe.skipIf(!available)("the operators' console signing in with authorization code and PKCE", () => {
+  let oauth: Server | undefined;
+  let signInService: RunningService | undefined;
+  let signInBrowser: Browser | undefined;
+
+  afterAll(async () => {
+    await signInBrowser?.close();
+    if (signInService) await signInService.interrupt();
+    oauth?.close();
+  });
+
+  it('signs in through the authorization server and shows the stock', async () => {
+    const issued = new Map<string, { challenge: string; redirect: string }>();
+    let token = '';
+    const seen: string[] = [];
+    oauth = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      seen.push(`${req.method} ${url.pathname}`);
+      if (url.pathname === '/oauth2/authorize') {
+        const q = url.searchParams;
+        const ok =
+          q.get('response_type') === 'code' &&
+          q.get('client_id') === 'operators' &&
+          q.get('code_challenge_method') === 'S256' &&
+          q.get('redirect_uri')?.endsWith('/console');
+        if (!ok) return void res.writeHead(400).end('bad authorize request');
+        const code = `code-${issued.size}`;
+        issued.set(code, { challenge: q.get('code_challenge')!, redirect: q.get('redirect_uri')! });
+        return void res
+          .writeHead(302, { location: `${q.get('redirect_uri')}?code=${code}&state=${q.get('state')}` })
+          .end();
+      }
+      if (url.pathname === '/oauth2/token' && req.method === 'POST') {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          const form = new URLSearchParams(body);
+          const grant = issued.get(form.get('code') ?? '');
+          const verifier = form.get('code_verifier') ?? '';
+          const proves = grant && createHash('sha256').update(verifier).digest('base64url') === grant.challenge;
+          const headers = { 'content-type': 'application/json', 'access-control-allow-origin': '*' };
+          if (
+            !proves ||
+            form.get('redirect_uri') !== grant.redirect ||
+            form.get('grant_type') !== 'authorization_code'
+          ) {
+            return void res.writeHead(400, headers).end(JSON.stringify({ error: 'invalid_grant' }));
+          }
+          issued.delete(form.get('code')!);
+          res
+            .writeHead(200, headers)
+            .end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 3600 }));
+        });
+        return;
+      }
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => oauth!.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(oauth.address() as { port: number }).port}`;
+    const signIn = {
+      authorizeUrl: `${base}/oauth2/authorize`,
+      tokenUrl: `${base}/oauth2/token`,
+      clientId: 'operators',
+      scopes: ['fulfillment/inventory:read'],
+    };
+    signInService = await startService(['--in-memory', '--auth'], (url) => `Operators' console: ${url}/console`, {
+      env: { CONSOLE_SIGN_IN: JSON.stringify(signIn) },
+    });
+    token = /all scopes\s+(\S+)/.exec(signInService.output())?.[1] ?? '';
+    expect(token).not.toBe('');
+
+    signInBrowser = await chromium.launch({ executablePath: CHROMIUM });
+    const signInPage = await signInBrowser.newPage();
+    const pageErrors: string[] = [];
+    signInPage.on('pageerror', (e) => pageErrors.push(String(e)));
+    await signInPage.goto(`${signInService.url}/console`);
+    await signInPage.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => signInPage.locator('#refreshed').textContent()).toMatch(/^Updated/);
+    expect(seen).toEqual(['GET /oauth2/authorize', 'POST /oauth2/token']);
+    expect(signInPage.url()).toBe(`${signInService.url}/console`);
+    await expect.poll(() => signInPage.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    expect(pageErrors).toEqual([]);
   }, 120_000);
 });

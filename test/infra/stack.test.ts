@@ -195,7 +195,9 @@ describe('3. Functions: one per handler, house defaults', () => {
   });
 
   it.each(FUNCTION_NAMES)('%s: gets the table and settings through its environment', (name) => {
-    const env = prod.json.Resources[functionId(prod, name)]!.Properties.Environment.Variables;
+    // The console's sign-in settings are checked in section 9.
+    const { CONSOLE_SIGN_IN, ...env } = prod.json.Resources[functionId(prod, name)]!.Properties.Environment.Variables;
+    expect(CONSOLE_SIGN_IN === undefined, name).toBe(name !== 'console');
     const drainBudget = FUNCTION_SIZING[name].drainBudget;
     expect(env).toEqual({
       TABLE_NAME: { Ref: tableId(prod) },
@@ -659,6 +661,39 @@ describe('9. Access control: Cognito client credentials, a JWT authorizer, scope
       expect(scopes.sort()).toEqual([...client.scopes].sort());
     },
   );
+
+  it("signs operators in to the console: authorization code with PKCE, no secret, back to the console's URL", () => {
+    const found = resourcesOfType(dev, 'AWS::Cognito::UserPoolClient').find(
+      ([, c]) => c.Properties.ClientName === 'fulfillment-dev-operators',
+    );
+    expect(found).toBeDefined();
+    const [clientId, client] = found!;
+    expect(client.Properties).toMatchObject({
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      SupportedIdentityProviders: ['COGNITO'],
+    });
+    const scopes = (client.Properties.AllowedOAuthScopes as unknown[]).map((scope) =>
+      resourceText(scope).split('/').pop(),
+    );
+    expect(scopes.sort()).toEqual([...ACCESS_SCOPES].sort());
+    // The callback is the deployed API's console, not a placeholder.
+    const [apiId] = resourcesOfType(dev, 'AWS::ApiGatewayV2::Api')[0]!;
+    for (const urls of [client.Properties.CallbackURLs, client.Properties.LogoutURLs]) {
+      expect(urls).toHaveLength(1);
+      expect(JSON.stringify(urls)).toContain(apiId);
+      expect(JSON.stringify(urls)).toContain('/console');
+      expect(JSON.stringify(urls)).not.toContain('localhost');
+    }
+    // The console page learns where to sign in, and which client it is.
+    const consoleFn = dev.json.Resources[functionId(dev, 'console')]!.Properties;
+    const signIn = JSON.stringify(consoleFn.Environment.Variables.CONSOLE_SIGN_IN);
+    for (const part of ['/oauth2/authorize', '/oauth2/token', clientId, 'fulfillment/orders:write']) {
+      expect(signIn).toContain(part);
+    }
+    expect(JSON.stringify(dev.json.Outputs.ConsoleUrl.Value)).toContain('/console');
+  });
 
   it('lets no one sign up, and keeps the pool in prod', () => {
     dev.template.hasResourceProperties('AWS::Cognito::UserPool', {

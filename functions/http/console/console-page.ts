@@ -7,24 +7,56 @@
 import { createHash } from 'node:crypto';
 import { CONSOLE_SCRIPT } from './console-script.js';
 import { CONSOLE_STYLE } from './console-style.js';
+import { escapeHtml } from '../docs-page.js';
 
 const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
-export const CONSOLE_CSP = [
-  "default-src 'none'",
-  `script-src ${hash(CONSOLE_SCRIPT)}`,
-  `style-src ${hash(CONSOLE_STYLE)}`,
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/**
+ * How operators sign in, in AWS: the Cognito user pool's hosted sign-in, authorization code with
+ * PKCE, for the operators' app client (infra/constructs/access.ts). Given to the console function
+ * as CONSOLE_SIGN_IN (JSON); absent locally, where the page asks for a development token instead.
+ */
+export interface ConsoleSignIn {
+  authorizeUrl: string;
+  tokenUrl: string;
+  clientId: string;
+  scopes: string[];
+}
+
+/** CONSOLE_SIGN_IN as the page needs it, or undefined when unset; a malformed value is a deploy error. */
+export function parseConsoleSignIn(text: string | undefined): ConsoleSignIn | undefined {
+  if (!text) return undefined;
+  const value = JSON.parse(text) as Partial<ConsoleSignIn>;
+  const url = (u: unknown) => typeof u === 'string' && /^https?:\/\/[^/]+/.test(u);
+  if (
+    !url(value.authorizeUrl) ||
+    !url(value.tokenUrl) ||
+    typeof value.clientId !== 'string' ||
+    !Array.isArray(value.scopes)
+  ) {
+    throw new Error('CONSOLE_SIGN_IN must be {authorizeUrl, tokenUrl, clientId, scopes}');
+  }
+  return value as ConsoleSignIn;
+}
+
+/** The page's policy: its own style and script, calls to its own origin and to the sign-in's token endpoint. */
+export function consoleCsp(signIn?: ConsoleSignIn): string {
+  return [
+    "default-src 'none'",
+    `script-src ${hash(CONSOLE_SCRIPT)}`,
+    `style-src ${hash(CONSOLE_STYLE)}`,
+    `connect-src 'self'${signIn ? ` ${new URL(signIn.tokenUrl).origin}` : ''}`,
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 const WRITE_OFF_REASONS = ['damaged', 'expired', 'recalled', 'temperature_excursion', 'count_correction', 'other'];
 
 /** The page: every control has a label, every section a heading, and results are announced. */
-export function renderConsolePage(version: string): string {
+export function renderConsolePage(version: string, signIn?: ConsoleSignIn): string {
   const reasons = WRITE_OFF_REASONS.map((r) => `<option value="${r}">${r.replaceAll('_', ' ')}</option>`).join('');
   return `<!doctype html>
 <html lang="en">
@@ -35,15 +67,17 @@ export function renderConsolePage(version: string): string {
 <link rel="icon" href="data:,">
 <style>${CONSOLE_STYLE}</style>
 </head>
-<body>
+<body${signIn ? ` data-sign-in="${escapeHtml(JSON.stringify(signIn))}"` : ''}>
 <header>
   <h1>Fulfillment console</h1>
-  <span class="muted">version ${version}</span>
+  <span class="muted">version ${escapeHtml(version)}</span>
   <span id="refreshed" class="muted" role="status"></span>
-  <form id="signin-form" aria-label="Sign in"><div id="signin" hidden>
+  <button id="sign-in" type="button" hidden>Sign in</button>
+  <button id="sign-out" type="button" hidden>Sign out</button>
+  <form id="token-form" aria-label="Development sign-in" hidden>
     <label>Access token (printed by <code>npm start -- --auth</code>)<input name="token" type="password" autocomplete="off" required></label>
     <button type="submit">Use token</button>
-  </div></form>
+  </form>
 </header>
 <div id="problem" role="alert"></div>
 <p id="notice" role="status" aria-live="polite"></p>

@@ -41,7 +41,7 @@ async function api(method, path, body, headers) {
   const text = await res.text();
   let data;
   try { data = text ? JSON.parse(text) : undefined; } catch { data = { title: text }; }
-  if (res.status === 401) $('signin').hidden = false;
+  if (res.status === 401) askToSignIn();
   if (!res.ok) throw new Problem(res.status, data);
   return data;
 }
@@ -245,12 +245,78 @@ onSubmit('write-off-form', async (f) => {
   await api('POST', '/inventory/write_offs', [line], { 'Idempotency-Key': 'console-' + crypto.randomUUID() });
   notice('Written off.');
 });
-onSubmit('signin-form', async (f) => {
-  state.token = String(f.get('token')).trim();
-  sessionStorage.setItem('console-token', state.token);
-  $('signin').hidden = true;
+onSubmit('token-form', async (f) => {
+  useToken(String(f.get('token')).trim());
+  $('token-form').hidden = true;
 });
 
-refresh();
-setInterval(refresh, REFRESH_MS);
+// ---- signing in -------------------------------------------------------------------------------
+// In AWS (the page carries data-sign-in): Cognito's hosted sign-in, authorization code with PKCE.
+// Locally under --auth: a development token pasted into the page. The token lives in this tab only.
+
+const signIn = document.body.dataset.signIn ? JSON.parse(document.body.dataset.signIn) : null;
+
+function useToken(token) {
+  state.token = token;
+  if (token) sessionStorage.setItem('console-token', token);
+  else sessionStorage.removeItem('console-token');
+  $('sign-out').hidden = !token;
+  $('sign-in').hidden = true;
+  refresh();
+}
+
+function askToSignIn() {
+  if (signIn) $('sign-in').hidden = false;
+  else $('token-form').hidden = false;
+}
+
+const base64url = (bytes) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const redirectUri = () => location.origin + location.pathname;
+
+async function startSignIn() {
+  const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const expected = base64url(crypto.getRandomValues(new Uint8Array(16)));
+  sessionStorage.setItem('console-pkce', JSON.stringify({ verifier, state: expected }));
+  const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  const query = new URLSearchParams({
+    response_type: 'code', client_id: signIn.clientId, redirect_uri: redirectUri(), scope: signIn.scopes.join(' '),
+    code_challenge_method: 'S256', code_challenge: challenge, state: expected,
+  });
+  location.assign(signIn.authorizeUrl + '?' + query);
+}
+
+/** Back from the sign-in page with a code: trade it, with the verifier only this tab holds, for a token. */
+async function finishSignIn() {
+  const query = new URLSearchParams(location.search);
+  const code = query.get('code');
+  if (!signIn || !code) return;
+  history.replaceState(null, '', location.pathname);
+  const saved = JSON.parse(sessionStorage.getItem('console-pkce') || 'null');
+  sessionStorage.removeItem('console-pkce');
+  if (!saved || saved.state !== query.get('state')) {
+    showProblem(new Problem(0, { title: 'Sign-in refused', detail: 'the answer does not belong to a sign-in this tab started' }));
+    return;
+  }
+  const res = await fetch(signIn.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: signIn.clientId, code, redirect_uri: redirectUri(), code_verifier: saved.verifier }),
+  });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok || !body.access_token) {
+    showProblem(new Problem(res.status, { title: 'Sign-in failed', detail: body.error || 'no access token' }));
+    return;
+  }
+  useToken(body.access_token);
+}
+
+$('sign-in').addEventListener('click', () => { startSignIn().catch(showProblem); });
+$('sign-out').addEventListener('click', () => useToken(''));
+$('sign-out').hidden = !state.token;
+
+finishSignIn().catch(showProblem).finally(() => {
+  refresh();
+  setInterval(refresh, REFRESH_MS);
+});
 `;
