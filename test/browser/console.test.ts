@@ -12,6 +12,7 @@ import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import classic from '../../functions/data/classic-exercise.json' with { type: 'json' };
 import { type RunningService, startService } from '../support/npm-start.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -60,6 +61,9 @@ describe.skipIf(!available)("the operators' console in Chromium", () => {
         (fields) => fields.filter((f) => (f as unknown as { labels: unknown[] }).labels.length === 0).length,
       );
     expect(unlabelled).toBe(0);
+    // No access control without --auth: nothing asks to sign in.
+    for (const control of ['#token-form', '#sign-in', '#sign-out'])
+      expect(await page.locator(control).isVisible()).toBe(false);
     expect(errors).toEqual([]);
   });
 
@@ -72,8 +76,7 @@ describe.skipIf(!available)("the operators' console in Chromium", () => {
     await product.getByRole('button', { name: 'Save product' }).click();
     await expect.poll(() => stockRow(7).textContent()).toContain('Platelets A+');
 
-    await form('Restock').getByLabel('Product id').fill('7');
-    await form('Restock').getByLabel('Quantity').fill('10');
+    await form('Restock').getByLabel('Lines').fill('7 10');
     await form('Restock').getByRole('button', { name: 'Restock' }).click();
     await expect.poll(() => stockRow(7).locator('td').nth(4).textContent()).toBe('10');
 
@@ -118,8 +121,7 @@ describe.skipIf(!available)("the operators' console in Chromium", () => {
   });
 
   it("shows the API's problem details when a change is refused, and changes nothing", async () => {
-    await form('Restock').getByLabel('Product id').fill('404404');
-    await form('Restock').getByLabel('Quantity').fill('1');
+    await form('Restock').getByLabel('Lines').fill('404404 1');
     await form('Restock').getByRole('button', { name: 'Restock' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^404 .*unknown product_id 404404/);
 
@@ -133,8 +135,7 @@ describe.skipIf(!available)("the operators' console in Chromium", () => {
   });
 
   it("writes off a unit and shows the product's movements", async () => {
-    await page.getByRole('form', { name: 'Restock' }).getByLabel('Product id').fill('7');
-    await form('Restock').getByLabel('Quantity').fill('6');
+    await form('Restock').getByLabel('Lines').fill('7 6');
     await form('Restock').getByRole('button', { name: 'Restock' }).click();
     await expect
       .poll(() => page.locator('#waiting tr').allTextContents())
@@ -153,9 +154,6 @@ describe.skipIf(!available)("the operators' console in Chromium", () => {
       .poll(() => page.locator('#movements tr td:nth-child(2)').allTextContents())
       .toEqual(['write_off', 'shipment', 'restock', 'shipment', 'shipment', 'shipment', 'restock']);
     expect(errors).toEqual([]);
-
-    mkdirSync(docsDir, { recursive: true });
-    await page.screenshot({ path: `${docsDir}console.png`, fullPage: true });
   });
 });
 
@@ -274,5 +272,71 @@ describe.skipIf(!available)("the operators' console signing in with authorizatio
     expect(signInPage.url()).toBe(`${signInService.url}/console`);
     await expect.poll(() => signInPage.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
     expect(pageErrors).toEqual([]);
+  }, 120_000);
+});
+
+/** SPEC's classic exercise, done by hand in the page: the catalog, order 123 on empty stock, the restock. */
+describe.skipIf(!available)("the classic exercise from the operators' console", () => {
+  let classicService: RunningService | undefined;
+  let classicBrowser: Browser | undefined;
+
+  afterAll(async () => {
+    await classicBrowser?.close();
+    if (classicService) await classicService.interrupt();
+  });
+
+  it('ships order 123 in the known two packages once the restock arrives', async () => {
+    classicService = await startService(['--in-memory'], (url) => `Operators' console: ${url}/console`);
+    classicBrowser = await chromium.launch({ executablePath: CHROMIUM });
+    const p = await classicBrowser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await p.goto(`${classicService.url}/console`);
+    const product = p.getByRole('form', { name: 'Add or edit a product' });
+    for (const entry of classic.product_info) {
+      await product.getByLabel('Product id').fill(String(entry.product_id));
+      await product.getByLabel('Name').fill(entry.product_name);
+      await product.getByLabel('Mass (g)').fill(String(entry.mass_g));
+      await product.getByRole('button', { name: 'Save product' }).click();
+      await expect.poll(() => p.locator('#notice').textContent()).toBe(`Product ${entry.product_id} saved.`);
+    }
+    await expect.poll(() => p.locator('#products tr').count()).toBe(classic.product_info.length);
+
+    const order = p.getByRole('form', { name: 'Place an order' });
+    await order.getByLabel('Order id').fill(String(classic.order.order_id));
+    await order
+      .getByLabel('Lines')
+      .fill(classic.order.requested.map((l) => `${l.product_id} ${l.quantity}`).join('\n'));
+    await order.getByRole('button', { name: 'Place order' }).click();
+    await expect.poll(() => p.locator('#order-view [data-status]').getAttribute('data-status')).toBe('backordered');
+
+    const restock = p.getByRole('form', { name: 'Restock' });
+    await restock.getByLabel('Lines').fill(classic.restock.map((l) => `${l.product_id} ${l.quantity}`).join('\n'));
+    await restock.getByRole('button', { name: 'Restock' }).click();
+    await expect.poll(() => p.locator('#notice').textContent()).toMatch(/2 package\(s\) shipped/);
+    await expect.poll(() => p.locator('#order-view [data-status]').getAttribute('data-status')).toBe('fulfilled');
+    // The known answer: {0: 2, 10: 1} in 1700 g and {10: 3} in 900 g.
+    const packages = await p.locator('#order-view .packages li').allTextContents();
+    expect(packages.map((text) => text.replace(/^\S+ /, '').replace(/ \d{4}-.*$/, '')).sort()).toEqual([
+      '1700 g: 2 x 0, 1 x 10',
+      '900 g: 3 x 10',
+    ]);
+
+    // The README's picture: an emergency that waits, a routine order behind it, product 10's ledger.
+    for (const [id, priority, lines] of [
+      ['icu-7', 'emergency', '3 20\n9 4'],
+      ['ward-2', 'routine', '3 2'],
+    ] as const) {
+      await order.getByLabel('Order id').fill(id);
+      await order.getByLabel('Priority').selectOption(priority);
+      await order.getByLabel('Lines').fill(lines);
+      await order.getByRole('button', { name: 'Place order' }).click();
+      await expect.poll(() => p.locator('#notice').textContent()).toContain(`Order ${id}`);
+    }
+    await expect.poll(() => p.locator('#waiting tr').count()).toBe(2);
+    await p.getByRole('button', { name: 'Movements of product 10' }).click();
+    await expect.poll(() => p.locator('#movements tr').count()).toBe(2);
+    await p.locator('#waiting').getByRole('button', { name: 'icu-7' }).click();
+    await expect.poll(() => p.locator('#order-view h3').textContent()).toContain('icu-7');
+    mkdirSync(docsDir, { recursive: true });
+    await p.screenshot({ path: `${docsDir}console.png`, fullPage: true });
   }, 120_000);
 });

@@ -119,8 +119,7 @@ export function renderConsolePage(version: string, signIn?: ConsoleSignIn): stri
   </form>
   <h3 id="h-restock">Restock</h3>
   <form id="restock-form" aria-labelledby="h-restock">
-    <label>Product id<input name="product" inputmode="numeric" required></label>
-    <label>Quantity<input name="quantity" inputmode="numeric" required></label>
+    <label>Lines: product id and quantity, one per line<textarea name="lines" rows="3" required placeholder="0 30"></textarea></label>
     <button type="submit" class="primary">Restock</button>
   </form>
   <h3 id="h-place">Place an order</h3>

@@ -209,6 +209,13 @@ async function act(change) {
 // ---- the forms --------------------------------------------------------------------------------
 
 const int = (v) => (v === '' || v === null ? undefined : Number(v));
+/** "10 4" per line (or "10 x 4", "10:4", separated by newlines, commas or semicolons) as API lines. */
+function parseLines(text) {
+  return String(text).split(/[\n,;]+/).map((s) => s.trim()).filter(Boolean).map((s) => {
+    const [p, q] = s.split(/[\sx:*]+/).filter(Boolean);
+    return { product_id: int(p), quantity: int(q) };
+  });
+}
 function onSubmit(id, handler) {
   const form = $(id);
   form.addEventListener('submit', (e) => { e.preventDefault(); act(() => handler(new FormData(form), form)); });
@@ -222,16 +229,13 @@ onSubmit('product-form', async (f) => {
   notice('Product ' + body.products[0].product_id + ' saved.');
 });
 onSubmit('restock-form', async (f) => {
-  const body = await api('POST', '/inventory/process_restock', [{ product_id: int(f.get('product')), quantity: int(f.get('quantity')) }],
+  const body = await api('POST', '/inventory/process_restock', parseLines(f.get('lines')),
     { 'Idempotency-Key': 'console-' + crypto.randomUUID() });
-  notice('Restocked; ' + body.shipments.length + ' package(s) shipped to waiting orders.');
+  notice('Restocked ' + body.restocked.length + ' product(s); ' + body.shipments.length + ' package(s) shipped to waiting orders'
+    + (body.draining ? ', more on the way.' : '.'));
 });
 onSubmit('order-form', async (f) => {
-  const requested = String(f.get('lines')).split(/[\n,;]+/).map((s) => s.trim()).filter(Boolean).map((s) => {
-    const [p, q] = s.split(/[\sx:*]+/).filter(Boolean);
-    return { product_id: int(p), quantity: int(q) };
-  });
-  const order = { priority: f.get('priority'), requested };
+  const order = { priority: f.get('priority'), requested: parseLines(f.get('lines')) };
   if (f.get('id') !== '') order.order_id = /^[0-9]+$/.test(f.get('id')) ? Number(f.get('id')) : f.get('id');
   const view = await api('POST', '/inventory/process_order', order);
   notice('Order ' + view.order_id + ' is ' + view.status + ' with ' + view.shipments.length + ' package(s).');

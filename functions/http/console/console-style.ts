@@ -6,6 +6,7 @@
 export const CONSOLE_STYLE = `
 :root{--ink:#1b1f24;--muted:#57606a;--line:#d0d7de;--ok:#1a7f37;--warn:#9a6700;--bad:#cf222e;--focus:#0969da}
 *{box-sizing:border-box}
+[hidden]{display:none !important}
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:var(--ink);background:#fff}
 header{display:flex;gap:1rem;align-items:baseline;flex-wrap:wrap;padding:.8rem 1.5rem;border-bottom:1px solid var(--line)}
 header h1{font-size:1.3rem;margin:0}
