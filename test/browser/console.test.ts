@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import classic from '../../functions/data/classic-exercise.json' with { type: 'json' };
@@ -288,7 +289,8 @@ describe.skipIf(!available)("the classic exercise from the operators' console", 
   it('ships order 123 in the known two packages once the restock arrives', async () => {
     classicService = await startService(['--in-memory'], (url) => `Operators' console: ${url}/console`);
     classicBrowser = await chromium.launch({ executablePath: CHROMIUM });
-    const p = await classicBrowser.newPage({ viewport: { width: 1440, height: 1000 } });
+    // A context of its own: axe (below) needs one to inject its checks.
+    const p = await (await classicBrowser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
     await p.goto(`${classicService.url}/console`);
     const product = p.getByRole('form', { name: 'Add or edit a product' });
     for (const entry of classic.product_info) {
@@ -338,5 +340,13 @@ describe.skipIf(!available)("the classic exercise from the operators' console", 
     await expect.poll(() => p.locator('#order-view h3').textContent()).toContain('icu-7');
     mkdirSync(docsDir, { recursive: true });
     await p.screenshot({ path: `${docsDir}console.png`, fullPage: true });
+
+    // Screen-reader and keyboard basics on the full page (WCAG 2.1 A and AA rules axe checks:
+    // names and labels, contrast, landmarks, headings): no violation.
+    const audit = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(audit.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    // The keyboard reaches the controls: Tab moves the focus onto one.
+    await p.keyboard.press('Tab');
+    expect(await p.locator('button:focus, input:focus, select:focus, textarea:focus').count()).toBe(1);
   }, 120_000);
 });
