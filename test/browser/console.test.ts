@@ -118,6 +118,15 @@ describe.skipIf(!available)("the operators' console in Chromium", () => {
     await expect
       .poll(() => page.locator('#waiting tr').allTextContents())
       .toEqual([expect.stringMatching(/^emergencyicu-1/)]);
+    // Recent orders, newest first; then only the cancelled ones (filed by the stream's follower).
+    await expect
+      .poll(() => page.locator('#recent tr td:nth-child(2)').allTextContents())
+      .toEqual(['icu-1', 'routine-1', 'ward-3']);
+    await page.getByLabel('Show').selectOption('cancelled');
+    await expect
+      .poll(() => page.locator('#recent tr').allTextContents())
+      .toEqual([expect.stringMatching(/^routineroutine-1cancelled/)]);
+    await page.getByLabel('Show').selectOption('');
     expect(errors).toEqual([]);
   });
 

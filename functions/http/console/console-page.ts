@@ -100,6 +100,14 @@ export function renderConsolePage(version: string, signIn?: ConsoleSignIn): stri
     <thead><tr><th>Priority</th><th>Order</th><th>Waiting for</th><th>Units waiting</th><th>Packages</th></tr></thead>
     <tbody id="waiting"></tbody>
   </table>
+  <h2 id="h-recent">Recent orders</h2>
+  <form id="recent-form" aria-labelledby="h-recent">
+    <label>Show<select name="status" id="recent-status"><option value="">every order</option><option value="fulfilled">fulfilled</option><option value="cancelled">cancelled</option></select></label>
+  </form>
+  <table aria-labelledby="h-recent">
+    <thead><tr><th>Priority</th><th>Order</th><th>Status</th><th>Created</th><th>Packages</th></tr></thead>
+    <tbody id="recent"></tbody>
+  </table>
   <h2 id="h-order">Order</h2>
   <form id="find-order-form" aria-labelledby="h-order">
     <label>Order id<input id="order-id" name="id" required></label>

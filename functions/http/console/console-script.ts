@@ -124,6 +124,16 @@ function renderWaiting(orders) {
   $('waiting').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 5, class: 'muted' }, 'Nobody waits.'))]));
 }
 
+function renderRecent(orders) {
+  const rows = orders.map((o) => el('tr', {},
+    el('td', {}, el('span', { class: 'tag ' + o.priority }, o.priority)),
+    el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openOrder(String(o.order_id)) }, String(o.order_id))),
+    el('td', {}, o.status),
+    el('td', {}, age(o.created_at) + ' ago'),
+    el('td', { class: 'num' }, o.packages)));
+  $('recent').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 5, class: 'muted' }, 'No order yet.'))]));
+}
+
 function renderOrder(o) {
   const box = $('order-view');
   if (!o) { box.replaceChildren(); return; }
@@ -184,9 +194,15 @@ async function refresh() {
   state.busy = true;
   state.again = false;
   try {
-    const [products, waiting] = await Promise.all([allProducts(), api('GET', '/inventory/orders?status=waiting&limit=100')]);
+    const status = $('recent-status').value;
+    const [products, waiting, recent] = await Promise.all([
+      allProducts(),
+      api('GET', '/inventory/orders?status=waiting&limit=100'),
+      api('GET', '/inventory/orders?limit=10' + (status ? '&status=' + status : '')),
+    ]);
     renderProducts(products);
     renderWaiting(waiting.orders);
+    renderRecent(recent.orders);
     if (state.order) renderOrder(await api('GET', '/inventory/orders/' + encodeURIComponent(state.order)));
     await refreshMovements();
     $('refreshed').textContent = 'Updated ' + new Date().toLocaleTimeString();
@@ -242,6 +258,8 @@ onSubmit('order-form', async (f) => {
   state.order = String(view.order_id);
   renderOrder(view);
 });
+$('recent-status').addEventListener('change', () => refresh());
+onSubmit('recent-form', async () => {});
 onSubmit('find-order-form', async (f) => { await openOrder(String(f.get('id')).trim()); });
 onSubmit('write-off-form', async (f) => {
   const line = { product_id: int(f.get('product')), quantity: int(f.get('quantity')), reason: f.get('reason') };
