@@ -102,6 +102,14 @@ async function emergenciesFirst(): Promise<void> {
       requested: [{ product_id: productId, quantity: 2 }],
     }),
   );
+  const waiting = await call<{ orders: Array<{ order_id: string | number; priority: string }> }>(
+    'GET',
+    `/inventory/orders?status=waiting&product_id=${productId}`,
+  );
+  console.log(
+    `   who waits for product ${productId}, in serve order (GET /inventory/orders?status=waiting&product_id=${productId}): ` +
+      waiting.orders.map((o) => `${o.order_id} (${o.priority})`).join(', '),
+  );
   console.log('   a restock of 2 arrives: the emergency order is served first, though it is newer');
   const restock = await call<RestockAnswer>('POST', '/inventory/process_restock', [
     { product_id: productId, quantity: 2 },

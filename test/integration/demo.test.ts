@@ -37,6 +37,10 @@ it('plays the classic exercise, serves an emergency before an older routine orde
   expect(emergencies).toMatch(/package \S+ for order demo-emergency-\d+: 2 x RBC A\+ Adult \(0\)/);
   expect(emergencies).not.toMatch(/package \S+ for order demo-routine-/);
   expect(emergencies).toMatch(/order demo-emergency-\d+: emergency, status fulfilled/);
+  // The waiting list, in serve order, before the restock: the emergency first.
+  expect(emergencies).toMatch(
+    /in serve order \(GET [^)]*\): demo-emergency-\d+ \(emergency\), demo-routine-\d+ \(routine\)/,
+  );
   expect(emergencies).toMatch(/order demo-routine-\d+: routine, status partially_shipped; .*waiting for 2 x/);
   // A write-off, then the product's ledger: the restock first, the write-off last, on hand after each.
   expect(writeOff).toMatch(/\n {3}\d+-1: restock \+\d+, on hand after: \d+/);
