@@ -9,6 +9,8 @@ import type { z } from 'zod';
 import { buildOpenApiDocument } from '../../functions/http/openapi.js';
 import {
   HealthSchema,
+  MovementPageSchema,
+  OrderPageSchema,
   OrderViewSchema,
   ProblemSchema,
   ProductListSchema,
@@ -142,6 +144,38 @@ describe('answers fit the documented schemas', () => {
     expect(view.body.shipments.length).toBeGreaterThan(0);
     expectDocumented('GET', '/inventory/orders/{order_id}', view, OrderViewSchema);
     expectDocumented('GET', '/inventory/orders/{order_id}', await get('/inventory/orders/no-such-order'));
+  });
+
+  it('GET /inventory/orders: 200 for the waiting and the fulfilled lists, 422, 404', async () => {
+    const waiting = uniqueOrderId('docs-wait');
+    await post('/inventory/process_order', { order_id: waiting, requested: [{ product_id: b, quantity: 3 }] });
+    const fulfilled = uniqueOrderId('docs-done');
+    expect(
+      (await post('/inventory/process_order', { order_id: fulfilled, requested: [{ product_id: a, quantity: 1 }] }))
+        .status,
+    ).toBe(201);
+    const waitingList = await get(`/inventory/orders?status=waiting&product_id=${b}`);
+    expect(waitingList.body.orders.map((o: { order_id: string }) => o.order_id)).toContain(waiting);
+    expectDocumented('GET', '/inventory/orders', waitingList, OrderPageSchema);
+    // A fulfilled order's summary is the one filed at its creation: it must fit as well.
+    const doneList = await get(`/inventory/orders?status=fulfilled&product_id=${a}`);
+    expect(doneList.body.orders.map((o: { order_id: string }) => o.order_id)).toContain(fulfilled);
+    expectDocumented('GET', '/inventory/orders', doneList, OrderPageSchema);
+    expectDocumented('GET', '/inventory/orders', await get('/inventory/orders?status=shipped'));
+    expectDocumented('GET', '/inventory/orders', await get('/inventory/orders?product_id=987654321987'));
+  });
+
+  it('GET /inventory/products/{product_id}/movements and GET /console: 200', async () => {
+    expectDocumented(
+      'GET',
+      '/inventory/products/{product_id}/movements',
+      await get(`/inventory/products/${a}/movements`),
+      MovementPageSchema,
+    );
+    const page = await call('GET', '/console');
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const operation = operationOf(doc, 'GET', '/console');
+    expect(documentedMedia(operation, page.status, page.headers['content-type']!)).toBeDefined();
   });
 
   it('GET /inventory/products and GET /health: 200', async () => {

@@ -47,10 +47,13 @@ export async function call<T = any>(
     createLambdaContext(route.route.handler),
   )) as APIGatewayProxyStructuredResultV2;
   const text = result.body ?? '';
+  const answered = (result.headers ?? {}) as Record<string, string>;
+  // JSON answers parsed; a page (the console, the docs) as its text.
+  const json = /json/.test(answered['content-type'] ?? 'application/json');
   return {
     status: result.statusCode ?? 200,
-    headers: (result.headers ?? {}) as Record<string, string>,
-    body: text ? JSON.parse(text) : undefined,
+    headers: answered,
+    body: text ? (json ? JSON.parse(text) : text) : undefined,
   };
 }
 
