@@ -147,6 +147,42 @@ describe('order lists', () => {
     expect(new Set(ids(await walk(`status=fulfilled&product_id=${a}&priority=urgent`, 2)))).toEqual(new Set(urgent));
   });
 
+  it('never repeats or skips an order that waited for the whole walk, while others are served and placed', async () => {
+    const [a] = await catalog([100]);
+    const before: string[] = [];
+    for (let i = 0; i < 24; i++) before.push(await order(a!, 1, i % 4 === 0 ? 'urgent' : undefined));
+    for (const [query, limit] of [
+      [`status=waiting&product_id=${a}`, 4],
+      ['status=waiting', 3],
+    ] as const) {
+      const seen: string[] = [];
+      const placed: string[] = [];
+      let cursor: string | null = null;
+      for (let page = 0; page < 100; page++) {
+        const res: any = await get(
+          `/inventory/orders?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
+        expect(res.status).toBe(200);
+        seen.push(...ids(res.body.orders));
+        cursor = res.body.next_cursor;
+        if (!cursor) break;
+        // Between pages: the first waiting order is served, and a new one joins the queue.
+        expect((await post('/inventory/process_restock', [{ product_id: a, quantity: 1 }])).status).toBe(200);
+        placed.push(await order(a!, 1));
+      }
+      const waitingNow = new Set(ids(await walk(`status=waiting&product_id=${a}`, 1000)));
+      const throughout = before.filter((id) => waitingNow.has(id));
+      expect(throughout.length).toBeGreaterThan(0);
+      const mine = seen.filter((id) => throughout.includes(id));
+      // Each exactly once, in serve order (urgent first, then oldest).
+      expect(mine).toEqual(
+        [...throughout].sort((x, y) => Number(!x.startsWith('urgent')) - Number(!y.startsWith('urgent'))),
+      );
+      expect(new Set(seen).size).toBe(seen.length);
+      before.push(...placed);
+    }
+  });
+
   it('refuses bad parameters with 422 and names an unknown product with 404', async () => {
     const [a] = await catalog([100]);
     for (const [query, path] of [
