@@ -21,7 +21,7 @@ import { firstFitDecreasingGroups } from './first-fit-decreasing.js';
 import { localSearchPacking } from './local-search.js';
 import { LP_ROUNDING_EPSILON, lowerBoundL2Groups, solveLpRelaxation, type LpColumn } from './lower-bound.js';
 import { lpDive } from './lp-dive.js';
-import type { MassGroups } from './mass-groups.js';
+import { PACKAGE_LIMIT_G, totalMass, type MassGroups } from './mass-groups.js';
 import { canonicalPatterns, packageCount, withoutUnits, type MassPattern } from './patterns.js';
 import type { WorkBudget } from './work-budget.js';
 
@@ -36,6 +36,8 @@ export interface GroupsPacking {
 const SEARCH_MAX_PACKAGES = 1000;
 /** Work of a quick search attempt (about 3 ms): enough for a dive and some backtracking. */
 const QUICK_SEARCH_WORK = 1_000_000;
+/** Work of the search before the LP where the bound leaves almost no room (a few hundred ms at most). */
+const TIGHT_SEARCH_WORK = 100_000_000;
 /** Up to this many distinct masses the LP comes first: it is cheap and settles most gaps. */
 const LP_FIRST_MAX_GROUPS = 24;
 /** Local search works on single units; beyond this many it is left out. */
@@ -113,9 +115,21 @@ function improve(
   const presentGroups = groups.counts.filter((count) => count > 0).length;
   if (presentGroups <= LP_FIRST_MAX_GROUPS) raiseByLp();
   attemptAtBound(QUICK_SEARCH_WORK, QUICK_LOCAL_SEARCH_PASSES);
-  if (presentGroups > LP_FIRST_MAX_GROUPS) raiseByLp();
+  if (presentGroups > LP_FIRST_MAX_GROUPS) {
+    // With many masses the LP takes a few hundred milliseconds, longer attempts at the bound far
+    // less wherever a packing there exists (as it does wherever the bound is already right).
+    // With (almost) no room to spare at the bound, as in Falkenauer's triplets where every
+    // package must be exactly full, units have few completions and the exact search is the one
+    // that finds the packing; the local search only wanders there.
+    if (thorough && isTight(groups, bound)) attemptAtBound(TIGHT_SEARCH_WORK, 0);
+    if (thorough) attemptAtBound(10 * QUICK_SEARCH_WORK, LOCAL_SEARCH_PASSES / 10);
+    raiseByLp();
+  }
   if (!thorough) return { patterns: best, lowerBound: bound };
   // Where the bound is right but packings at it are rare, the LP optimum knows where they are.
+  // Where the bound leaves no room to spare, the search (going on with longer runs) is likelier
+  // to find the packing than a dive, whose every step solves an LP again.
+  if (isTight(groups, bound)) attemptAtBound(TIGHT_SEARCH_WORK * 3, 0);
   if (lpColumns && open()) best = lpDive(groups, bound, lpColumns, budget) ?? best;
   // Longer and longer, alternating: the search may prove the bound impossible (where the local
   // search would only waste its passes), the local search may find what the search would not.
@@ -129,6 +143,14 @@ function improve(
     else break;
   }
   return { patterns: best, lowerBound: bound };
+}
+
+/** At `packages` packages, less room is left in all of them together than the lightest unit needs. */
+function isTight(groups: MassGroups, packages: number): boolean {
+  let lightest = 0;
+  for (let g = groups.masses.length - 1; g >= 0 && lightest === 0; g--)
+    if (groups.counts[g]! > 0) lightest = groups.masses[g]!;
+  return packages * PACKAGE_LIMIT_G - totalMass(groups.masses, groups.counts) < lightest;
 }
 
 /** The first on a tie, so an incumbent is only replaced by something strictly better. */
