@@ -115,26 +115,24 @@ function improve(
   const presentGroups = groups.counts.filter((count) => count > 0).length;
   if (presentGroups <= LP_FIRST_MAX_GROUPS) raiseByLp();
   attemptAtBound(QUICK_SEARCH_WORK, QUICK_LOCAL_SEARCH_PASSES);
-  if (presentGroups > LP_FIRST_MAX_GROUPS) {
-    // With many masses the LP takes a few hundred milliseconds, longer attempts at the bound far
-    // less wherever a packing there exists (as it does wherever the bound is already right).
-    // With (almost) no room to spare at the bound, as in Falkenauer's triplets where every
-    // package must be exactly full, units have few completions and the exact search is the one
-    // that finds the packing; the local search only wanders there.
-    if (thorough && isTight(groups, bound)) attemptAtBound(TIGHT_SEARCH_WORK, 0);
-    if (thorough) attemptAtBound(10 * QUICK_SEARCH_WORK, LOCAL_SEARCH_PASSES / 10);
-    raiseByLp();
+  // With (almost) no room to spare at the bound, as in Falkenauer's triplets where every package
+  // must be exactly full, units have few completions each and the exact search is what finds the
+  // packing (the local search only wanders there, the LP takes a few hundred milliseconds with
+  // many masses): a long attempt before the LP.
+  if (thorough && presentGroups > LP_FIRST_MAX_GROUPS && isTight(groups, bound)) {
+    attemptAtBound(TIGHT_SEARCH_WORK, 0);
   }
+  if (presentGroups > LP_FIRST_MAX_GROUPS) raiseByLp();
   if (!thorough) return { patterns: best, lowerBound: bound };
-  // Where the bound is right but packings at it are rare, the LP optimum knows where they are.
-  // Where the bound leaves no room to spare, the search (going on with longer runs) is likelier
-  // to find the packing than a dive, whose every step solves an LP again.
+  // Where the bound is right but packings at it are rare: longer attempts first, then the LP
+  // optimum, which knows where they are (a dive solves an LP at every step, which with many
+  // masses takes long). Where the bound leaves no room to spare the search goes on (with longer
+  // runs) before the dive.
   if (isTight(groups, bound)) attemptAtBound(TIGHT_SEARCH_WORK * 3, 0);
+  attemptAtBound(10 * QUICK_SEARCH_WORK, LOCAL_SEARCH_PASSES / 10);
   if (lpColumns && open()) best = lpDive(groups, bound, lpColumns, budget) ?? best;
   // Longer and longer, alternating: the search may prove the bound impossible (where the local
   // search would only waste its passes), the local search may find what the search would not.
-  attemptAtBound(QUICK_SEARCH_WORK, QUICK_LOCAL_SEARCH_PASSES);
-  attemptAtBound(10 * QUICK_SEARCH_WORK, LOCAL_SEARCH_PASSES / 10);
   attemptAtBound(100 * QUICK_SEARCH_WORK, LOCAL_SEARCH_PASSES);
   while (search && open()) {
     const attempt = search.pack(bound, Infinity);
