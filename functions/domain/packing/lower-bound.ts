@@ -83,6 +83,8 @@ const DUAL_SCALE = 2 ** 30;
 const RHS_PERTURBATION = 1e-7;
 /** The floating-point Farley bound must clear the target by this much before it is checked exactly. */
 const FARLEY_MARGIN = 1e-7;
+/** How far below a known bound the LP's solution must be to show the optimum cannot raise it. */
+const KNOWN_MARGIN = 1e-6;
 /** Nodes of branch-and-bound pricing before the DP has to answer. */
 const PRICING_SEARCH_NODES = 300;
 
@@ -90,9 +92,11 @@ const PRICING_SEARCH_NODES = 300;
  * Gilmore–Gomory LP relaxation of the packing (column generation). Its bound is the strongest
  * practical one: it sees, for example, that 10,000 units of 700 g and 10,000 of 500 g need 7,500
  * packages where L2 only proves 6,667. With few distinct masses it converges in a few pivots.
- * It stops early once it proves `enough` packages are needed (nothing more is useful then).
+ * It stops early once it proves `enough` packages are needed (nothing more is useful then), or
+ * once its current solution uses at most `known` packages, a bound already known: the optimum can
+ * then not raise it (the columns are a feasible, not an optimal, solution then).
  */
-export function solveLpRelaxation(groups: MassGroups, budget: WorkBudget, enough = Infinity): LpRelaxation {
+export function solveLpRelaxation(groups: MassGroups, budget: WorkBudget, enough = Infinity, known = 0): LpRelaxation {
   // Empty groups would make the starting basis singular, so the LP only sees groups with units.
   const present = groups.counts.flatMap((count, i) => (count > 0 ? [i] : []));
   if (present.length === 0) return { bound: 0, columns: [] };
@@ -103,7 +107,7 @@ export function solveLpRelaxation(groups: MassGroups, budget: WorkBudget, enough
     present.map((i) => groups.masses[i]!),
     present.map((i) => groups.counts[i]!),
   );
-  lp.optimize(budget, enough);
+  lp.optimize(budget, enough, known);
   const columns = lp.columns().map(({ counts, amount }) => {
     const full = new Array<number>(groups.masses.length).fill(0);
     present.forEach((i, row) => {
@@ -168,9 +172,11 @@ class CuttingStockLp {
     this.duals = this.computeDuals();
   }
 
-  optimize(budget: WorkBudget, enough: number): void {
+  optimize(budget: WorkBudget, enough: number, known: number): void {
     const maxPivots = 50 + 100 * this.rows;
     for (let pivots = 0; pivots < maxPivots; pivots++) {
+      // The solution covers the (slightly raised) counts: the LP optimum is at most its packages.
+      if (this.packagesUsed() <= known - KNOWN_MARGIN) return;
       const free = this.dualOptimalInequalityColumn();
       const entering = free ?? this.enteringColumn(budget);
       if (!budget.spend((free ? this.rows : this.pricingWork) + 2 * this.rows * this.rows) || !entering) return;
@@ -214,6 +220,12 @@ class CuttingStockLp {
     });
     const most = BigInt(perPackage);
     return Number((total + most - 1n) / most);
+  }
+
+  private packagesUsed(): number {
+    let used = 0;
+    for (let row = 0; row < this.rows; row++) if (this.isPackage[row]) used += this.level[row]!;
+    return used;
   }
 
   columns(): LpColumn[] {

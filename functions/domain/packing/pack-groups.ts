@@ -103,7 +103,7 @@ function improve(
   let lpColumns: readonly LpColumn[] | undefined;
   const raiseByLp = () => {
     if (!thorough || !open()) return;
-    const lp = solveLpRelaxation(groups, budget, packageCount(best));
+    const lp = solveLpRelaxation(groups, budget, packageCount(best), bound);
     bound = Math.max(bound, lp.bound);
     // An LP that ran out of budget has no optimum to guide a dive.
     if (lp.bound > 0) lpColumns = lp.columns;
