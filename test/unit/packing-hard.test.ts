@@ -1,5 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { packUnits, PACKAGE_LIMIT_G, type UnitsToPack } from '../../functions/domain/packing.js';
+import {
+  firstFitDecreasing,
+  lowerBoundL2,
+  packUnits,
+  PACKAGE_LIMIT_G,
+  type UnitsToPack,
+} from '../../functions/domain/packing.js';
+import { lowerBoundDffGroups } from '../../functions/domain/packing/lower-bound.js';
 
 /** mulberry32, as in bench/lib.ts: the same instances on every run. */
 function seeded(seed: number): () => number {
@@ -34,6 +42,45 @@ function triplets(count: number, seed: number): UnitsToPack[] {
   return masses.map((mass_g, product_id) => ({ product_id, mass_g, quantity: 1 }));
 }
 
+function dffBound(units: UnitsToPack[]): number {
+  const byMass = new Map<number, number>();
+  for (const u of units) byMass.set(u.mass_g, (byMass.get(u.mass_g) ?? 0) + u.quantity);
+  const masses = [...byMass.keys()].sort((a, b) => b - a);
+  return lowerBoundDffGroups(
+    masses,
+    masses.map((m) => byMass.get(m)!),
+  );
+}
+
+/** The true minimum by exhaustive search: each unit into an open package or a new one. */
+function bruteForceMinimum(masses: number[]): number {
+  const sorted = [...masses].sort((a, b) => b - a);
+  let best = sorted.length;
+  const loads: number[] = [];
+  const place = (i: number): void => {
+    if (loads.length >= best) return;
+    if (i === sorted.length) {
+      best = loads.length;
+      return;
+    }
+    const tried = new Set<number>();
+    for (let b = 0; b < loads.length; b++) {
+      if (loads[b]! + sorted[i]! > PACKAGE_LIMIT_G || tried.has(loads[b]!)) continue;
+      tried.add(loads[b]!);
+      loads[b]! += sorted[i]!;
+      place(i + 1);
+      loads[b]! -= sorted[i]!;
+    }
+    loads.push(sorted[i]!);
+    place(i + 1);
+    loads.pop();
+  };
+  place(0);
+  return best;
+}
+
+const packages = (units: UnitsToPack[]) => firstFitDecreasing(units).reduce((n, p) => n + p.count, 0);
+
 function expectExactlyFull(units: UnitsToPack[], result: ReturnType<typeof packUnits>): void {
   const packed = new Map<number, number>();
   for (const pattern of result.patterns) {
@@ -61,4 +108,56 @@ describe('packUnits on the literature hard instances', () => {
     expect(result.lowerBound).toBe(count);
     expectExactlyFull(units, result);
   });
+
+  it('bounds with Fekete-Schepers where L2 falls short: five units of 601 g need 3 packages', () => {
+    const units = [{ product_id: 1, mass_g: 601, quantity: 5 }];
+    expect(lowerBoundL2(units)).toBe(2);
+    expect(dffBound(units)).toBe(3);
+    const result = packUnits(units);
+    expect(result.packageCount).toBe(3);
+    expect(result.provenOptimal).toBe(true);
+  });
+
+  it('never bounds above the true minimum (Fekete-Schepers against brute force, up to 10 units)', () => {
+    const mass = fc.oneof(
+      fc.integer({ min: 1, max: 1800 }),
+      fc.constantFrom(359, 360, 361, 449, 450, 451, 599, 600, 601, 899, 900, 901, 1199, 1200, 1201),
+    );
+    const units = fc.uniqueArray(
+      fc.record({ product_id: fc.nat(1000), mass_g: mass, quantity: fc.integer({ min: 1, max: 4 }) }),
+      { minLength: 1, maxLength: 6, selector: (u) => u.product_id },
+    );
+    fc.assert(
+      fc.property(units, (units) => {
+        const masses = units.flatMap((u) => Array.from({ length: u.quantity }, () => u.mass_g));
+        fc.pre(masses.length <= 10);
+        expect(dffBound(units)).toBeLessThanOrEqual(bruteForceMinimum(masses));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  // 1,000 units of uniform random masses (seeds of this file's generator): L2 is 1 to 3 short of
+  // first-fit-decreasing, which the Fekete-Schepers bound proves minimal within the default budget.
+  it.each([
+    [1, 497],
+    [4, 539],
+    [6, 506],
+  ])(
+    'proves first-fit-decreasing minimal on 1,000 random units where L2 is short: seed %i, %i packages',
+    (seed, count) => {
+      const rnd = seeded(seed);
+      const units = Array.from({ length: 1000 }, (_, i) => ({
+        product_id: i,
+        mass_g: 1 + Math.floor(rnd() * PACKAGE_LIMIT_G),
+        quantity: 1,
+      }));
+      expect(lowerBoundL2(units)).toBeLessThan(count);
+      expect(packages(units)).toBe(count);
+      const result = packUnits(units);
+      expect(result.packageCount).toBe(count);
+      expect(result.provenOptimal).toBe(true);
+      expect(result.lowerBound).toBe(count);
+    },
+  );
 });

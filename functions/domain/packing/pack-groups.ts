@@ -3,9 +3,9 @@
  * folder runs when, and what each attempt may spend.
  *
  * first-fit-decreasing.ts gives the first incumbent; dominance-reduction.ts fixes the packages it
- * safely can; lower-bound.ts gives L2 and the LP bound; local-search.ts, lp-dive.ts and
- * bin-completion.ts then try to meet the bound, and where no bound settles it, bin-completion.ts
- * alone can prove a count impossible. Rounding the LP optimum stays here: it packs its leftover
+ * safely can; lower-bound.ts gives L2, the Fekete–Schepers bound and the LP bound;
+ * local-search.ts, lp-dive.ts and bin-completion.ts then try to meet the bound, and where no bound
+ * settles it, bin-completion.ts alone can prove a count impossible. Rounding the LP optimum stays here: it packs its leftover
  * with `improve` itself.
  *
  * Ties between packings with the same number of packages are broken by the order in which they
@@ -19,7 +19,13 @@ import { BinCompletionSearch } from './bin-completion.js';
 import { reduceByDominance } from './dominance-reduction.js';
 import { firstFitDecreasingGroups } from './first-fit-decreasing.js';
 import { localSearchPacking } from './local-search.js';
-import { LP_ROUNDING_EPSILON, lowerBoundL2Groups, solveLpRelaxation, type LpColumn } from './lower-bound.js';
+import {
+  LP_ROUNDING_EPSILON,
+  lowerBoundDffGroups,
+  lowerBoundL2Groups,
+  solveLpRelaxation,
+  type LpColumn,
+} from './lower-bound.js';
 import { lpDive } from './lp-dive.js';
 import { PACKAGE_LIMIT_G, totalMass, type MassGroups } from './mass-groups.js';
 import { canonicalPatterns, packageCount, withoutUnits, type MassPattern } from './patterns.js';
@@ -53,17 +59,22 @@ const LOCAL_SEARCH_PASSES = 20_000;
  */
 export function packGroups(groups: MassGroups, budget: WorkBudget): GroupsPacking {
   const ffd = firstFitDecreasingGroups(groups);
-  const l2 = lowerBoundL2Groups(groups.masses, groups.counts);
+  const l2 = cheapLowerBound(groups);
   if (packageCount(ffd) <= l2) return finished(groups, ffd, l2);
 
   // The reductions keep optimality, so the rest's bound plus the forced packages bounds the whole.
   const { forced, rest } = reduceByDominance(groups);
   const forcedCount = packageCount(forced);
-  const restBound = Math.max(l2 - forcedCount, lowerBoundL2Groups(rest.masses, rest.counts));
+  const restBound = Math.max(l2 - forcedCount, cheapLowerBound(rest));
   const restStart = forced.length === 0 ? ffd : firstFitDecreasingGroups(rest);
   const restPacking = improve(rest, restBound, restStart, budget, true);
   const reduced = [...forced, ...restPacking.patterns];
   return finished(groups, fewerPackages(ffd, reduced), forcedCount + restPacking.lowerBound);
+}
+
+/** The bounds that cost a pass or two over the groups: Martello–Toth L2 and Fekete–Schepers. */
+function cheapLowerBound(groups: MassGroups): number {
+  return Math.max(lowerBoundL2Groups(groups.masses, groups.counts), lowerBoundDffGroups(groups.masses, groups.counts));
 }
 
 function finished(groups: MassGroups, patterns: MassPattern[], lowerBound: number): GroupsPacking {
