@@ -170,6 +170,8 @@ export class BinCompletionSearch {
       this.packed.pop();
       this.take(completion.items, 1);
     }
+    // The listing's last batch of work is charged too (the budget counts all of it).
+    cursor?.release();
     // Work that ran out while completions were still being listed proves nothing.
     if (this.outOfWork) step = STOPPED;
     this.counts[group]!++;
