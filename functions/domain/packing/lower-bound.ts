@@ -121,6 +121,8 @@ export interface LpRelaxation {
   readonly bound: number;
   /** The primal solution the bound came from, a starting point for rounding to real packages. */
   readonly columns: readonly LpColumn[];
+  /** It stopped because it could not raise `known`: `columns` are feasible, not optimal. */
+  readonly stoppedAtKnown?: boolean;
 }
 
 const PIVOT_EPSILON = 1e-9;
@@ -154,7 +156,7 @@ export function solveLpRelaxation(groups: MassGroups, budget: WorkBudget, enough
     present.map((i) => groups.masses[i]!),
     present.map((i) => groups.counts[i]!),
   );
-  lp.optimize(budget, enough, known);
+  const stoppedAtKnown = lp.optimize(budget, enough, known);
   const columns = lp.columns().map(({ counts, amount }) => {
     const full = new Array<number>(groups.masses.length).fill(0);
     present.forEach((i, row) => {
@@ -164,7 +166,7 @@ export function solveLpRelaxation(groups: MassGroups, budget: WorkBudget, enough
   });
   // The exact check of the bound is one more knapsack; without the budget for it, no bound.
   const bound = lp.checked() || budget.spend(rows * LIMIT) ? lp.provenBound() : 0;
-  return { bound, columns };
+  return { bound, columns, stoppedAtKnown };
 }
 
 /**
@@ -219,25 +221,27 @@ class CuttingStockLp {
     this.duals = this.computeDuals();
   }
 
-  optimize(budget: WorkBudget, enough: number, known: number): void {
+  /** True when it stopped because the solution used at most `known` packages. */
+  optimize(budget: WorkBudget, enough: number, known: number): boolean {
     const maxPivots = 50 + 100 * this.rows;
     for (let pivots = 0; pivots < maxPivots; pivots++) {
       // The solution covers the (slightly raised) counts: the LP optimum is at most its packages.
-      if (this.packagesUsed() <= known - KNOWN_MARGIN) return;
+      if (this.packagesUsed() <= known - KNOWN_MARGIN) return true;
       const free = this.dualOptimalInequalityColumn();
       const entering = free ?? this.enteringColumn(budget);
-      if (!budget.spend((free ? this.rows : this.pricingWork) + 2 * this.rows * this.rows) || !entering) return;
+      if (!budget.spend((free ? this.rows : this.pricingWork) + 2 * this.rows * this.rows) || !entering) return false;
       if (this.bestFarley > enough - 1 + FARLEY_MARGIN && this.bestFarley > this.checkedFarley) {
         // Probably enough: confirm exactly (one knapsack) before giving up on a better bound.
         this.checkedFarley = this.bestFarley;
-        if (!budget.spend(this.knapsack.work) || this.provenBound() >= enough) return;
+        if (!budget.spend(this.knapsack.work) || this.provenBound() >= enough) return false;
       }
       const direction = this.basisSolve(entering);
       const row = this.leavingRow(direction);
-      if (row < 0) return;
+      if (row < 0) return false;
       this.pivot(row, direction, entering, free === undefined);
       this.duals = this.computeDuals();
     }
+    return false;
   }
 
   /**

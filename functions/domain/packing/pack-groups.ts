@@ -114,12 +114,14 @@ function improve(
   };
 
   let lpColumns: readonly LpColumn[] | undefined;
+  let lpColumnsOptimal = false;
   const raiseByLp = () => {
     if (!thorough || !open()) return;
     const lp = solveLpRelaxation(groups, budget, packageCount(best), bound);
     bound = Math.max(bound, lp.bound);
     // An LP that ran out of budget has no optimum to guide a dive.
     if (lp.bound > 0) lpColumns = lp.columns;
+    lpColumnsOptimal = !lp.stoppedAtKnown;
     if (open()) best = fewerPackages(best, roundedLpPacking(groups, lp.columns, budget));
   };
 
@@ -143,6 +145,11 @@ function improve(
   // runs) before the dive.
   if (isTight(groups, bound)) attemptAtBound(TIGHT_SEARCH_WORK * 3, 0);
   attemptAtBound(10 * QUICK_SEARCH_WORK, LOCAL_SEARCH_PASSES / 10);
+  if (lpColumns && !lpColumnsOptimal && open()) {
+    // The LP above stopped once it could not raise the bound; the dive follows an optimum.
+    const lp = solveLpRelaxation(groups, budget, packageCount(best));
+    lpColumns = lp.bound > 0 ? lp.columns : undefined;
+  }
   if (lpColumns && open()) best = lpDive(groups, bound, lpColumns, budget) ?? best;
   // Longer and longer, alternating: the search may prove the bound impossible (where the local
   // search would only waste its passes), the local search may find what the search would not.
