@@ -113,11 +113,15 @@ function improve(
     }
   };
 
+  const presentGroups = groups.counts.filter((count) => count > 0).length;
   let lpColumns: readonly LpColumn[] | undefined;
   let lpColumnsOptimal = false;
   const raiseByLp = () => {
     if (!thorough || !open()) return;
-    const lp = solveLpRelaxation(groups, budget, packageCount(best), bound);
+    // With many masses the LP stops once it cannot raise the bound (converging takes hundreds of
+    // milliseconds there); with few it is cheap, and its optimum rounds to packings at the bound.
+    const known = presentGroups > LP_FIRST_MAX_GROUPS ? bound : 0;
+    const lp = solveLpRelaxation(groups, budget, packageCount(best), known);
     bound = Math.max(bound, lp.bound);
     // An LP that ran out of budget has no optimum to guide a dive.
     if (lp.bound > 0) lpColumns = lp.columns;
@@ -127,7 +131,6 @@ function improve(
 
   // With few masses the LP takes microseconds and usually settles everything; with many it can
   // take far longer than the cheap attempts, which usually succeed without it.
-  const presentGroups = groups.counts.filter((count) => count > 0).length;
   if (presentGroups <= LP_FIRST_MAX_GROUPS) raiseByLp();
   attemptAtBound(QUICK_SEARCH_WORK, QUICK_LOCAL_SEARCH_PASSES);
   // With (almost) no room to spare at the bound, as in Falkenauer's triplets where every package
