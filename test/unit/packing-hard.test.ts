@@ -8,18 +8,8 @@ import {
   type UnitsToPack,
 } from '../../functions/domain/packing.js';
 import { lowerBoundDffGroups } from '../../functions/domain/packing/lower-bound.js';
-
-/** mulberry32, as in bench/lib.ts: the same instances on every run. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { bruteForceMinimum } from '../support/packing.js';
+import { seededRandom } from '../../bench/lib.js';
 
 /**
  * Falkenauer's triplets (1996) scaled from capacity 1000 to 1800 g: every triplet weighs exactly
@@ -27,7 +17,7 @@ function seeded(seed: number): () => number {
  * first-fit-decreasing needs several more. The classic hard case for exact searches.
  */
 function triplets(count: number, seed: number): UnitsToPack[] {
-  const rnd = seeded(seed);
+  const rnd = seededRandom(seed);
   const between = (low: number, high: number) => low + Math.floor(rnd() * (high - low + 1));
   const masses: number[] = [];
   for (let t = 0; t < count; t++) {
@@ -50,33 +40,6 @@ function dffBound(units: UnitsToPack[]): number {
     masses,
     masses.map((m) => byMass.get(m)!),
   );
-}
-
-/** The true minimum by exhaustive search: each unit into an open package or a new one. */
-function bruteForceMinimum(masses: number[]): number {
-  const sorted = [...masses].sort((a, b) => b - a);
-  let best = sorted.length;
-  const loads: number[] = [];
-  const place = (i: number): void => {
-    if (loads.length >= best) return;
-    if (i === sorted.length) {
-      best = loads.length;
-      return;
-    }
-    const tried = new Set<number>();
-    for (let b = 0; b < loads.length; b++) {
-      if (loads[b]! + sorted[i]! > PACKAGE_LIMIT_G || tried.has(loads[b]!)) continue;
-      tried.add(loads[b]!);
-      loads[b]! += sorted[i]!;
-      place(i + 1);
-      loads[b]! -= sorted[i]!;
-    }
-    loads.push(sorted[i]!);
-    place(i + 1);
-    loads.pop();
-  };
-  place(0);
-  return best;
 }
 
 const packages = (units: UnitsToPack[]) => firstFitDecreasing(units).reduce((n, p) => n + p.count, 0);
@@ -146,7 +109,7 @@ describe('packUnits on the literature hard instances', () => {
   ])(
     'proves first-fit-decreasing minimal on 1,000 random units where L2 is short: seed %i, %i packages',
     (seed, count) => {
-      const rnd = seeded(seed);
+      const rnd = seededRandom(seed);
       const units = Array.from({ length: 1000 }, (_, i) => ({
         product_id: i,
         mass_g: 1 + Math.floor(rnd() * PACKAGE_LIMIT_G),

@@ -13,6 +13,7 @@ import { lowerBoundL2Groups } from './lower-bound.js';
 import { PACKAGE_LIMIT_G, totalMass, type MassGroups } from './mass-groups.js';
 import type { MassPattern } from './patterns.js';
 import { SCAN_WORK, type WorkBudget } from './work-budget.js';
+import { xorshift } from './xorshift.js';
 
 const LIMIT = PACKAGE_LIMIT_G;
 
@@ -115,7 +116,8 @@ export class BinCompletionSearch {
       const cap = Math.min(left, RESTART_FIRST_WORK * luby(restart + 1));
       this.workLeft = cap;
       this.outOfWork = false;
-      this.tieOrder = restart === 0 ? undefined : xorshift(restart);
+      // A small seed spread over 32 bits (golden ratio), so that consecutive restarts differ at once.
+      this.tieOrder = restart === 0 ? undefined : xorshift(Math.imul(restart, 0x9e3779b9));
       const step = this.fits(packages);
       if (step === FOUND) return { outcome: 'found', patterns: this.packedPatterns() };
       if (step === INFEASIBLE) return { outcome: 'infeasible' };
@@ -502,17 +504,4 @@ function luby(i: number): number {
     if (i === 2 ** k - 1) return 2 ** (k - 1);
     if (i < 2 ** k - 1) return luby(i - 2 ** (k - 1) + 1);
   }
-}
-
-/** xorshift32 from a small seed: a fixed sequence per seed, for the restarts' tie orders. */
-function xorshift(seed: number): () => number {
-  let state = Math.imul(seed, 0x9e3779b9) >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
 }
