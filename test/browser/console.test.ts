@@ -24,44 +24,33 @@ const docsDir = fileURLToPath(new URL('../../docs/', import.meta.url));
 // The page refreshes every 3 s and right after each change: wait for it rather than for a fixed time.
 vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 100 } } });
 
-let run: ConsoleRun | undefined;
+let service: RunningService | undefined;
+let browser: Browser | undefined;
 let page: Page;
 /** Console errors and uncaught exceptions of the page (a CSP violation is one). */
 const errors: string[] = [];
 
-interface ConsoleRun {
-  service: RunningService;
-  browser: Browser;
-}
-
-/** `npm start -- --in-memory` with more arguments and environment, and a Chromium to drive it. */
-async function startConsole(args: string[] = [], env: Record<string, string> = {}): Promise<ConsoleRun> {
-  const service = await startService(['--in-memory', ...args], (url) => `Operators' console: ${url}/console`, { env });
-  return { service, browser: await chromium.launch({ executablePath: CHROMIUM }) };
-}
-
-async function stopConsole(run: ConsoleRun | undefined): Promise<void> {
-  await run?.browser.close();
-  await run?.service.interrupt();
-}
-
 describe.skipIf(!available)("the operators' console in Chromium", () => {
   beforeAll(async () => {
-    run = await startConsole();
-    page = await run.browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    service = await startService(['--in-memory'], (url) => `Operators' console: ${url}/console`);
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(String(e)));
   }, 120_000);
 
-  afterAll(() => stopConsole(run));
+  afterAll(async () => {
+    await browser?.close();
+    if (service) await service.interrupt();
+  });
 
   const form = (name: string) => page.getByRole('form', { name });
   const stockRow = (id: number) => page.locator(`#products tr[data-product="${id}"]`);
 
   it('loads under its Content-Security-Policy with no console error', async () => {
-    const res = await page.goto(`${run!.service.url}/console`);
+    const res = await page.goto(`${service!.url}/console`);
     expect(res?.status()).toBe(200);
     expect(res?.headers()['content-security-policy']).toMatch(/script-src 'sha256-/);
     await expect.poll(() => page.locator('#refreshed').textContent()).toMatch(/^Updated/);
@@ -179,15 +168,21 @@ describe.skipIf(!available)("the operators' console in Chromium", () => {
 });
 
 describe.skipIf(!available)("the operators' console under npm start -- --auth", () => {
-  let authRun: ConsoleRun | undefined;
-  afterAll(() => stopConsole(authRun));
+  let authService: RunningService | undefined;
+  let authBrowser: Browser | undefined;
+
+  afterAll(async () => {
+    await authBrowser?.close();
+    if (authService) await authService.interrupt();
+  });
 
   it('asks for a development token, then shows the stock with it', async () => {
-    authRun = await startConsole(['--auth']);
-    const token = /all scopes\s+(\S+)/.exec(authRun.service.output())?.[1];
+    authService = await startService(['--in-memory', '--auth'], (url) => `Operators' console: ${url}/console`);
+    const token = /all scopes\s+(\S+)/.exec(authService.output())?.[1];
     expect(token).toBeDefined();
-    const authPage = await authRun.browser.newPage();
-    await authPage.goto(`${authRun.service.url}/console`);
+    authBrowser = await chromium.launch({ executablePath: CHROMIUM });
+    const authPage = await authBrowser.newPage();
+    await authPage.goto(`${authService.url}/console`);
     // Without a token every call answers 401: the page asks for one.
     const signIn = authPage.getByRole('form', { name: 'Development sign-in' });
     await expect.poll(() => signIn.getByLabel(/Access token/).isVisible()).toBe(true);
@@ -207,9 +202,12 @@ describe.skipIf(!available)("the operators' console under npm start -- --auth", 
  */
 describe.skipIf(!available)("the operators' console signing in with authorization code and PKCE", () => {
   let oauth: Server | undefined;
-  let signInRun: ConsoleRun | undefined;
+  let signInService: RunningService | undefined;
+  let signInBrowser: Browser | undefined;
+
   afterAll(async () => {
-    await stopConsole(signInRun);
+    await signInBrowser?.close();
+    if (signInService) await signInService.interrupt();
     oauth?.close();
   });
 
@@ -267,12 +265,14 @@ describe.skipIf(!available)("the operators' console signing in with authorizatio
       clientId: 'operators',
       scopes: ['fulfillment/inventory:read'],
     };
-    signInRun = await startConsole(['--auth'], { CONSOLE_SIGN_IN: JSON.stringify(signIn) });
-    const signInService = signInRun.service;
+    signInService = await startService(['--in-memory', '--auth'], (url) => `Operators' console: ${url}/console`, {
+      env: { CONSOLE_SIGN_IN: JSON.stringify(signIn) },
+    });
     token = /all scopes\s+(\S+)/.exec(signInService.output())?.[1] ?? '';
     expect(token).not.toBe('');
 
-    const signInPage = await signInRun.browser.newPage();
+    signInBrowser = await chromium.launch({ executablePath: CHROMIUM });
+    const signInPage = await signInBrowser.newPage();
     const pageErrors: string[] = [];
     signInPage.on('pageerror', (e) => pageErrors.push(String(e)));
     await signInPage.goto(`${signInService.url}/console`);
@@ -287,14 +287,20 @@ describe.skipIf(!available)("the operators' console signing in with authorizatio
 
 /** SPEC's classic exercise, done by hand in the page: the catalog, order 123 on empty stock, the restock. */
 describe.skipIf(!available)("the classic exercise from the operators' console", () => {
-  let classicRun: ConsoleRun | undefined;
-  afterAll(() => stopConsole(classicRun));
+  let classicService: RunningService | undefined;
+  let classicBrowser: Browser | undefined;
+
+  afterAll(async () => {
+    await classicBrowser?.close();
+    if (classicService) await classicService.interrupt();
+  });
 
   it('ships order 123 in the known two packages once the restock arrives', async () => {
-    classicRun = await startConsole();
+    classicService = await startService(['--in-memory'], (url) => `Operators' console: ${url}/console`);
+    classicBrowser = await chromium.launch({ executablePath: CHROMIUM });
     // A context of its own: axe (below) needs one to inject its checks.
-    const p = await (await classicRun.browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
-    await p.goto(`${classicRun.service.url}/console`);
+    const p = await (await classicBrowser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+    await p.goto(`${classicService.url}/console`);
     const product = p.getByRole('form', { name: 'Add or edit a product' });
     for (const entry of classic.product_info) {
       await product.getByLabel('Product id').fill(String(entry.product_id));
