@@ -24,33 +24,44 @@ const docsDir = fileURLToPath(new URL('../../docs/', import.meta.url));
 // The page refreshes every 3 s and right after each change: wait for it rather than for a fixed time.
 vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 100 } } });
 
-let service: RunningService | undefined;
-let browser: Browser | undefined;
+let run: ConsoleRun | undefined;
 let page: Page;
 /** Console errors and uncaught exceptions of the page (a CSP violation is one). */
 const errors: string[] = [];
 
+interface ConsoleRun {
+  service: RunningService;
+  browser: Browser;
+}
+
+/** `npm start -- --in-memory` with more arguments and environment, and a Chromium to drive it. */
+async function startConsole(args: string[] = [], env: Record<string, string> = {}): Promise<ConsoleRun> {
+  const service = await startService(['--in-memory', ...args], (url) => `Operators' console: ${url}/console`, { env });
+  return { service, browser: await chromium.launch({ executablePath: CHROMIUM }) };
+}
+
+async function stopConsole(run: ConsoleRun | undefined): Promise<void> {
+  await run?.browser.close();
+  await run?.service.interrupt();
+}
+
 describe.skipIf(!available)("the operators' console in Chromium", () => {
   beforeAll(async () => {
-    service = await startService(['--in-memory'], (url) => `Operators' console: ${url}/console`);
-    browser = await chromium.launch({ executablePath: CHROMIUM });
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    run = await startConsole();
+    page = await run.browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(String(e)));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (service) await service.interrupt();
-  });
+  afterAll(() => stopConsole(run));
 
   const form = (name: string) => page.getByRole('form', { name });
   const stockRow = (id: number) => page.locator(`#products tr[data-product="${id}"]`);
 
   it('loads under its Content-Security-Policy with no console error', async () => {
-    const res = await page.goto(`${service!.url}/console`);
+    const res = await page.goto(`${run!.service.url}/console`);
     expect(res?.status()).toBe(200);
     expect(res?.headers()['content-security-policy']).toMatch(/script-src 'sha256-/);
     await expect.poll(() => page.locator('#refreshed').textContent()).toMatch(/^Updated/);
@@ -168,21 +179,15 @@ describe.skipIf(!available)("the operators' console in Chromium", () => {
 });
 
 describe.skipIf(!available)("the operators' console under npm start -- --auth", () => {
-  let authService: RunningService | undefined;
-  let authBrowser: Browser | undefined;
-
-  afterAll(async () => {
-    await authBrowser?.close();
-    if (authService) await authService.interrupt();
-  });
+  let authRun: ConsoleRun | undefined;
+  afterAll(() => stopConsole(authRun));
 
   it('asks for a development token, then shows the stock with it', async () => {
-    authService = await startService(['--in-memory', '--auth'], (url) => `Operators' console: ${url}/console`);
-    const token = /all scopes\s+(\S+)/.exec(authService.output())?.[1];
+    authRun = await startConsole(['--auth']);
+    const token = /all scopes\s+(\S+)/.exec(authRun.service.output())?.[1];
     expect(token).toBeDefined();
-    authBrowser = await chromium.launch({ executablePath: CHROMIUM });
-    const authPage = await authBrowser.newPage();
-    await authPage.goto(`${authService.url}/console`);
+    const authPage = await authRun.browser.newPage();
+    await authPage.goto(`${authRun.service.url}/console`);
     // Without a token every call answers 401: the page asks for one.
     const signIn = authPage.getByRole('form', { name: 'Development sign-in' });
     await expect.poll(() => signIn.getByLabel(/Access token/).isVisible()).toBe(true);
@@ -202,12 +207,9 @@ describe.skipIf(!available)("the operators' console under npm start -- --auth", 
  */
 describe.skipIf(!available)("the operators' console signing in with authorization code and PKCE", () => {
   let oauth: Server | undefined;
-  let signInService: RunningService | undefined;
-  let signInBrowser: Browser | undefined;
-
+  let signInRun: ConsoleRun | undefined;
   afterAll(async () => {
-    await signInBrowser?.close();
-    if (signInService) await signInService.interrupt();
+    await stopConsole(signInRun);
     oauth?.close();
   });
 
@@ -265,14 +267,12 @@ describe.skipIf(!available)("the operators' console signing in with authorizatio
       clientId: 'operators',
       scopes: ['fulfillment/inventory:read'],
     };
-    signInService = await startService(['--in-memory', '--auth'], (url) => `Operators' console: ${url}/console`, {
-      env: { CONSOLE_SIGN_IN: JSON.stringify(signIn) },
-    });
+    signInRun = await startConsole(['--auth'], { CONSOLE_SIGN_IN: JSON.stringify(signIn) });
+    const signInService = signInRun.service;
     token = /all scopes\s+(\S+)/.exec(signInService.output())?.[1] ?? '';
     expect(token).not.toBe('');
 
-    signInBrowser = await chromium.launch({ executablePath: CHROMIUM });
-    const signInPage = await signInBrowser.newPage();
+    const signInPage = await signInRun.browser.newPage();
     const pageErrors: string[] = [];
     signInPage.on('pageerror', (e) => pageErrors.push(String(e)));
     await signInPage.goto(`${signInService.url}/console`);
@@ -287,20 +287,14 @@ describe.skipIf(!available)("the operators' console signing in with authorizatio
 
 /** SPEC's classic exercise, done by hand in the page: the catalog, order 123 on empty stock, the restock. */
 describe.skipIf(!available)("the classic exercise from the operators' console", () => {
-  let classicService: RunningService | undefined;
-  let classicBrowser: Browser | undefined;
-
-  afterAll(async () => {
-    await classicBrowser?.close();
-    if (classicService) await classicService.interrupt();
-  });
+  let classicRun: ConsoleRun | undefined;
+  afterAll(() => stopConsole(classicRun));
 
   it('ships order 123 in the known two packages once the restock arrives', async () => {
-    classicService = await startService(['--in-memory'], (url) => `Operators' console: ${url}/console`);
-    classicBrowser = await chromium.launch({ executablePath: CHROMIUM });
+    classicRun = await startConsole();
     // A context of its own: axe (below) needs one to inject its checks.
-    const p = await (await classicBrowser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
-    await p.goto(`${classicService.url}/console`);
+    const p = await (await classicRun.browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+    await p.goto(`${classicRun.service.url}/console`);
     const product = p.getByRole('form', { name: 'Add or edit a product' });
     for (const entry of classic.product_info) {
       await product.getByLabel('Product id').fill(String(entry.product_id));
