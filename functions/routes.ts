@@ -36,6 +36,8 @@ export type HandlerName =
   | 'list-movements'
   | 'list-orders'
   | 'write-offs'
+  | 'recall-lot'
+  | 'get-lot'
   | 'health'
   | 'api-docs'
   | 'console';
@@ -45,6 +47,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/inventory/process_restock', handler: 'process-restock', scope: 'restock:write' },
   { method: 'POST', path: '/inventory/process_order', handler: 'process-order', scope: 'orders:write' },
   { method: 'POST', path: '/inventory/write_offs', handler: 'write-offs', scope: 'stock:adjust' },
+  { method: 'POST', path: '/inventory/recalls', handler: 'recall-lot', scope: 'stock:adjust' },
   { method: 'GET', path: '/inventory/orders', handler: 'list-orders', scope: 'inventory:read' },
   { method: 'GET', path: '/inventory/orders/{order_id}', handler: 'get-order', scope: 'inventory:read' },
   { method: 'POST', path: '/inventory/orders/{order_id}/cancel', handler: 'cancel-order', scope: 'orders:write' },
@@ -55,6 +58,7 @@ export const routes: readonly Route[] = [
     handler: 'list-movements',
     scope: 'inventory:read',
   },
+  { method: 'GET', path: '/inventory/products/{product_id}/lots/{lot}', handler: 'get-lot', scope: 'inventory:read' },
   { method: 'GET', path: '/health', handler: 'health' },
   { method: 'GET', path: '/openapi.json', handler: 'api-docs' },
   { method: 'GET', path: '/docs', handler: 'api-docs' },

@@ -76,6 +76,16 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
     memorySize: 1024,
     timeout: WRITE_TIMEOUT,
   },
+  'recall-lot': {
+    description: 'POST /inventory/recalls: write off every unit of a lot on hand and mark it recalled for good',
+    memorySize: 1024,
+    timeout: WRITE_TIMEOUT,
+  },
+  'get-lot': {
+    description: 'GET /inventory/products/{product_id}/lots/{lot}: a lot and every package that carried it',
+    memorySize: 512,
+    timeout: READ_TIMEOUT,
+  },
   'cancel-order': {
     description: 'POST /inventory/orders/{order_id}/cancel: every unit not shipped stops waiting',
     memorySize: 1024,

@@ -46,11 +46,20 @@ export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
   'process-order': { table: STOCK_WRITER, queriesIndexes: [] },
   'process-restock': { table: STOCK_WRITER, queriesIndexes: [] },
   'get-order': { table: ['dynamodb:Query'], queriesIndexes: [] },
-  // One transaction (the record, the products, the ledger's write); a replay reads the record.
+  // Reads the products (takes name their lots), then one transaction (the record, the products,
+  // the ledger's write); a replay reads the record.
   'write-offs': {
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    table: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     queriesIndexes: [],
   },
+  // Reads the lot, its product and its recall, then one transaction (the RecallItem, the LotItem,
+  // the product, the ledger's write); answers the LotView (its packages' events).
+  'recall-lot': {
+    table: ['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    queriesIndexes: [],
+  },
+  // The lot, its product and recall, its LOTSHIP items and the shipment events they name.
+  'get-lot': { table: ['dynamodb:BatchGetItem', 'dynamodb:Query'], queriesIndexes: [] },
   // Finishing a large order's creation before cancelling it takes stock like an order does.
   'cancel-order': { table: STOCK_WRITER, queriesIndexes: [] },
   'list-products': { table: ['dynamodb:BatchGetItem'], queriesIndexes: [CATALOG_INDEX.name] },
@@ -69,7 +78,9 @@ export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
   // order list once it is (one conditioned UpdateItem). Reading the stream
   // (DescribeStream, GetRecords, GetShardIterator, ListStreams on the stream's ARN only) is granted
   // by its event source mapping (infra/constructs/outbound-events.ts), events:PutEvents by the bus.
-  'publish-events': { table: ['dynamodb:Query', 'dynamodb:UpdateItem'], queriesIndexes: [] },
+  // Keeps the lots' books: a LOTSHIP or LOTOFF item and a LotItem counter per lot, in one
+  // transaction each (PutItem, UpdateItem).
+  'publish-events': { table: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], queriesIndexes: [] },
   // Reads the writes named by product changes, puts the movements.
   'sequence-ledger': { table: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'], queriesIndexes: [] },
 };

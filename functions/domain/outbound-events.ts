@@ -52,14 +52,28 @@ export type OutboundEvent =
   | { detailType: 'PackageShipped'; detail: PackageShippedDetail; time: string }
   | { detailType: 'OrderFulfilled'; detail: OrderEventDetail; time: string }
   | { detailType: 'OrderCancelled'; detail: OrderEventDetail; time: string }
-  | { detailType: 'StockWrittenOff'; detail: StockWrittenOffDetail; time: string };
-/*
- * LotRecalled (SPEC: `{event_id, product_id, lot}`) joins this union with lots and recalls (a
- * later issue): a recall marks the LotItem recalled once, and that change (the flag turning true
- * in the stream's MODIFY, whose old image says it was not) becomes one event with the id
- * `lot-recalled:<product_id>/<lot>`. The units it takes off are write-off movements with the
- * reason `recalled`, so they are StockWrittenOff events already.
+  | { detailType: 'StockWrittenOff'; detail: StockWrittenOffDetail; time: string }
+  | { detailType: 'LotRecalled'; detail: LotRecalledDetail; time: string };
+
+/**
+ * SPEC: `{event_id, product_id, lot}`. A recall inserts its RecallItem once (a second recall
+ * changes nothing), and that insert is the event. The units it takes off are write-off movements
+ * with the reason `recalled`, so they are StockWrittenOff events already.
  */
+export interface LotRecalledDetail {
+  event_id: string;
+  product_id: number;
+  lot: string;
+}
+
+/** LotRecalled for a recall as recorded. */
+export function lotRecalledEvent(productId: number, lot: string, at: string): OutboundEvent {
+  return {
+    detailType: 'LotRecalled',
+    time: at,
+    detail: { event_id: eventIds.lotRecalled(productId, lot), product_id: productId, lot },
+  };
+}
 
 export type EventName = OutboundEvent['detailType'];
 export type OrderSettledEvent = Extract<OutboundEvent, { detailType: 'OrderFulfilled' | 'OrderCancelled' }>;
@@ -78,6 +92,7 @@ export const eventIds = {
   orderFulfilled: (orderKey: string) => `order-fulfilled:${orderKey}`,
   orderCancelled: (orderKey: string) => `order-cancelled:${orderKey}`,
   stockWrittenOff: (productId: number, seq: number) => `stock-written-off:${movementId(productId, seq)}`,
+  lotRecalled: (productId: number, lot: string) => `lot-recalled:${productId}/${lot}`,
 };
 
 /** One PackageShipped per package of a shipment event (the packages as the order's view lists them). */

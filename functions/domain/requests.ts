@@ -198,6 +198,17 @@ export function parseCancelRequest(body: unknown): { reason: string | null } {
   return { reason: reason ?? null };
 }
 
+/** `POST /inventory/recalls`: `{product_id, lot, reason?}`; the unnamed lot cannot be recalled (`lot` is required). */
+export function parseRecallRequest(body: unknown): { product_id: number; lot: string; reason: string | null } {
+  const { product_id, lot, reason } = validate(recallSchema, body, []);
+  return { product_id, lot, reason: reason ?? null };
+}
+
+/** A lot named in a path: undefined when it cannot be a lot's name (the caller answers 404). */
+export function parseLotPath(parameter: string): string | undefined {
+  return lotPattern.test(parameter) ? parameter : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Schemas. Every message of a field comes from one function of the input, so the several zod
 // issues one value can raise (e.g. 2^53 breaks both the safe-integer and the max check) read
@@ -360,6 +371,15 @@ const writeOffSchema = arrayOf(
     { error: (issue) => describe(issue.input, 'must be an object {product_id, quantity, reason, lot?, note?}') },
   ),
   'lines {product_id, quantity, reason, lot?, note?}',
+);
+
+const recallSchema = z.object(
+  {
+    product_id: productId,
+    lot: lotField,
+    reason: textField(LIMITS.cancelReasonChars).nullable().optional(),
+  },
+  { error: (issue) => describe(issue.input, 'must be an object {product_id, lot, reason?}') },
 );
 
 const cancelSchema = z.object(
@@ -585,4 +605,5 @@ export const REQUEST_SCHEMAS = {
   order: orderSchema,
   cancel: cancelSchema,
   writeOff: writeOffSchema,
+  recall: recallSchema,
 } as const;

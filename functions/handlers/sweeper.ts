@@ -10,7 +10,7 @@ export const handler = lambdaHandler(
   async (_event: ScheduledEvent, context): Promise<SweepReport> => {
     const report = await sweep(drainDeadline(context));
     countMetric(CUSTOM_METRICS.oldestBackorderAgeSeconds, report.oldestBackorderAgeSeconds, MetricUnit.Seconds);
-    if (report.restocksResumed + report.ordersFinished + report.productsDrained > 0)
+    if (report.restocksResumed + report.ordersFinished + report.productsDrained + report.lotsExpired > 0)
       logger.info('sweep', { ...report });
     return report;
   },

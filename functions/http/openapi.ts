@@ -23,6 +23,7 @@ import {
 import {
   LIMITS,
   parseCancelRequest,
+  parseRecallRequest,
   parseCatalogRequest,
   ORDER_LIST_STATUSES,
   parseListQuery,
@@ -55,6 +56,7 @@ import {
   PrioritySchema,
   ProblemSchema,
   MovementPageSchema,
+  LotViewSchema,
   OrderPageSchema,
   OrderSummarySchema,
   MovementSchema,
@@ -144,6 +146,7 @@ const RESPONSE_SCHEMAS: ReadonlyArray<[z.ZodType, string]> = [
   [ProductPageSchema, 'ProductPage'],
   [MovementSchema, 'Movement'],
   [MovementPageSchema, 'MovementPage'],
+  [LotViewSchema, 'LotView'],
   [WriteOffAnswerSchema, 'WriteOffAnswer'],
   [RestockAnswerSchema, 'RestockAnswer'],
   [HealthSchema, 'Health'],
@@ -159,6 +162,7 @@ const REQUEST_SCHEMA_IDS: ReadonlyArray<[z.ZodType, string]> = [
   [REQUEST_SCHEMAS.order, 'OrderRequest'],
   [REQUEST_SCHEMAS.cancel, 'CancelRequest'],
   [REQUEST_SCHEMAS.writeOff, 'WriteOffRequest'],
+  [REQUEST_SCHEMAS.recall, 'RecallRequest'],
 ];
 
 const MERGED = 'Lines naming the same product are merged (their quantities added) before use.';
@@ -238,6 +242,22 @@ function componentSchemas(): Record<string, JsonSchema> {
 
 const EXAMPLE_TIME = '2026-01-15T09:30:00.000Z';
 const CLASSIC_ORDER_ID = classic.order.order_id;
+
+const LOT_EXAMPLE = {
+  product_id: 4,
+  lot: 'PLT-2612-01',
+  expires_at: '2026-12-06T00:00:00.000Z',
+  recalled: true,
+  restocked: 12,
+  on_hand: 0,
+  shipped: 5,
+  written_off: 7,
+  shipments: [
+    { order_id: 'trauma-7', shipment_id: 'mi3x0a1b2c3d4e5f6-1', quantity: 3, shipped_at: EXAMPLE_TIME },
+    { order_id: 123, shipment_id: 'mi3x0a1b2c9d8e7f6-1', quantity: 2, shipped_at: EXAMPLE_TIME },
+  ],
+  next_cursor: null,
+};
 
 const classicOrderCreated = {
   order_id: CLASSIC_ORDER_ID,
@@ -338,6 +358,16 @@ const problems = {
   badOrderList: problemExample(() => parseOrderListQuery({ status: 'shipped', limit: '0' })),
   unknownProduct: problemExample(() => {
     throw new NotFoundError('no product 404404');
+  }),
+  recallMalformed: problemExample(() => parseRecallRequest({ product_id: 4, lot: null })),
+  recallInvalid: problemExample(() => parseRecallRequest({ product_id: 4, lot: 'lot with spaces' })),
+  badLotCursor: problemExample(() => {
+    throw new InvalidValueError('the cursor is not one this service gave', [
+      { path: 'cursor', message: 'is not a cursor of this list' },
+    ]);
+  }),
+  unknownLot: problemExample(() => {
+    throw new NotFoundError('product 4 has no lot PLT-0000');
   }),
   unavailable: problemExample(() => {
     throw new DependencyUnavailableError('DynamoDB is unreachable');
@@ -701,6 +731,40 @@ const OPERATIONS: Record<string, OperationText> = {
       }),
     },
   },
+  'POST /inventory/recalls': {
+    operationId: 'recallLot',
+    summary: 'Recall a lot',
+    description:
+      'Writes off every unit of the lot on hand (reason `recalled`, a `StockWrittenOff` event), marks the lot recalled for good ' +
+      '(a restock of it is refused from now on; a `LotRecalled` event) and answers its LotView: every package that carried ' +
+      'the lot, so that the recall reaches every hospital that received it. Recalling it again changes nothing and answers ' +
+      'the same view. The unnamed lot cannot be recalled.',
+    tags: ['stock'],
+    requestBody: {
+      required: true,
+      description: 'The lot, and optionally why (0 to 500 characters).',
+      content: json(ref('RecallRequest'), {
+        recall: example('A platelet lot recalled', {
+          product_id: 4,
+          lot: 'PLT-2612-01',
+          reason: 'donor tested positive',
+        }),
+      }),
+    },
+    responses: {
+      '200': ok('The lot, recalled, with every package that carried it.', 'LotView', {
+        recalled: example('Recalled after two packages shipped', LOT_EXAMPLE),
+      }),
+      ...bodyProblems(
+        problems.recallMalformed,
+        problems.recallInvalid,
+        'a lot name that breaks its pattern, a reason over 500 characters',
+      ),
+      ...problem('notFound', 'No such product, or the product has no such lot. Nothing changed.', {
+        unknownLot: example('Unknown lot', problems.unknownLot),
+      }),
+    },
+  },
   'POST /inventory/process_order': {
     operationId: 'processOrder',
     summary: 'Place an order',
@@ -932,6 +996,36 @@ const OPERATIONS: Record<string, OperationText> = {
       }),
       ...problem('notFound', 'No such product.', {
         unknownProduct: example('Unknown product', problems.unknownProduct),
+      }),
+    },
+  },
+  'GET /inventory/products/{product_id}/lots/{lot}': {
+    operationId: 'getLot',
+    summary: 'A lot and every package that carried it',
+    description:
+      'Its expiry, whether it was recalled, its units restocked, on hand, shipped and written off, and every package that ' +
+      "carried units of it, oldest first, 1000 a page. Packages and the shipped and written-off counts come from the table's " +
+      'stream a moment after they commit (under a second in AWS).',
+    tags: ['stock'],
+    parameters: [
+      PRODUCT_ID_PARAMETER,
+      {
+        name: 'lot',
+        in: 'path',
+        required: true,
+        description: 'The lot: 1 to 64 of A-Za-z0-9_.:-; anything else answers 404.',
+        schema: { type: 'string' },
+        example: 'PLT-2612-01',
+      },
+      { ...CURSOR_PARAMETER, description: 'The `next_cursor` of the previous page (opaque).' },
+    ],
+    responses: {
+      '200': ok('The lot.', 'LotView', { recalled: example('A recalled lot', LOT_EXAMPLE) }),
+      ...problem('invalidValue', 'A cursor this service did not give.', {
+        badCursor: example('Not a cursor of this list', problems.badLotCursor),
+      }),
+      ...problem('notFound', 'No such product, or the product has no such lot.', {
+        unknownLot: example('Unknown lot', problems.unknownLot),
       }),
     },
   },

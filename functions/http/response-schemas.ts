@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { FieldError } from '../domain/errors.js';
 import type { Line, OrderStatus, OrderView, ProductView, Shipment } from '../domain/model.js';
 import type { Movement } from '../domain/movement.js';
+import type { LotView } from '../domain/lot-view.js';
 import type { WriteOffAnswer } from '../use-cases/write-off.js';
 import {
   INTEGER_ORDER_ID_RULE,
@@ -229,6 +230,32 @@ export const RestockAnswerSchema = z
   })
   .describe('What a restock did.');
 
+export const LotViewSchema = z
+  .strictObject({
+    product_id: productId,
+    lot: z.string().describe('The lot: 1 to 64 of A-Za-z0-9_.:-.'),
+    expires_at: timestamp.nullable().describe('Fixed by the first restock that named the lot; null: never expires.'),
+    recalled: z.boolean().describe('Recalled for good: its units were written off and a restock of it is refused.'),
+    restocked: units.describe('Units of the lot restocked so far.'),
+    on_hand: units.describe('Units of the lot on hand now.'),
+    shipped: units.describe("Units of the lot shipped (counted from the table's stream, a moment after they ship)."),
+    written_off: units.describe(
+      'Units of the lot written off (expired, recalled, damaged, ...; counted like `shipped`).',
+    ),
+    shipments: z
+      .array(
+        z.strictObject({
+          order_id: OrderIdSchema,
+          shipment_id: z.string().min(1),
+          quantity: units.min(1).describe('Units of this lot in the package.'),
+          shipped_at: timestamp,
+        }),
+      )
+      .describe('Every package that carried units of the lot, oldest first: at most 1000 a page.'),
+    next_cursor: z.string().nullable().describe('Pass it as `cursor` for the next page; null on the last page.'),
+  })
+  .describe('A lot, and every package that carried it: whom a recall must reach.');
+
 export const HealthSchema = z.strictObject({
   status: z.literal('ok'),
   version: z.string().describe('The deployed version of the service.'),
@@ -269,6 +296,7 @@ export type TypesAgree = [
   Agrees<Same<z.output<typeof RestockAnswerSchema>, RestockAnswer>>,
   Agrees<Same<z.output<typeof MovementSchema>, Movement>>,
   Agrees<Same<z.output<typeof WriteOffAnswerSchema>, WriteOffAnswer>>,
+  Agrees<Same<z.output<typeof LotViewSchema>, LotView>>,
   Agrees<Same<z.output<typeof FieldErrorSchema>, FieldError>>,
   Agrees<Same<z.output<typeof ProblemSchema>, ProblemBody>>,
 ];

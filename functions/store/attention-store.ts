@@ -7,6 +7,7 @@ import { documentClient, tableName } from '../commons/dynamodb.js';
 import {
   attentionAttributes,
   attentionPartitions,
+  LOT_PREFIX,
   ORDER_PREFIX,
   orderKeyOf,
   PRODUCT_PREFIX,
@@ -23,7 +24,9 @@ import { forEachConcurrently, isConditionFailure } from './transactions.js';
 export type DueWork =
   | { kind: 'restock'; key: string; mark: string }
   | { kind: 'order'; orderKey: string; mark: string }
-  | { kind: 'product'; productId: number; mark: string };
+  | { kind: 'product'; productId: number; mark: string }
+  /** A lot due to expire: its units are written off once it has. */
+  | { kind: 'lot'; productId: number; lot: string; mark: string };
 
 /**
  * Work whose mark is due at or before `nowIso`, at most `limit` per shard (the index is
@@ -47,7 +50,10 @@ export async function dueWork(nowIso: string, limit = 200): Promise<DueWork[]> {
       const mark = String(item.attention_sk);
       if (pk.startsWith(RESTOCK_PREFIX)) out.push({ kind: 'restock', key: pk.slice(RESTOCK_PREFIX.length), mark });
       else if (pk.startsWith(ORDER_PREFIX)) out.push({ kind: 'order', orderKey: pk.slice(ORDER_PREFIX.length), mark });
-      else if (pk.startsWith(PRODUCT_PREFIX)) {
+      else if (pk.startsWith(PRODUCT_PREFIX) && String(item.sk).startsWith(LOT_PREFIX)) {
+        const lot = String(item.sk).slice(LOT_PREFIX.length);
+        out.push({ kind: 'lot', productId: Number(pk.slice(PRODUCT_PREFIX.length)), lot, mark });
+      } else if (pk.startsWith(PRODUCT_PREFIX)) {
         out.push({ kind: 'product', productId: Number(pk.slice(PRODUCT_PREFIX.length)), mark });
       }
     }

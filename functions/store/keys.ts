@@ -11,6 +11,20 @@ export const waitKey = (productId: number, queueKey: string) => ({
 export const WAIT_PREFIX = 'WAIT#';
 export const lotKey = (productId: number, lot: string) => ({ pk: `PRODUCT#${productId}`, sk: `LOT#${lot}` });
 export const LOT_PREFIX = 'LOT#';
+/** A package event that carried units of a lot: sorted oldest first (event ids start with the time). */
+export const lotShipmentKey = (productId: number, lot: string, eventId: string, orderKey: string) => ({
+  pk: `PRODUCT#${productId}`,
+  sk: `LOTSHIP#${lot}#${eventId}#${orderKey}`,
+});
+export const lotShipmentPrefix = (lot: string) => `LOTSHIP#${lot}#`;
+/** Marks a write-off movement of a lot as counted on its LotItem (once). */
+export const lotWriteOffKey = (productId: number, lot: string, seq: number) => ({
+  pk: `PRODUCT#${productId}`,
+  sk: `LOTOFF#${lot}#${seq.toString().padStart(16, '0')}`,
+});
+/** The recall of a lot: its insert is the LotRecalled event. */
+export const recallKey = (productId: number, lot: string) => ({ pk: `PRODUCT#${productId}`, sk: `RECALL#${lot}` });
+export const RECALL_PREFIX = 'RECALL#';
 /** Zero-padded so a product's movements sort in sequence (commit) order. */
 export const movementKey = (productId: number, firstSeq: number) => ({
   pk: `PRODUCT#${productId}`,

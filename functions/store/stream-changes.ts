@@ -18,7 +18,7 @@ import type { OrderId } from '../domain/order-id.js';
 import type { ShipmentEvent } from '../domain/order-record.js';
 import { movementsFromItem } from './items/movement-item.js';
 import { shipmentFromItem } from './items/shipment-item.js';
-import { CANCEL_PREFIX, MOVE_PREFIX, ORDER_PREFIX, SHIP_PREFIX } from './keys.js';
+import { CANCEL_PREFIX, MOVE_PREFIX, ORDER_PREFIX, RECALL_PREFIX, SHIP_PREFIX } from './keys.js';
 import { PUBLISHED_EVENT_NAME } from './stream-filter.js';
 
 /**
@@ -33,7 +33,8 @@ export interface StreamRecord {
 export type StoredChange =
   | { kind: 'shipped'; orderKey: string; orderId: OrderId; event: ShipmentEvent }
   | { kind: 'cancel-part'; orderKey: string }
-  | { kind: 'stock-moved'; movements: MovementRecord[] };
+  | { kind: 'stock-moved'; movements: MovementRecord[] }
+  | { kind: 'lot-recalled'; productId: number; lot: string; at: string };
 
 export function changeOfStreamRecord(record: StreamRecord): StoredChange | undefined {
   // These items are written once and never changed: only their insert is news. A MODIFY would
@@ -52,5 +53,8 @@ export function changeOfStreamRecord(record: StreamRecord): StoredChange | undef
     return { kind: 'cancel-part', orderKey: pk.slice(ORDER_PREFIX.length) };
   }
   if (sk.startsWith(MOVE_PREFIX)) return { kind: 'stock-moved', movements: movementsFromItem(item) };
+  if (sk.startsWith(RECALL_PREFIX)) {
+    return { kind: 'lot-recalled', productId: Number(item.product_id), lot: String(item.lot), at: String(item.at) };
+  }
   return undefined;
 }

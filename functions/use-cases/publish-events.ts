@@ -14,6 +14,9 @@
  * change left it; `fulfilled` and `cancelled` never change again, so two shipments that both find
  * it settled publish the same event id.
  *
+ * The follower also keeps the lots' books (store/lot-store.ts): which packages carried each
+ * named lot, and its units shipped and written off, once per record however often it comes.
+ *
  * The same read files a settled order in its list (SPEC v2 "Order lists": fulfilled, cancelled)
  * with its final summary, once (store/order-lists-store.ts). It is done here, not by a third reader
  * of the stream, because AWS advises at most two Lambda functions per stream shard, and the
@@ -23,10 +26,12 @@ import { logger } from '../commons/logger.js';
 import {
   type EventPublisher,
   type OutboundEvent,
+  lotRecalledEvent,
   orderSettledEvent,
   packageShippedEvents,
   stockWrittenOffEvents,
 } from '../domain/outbound-events.js';
+import { recordLotShipments, recordLotWriteOff } from '../store/lot-store.js';
 import { fileSettledOrders } from '../store/order-lists-store.js';
 import { readOrder } from '../store/order-store.js';
 import { changeOfStreamRecord, type StreamRecord } from '../store/stream-changes.js';
@@ -71,10 +76,18 @@ export async function publishEvents(records: IdentifiedRecord[], publisher: Even
       if (change?.kind === 'shipped') {
         add(id, packageShippedEvents(change.orderKey, change.orderId, change.event));
         askOrder(change.orderKey, id);
+        await recordLotShipments(change.orderKey, change.orderId, change.event);
       } else if (change?.kind === 'cancel-part') {
         askOrder(change.orderKey, id);
       } else if (change?.kind === 'stock-moved') {
         add(id, stockWrittenOffEvents(change.movements));
+        for (const m of change.movements) {
+          if (m.cause.kind === 'write_off' && m.lot !== null) {
+            await recordLotWriteOff(m.productId, m.lot, m.seq, -m.quantity, m.cause.writeOffKey);
+          }
+        }
+      } else if (change?.kind === 'lot-recalled') {
+        add(id, [lotRecalledEvent(change.productId, change.lot, change.at)]);
       }
     } catch (error) {
       logger.error('stream record not readable', { record_id: id, error: error as Error });

@@ -91,6 +91,12 @@ async function tryRestock(input: RestockInput, attempt: number): Promise<Restock
   // product or a used key fails it, changing nothing): no read before it. A larger one checks
   // every product and the key first, since its first part commits before the others.
   const lots = await resolveLots(input);
+  if (lots.problems.length > 0) {
+    // A replay answers as the first request did, though its lot has expired or was recalled since.
+    const first = input.key ? await getRestock(key) : undefined;
+    if (first) return replay(first.record, asked, input.deadline);
+    throw new InvalidValueError('the restock breaks a lot rule; nothing was restocked', lots.problems);
+  }
   if (!restockFitsOnePart(lots.lines)) {
     const [products, existing] = await Promise.all([
       getProducts(lines.keys()),
@@ -157,15 +163,13 @@ async function resolveLots(input: RestockInput) {
     (productId, lot) => known.get(knownLotKey(productId, lot)),
     new Date().toISOString(),
   );
-  if (problems.length > 0)
-    throw new InvalidValueError('the restock breaks a lot rule; nothing was restocked', problems);
   const lines: ResolvedRestockLine[] = input.lines.map((l) => ({
     product_id: l.product_id,
     lot: l.lot,
     quantity: l.quantity,
     expiresAt: l.lot === null ? null : (known.get(knownLotKey(l.product_id, l.lot))?.expiresAt ?? l.expiresAt ?? null),
   }));
-  return { lines, known };
+  return { lines, known, problems };
 }
 
 /** The answer of a restock this request completed; kept for replays unless its key was generated. */

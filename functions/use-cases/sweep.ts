@@ -2,7 +2,7 @@
  * The sweeper (every minute in AWS, every second under `npm start`): finishes what a request
  * left behind when it died or ran out of time, so that no stock stays stranded (SPEC rule 8):
  * restocks whose lease ran out, large orders and cancellations cut short, products whose drain
- * was not finished.
+ * was not finished; and writes off the units of lots that expired (SPEC v2).
  */
 import { randomUUID } from 'node:crypto';
 import { RequestInProgressError } from '../domain/errors.js';
@@ -13,6 +13,7 @@ import { getRestock } from '../store/restock-store.js';
 import { finishCancellation } from './cancel-order.js';
 import { fillBackorders } from './fill-backorders.js';
 import { finishOrderCreation } from './large-orders.js';
+import { expireLot } from './lots.js';
 import { resumeRestock } from './restock.js';
 import { packAllUnpacked } from './unpacked-parts.js';
 
@@ -20,6 +21,8 @@ export interface SweepReport {
   restocksResumed: number;
   ordersFinished: number;
   productsDrained: number;
+  /** Lots whose expired units were written off (or that were used up before they expired). */
+  lotsExpired: number;
   /** Age of the oldest waiting order, 0 when none waits. */
   oldestBackorderAgeSeconds: number;
   draining: boolean;
@@ -41,6 +44,7 @@ export async function sweep(deadline: number, options: SweepOptions = {}): Promi
     restocksResumed: 0,
     ordersFinished: 0,
     productsDrained: 0,
+    lotsExpired: 0,
     oldestBackorderAgeSeconds: 0,
     draining: false,
   };
@@ -68,6 +72,10 @@ export async function sweep(deadline: number, options: SweepOptions = {}): Promi
       await clearOrderMark(work.orderKey, work.mark);
       report.ordersFinished++;
     }
+  }
+  // Lots that expired: their units are written off (SPEC: within one sweeper period).
+  for (const work of due) {
+    if (work.kind === 'lot' && (await expireLot(work.productId, work.lot, work.mark))) report.lotsExpired++;
   }
   const productIds = due.flatMap((work) => (work.kind === 'product' ? [work.productId] : []));
   if (productIds.length > 0) {

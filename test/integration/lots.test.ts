@@ -7,11 +7,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_LOTS_ON_HAND, TAKE_HORIZON_MS } from '../../functions/domain/lots.js';
 import { getProducts } from '../../functions/store/catalog-store.js';
 import { rememberProducts } from '../../functions/use-cases/catalog-cache.js';
-import { catalog, get, post, productsById, sendRestockEvent, uniqueOrderId } from '../support/api.js';
+import { forgetReplays } from '../../functions/use-cases/replay-memory.js';
+import { catalog, get, post, productsById, runSweeper, sendRestockEvent, uniqueOrderId } from '../support/api.js';
 import { createTestTable } from '../support/dynamodb.js';
 import { beforeTransaction } from '../support/interleave.js';
 import { readState, violations } from '../support/invariants.js';
-import { sequenceLedger } from '../support/ledger.js';
+import { followStream, sequenceLedger } from '../support/ledger.js';
 
 beforeAll(async () => {
   await createTestTable('lots', { stream: true });
@@ -216,16 +217,127 @@ describe('lots', () => {
     await pause(Date.parse(expiresAt) - Date.now() + 50);
     expect((await productView(p)).lots).toEqual([{ lot: 'SHORT', quantity: 5, expires_at: expiresAt, expired: true }]);
     expect(violations(await readState())).toEqual([]);
-    // A write-off without a lot takes usable units only; naming the lot takes the expired ones.
+    // A write-off without a lot takes usable units only (none are left).
     const fefo = await post('/inventory/write_offs', [{ product_id: p, quantity: 1, reason: 'damaged' }]);
     expect(fefo.status).toBe(422);
-    const named = await post('/inventory/write_offs', [
-      { product_id: p, quantity: 5, reason: 'expired', lot: 'SHORT' },
-    ]);
-    expect(named.body.written_off).toEqual([{ product_id: p, lot: 'SHORT', quantity: 5, reason: 'expired' }]);
+    // The sweeper writes the expired units off (reason `expired`), once however often it runs.
+    await runSweeper();
+    await runSweeper();
     expect((await productView(p)).lots).toEqual([]);
+    expect((await productView(p)).written_off).toBe(5);
+    await sequenceLedger();
+    const moves = (await get(`/inventory/products/${p}/movements`)).body.movements;
+    expect(moves.filter((m: any) => m.kind === 'write_off').map((m: any) => [m.lot, m.quantity, m.ref.reason])).toEqual(
+      [['SHORT', -5, 'expired']],
+    );
+    await followStream();
+    expect((await get(`/inventory/products/${p}/lots/SHORT`)).body).toMatchObject({
+      on_hand: 0,
+      restocked: 5,
+      shipped: 0,
+      written_off: 5,
+      recalled: false,
+    });
     expect(violations(await readState())).toEqual([]);
   }, 20_000);
+
+  it('recalls a lot: writes off its units, lists every package that carried it, refuses it from then on', async () => {
+    const [p] = (await catalog([400])) as [number];
+    const delivery = { 'Idempotency-Key': uniqueOrderId('delivery') };
+    const lots = [
+      { product_id: p, quantity: 10, lot: 'PLT-R', expires_at: inHours(30) },
+      { product_id: p, quantity: 5 },
+    ];
+    const first = await post('/inventory/process_restock', lots, delivery);
+    const orders: string[] = [];
+    for (const quantity of [3, 6]) {
+      const o = await post('/inventory/process_order', {
+        order_id: uniqueOrderId('hospital'),
+        requested: [{ product_id: p, quantity }],
+      });
+      orders.push(o.body.order_id);
+    }
+    // 9 units of PLT-R shipped to two hospitals; 1 is left on hand.
+    await followStream();
+    const recalled = await post('/inventory/recalls', { product_id: p, lot: 'PLT-R', reason: 'donor tested positive' });
+    expect(recalled.status).toBe(200);
+    expect(recalled.body).toMatchObject({
+      product_id: p,
+      lot: 'PLT-R',
+      recalled: true,
+      restocked: 10,
+      on_hand: 0,
+      shipped: 9,
+      written_off: 1,
+      next_cursor: null,
+    });
+    // Every package that carried the lot, oldest first: whom the recall must reach.
+    const carried = recalled.body.shipments;
+    expect(carried.reduce((n: number, s: any) => n + s.quantity, 0)).toBe(9);
+    expect([...new Set(carried.map((s: any) => s.order_id))]).toEqual(orders);
+    // Again: nothing changes, the same view.
+    const again = await post('/inventory/recalls', { product_id: p, lot: 'PLT-R' });
+    expect(again.body).toEqual(recalled.body);
+    // A recalled lot is never restocked again, and the GET shows it.
+    const restock = await post('/inventory/process_restock', [{ product_id: p, quantity: 1, lot: 'PLT-R' }]);
+    expect(restock.status).toBe(422);
+    expect((await get(`/inventory/products/${p}/lots/PLT-R`)).body).toEqual(recalled.body);
+    // But the delivery that brought it, replayed, answers as it first did (SPEC: restock replay),
+    // also on a function that does not remember the answer.
+    forgetReplays();
+    expect(await post('/inventory/process_restock', lots, delivery)).toMatchObject({ status: 200, body: first.body });
+    // One LotRecalled event, and the units it took off as StockWrittenOff (reason `recalled`).
+    await sequenceLedger();
+    const events: any[] = [];
+    await followStream({
+      publish: async (made) => {
+        events.push(...made);
+        return { failed: [] };
+      },
+    });
+    const about = (type: string) => events.filter((e) => e.detailType === type && e.detail.product_id === p);
+    expect(about('LotRecalled').map((e) => e.detail)).toEqual([
+      { event_id: `lot-recalled:${p}/PLT-R`, product_id: p, lot: 'PLT-R' },
+    ]);
+    expect(about('StockWrittenOff').map((e) => [e.detail.lot, e.detail.quantity, e.detail.reason])).toEqual([
+      ['PLT-R', 1, 'recalled'],
+    ]);
+    // The follower ran again over the same records: nothing was counted twice.
+    expect((await get(`/inventory/products/${p}/lots/PLT-R`)).body).toEqual(recalled.body);
+    expect(violations(await readState())).toEqual([]);
+  });
+
+  it('pages a lot of more than 1000 packages without repeating or skipping one', async () => {
+    const [p] = (await catalog([1800])) as [number];
+    await post('/inventory/process_restock', [{ product_id: p, quantity: 1003, lot: 'BIG', expires_at: inHours(30) }]);
+    for (const quantity of [2, 1000, 1]) {
+      await post('/inventory/process_order', {
+        order_id: uniqueOrderId('big'),
+        requested: [{ product_id: p, quantity }],
+      });
+    }
+    await followStream();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
+      const page = await get(`/inventory/products/${p}/lots/BIG${query}`);
+      expect(page.status).toBe(200);
+      expect(page.body.shipments.length).toBeLessThanOrEqual(1000);
+      seen.push(...page.body.shipments.map((s: any) => s.shipment_id));
+      cursor = page.body.next_cursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(2);
+    expect(seen).toHaveLength(1003);
+    expect(new Set(seen).size).toBe(1003);
+    expect((await get(`/inventory/products/${p}/lots/BIG?cursor=nope`)).status).toBe(422);
+    expect((await get(`/inventory/products/${p}/lots/NONE`)).status).toBe(404);
+    expect((await get(`/inventory/products/${p}/lots/bad%20lot`)).status).toBe(404);
+    expect((await post('/inventory/recalls', { product_id: p, lot: 'NONE' })).status).toBe(404);
+    expect((await post('/inventory/recalls', { product_id: p, lot: null })).status).toBe(400);
+  }, 60_000);
 
   it(`holds at most ${MAX_LOTS_ON_HAND} named lots on hand per product; one more is refused and changes nothing`, async () => {
     const [p] = (await catalog([1])) as [number];

@@ -37,7 +37,10 @@ export interface StoredState {
     }
   >;
   /** Named lots as their LotItems record them, by `<product_id>/<lot>`. */
-  lots: Map<string, { expires_at?: string; recalled: boolean; restocked: number }>;
+  lots: Map<
+    string,
+    { expires_at?: string; recalled: boolean; restocked: number; shipped: number; written_off: number }
+  >;
   /** The movement ledger, per product, in the order the items were read (sorted by the checks). */
   movements: Map<number, MovementRecord[]>;
   /** Whether the ledger was sequenced (the table has a stream) and is checked. */
@@ -123,6 +126,8 @@ export async function readState(): Promise<StoredState> {
           ...(item.expires_at ? { expires_at: item.expires_at } : {}),
           recalled: item.recalled === true,
           restocked: item.restocked,
+          shipped: item.shipped ?? 0,
+          written_off: item.written_off ?? 0,
         });
       } else if (pk.startsWith('PRODUCT#') && sk.startsWith('MOVE#')) {
         const id = Number(item.product_id);
@@ -295,6 +300,31 @@ function lotViolations(state: StoredState): string[] {
       }
     }
     if (Object.keys(p.lots).length > MAX_LOTS_ON_HAND + 1) out.push(`product ${id} holds too many lots`);
+  }
+  // Conservation per lot (rule 5), as the LotView counts it once the follower has run: each named
+  // lot's counters equal its movements, so restocked = on hand + shipped + written off.
+  if (state.ledger) {
+    for (const [key, record] of state.lots) {
+      const [id, lot] = [Number(key.slice(0, key.indexOf('/'))), key.slice(key.indexOf('/') + 1)];
+      const sums = { restock: 0, shipment: 0, write_off: 0 };
+      for (const m of state.movements.get(id) ?? []) if (m.lot === lot) sums[m.cause.kind] += Math.abs(m.quantity);
+      const onHand = state.products.get(id)?.lots[lot] ?? 0;
+      if (
+        record.restocked !== sums.restock ||
+        record.shipped !== sums.shipment ||
+        record.written_off !== sums.write_off
+      ) {
+        out.push(
+          `rule 5: lot ${lot} of product ${id} counts ${record.restocked} restocked, ${record.shipped} shipped, ${record.written_off} written off; its movements ${sums.restock}, ${sums.shipment}, ${sums.write_off}`,
+        );
+      }
+      if (record.restocked !== onHand + record.shipped + record.written_off) {
+        out.push(
+          `rule 5: lot ${lot} of product ${id}: restocked ${record.restocked} != on hand ${onHand} + shipped + written off`,
+        );
+      }
+      if (record.recalled && onHand > 0) out.push(`lot ${lot} of product ${id} is recalled with ${onHand} on hand`);
+    }
   }
   for (const s of state.shipments) {
     const units = new Map<number, number>();

@@ -5,6 +5,7 @@
  * reading from the start each time is safe. Needs a table made with `{ stream: true }`. Also the
  * stream's other follower, which files settled orders in the order lists.
  */
+import type { EventPublisher } from '../../functions/domain/outbound-events.js';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import { tableName } from '../../functions/commons/dynamodb.js';
@@ -64,13 +65,15 @@ export async function sequenceLedger(): Promise<SequenceOutcome> {
  * Runs the stream's follower over the whole stream, as the publish-events function does in AWS:
  * settled orders are filed in the order lists (its events go nowhere). Idempotent, like the ledger.
  */
-export async function followStream(): Promise<void> {
+export async function followStream(
+  publisher: EventPublisher = { publish: async () => ({ failed: [] }) },
+): Promise<void> {
   const arn = await streamArn();
   if (!arn) throw new Error(`table ${tableName()} has no stream: make it with createTestTable(name, { stream: true })`);
   const records = await streamRecords(arn);
   const report = await publishEvents(
     records.map((record) => ({ id: record.dynamodb?.SequenceNumber ?? '', record })),
-    { publish: async () => ({ failed: [] }) },
+    publisher,
   );
   if (report.failedRecords.length > 0) throw new Error(`${report.failedRecords.length} stream records not followed`);
 }

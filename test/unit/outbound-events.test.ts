@@ -117,7 +117,7 @@ describe('stream records as changes (store/stream-changes.ts)', () => {
   });
 
   it('names in its filter exactly the sort keys it reads (the CDK event source filters on them)', () => {
-    expect([...PUBLISHED_SORT_KEY_PREFIXES].sort()).toEqual(['CANCEL#', 'MOVE#', 'SHIP#']);
+    expect([...PUBLISHED_SORT_KEY_PREFIXES].sort()).toEqual(['CANCEL#', 'MOVE#', 'RECALL#', 'SHIP#']);
   });
 });
 

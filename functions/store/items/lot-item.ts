@@ -1,22 +1,27 @@
 /**
  * LotItem: PRODUCT#<id> / LOT#<lot>. What is fixed about a named lot (SPEC v2 "Lots and expiry"):
- * its expiry, set by the restock that first names it, and whether it was recalled; and its
- * units restocked so far. The product's own item keeps the units on hand per lot; this item
- * outlives them (a lot used up may be recalled later, and must be refused on a restock).
+ * its expiry, set by the restock that first names it, and whether it was recalled; its units
+ * restocked (counted by the restocks), shipped and written off (counted by the stream's
+ * follower, a moment after they commit). The product's own item keeps the units on hand per lot;
+ * this item outlives them (a lot used up may be recalled later, and must be refused on a restock).
  *
  * A restock plans on the LotItems it read, and each write is conditioned on what it read: a lot
  * it saw as new must still be new, a lot it saw must still not be recalled (its expiry never
  * changes once set). A lost race fails the restock whole, which reads and plans again.
+ * A lot that expires carries a mark in the `attention` index due at its expiry: the sweeper then
+ * writes off its units (SPEC: within one sweeper period).
  */
 import { tableName } from '../../commons/dynamodb.js';
 import type { KnownLot } from '../../domain/lots.js';
-import { lotKey } from '../keys.js';
+import { attentionAttributes, lotKey, recallKey } from '../keys.js';
 import type { TransactionItem } from '../transactions.js';
 
 export interface LotRecord extends KnownLot {
   productId: number;
   lot: string;
   restocked: number;
+  shipped: number;
+  writtenOff: number;
 }
 
 export function lotFromItem(item: Record<string, unknown>): LotRecord {
@@ -26,6 +31,8 @@ export function lotFromItem(item: Record<string, unknown>): LotRecord {
     expiresAt: typeof item.expires_at === 'string' ? item.expires_at : null,
     recalled: item.recalled === true,
     restocked: Number(item.restocked ?? 0),
+    shipped: Number(item.shipped ?? 0),
+    writtenOff: Number(item.written_off ?? 0),
   };
 }
 
@@ -40,8 +47,10 @@ export function restockLot(
   const sets = ['product_id = :p', 'lot = :l', 'recalled = if_not_exists(recalled, :f)'];
   const values: Record<string, unknown> = { ':p': productId, ':l': lot, ':f': false, ':q': quantity };
   if (!seen && expiresAt !== null) {
-    sets.push('expires_at = :e');
-    values[':e'] = expiresAt;
+    const key = lotKey(productId, lot);
+    const mark = attentionAttributes(key.pk, expiresAt);
+    sets.push('expires_at = :e', 'attention_pk = :apk', 'attention_sk = :ask');
+    Object.assign(values, { ':e': expiresAt, ':apk': mark.attention_pk, ':ask': mark.attention_sk });
   }
   return {
     Update: {
@@ -52,4 +61,50 @@ export function restockLot(
       ExpressionAttributeValues: values,
     },
   };
+}
+
+/**
+ * The recall (SPEC v2): the lot is recalled for good (a restock of it is refused from now on),
+ * once: the RecallItem's `attribute_not_exists` makes a second recall change nothing, and its
+ * insert in the stream is the LotRecalled event. No mark is needed any more: its units leave with
+ * the recall.
+ */
+export function recallLotItems(
+  productId: number,
+  lot: string,
+  at: string,
+  reason: string | null,
+  writtenOff: number,
+): TransactionItem[] {
+  return [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...recallKey(productId, lot), product_id: productId, lot, at, reason },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Update: {
+        TableName: tableName(),
+        Key: lotKey(productId, lot),
+        // The units it writes off are counted here, at once (the follower skips recall write-offs),
+        // so the recall's answer shows them.
+        UpdateExpression:
+          'SET recalled = :t, recalled_at = :at, recall_reason = :r ADD written_off :q REMOVE attention_pk, attention_sk',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':t': true, ':at': at, ':r': reason, ':q': writtenOff },
+      },
+    },
+  ];
+}
+
+/** The recall as recorded: when, and the reason given. */
+export interface RecallRecord {
+  at: string;
+  reason: string | null;
+}
+
+export function recallFromItem(item: Record<string, unknown>): RecallRecord {
+  return { at: String(item.at), reason: typeof item.reason === 'string' ? item.reason : null };
 }
