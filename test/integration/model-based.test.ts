@@ -9,7 +9,7 @@
  * FUZZ_RUNS scales the number of runs (`npm run soak` raises it).
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../functions/commons/logger.js';
 import { createTestTable } from '../support/dynamodb.js';
 import { reportFigure } from '../support/figures.js';
@@ -22,7 +22,12 @@ import { PRIORITIES, type Priority } from '../../functions/domain/priority.js';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1);
 const MASSES = [700, 300, 120, 40];
 
-type Line = { p: number; q: number };
+/** `lot` indexes LOTS: the unnamed lot, two lots that expire, one that never does. */
+type Line = { p: number; q: number; lot?: number };
+const LOTS = [null, 'A', 'B', 'C'] as const;
+/** Each lot's expiry, hours after the run's start (the clock a single client's run fakes). */
+const LOT_EXPIRY_HOURS = [null, 1, 4, null] as const;
+const TICK_MS = 90 * 60_000;
 type Op =
   | { kind: 'order'; lines: Line[]; priority: Priority }
   | { kind: 'replay-order'; which: number; same: boolean; otherPriority: boolean }
@@ -34,7 +39,10 @@ type Op =
   | { kind: 'cancel'; which: number }
   | { kind: 'write-off'; lines: Line[]; reason: number }
   | { kind: 'replay-write-off'; which: number; same: boolean }
+  | { kind: 'recall'; p: number; lot: number }
   | { kind: 'read' };
+/** Only where the clock is faked (one client): time passes, lots expire, the sweeper writes them off. */
+type ClockOp = { kind: 'tick' } | { kind: 'sweep' };
 
 const lines = (maxQ: number) =>
   fc.array(fc.record({ p: fc.nat(MASSES.length - 1), q: fc.integer({ min: 1, max: maxQ }) }), {
@@ -52,7 +60,25 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     weight: 5,
     arbitrary: fc.record({ kind: fc.constant('order' as const), lines: lines(4), priority: priorityArb }),
   },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('restock' as const), lines: lines(6) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('restock' as const),
+      lines: fc.array(
+        fc.record({ p: fc.nat(MASSES.length - 1), q: fc.integer({ min: 1, max: 6 }), lot: fc.nat(LOTS.length - 1) }),
+        { minLength: 1, maxLength: 4 },
+      ),
+    }),
+  },
+  // A lot is recalled (one that was never restocked answers 404; again, 200 and nothing changes).
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('recall' as const),
+      p: fc.nat(MASSES.length - 1),
+      lot: fc.integer({ min: 1, max: LOTS.length - 1 }),
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -92,6 +118,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
 );
 
+const clockOpArb: fc.Arbitrary<Op | ClockOp> = fc.oneof(
+  { weight: 12, arbitrary: opArb },
+  { weight: 2, arbitrary: fc.constant({ kind: 'tick' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'sweep' as const }) },
+);
+
 const REASONS = ['damaged', 'expired', 'recalled', 'temperature_excursion', 'count_correction', 'other'] as const;
 
 interface Sent {
@@ -99,22 +131,34 @@ interface Sent {
   id: string;
   priority: Priority;
   body: unknown;
-  lines: Array<{ product_id: number; quantity: number; reason?: string }>;
+  lines: Array<{ product_id: number; quantity: number; reason?: string; lot?: string | null; expires_at?: string }>;
   status?: number;
   started: number;
   finished?: number;
 }
 
 interface Request {
-  kind: 'order' | 'restock' | 'write-off' | 'read' | 'catalog' | 'reserve' | 'cancel';
+  kind: 'order' | 'restock' | 'write-off' | 'read' | 'catalog' | 'reserve' | 'cancel' | 'recall';
   id?: string;
   lines?: Sent['lines'];
   priority?: Priority;
 }
 
 /** Turns an op into a request against this run's products; remembers what was sent, for replays. */
-function requestFor(op: Op, ids: number[], history: Sent[]): Request {
+function requestFor(op: Op, ids: number[], history: Sent[], runStart: number): Request {
   const toLines = (ls: Line[]) => ls.map((l) => ({ product_id: ids[l.p]!, quantity: l.q }));
+  // A named lot always comes with its expiry (the same each time: a lot has one).
+  const restockLines = (ls: Line[]) =>
+    ls.map((l) => {
+      const lot = LOTS[l.lot ?? 0] ?? null;
+      const hours = LOT_EXPIRY_HOURS[l.lot ?? 0] ?? null;
+      return {
+        product_id: ids[l.p]!,
+        quantity: l.q,
+        ...(lot === null ? {} : { lot }),
+        ...(hours === null ? {} : { expires_at: new Date(runStart + hours * 3_600_000).toISOString() }),
+      };
+    });
   const pick = (kind: Sent['kind'], which: number) => {
     const earlier = history.filter((h) => h.kind === kind);
     return earlier.length ? earlier[which % earlier.length] : undefined;
@@ -123,7 +167,9 @@ function requestFor(op: Op, ids: number[], history: Sent[]): Request {
     case 'order':
       return { kind: 'order', id: uniqueOrderId('m'), lines: toLines(op.lines), priority: op.priority };
     case 'restock':
-      return { kind: 'restock', id: uniqueOrderId('k'), lines: toLines(op.lines) };
+      return { kind: 'restock', id: uniqueOrderId('k'), lines: restockLines(op.lines) };
+    case 'recall':
+      return { kind: 'recall', lines: [{ product_id: ids[op.p]!, quantity: 0, lot: LOTS[op.lot]! }] };
     case 'unknown-product':
       return { kind: 'order', id: uniqueOrderId('u'), lines: [{ product_id: 987_654_321, quantity: 1 }] };
     case 'replay-order':
@@ -205,69 +251,103 @@ describe('model-based', () => {
     'one client: every answer and the final state equal the reference model',
     async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(opArb, { minLength: 5, maxLength: 25 }), async (ops) => {
-          const ids = await newProducts();
-          const model = new ReferenceModel();
-          for (const id of ids) model.addProduct(id);
-          const history: Sent[] = [];
-          for (const op of ops) {
-            const req = requestFor(op, ids, history);
-            if (req.kind === 'read') {
-              expect((await get('/inventory/products')).status).toBe(200);
-              continue;
+        fc.asyncProperty(fc.array(clockOpArb, { minLength: 5, maxLength: 25 }), async (ops) => {
+          // A fake clock (Date only): lots expire when the run says time has passed.
+          vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+          try {
+            const runStart = Date.now();
+            const ids = await newProducts();
+            const model = new ReferenceModel();
+            for (const id of ids) model.addProduct(id);
+            const history: Sent[] = [];
+            for (const op of ops) {
+              // The fake clock stands still within a request, and moves on between them (orders
+              // created one after the other are older and younger, as with a real clock).
+              vi.setSystemTime(Date.now() + 1);
+              if (op.kind === 'tick') {
+                vi.setSystemTime(Date.now() + TICK_MS);
+                continue;
+              }
+              if (op.kind === 'sweep') {
+                await runSweeper();
+                model.sweep();
+                continue;
+              }
+              const req = requestFor(op, ids, history, runStart);
+              if (req.kind === 'recall') {
+                const [{ product_id, lot }] = req.lines as unknown as [{ product_id: number; lot: string }];
+                const res = await post('/inventory/recalls', { product_id, lot });
+                expect(res.status, `recall ${product_id}/${lot}`).toBe(model.recall(product_id, lot));
+                continue;
+              }
+              if (req.kind === 'read') {
+                expect((await get('/inventory/products')).status).toBe(200);
+                continue;
+              }
+              if (req.kind === 'catalog') {
+                expect((await sendCatalog(req.lines!)).status).toBe(201);
+                continue;
+              }
+              if (req.kind === 'reserve') {
+                expect((await sendReserve(req.lines!, ids)).status).toBe(201);
+                model.setReserve(req.lines![0]!.product_id, req.lines![0]!.quantity);
+                continue;
+              }
+              if (req.kind === 'cancel') {
+                const res = await post(`/inventory/orders/${req.id}/cancel`, {});
+                expect(res.status, `cancel ${req.id}`).toBe(model.cancel(req.id!));
+                continue;
+              }
+              const priority = req.priority ?? 'routine';
+              const res = await send(req.kind, req.id!, req.lines!, priority);
+              const expected =
+                req.kind === 'order'
+                  ? model.order(req.id!, req.lines!, priority)
+                  : req.kind === 'write-off'
+                    ? model.writeOff(
+                        req.id!,
+                        req.lines as Array<{ product_id: number; quantity: number; reason: string }>,
+                      )
+                    : model.restock(req.id!, req.lines!);
+              expect(res.status, `${req.kind} ${req.id} ${priority} ${JSON.stringify(req.lines)}`).toBe(expected);
+              if (!history.some((h) => h.id === req.id))
+                history.push({ kind: req.kind, id: req.id!, priority, body: null, lines: req.lines!, started: 0 });
             }
-            if (req.kind === 'catalog') {
-              expect((await sendCatalog(req.lines!)).status).toBe(201);
-              continue;
+            const products = await productsById();
+            for (const id of ids) {
+              expect(products.get(id)).toMatchObject({
+                quantity: model.onHand.get(id),
+                backordered: model.backordered(id),
+                emergency_reserve: model.reserve.get(id),
+                written_off: model.writtenOff.get(id) ?? 0,
+              });
+              expect(
+                products
+                  .get(id)
+                  .lots.map(({ lot, quantity }: { lot: string | null; quantity: number }) => ({ lot, quantity })),
+                `lots of product ${id}`,
+              ).toEqual(model.lotsOf(id));
             }
-            if (req.kind === 'reserve') {
-              expect((await sendReserve(req.lines!, ids)).status).toBe(201);
-              model.setReserve(req.lines![0]!.product_id, req.lines![0]!.quantity);
-              continue;
+            for (const [orderId, order] of model.orders) {
+              const view = (await get(`/inventory/orders/${orderId}`)).body;
+              const asMap = (ls: Array<{ product_id: number; quantity: number }>) =>
+                new Map(ls.map((l) => [l.product_id, l.quantity]));
+              const nonZero = (m: Map<number, number>) => new Map([...m].filter(([, q]) => q > 0));
+              expect(view.priority).toBe(order.priority);
+              expect(asMap(view.shipped)).toEqual(nonZero(order.shipped));
+              expect(asMap(view.backordered)).toEqual(nonZero(order.backordered));
+              expect(asMap(view.cancelled)).toEqual(nonZero(order.cancelled));
             }
-            if (req.kind === 'cancel') {
-              const res = await post(`/inventory/orders/${req.id}/cancel`, {});
-              expect(res.status, `cancel ${req.id}`).toBe(model.cancel(req.id!));
-              continue;
-            }
-            const priority = req.priority ?? 'routine';
-            const res = await send(req.kind, req.id!, req.lines!, priority);
-            const expected =
-              req.kind === 'order'
-                ? model.order(req.id!, req.lines!, priority)
-                : req.kind === 'write-off'
-                  ? model.writeOff(
-                      req.id!,
-                      req.lines as Array<{ product_id: number; quantity: number; reason: string }>,
-                    )
-                  : model.restock(req.id!, req.lines!);
-            expect(res.status, `${req.kind} ${req.id} ${priority} ${JSON.stringify(req.lines)}`).toBe(expected);
-            if (!history.some((h) => h.id === req.id))
-              history.push({ kind: req.kind, id: req.id!, priority, body: null, lines: req.lines!, started: 0 });
-          }
-          const products = await productsById();
-          for (const id of ids) {
-            expect(products.get(id)).toMatchObject({
-              quantity: model.onHand.get(id),
-              backordered: model.backordered(id),
-              emergency_reserve: model.reserve.get(id),
-              written_off: model.writtenOff.get(id) ?? 0,
-            });
-          }
-          for (const [orderId, order] of model.orders) {
-            const view = (await get(`/inventory/orders/${orderId}`)).body;
-            const asMap = (ls: Array<{ product_id: number; quantity: number }>) =>
-              new Map(ls.map((l) => [l.product_id, l.quantity]));
-            const nonZero = (m: Map<number, number>) => new Map([...m].filter(([, q]) => q > 0));
-            expect(view.priority).toBe(order.priority);
-            expect(asMap(view.shipped)).toEqual(nonZero(order.shipped));
-            expect(asMap(view.backordered)).toEqual(nonZero(order.backordered));
-            expect(asMap(view.cancelled)).toEqual(nonZero(order.cancelled));
+            // The rules hold at the run's own (fake) time. The sweep leaves no lot that expired in
+            // it, so that later checks at the real, earlier time do not see them as usable.
+            await runSweeper();
+            expect(violations(await readState())).toEqual([]);
+          } finally {
+            vi.useRealTimers();
           }
         }),
         { numRuns: 6 * RUNS },
       );
-      expect(violations(await readState())).toEqual([]);
     },
     150_000 * RUNS,
   );
@@ -303,6 +383,7 @@ describe('model-based', () => {
             fc.integer(),
             async (clients, seed) => {
               const ids = await newProducts();
+              const runStart = Date.now();
               const history: Sent[] = [];
               let state = seed >>> 0;
               const random = () => {
@@ -317,9 +398,23 @@ describe('model-based', () => {
                 await Promise.all(
                   clients.map(async (ops) => {
                     for (const op of ops) {
-                      const req = requestFor(op, ids, history);
+                      const req = requestFor(op, ids, history, runStart);
                       if (req.kind === 'read') {
                         await get('/inventory/products');
+                        continue;
+                      }
+                      if (req.kind === 'recall') {
+                        // A recall is idempotent: retry it until it is answered (200, or 404 for a lot never restocked).
+                        const [{ product_id, lot }] = req.lines as unknown as [{ product_id: number; lot: string }];
+                        for (let attempt = 0; attempt < 30; attempt++) {
+                          const res = await post('/inventory/recalls', { product_id, lot });
+                          if (res.status < 500) {
+                            if (![200, 404].includes(res.status)) throw new Error(`recall answered ${res.status}`);
+                            break;
+                          }
+                          totals.retries++;
+                          await new Promise((r) => setTimeout(r, 100 + 200 * random()));
+                        }
                         continue;
                       }
                       if (req.kind === 'cancel') {
@@ -399,8 +494,13 @@ describe('model-based', () => {
               for (const h of history.filter((x) => x.kind === 'write-off' && x.status === 200)) {
                 for (const l of h.lines) writtenOff.set(l.product_id, (writtenOff.get(l.product_id) ?? 0) + l.quantity);
               }
-              for (const id of ids)
-                expect(state2.products.get(id)!.written_off, `product ${id}`).toBe(writtenOff.get(id) ?? 0);
+              // (Recalls write off too: their movements name the recall, `recall:<product>/<lot>`.)
+              for (const id of ids) {
+                const recalled = (state2.movements.get(id) ?? [])
+                  .filter((m) => m.cause.kind === 'write_off' && m.cause.writeOffKey.startsWith('recall:'))
+                  .reduce((n, m) => n - m.quantity, 0);
+                expect(state2.products.get(id)!.written_off - recalled, `product ${id}`).toBe(writtenOff.get(id) ?? 0);
+              }
               // Every order answered 201 or 200 exists once, with the lines it was first sent with.
               for (const h of history.filter((x) => x.kind === 'order' && (x.status === 201 || x.status === 200))) {
                 expect(state2.orders.has(h.id)).toBe(true);
