@@ -27,7 +27,7 @@ import {
   type LpColumn,
 } from './lower-bound.js';
 import { lpDive } from './lp-dive.js';
-import { PACKAGE_LIMIT_G, totalMass, type MassGroups } from './mass-groups.js';
+import { hasNoRoomToSpare, PACKAGE_LIMIT_G, totalMass, type MassGroups } from './mass-groups.js';
 import { canonicalPatterns, packageCount, withoutUnits, type MassPattern } from './patterns.js';
 import type { WorkBudget } from './work-budget.js';
 
@@ -42,8 +42,6 @@ export interface GroupsPacking {
 const SEARCH_MAX_PACKAGES = 1000;
 /** Work of a quick search attempt (about 3 ms): enough for a dive and some backtracking. */
 const QUICK_SEARCH_WORK = 1_000_000;
-/** "No room to spare": less than 1/TIGHT_ROOM_PARTS of the lightest unit in all packages together. */
-const TIGHT_ROOM_PARTS = 8;
 /** Work of the search before the LP where the bound leaves almost no room (a few hundred ms at most). */
 const TIGHT_SEARCH_WORK = 100_000_000;
 /** Up to this many distinct masses the LP comes first: it is cheap and settles most gaps. */
@@ -174,7 +172,7 @@ function isTight(groups: MassGroups, packages: number): boolean {
   let lightest = 0;
   for (let g = groups.masses.length - 1; g >= 0 && lightest === 0; g--)
     if (groups.counts[g]! > 0) lightest = groups.masses[g]!;
-  return (packages * PACKAGE_LIMIT_G - totalMass(groups.masses, groups.counts)) * TIGHT_ROOM_PARTS < lightest;
+  return hasNoRoomToSpare(packages * PACKAGE_LIMIT_G - totalMass(groups.masses, groups.counts), lightest);
 }
 
 /** The first on a tie, so an incumbent is only replaced by something strictly better. */
