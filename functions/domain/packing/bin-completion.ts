@@ -165,6 +165,11 @@ export class BinCompletionSearch {
     for (let i = 0; step === INFEASIBLE; i++) {
       const completion = i < batch.length ? batch[i] : cursor?.next();
       if (!completion) break;
+      // The listing's work so far is charged before going deeper, so a spent budget stops the
+      // search here: left to the way back up, every open level's uncharged batch (up to 4,095
+      // units each, a 236-package dive deep) let an attempt run a third past its cap, and the
+      // attempts after it found the budget gone.
+      if (cursor && !cursor.chargeListed()) break;
       this.take(completion.items, -1);
       this.packed.push([group, 1, ...completion.items]);
       step = this.fits(packagesLeft - 1);
@@ -432,6 +437,11 @@ class CompletionCursor {
    */
   release(): boolean {
     for (const frame of this.frames) this.chosen[frame.group] = 0;
+    return this.chargeListed();
+  }
+
+  /** Charges the listing work not charged yet; false when that exceeds the budget. */
+  chargeListed(): boolean {
     const work = this.enumerationWork;
     this.enumerationWork = 0;
     return this.search.spend(work);
