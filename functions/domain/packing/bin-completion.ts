@@ -28,6 +28,11 @@ const NODE_WORK_PER_GROUP = 40;
 const VISIT_WORK = 20;
 /** Work of the first run of an attempt; each restart doubles it. */
 const RESTART_FIRST_WORK = 6_000_000;
+/**
+ * In a restart, completions whose fill differs by less than this share of the room to spare count
+ * as near-ties: each is ranked as if fuller by a random part of that share.
+ */
+const NEAR_TIE_SLACK_SHARE = 0.3;
 /** Branching on the unit with the fewest completions: how many completions at most... */
 const MRV_MOST_COMPLETIONS = 64;
 /** ...how many listing steps for one group before it counts as too many to list, and for all. */
@@ -100,12 +105,15 @@ export class BinCompletionSearch {
 
   /** Looks for a packing into `packages`; 'infeasible' is a proof, 'stopped' means out of work. */
   pack(packages: number, workLimit: number): SearchOutcome {
-    // Restarts, each twice as long as the last, each breaking the ties between equally full
-    // completions in another (seeded) order: where packings exist but the first order wanders
-    // into a huge fruitless subtree (Falkenauer's triplets), another order usually finds one
-    // soon. Any run that ends is complete, so 'infeasible' stays a proof; failed states
-    // remembered by one run hold for the next.
-    // A later attempt at the same count goes on with the next, longer run.
+    // Restarts in Luby runs, each breaking the ties between equally full completions (and, with
+    // room to spare, the near-ties) in another (seeded) order: where packings exist but the first
+    // order wanders into a huge fruitless subtree, another order usually finds one soon. With no
+    // room to spare (Falkenauer's triplets) every completion fills its package exactly, so ties
+    // are all there is to reorder; with room, exact ties are rare, and a restart that only broke
+    // them walked the same tree again (random 100-unit event 9121 took about 1.9 G work units in
+    // all to find its packing, past the 1.5 G cap; 1.4 G with near-ties reordered). Any run that
+    // ends is complete, so 'infeasible' stays a proof; failed states remembered by one run hold
+    // for the next. A later attempt at the same count goes on with the next run.
     if (packages !== this.restartsFor) {
       this.restartsFor = packages;
       this.nextRestart = 0;
@@ -160,7 +168,7 @@ export class BinCompletionSearch {
     // order, which finds packings soonest). The cursor reads `counts`, which are restored below
     // before it is asked for the next completion.
     const cursor = listed ? undefined : new CompletionCursor(this, group, LIMIT - mass, slack);
-    const batch = this.fullestFirst(listed ?? cursor!.take(SORTED_COMPLETIONS));
+    const batch = this.fullestFirst(listed ?? cursor!.take(SORTED_COMPLETIONS), slack);
     let step: Step = INFEASIBLE;
     for (let i = 0; step === INFEASIBLE; i++) {
       const completion = i < batch.length ? batch[i] : cursor?.next();
@@ -187,12 +195,20 @@ export class BinCompletionSearch {
     return step;
   }
 
-  /** Korf's order, fullest first; ties in this run's order (as listed in the first run). */
-  private fullestFirst(completions: Completion[]): Completion[] {
+  /**
+   * Korf's order, fullest first. In the first run ties stay as listed; in a restart they come in
+   * this run's order, and so do near-ties: with `slack` to spare, each completion ranks as if
+   * fuller by a random part of NEAR_TIE_SLACK_SHARE of it.
+   */
+  private fullestFirst(completions: Completion[], slack: number): Completion[] {
     const random = this.tieOrder;
     if (!random) return completions.sort((a, b) => b.mass - a.mass);
-    const keyed = completions.map((completion) => ({ completion, key: random() }));
-    keyed.sort((a, b) => b.completion.mass - a.completion.mass || a.key - b.key);
+    const spread = slack * NEAR_TIE_SLACK_SHARE;
+    const keyed = completions.map((completion) => {
+      const tie = random();
+      return { completion, rank: completion.mass + tie * spread, tie };
+    });
+    keyed.sort((a, b) => b.rank - a.rank || a.tie - b.tie);
     return keyed.map(({ completion }) => completion);
   }
 
