@@ -154,7 +154,10 @@ function improve(
   if (lpColumns && open()) best = lpDive(groups, bound, lpColumns, budget) ?? best;
   // Longer and longer, alternating: the search may prove the bound impossible (where the local
   // search would only waste its passes), the local search may find what the search would not.
-  attemptAtBound(100 * QUICK_SEARCH_WORK, LOCAL_SEARCH_PASSES);
+  // The search's last attempt is about as long as the local search after it (20,000 passes over
+  // 100 units cost about 470 M work units): with 100 M against that, the random events whose
+  // search needs a few hundred million units waited behind a local search that found nothing.
+  attemptAtBound(500 * QUICK_SEARCH_WORK, LOCAL_SEARCH_PASSES);
   while (search && open()) {
     const attempt = search.pack(bound, Infinity);
     if (attempt.outcome === 'found') best = attempt.patterns;
