@@ -53,29 +53,145 @@ export function usableUnits(lots: readonly LotStock[], now: string): number {
   return lots.reduce((n, l) => n + (isUsable(l, now) ? l.quantity : 0), 0);
 }
 
+/** Units of the lots that may not be shipped at `now`: expired or recalled, still on hand until written off. */
+export function unusableUnits(lots: readonly LotStock[], now: string): number {
+  return lots.reduce((n, l) => n + (isUsable(l, now) ? 0 : l.quantity), 0);
+}
+
+/**
+ * A product holds at most this many lots on hand: every take names its lots in one update of the
+ * product (conditions and all), and DynamoDB allows 4 KB per expression. A restock of one more
+ * lot is refused (422) until one is used up, written off or expired.
+ */
+export const MAX_LOTS_ON_HAND = 40;
+
+/**
+ * A planned take must still find its lot usable this long after planning: the write's round trip.
+ * The condition at commit compares the lot's expiry with the plan's time plus this, since
+ * DynamoDB has no clock of its own in a condition; so a unit is never shipped within this margin
+ * of its expiry, and never after it (rule 10).
+ */
+export const TAKE_HORIZON_MS = 5_000;
+
+/** The instant a take planned now must find its lots usable at (see TAKE_HORIZON_MS). */
+export const takeHorizon = (now = Date.now()): string => new Date(now + TAKE_HORIZON_MS).toISOString();
+
+/** Units of one lot that one shipment or write-off takes (SPEC: `lots: [{lot, quantity}]`). */
 export interface LotTake {
   lot: LotName;
   quantity: number;
 }
 
+/** A take as the store commits it: the expiry its condition checks, and whether it empties the lot. */
+export interface StockTake extends LotTake {
+  expiresAt: string | null;
+  /** Takes every unit of a named lot: the lot leaves the product's stock (the unnamed lot stays). */
+  empties: boolean;
+}
+
 /**
- * Takes `quantity` units first expired, first out (rule 9) from the usable lots. Returns the takes
- * in that order; `short` is what the usable lots could not give.
+ * Takes `quantity` units first expired, first out (rule 9) from the lots usable at `now` (a
+ * plan's horizon). Returns the takes in that order; `short` is what the usable lots could not give.
  */
 export function takeFefo(
   lots: readonly LotStock[],
   quantity: number,
   now: string,
-): { takes: LotTake[]; short: number } {
-  const takes: LotTake[] = [];
+): { takes: StockTake[]; short: number } {
+  const takes: StockTake[] = [];
   let left = quantity;
   for (const lot of [...lots].filter((l) => isUsable(l, now) && l.quantity > 0).sort(fefoCompare)) {
     if (left === 0) break;
     const take = Math.min(left, lot.quantity);
-    takes.push({ lot: lot.lot, quantity: take });
+    takes.push({
+      lot: lot.lot,
+      quantity: take,
+      expiresAt: lot.expiresAt,
+      empties: lot.lot !== null && take === lot.quantity,
+    });
     left -= take;
   }
   return { takes, short: left };
+}
+
+/** The lots after the takes committed (emptied named lots leave; the unnamed lot stays at 0). */
+export function afterTakes(lots: readonly LotStock[], takes: readonly LotTake[]): LotStock[] {
+  const taken = new Map<LotName, number>();
+  for (const t of takes) taken.set(t.lot, (taken.get(t.lot) ?? 0) + t.quantity);
+  return lots
+    .map((l) => ({ ...l, quantity: l.quantity - (taken.get(l.lot) ?? 0) }))
+    .filter((l) => l.lot === null || l.quantity > 0);
+}
+
+/** Takes of the same lot added up, first appearance first (one product's takes over a batch). */
+export function mergeTakes<T extends LotTake>(takes: readonly T[]): T[] {
+  const merged = new Map<LotName, T>();
+  for (const t of takes) {
+    const seen = merged.get(t.lot);
+    merged.set(t.lot, seen ? { ...seen, quantity: seen.quantity + t.quantity } : { ...t });
+  }
+  return [...merged.values()];
+}
+
+/**
+ * Deals takes (in FEFO order) out in turn: each call gives the lots of the next `quantity` units.
+ * Fills in serve order thus receive the lots that expire first, and a shipment's packages in
+ * their order get its lots the same way every time it is expanded.
+ */
+export function dealLots(takes: readonly LotTake[]): (quantity: number) => LotTake[] {
+  const queue = takes.map((t) => ({ ...t }));
+  let i = 0;
+  return (quantity) => {
+    const out: LotTake[] = [];
+    let left = quantity;
+    while (left > 0) {
+      const take = queue[i];
+      if (!take) throw new Error(`the takes hold ${left} units fewer than dealt`);
+      const q = Math.min(left, take.quantity);
+      out.push({ lot: take.lot, quantity: q });
+      take.quantity -= q;
+      left -= q;
+      if (take.quantity === 0) i++;
+    }
+    return out;
+  };
+}
+
+/** Takes dealt to consecutive consumers: the first gets `quantities[0]` units, and so on. */
+export function splitTakes(takes: readonly LotTake[], quantities: readonly number[]): LotTake[][] {
+  return quantities.map(dealLots(takes));
+}
+
+/** One restock line after merging (SPEC: lines naming the same product and lot are merged). */
+export interface RestockLine {
+  product_id: number;
+  lot: LotName;
+  quantity: number;
+  /** As the line gave it, normalized; absent: the lot keeps its expiry (a new lot then never expires). */
+  expiresAt?: string;
+  /** Where its first line stood in the request (`[3]`), for error paths. */
+  path?: string;
+}
+
+/** A restocked lot with the expiry it has: the line's, or the one its first restock fixed. */
+export interface RestockedLot {
+  lot: LotName;
+  quantity: number;
+  expiresAt: string | null;
+}
+
+/** A restock line with its product and its expiry resolved (the line's, or the lot's own). */
+export type ResolvedRestockLine = RestockedLot & { product_id: number };
+
+/** The lots after a restock put units into them (a lot new to the product joins them). */
+export function withRestocked(lots: readonly LotStock[], restocked: readonly RestockedLot[]): LotStock[] {
+  const out = new Map(lots.map((l) => [l.lot, { ...l }]));
+  for (const r of restocked) {
+    const lot = out.get(r.lot);
+    if (lot) lot.quantity += r.quantity;
+    else out.set(r.lot, { lot: r.lot, quantity: r.quantity, expiresAt: r.expiresAt });
+  }
+  return [...out.values()];
 }
 
 /** A lot as the store knows it before a restock: its expiry (fixed by its first restock) and recall. */

@@ -1,4 +1,5 @@
 /** Plain domain shapes shared by use cases and stores. No AWS imports here. */
+import { fefoCompare, isUsable, type LotName, type LotStock, type LotTake } from './lots.js';
 import type { OrderId } from './order-id.js';
 import type { Priority } from './priority.js';
 
@@ -33,6 +34,16 @@ export interface StockedProduct extends Product {
   written_off: number;
   /** Movements of the product's stock so far (the ledger's sequence): every stock write pins it. */
   seq: number;
+  /** Units on hand per lot (they add up to `on_hand`); the unnamed lot (null) is always there. */
+  lots: LotStock[];
+}
+
+/** SPEC `ProductView.lots`: a lot with units on hand. */
+export interface LotOnHand {
+  lot: LotName;
+  quantity: number;
+  expires_at: string | null;
+  expired: boolean;
 }
 
 export interface ProductView {
@@ -44,12 +55,19 @@ export interface ProductView {
   backordered: number;
   /** Units written off so far. */
   written_off: number;
+  /** Lots with units on hand, in the order rule 9 takes them. */
+  lots: LotOnHand[];
+}
+
+/** A shipped line: its units and the lots they came from. */
+export interface ShippedLine extends Line {
+  lots: LotTake[];
 }
 
 export interface Shipment {
   shipment_id: string;
   order_id: OrderId;
-  shipped: Line[];
+  shipped: ShippedLine[];
   mass_g: number;
   shipped_at: string;
 }
@@ -76,7 +94,8 @@ export interface OrderView {
 /** Per-product quantities, keyed by product id. */
 export type Quantities = Map<number, number>;
 
-export function toProductView(p: StockedProduct): ProductView {
+/** The product as SPEC shows it at `now`: lots with units on hand, `expired` once their expiry is past. */
+export function toProductView(p: StockedProduct, now = new Date().toISOString()): ProductView {
   return {
     product_id: p.product_id,
     product_name: p.product_name,
@@ -85,5 +104,9 @@ export function toProductView(p: StockedProduct): ProductView {
     quantity: p.on_hand,
     backordered: p.backordered,
     written_off: p.written_off,
+    lots: p.lots
+      .filter((l) => l.quantity > 0)
+      .sort(fefoCompare)
+      .map((l) => ({ lot: l.lot, quantity: l.quantity, expires_at: l.expiresAt, expired: !isUsable(l, now) })),
   };
 }

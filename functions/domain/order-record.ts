@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Line, OrderStatus, OrderView, Quantities, Shipment } from './model.js';
 import type { OrderId } from './order-id.js';
+import { dealLots, type LotTake } from './lots.js';
 import type { PackagePattern } from './packing.js';
 import type { Priority } from './priority.js';
 
@@ -19,6 +20,11 @@ export interface ShipmentEvent {
   requestId: string;
   shippedAt: string;
   patterns: PackagePattern[];
+  /**
+   * The lots of each product's units, in the order they were taken (FEFO), dealt out to the
+   * packages in their order on expansion. A product absent here shipped from its unnamed lot.
+   */
+  lots?: Map<number, LotTake[]>;
 }
 
 /**
@@ -107,18 +113,29 @@ export const creationComplete = (order: Pick<OrderRecord, 'creation'>): boolean 
 /** Expands stored patterns into numbered packages: ids are stable, so replays show the same ids. */
 export function expandShipments(orderId: OrderId, event: ShipmentEvent): Shipment[] {
   const shipments: Shipment[] = [];
+  const lotsOf = packageLots(event);
   for (const pattern of event.patterns) {
     for (let i = 0; i < pattern.count; i++) {
       shipments.push({
         shipment_id: `${event.eventId}-${shipments.length + 1}`,
         order_id: orderId,
-        shipped: pattern.lines.map((l) => ({ product_id: l.product_id, quantity: l.quantity })),
+        shipped: pattern.lines.map((l) => ({
+          product_id: l.product_id,
+          quantity: l.quantity,
+          lots: lotsOf(l.product_id, l.quantity),
+        })),
         mass_g: pattern.mass_g,
         shipped_at: event.shippedAt,
       });
     }
   }
   return shipments;
+}
+
+/** Each product's lots dealt to the package lines in order; a product without lots shipped from its unnamed lot. */
+function packageLots(event: ShipmentEvent): (productId: number, quantity: number) => LotTake[] {
+  const dealers = new Map([...(event.lots ?? [])].map(([productId, takes]) => [productId, dealLots(takes)]));
+  return (productId, quantity) => dealers.get(productId)?.(quantity) ?? [{ lot: null, quantity }];
 }
 
 export function packageCount(event: Pick<ShipmentEvent, 'patterns'>): number {

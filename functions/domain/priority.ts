@@ -23,7 +23,16 @@ export interface PriorityStock {
   backordered_emergency: number;
   /** Of those, units waiting urgent orders need. */
   backordered_urgent: number;
+  /**
+   * Units on hand a plan may not take: lots expired (or expiring before its horizon) or recalled,
+   * until the sweeper writes them off. They never count toward the reserve. Absent: none.
+   */
+  unusable?: number;
 }
+
+/** Units on hand that may be shipped. */
+export const usableOnHand = (stock: Pick<PriorityStock, 'on_hand' | 'unusable'>): number =>
+  stock.on_hand - (stock.unusable ?? 0);
 
 /** Units waiting for orders of `priority` or a higher one. */
 export function waitingAtOrAbove(stock: PriorityStock, priority: Priority): number {
@@ -43,7 +52,7 @@ export const reserveFloor = (priority: Priority, reserve: number): number => (pr
 /** Units on hand an order of `priority` may take now (rule 4). Hints may run below zero: never negative. */
 export function availableTo(stock: PriorityStock, priority: Priority): number {
   if (waitingAtOrAbove(stock, priority) > 0) return 0;
-  return Math.max(0, stock.on_hand - reserveFloor(priority, stock.emergency_reserve));
+  return Math.max(0, usableOnHand(stock) - reserveFloor(priority, stock.emergency_reserve));
 }
 
 /**
@@ -52,6 +61,7 @@ export function availableTo(stock: PriorityStock, priority: Priority): number {
  * is in flight this is false for every product (rule 8).
  */
 export function hasDrainWork(stock: PriorityStock): boolean {
-  if (stock.on_hand <= 0) return false;
-  return stock.backordered_emergency > 0 || (stock.backordered > 0 && stock.on_hand > stock.emergency_reserve);
+  const usable = usableOnHand(stock);
+  if (usable <= 0) return false;
+  return stock.backordered_emergency > 0 || (stock.backordered > 0 && usable > stock.emergency_reserve);
 }

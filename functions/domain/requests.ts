@@ -24,6 +24,7 @@
 import { z } from 'zod';
 import { type FieldError, InvalidValueError, MalformedRequestError } from './errors.js';
 import { type Line, mergeLines } from './lines.js';
+import { normalizeExpiry, type RestockLine } from './lots.js';
 import {
   INTEGER_ORDER_ID_RULE,
   type OrderId,
@@ -88,15 +89,59 @@ export function parseCatalogRequest(body: unknown): CatalogEntry[] {
   );
 }
 
-/** `POST /inventory/process_restock`: lines merged by product, sorted by product_id. */
-export function parseRestockRequest(body: unknown): Line[] {
-  return mergeLines(validate(restockSchema, body, countProblem(body, '', LIMITS.restockLines, 'lines')));
+/**
+ * `POST /inventory/process_restock`: lines merged by product and lot, sorted by product_id, then
+ * lot (the unnamed lot first). Decisions: `expires_at: null` is an absent one; two lines of one
+ * lot with different `expires_at` are refused (422) at the second, since a lot has one expiry.
+ */
+export function parseRestockRequest(body: unknown): RestockLine[] {
+  const lines = validate(restockSchema, body, countProblem(body, '', LIMITS.restockLines, 'lines'));
+  return mergeRestockLines(lines, '');
 }
 
 /** EventBridge `Restock` detail `{restock: [...]}`: the same rules as the HTTP restock. */
-export function parseRestockEventDetail(detail: unknown): Line[] {
+export function parseRestockEventDetail(detail: unknown): RestockLine[] {
   const count = countProblem(field(detail, 'restock'), 'restock', LIMITS.restockLines, 'lines');
-  return mergeLines(validate(restockEventSchema, detail, count).restock);
+  return mergeRestockLines(validate(restockEventSchema, detail, count).restock, 'restock');
+}
+
+type ParsedRestockLine = { product_id: number; quantity: number; lot?: string | null; expires_at?: string | null };
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function mergeRestockLines(lines: ParsedRestockLine[], prefix: string): RestockLine[] {
+  const merged = new Map<string, RestockLine>();
+  const problems: FieldError[] = [];
+  lines.forEach((l, i) => {
+    const path = `${prefix}[${i}]`;
+    const lot = l.lot ?? null;
+    const expiresAt = l.expires_at ?? undefined;
+    if (lot === null && expiresAt !== undefined) {
+      problems.push({ path: `${path}.expires_at`, message: 'needs a lot: the unnamed lot never expires' });
+      return;
+    }
+    const key = JSON.stringify([l.product_id, lot]);
+    const seen = merged.get(key);
+    if (!seen) {
+      merged.set(key, {
+        product_id: l.product_id,
+        lot,
+        quantity: l.quantity,
+        path,
+        ...(expiresAt ? { expiresAt } : {}),
+      });
+      return;
+    }
+    if (expiresAt !== undefined && seen.expiresAt !== undefined && expiresAt !== seen.expiresAt) {
+      problems.push({ path: `${path}.expires_at`, message: `lot ${lot} is given another expires_at at ${seen.path}` });
+      return;
+    }
+    merged.set(key, { ...seen, quantity: seen.quantity + l.quantity, ...(expiresAt ? { expiresAt } : {}) });
+  });
+  if (problems.length > 0)
+    throw new InvalidValueError('the restock breaks a lot rule; nothing was restocked', problems);
+  // The unnamed lot ('') sorts first; lot names compare by code unit, as everywhere in the store.
+  return [...merged.values()].sort((a, b) => a.product_id - b.product_id || compareText(a.lot ?? '', b.lot ?? ''));
 }
 
 /** `POST /inventory/process_order`: `{order_id?, requested}` with requested merged. */
@@ -247,7 +292,45 @@ const catalogSchema = arrayOf(
   'products',
 );
 
-const restockSchema = arrayOf(lineSchema(LIMITS.restockQuantity), 'lines {product_id, quantity}');
+/**
+ * A nullable string field with a rule: `read` gives the value to keep, or undefined when the
+ * string breaks the rule (422); a value that is not a string is of the wrong JSON type (400).
+ */
+function stringRuleField(read: (text: string) => string | undefined, rule: string) {
+  return z.unknown().transform((value, ctx): string => {
+    const kept = typeof value === 'string' ? read(value) : undefined;
+    if (kept !== undefined) return kept;
+    ctx.addIssue({
+      code: 'custom',
+      message: typeof value === 'string' ? rule : `${rule}, or null, not ${jsonTypeName(value)}`,
+      params: { status: typeof value === 'string' ? 422 : 400 },
+    });
+    return z.NEVER;
+  });
+}
+
+const lotPattern = /^[A-Za-z0-9_.:-]{1,64}$/;
+const lotField = stringRuleField(
+  (text) => (lotPattern.test(text) ? text : undefined),
+  'must be 1 to 64 of A-Za-z0-9_.:-',
+);
+const expiresAtField = stringRuleField(
+  normalizeExpiry,
+  'must be an RFC 3339 date-time with an offset, e.g. 2026-12-05T06:00:00Z',
+);
+
+const restockSchema = arrayOf(
+  z.object(
+    {
+      product_id: productId,
+      quantity: integerField(LIMITS.restockQuantity),
+      lot: lotField.nullable().optional(),
+      expires_at: expiresAtField.nullable().optional(),
+    },
+    { error: (issue) => describe(issue.input, 'must be an object {product_id, quantity, lot?, expires_at?}') },
+  ),
+  'lines {product_id, quantity, lot?, expires_at?}',
+);
 
 const restockEventSchema = z.object(
   { restock: restockSchema },
@@ -262,18 +345,6 @@ const orderSchema = z.object(
   },
   { error: (issue) => describe(issue.input, 'must be an object {order_id?, priority?, requested}') },
 );
-
-const lotPattern = /^[A-Za-z0-9_.:-]{1,64}$/;
-const lotField = z.unknown().transform((value, ctx): string => {
-  if (typeof value === 'string' && lotPattern.test(value)) return value;
-  const rule = 'must be 1 to 64 of A-Za-z0-9_.:-';
-  ctx.addIssue({
-    code: 'custom',
-    message: typeof value === 'string' ? rule : `${rule}, or null, not ${jsonTypeName(value)}`,
-    params: { status: typeof value === 'string' ? 422 : 400 },
-  });
-  return z.NEVER;
-});
 
 const writeOffReasonField = oneOfField(WRITE_OFF_REASONS);
 

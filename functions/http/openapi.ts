@@ -256,8 +256,8 @@ const classicShipments = [
     shipment_id: 'mkf0a1b2c9d8e7f6-1',
     order_id: CLASSIC_ORDER_ID,
     shipped: [
-      { product_id: 0, quantity: 2 },
-      { product_id: 10, quantity: 1 },
+      { product_id: 0, quantity: 2, lots: [{ lot: null, quantity: 2 }] },
+      { product_id: 10, quantity: 1, lots: [{ lot: null, quantity: 1 }] },
     ],
     mass_g: 1700,
     shipped_at: '2026-01-15T10:05:00.000Z',
@@ -265,7 +265,7 @@ const classicShipments = [
   {
     shipment_id: 'mkf0a1b2c9d8e7f6-2',
     order_id: CLASSIC_ORDER_ID,
-    shipped: [{ product_id: 10, quantity: 3 }],
+    shipped: [{ product_id: 10, quantity: 3, lots: [{ lot: null, quantity: 3 }] }],
     mass_g: 900,
     shipped_at: '2026-01-15T10:05:00.000Z',
   },
@@ -583,7 +583,7 @@ const OPERATIONS: Record<string, OperationText> = {
         classic: example('After loading the classic catalog', {
           products: classic.product_info
             .slice(0, 2)
-            .map((p) => ({ ...p, emergency_reserve: 0, quantity: 0, backordered: 0, written_off: 0 })),
+            .map((p) => ({ ...p, emergency_reserve: 0, quantity: 0, backordered: 0, written_off: 0, lots: [] })),
         }),
       }),
       ...bodyProblems(
@@ -605,9 +605,15 @@ const OPERATIONS: Record<string, OperationText> = {
     parameters: [IDEMPOTENCY_KEY_PARAMETER],
     requestBody: {
       required: true,
-      description: 'A JSON array of lines {product_id, quantity}.',
+      description:
+        'A JSON array of lines {product_id, quantity, lot?, expires_at?}. A lot keeps the expiry its first restock gave it; ' +
+        '`expires_at` needs a lot; an expired or recalled lot is refused.',
       content: json(ref('RestockRequest'), {
         classic: example('The restock of the classic exercise', classic.restock),
+        lots: example('Platelets in two lots with their expiry', [
+          { product_id: 0, quantity: 12, lot: 'PLT-2612-01', expires_at: '2026-12-06T00:00:00Z' },
+          { product_id: 0, quantity: 8, lot: 'PLT-2612-02', expires_at: '2026-12-07T00:00:00Z' },
+        ]),
       }),
     },
     responses: {
@@ -616,7 +622,9 @@ const OPERATIONS: Record<string, OperationText> = {
         'RestockAnswer',
         {
           classic: example('The classic restock, with order 123 waiting: two packages', {
-            restocked: [...classic.restock].sort((a, b) => a.product_id - b.product_id),
+            restocked: [...classic.restock]
+              .sort((a, b) => a.product_id - b.product_id)
+              .map((l) => ({ ...l, lot: null })),
             shipments: classicShipments,
             draining: false,
           }),
@@ -854,8 +862,25 @@ const OPERATIONS: Record<string, OperationText> = {
       '200': ok('One page of the catalog.', 'ProductPage', {
         stocked: example('Two products, the last page', {
           products: [
-            { ...classic.product_info[0], emergency_reserve: 0, quantity: 28, backordered: 0, written_off: 0 },
-            { ...classic.product_info[10], emergency_reserve: 0, quantity: 1, backordered: 0, written_off: 0 },
+            {
+              ...classic.product_info[0],
+              emergency_reserve: 0,
+              quantity: 28,
+              backordered: 0,
+              written_off: 0,
+              lots: [
+                { lot: 'RBC-2611-07', quantity: 20, expires_at: '2026-12-22T00:00:00.000Z', expired: false },
+                { lot: null, quantity: 8, expires_at: null, expired: false },
+              ],
+            },
+            {
+              ...classic.product_info[10],
+              emergency_reserve: 0,
+              quantity: 1,
+              backordered: 0,
+              written_off: 0,
+              lots: [{ lot: null, quantity: 1, expires_at: null, expired: false }],
+            },
           ],
           next_cursor: null,
         }),

@@ -43,6 +43,28 @@ export const LineSchema = z
   .strictObject({ product_id: productId, quantity: units.min(1) })
   .describe('A quantity of one product; lines are merged by product and sorted by product_id.');
 
+const lotName = z
+  .string()
+  .nullable()
+  .describe(
+    'A lot: 1 to 64 of A-Za-z0-9_.:-, or null for the unnamed lot (units restocked without a lot; never expires).',
+  );
+
+export const LotTakeSchema = z.strictObject({ lot: lotName, quantity: units.min(1) });
+
+export const LotOnHandSchema = z
+  .strictObject({
+    lot: lotName,
+    quantity: units.min(1).describe("Units of the lot on hand (they count in the product's `quantity`)."),
+    expires_at: timestamp.nullable().describe('Null: never expires.'),
+    expired: z
+      .boolean()
+      .describe(
+        'True once `expires_at` is past: the units are never shipped, and are written off as `expired` within one sweeper period.',
+      ),
+  })
+  .describe('A lot with units on hand.');
+
 export const ProductViewSchema = z
   .strictObject({
     product_id: productId,
@@ -60,6 +82,11 @@ export const ProductViewSchema = z
     written_off: units.describe(
       'Units written off so far (damaged, expired, recalled, ...): they left stock unshipped.',
     ),
+    lots: z
+      .array(LotOnHandSchema)
+      .describe(
+        'Every lot with units on hand, in the order they are taken: soonest expiry first, the unnamed lot last.',
+      ),
   })
   .describe('A product with its stock.');
 
@@ -67,7 +94,17 @@ export const ShipmentSchema = z
   .strictObject({
     shipment_id: z.string().min(1).describe('Stable: a replay shows the same id.'),
     order_id: OrderIdSchema,
-    shipped: z.array(LineSchema).min(1),
+    shipped: z
+      .array(
+        z
+          .strictObject({
+            product_id: productId,
+            quantity: units.min(1),
+            lots: z.array(LotTakeSchema).min(1).describe('Where the units came from, first expired first.'),
+          })
+          .describe('Units of one product in the package, and their lots.'),
+      )
+      .min(1),
     mass_g: z.int().min(1).max(LIMITS.massG.max).describe('Total mass of the package; never over 1800 g.'),
     shipped_at: timestamp,
   })
@@ -163,7 +200,9 @@ export const WriteOffAnswerSchema = z
           reason: z.enum(['damaged', 'expired', 'recalled', 'temperature_excursion', 'count_correction', 'other']),
         }),
       )
-      .describe('The lines, merged by product, lot and reason, sorted by product_id.'),
+      .describe(
+        'The lines, merged by product, lot and reason, sorted by product_id; a line without a lot appears once per lot it took from (first expired first).',
+      ),
   })
   .describe('What a write-off took from stock.');
 
@@ -176,7 +215,9 @@ export const MovementPageSchema = z
 
 export const RestockAnswerSchema = z
   .strictObject({
-    restocked: z.array(LineSchema).describe('The restock, lines merged by product.'),
+    restocked: z
+      .array(z.strictObject({ product_id: productId, quantity: units.min(1), lot: lotName }))
+      .describe('The restock, lines merged by product and lot, sorted by product_id then lot.'),
     shipments: z
       .array(ShipmentSchema)
       .describe('Every package this restock caused, created before this answer was sent.'),

@@ -28,6 +28,7 @@ import {
   type MarkedProduct,
   markedProductFromItem,
   releaseDrainInput,
+  type UnusableSeen,
 } from './items/product-item.js';
 import { putPartsRef, putShipmentRefs } from './items/restock-item.js';
 import { putShipment } from './items/shipment-item.js';
@@ -131,10 +132,10 @@ export type ReleaseOutcome =
 export async function releaseDrain(
   productId: number,
   owner: string,
-  { ifSettled = false } = {},
+  { ifSettled = false, seen }: { ifSettled?: boolean; seen?: UnusableSeen } = {},
 ): Promise<ReleaseOutcome> {
   try {
-    const res = await documentClient().send(new UpdateCommand(releaseDrainInput(productId, owner, ifSettled)));
+    const res = await documentClient().send(new UpdateCommand(releaseDrainInput(productId, owner, ifSettled, seen)));
     return { kind: 'released', product: markedProductFromItem(res.Attributes!) };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
@@ -166,6 +167,8 @@ export interface FillsCommit {
   inParts?: boolean;
   /** When the sweeper should pack the parts, should the request die before it does. */
   partsDueAt: string;
+  /** The horizon the fills were planned with (units unusable by then stay on hand: the guards count them). */
+  horizon: string;
 }
 
 /**
@@ -225,21 +228,24 @@ function productUpdates(
   const effects = batchEffect(
     fills.map((f) => f.fill),
     stock,
+    commitment.horizon,
   );
   const ledger = ledgerWrite(
     fills.flatMap(({ fill, orderId, shipment }) =>
-      fill.lines.map((l) => ({
-        productId: l.product_id,
-        lot: null,
-        quantity: -l.quantity,
-        cause: {
-          kind: 'shipment' as const,
-          orderId,
-          orderKey: fill.orderKey,
-          requestId: commitment.requestId,
-          ...(inParts ? {} : { eventId: shipment.eventId }),
-        },
-      })),
+      fill.lines.flatMap((l) =>
+        l.lots.map((t) => ({
+          productId: l.product_id,
+          lot: t.lot,
+          quantity: -t.quantity,
+          cause: {
+            kind: 'shipment' as const,
+            orderId,
+            orderKey: fill.orderKey,
+            requestId: commitment.requestId,
+            ...(inParts ? {} : { eventId: shipment.eventId }),
+          },
+        })),
+      ),
     ),
   );
   return {
@@ -313,6 +319,7 @@ async function commitInParts(
         requestId: commitment.requestId,
         units,
         masses: new Map(lines.map((l) => [l.product_id, commitment.products.get(l.product_id)!.mass_g])),
+        lots: new Map(lines.map((l) => [l.product_id, l.lots])),
       }),
       ...first,
     ]);

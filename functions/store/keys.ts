@@ -9,6 +9,8 @@ export const waitKey = (productId: number, queueKey: string) => ({
   sk: `WAIT#${queueKey}`,
 });
 export const WAIT_PREFIX = 'WAIT#';
+export const lotKey = (productId: number, lot: string) => ({ pk: `PRODUCT#${productId}`, sk: `LOT#${lot}` });
+export const LOT_PREFIX = 'LOT#';
 /** Zero-padded so a product's movements sort in sequence (commit) order. */
 export const movementKey = (productId: number, firstSeq: number) => ({
   pk: `PRODUCT#${productId}`,

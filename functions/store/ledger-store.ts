@@ -107,13 +107,17 @@ export interface MovementPage {
   nextSeq?: number;
 }
 
-/** Most movements one write of one product holds: one per item of its transaction. */
-const MOST_PER_ITEM = 100;
+/**
+ * Most movements one write of one product holds: one per lot and cause. The most is a write-off of
+ * one product: a line without a lot for each of the 6 reasons, each taking from up to 41 lots, and
+ * as many lines naming lots (under 500); a batch of fills holds at most 48 fills plus 41 lots.
+ */
+const MOST_PER_ITEM = 500;
 
 /**
  * A product's movements from `fromSeq` on, in sequence (commit) order, at most `limit`. A page
  * starts at most one item before `fromSeq` (an item holds the movements of one write, at most
- * 100), so a walk never repeats or skips one.
+ * MOST_PER_ITEM), so a walk never repeats or skips one.
  */
 export async function readMovements(productId: number, fromSeq: number, limit: number): Promise<MovementPage> {
   const movements: MovementRecord[] = [];

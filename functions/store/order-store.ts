@@ -8,7 +8,7 @@
  * at once; a larger one is created first and allocated in parts of PART_LINES lines, each part
  * 2 items per line plus the order's counter and one PartItem, always within 100 items.
  */
-import type { LineAllocation } from '../domain/allocation.js';
+import { type LineAllocation, lotsTakenBy } from '../domain/allocation.js';
 import type { Product, Quantities, StockedProduct } from '../domain/model.js';
 import type { OrderId } from '../domain/order-id.js';
 import { CREATION_REQUEST, type OrderRecord, type ShipmentEvent, toLines } from '../domain/order-record.js';
@@ -247,6 +247,7 @@ export async function allocateCreationPart(part: CreationPart): Promise<PartOutc
         requestId: CREATION_REQUEST,
         units: shipped,
         masses: new Map([...shipped.keys()].map((p) => [p, part.products.get(p)!.mass_g])),
+        lots: lotsTakenBy(part.allocations),
       }),
     );
   }
@@ -293,11 +294,15 @@ function lineItems(
   return items;
 }
 
-/** The movements of the units the lines ship (one per line that ships), if any ship. */
+/** The movements of the units the lines ship (one per line and lot), if any ship. */
 function shipmentLedger(allocations: LineAllocation[], cause: MovementCause): LedgerWrite | undefined {
   const shipping = allocations.filter((a) => a.ship > 0);
   if (shipping.length === 0) return undefined;
-  return ledgerWrite(shipping.map((a) => ({ productId: a.product_id, lot: null, quantity: -a.ship, cause })));
+  return ledgerWrite(
+    shipping.flatMap((a) =>
+      a.takes.map((t) => ({ productId: a.product_id, lot: t.lot, quantity: -t.quantity, cause })),
+    ),
+  );
 }
 
 function unitsShipped(allocations: LineAllocation[]): Quantities {

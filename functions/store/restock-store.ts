@@ -5,10 +5,12 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../commons/dynamodb.js';
 import type { OrderId } from '../domain/order-id.js';
-import { type ShipmentEvent, toLines } from '../domain/order-record.js';
+import type { ShipmentEvent } from '../domain/order-record.js';
 import { batchGet } from './batch-get.js';
-import { PARTS_REF_PREFIX, REF_PREFIX, restockKey, shipmentKey } from './keys.js';
-import type { Line, StockedProduct } from '../domain/model.js';
+import { lotKey, PARTS_REF_PREFIX, REF_PREFIX, restockKey, shipmentKey } from './keys.js';
+import type { KnownLot, ResolvedRestockLine } from '../domain/lots.js';
+import type { StockedProduct } from '../domain/model.js';
+import { type LotRecord, lotFromItem, restockLot } from './items/lot-item.js';
 import { addRestockedUnits, addUnitsNobodyWaits, productsSeenBy } from './items/product-item.js';
 import {
   markStockPartApplied,
@@ -16,14 +18,15 @@ import {
   type RestockRecord,
   refsFromItem,
   restockFromItem,
-  STOCK_PART_PRODUCTS,
+  STOCK_PART_ITEMS,
   type ShipmentRef,
   stockProgressFromItem,
 } from './items/restock-item.js';
+import type { TransactionItem } from './transactions.js';
 import { shipmentFromItem } from './items/shipment-item.js';
 import { ledgerWrite } from './ledger.js';
 import { partitionItems } from './query.js';
-import { chunk, commit, isConditionFailure } from './transactions.js';
+import { commit, isConditionFailure } from './transactions.js';
 
 export type { RestockRecord };
 
@@ -34,7 +37,22 @@ export type CreateOutcome =
   /** Products not in the catalog: nothing changed. */
   | { kind: 'unknown'; productIds: number[] }
   /** (`nobodyWaits`) an order waits for a product after all: nothing changed; the products as they are now. */
-  | { kind: 'waiting'; seen: Map<number, StockedProduct> };
+  | { kind: 'waiting'; seen: Map<number, StockedProduct> }
+  /** A product would hold more lots than it may: nothing changed; the products as they are now. */
+  | { kind: 'too-many-lots'; seen: Map<number, StockedProduct> }
+  /** A lot was created or recalled since `knownLots` was read: nothing changed; read and plan again. */
+  | { kind: 'lots-changed' };
+
+/** Named lots by `<product_id>/<lot>`, as read before a restock plans on them. */
+export type KnownLots = Map<string, KnownLot>;
+export const knownLotKey = (productId: number, lot: string) => `${productId}/${lot}`;
+
+/** The LotItems of the named lots (absent: never restocked), strongly consistent. */
+export async function readLots(lots: Array<{ product_id: number; lot: string }>): Promise<Map<string, LotRecord>> {
+  const unique = new Map(lots.map((l) => [knownLotKey(l.product_id, l.lot), l]));
+  const items = await batchGet([...unique.values()].map((l) => lotKey(l.product_id, l.lot)));
+  return new Map(items.map(lotFromItem).map((l) => [knownLotKey(l.productId, l.lot), l]));
+}
 
 /**
  * Records the restock and puts its units on hand. The record is created in the same transaction
@@ -46,36 +64,35 @@ export type CreateOutcome =
  * proves it (each product's `backordered = 0`), so no drain follows and the record is created
  * done: the whole restock is one write.
  */
-export async function createRestock(record: RestockRecord, { nobodyWaits = false } = {}): Promise<CreateOutcome> {
+export async function createRestock(
+  record: RestockRecord,
+  knownLots: KnownLots,
+  { nobodyWaits = false } = {},
+): Promise<CreateOutcome> {
   const parts = stockParts(record);
   if (nobodyWaits && parts.length > 1) throw new Error('nobodyWaits needs a restock of one part');
   const stored: RestockRecord = nobodyWaits ? { ...record, status: 'done', draining: false } : record;
-  const ledger = restockLedger(record, parts[0]!);
-  const first = await commit([
-    putNewRestock(stored, parts.length),
-    ...parts[0]!.map((l) =>
-      nobodyWaits
-        ? addUnitsNobodyWaits(l.product_id, l.quantity, ledger.markFor(l.product_id))
-        : addRestockedUnits(l.product_id, l.quantity, dueAt(record), ledger.markFor(l.product_id)),
-    ),
-    ledger.item,
-  ]);
+  const part = partItems(record, parts[0]!, knownLots, nobodyWaits);
+  const first = await commit([putNewRestock(stored, parts.length), ...part.items]);
   if (!first.ok) {
     const { cancelled } = first;
     if (cancelled.failedAt(0)) return { kind: 'exists' };
-    // A failed product without its old image is not in the catalog; with it, an order waits.
-    const unknown = parts[0]!.filter((_, i) => cancelled.failedAt(i + 1) && !cancelled.oldItems.has(i + 1));
-    if (unknown.length > 0 || !nobodyWaits) {
-      return { kind: 'unknown', productIds: unknown.map((l) => l.product_id) };
-    }
-    return { kind: 'waiting', seen: productsSeenBy(cancelled) };
+    if (part.lotIndexes.some((i) => cancelled.failedAt(i + 1))) return { kind: 'lots-changed' };
+    // A failed product without its old image is not in the catalog; with it, an order waits or
+    // the product holds too many lots.
+    const failed = part.productIndexes.filter((i) => cancelled.failedAt(i + 1));
+    const unknown = failed.filter((i) => !cancelled.oldItems.has(i + 1));
+    if (unknown.length > 0) return { kind: 'unknown', productIds: unknown.map((i) => part.productAt(i)) };
+    const seen = productsSeenBy(cancelled);
+    const waiting = nobodyWaits && [...seen.values()].some((p) => p.backordered > 0);
+    return waiting ? { kind: 'waiting', seen } : { kind: 'too-many-lots', seen };
   }
   await applyParts(record, new Set([0]));
   return { kind: 'created' };
 }
 
 /** Whether the restock's stock lands in one transaction (its products checked by it). */
-export const restockFitsOnePart = (lines: Map<number, number>) => lines.size <= STOCK_PART_PRODUCTS;
+export const restockFitsOnePart = (lots: ResolvedRestockLine[]) => stockPartsOf(lots).length <= 1;
 
 /** Applies the parts of stock an earlier owner of this restock did not (each part once). */
 export async function applyPendingStock(record: RestockRecord): Promise<void> {
@@ -88,32 +105,76 @@ async function applyParts(record: RestockRecord, applied: Set<number>): Promise<
   const parts = stockParts(record);
   for (let n = 0; n < parts.length; n++) {
     if (applied.has(n)) continue;
-    const ledger = restockLedger(record, parts[n]!);
-    const result = await commit([
-      markStockPartApplied(record.key, n),
-      ...parts[n]!.map((l) => addRestockedUnits(l.product_id, l.quantity, dueAt(record), ledger.markFor(l.product_id))),
-      ledger.item,
-    ]);
+    // Checked before the restock began; read again for the conditions of this part's lots.
+    const known = await readLots(parts[n]!.flatMap((l) => (l.lot === null ? [] : [{ ...l, lot: l.lot }])));
+    const part = partItems(record, parts[n]!, known, false);
+    const result = await commit([markStockPartApplied(record.key, n), ...part.items]);
     // A failed mark means an earlier owner applied this part: exactly once, so go on.
     if (!result.ok && !result.cancelled.failedAt(0)) throw result.cancelled;
   }
 }
 
-/** One `restock` movement per product of the part. */
-function restockLedger(record: RestockRecord, lines: Line[]) {
-  return ledgerWrite(
+/**
+ * The items of one part of stock: per product its update (all its lots), per named lot its
+ * LotItem, and the ledger's write with one `restock` movement per product and lot.
+ */
+function partItems(record: RestockRecord, lines: ResolvedRestockLine[], knownLots: KnownLots, nobodyWaits: boolean) {
+  const ledger = ledgerWrite(
     lines.map((l) => ({
       productId: l.product_id,
-      lot: null,
+      lot: l.lot,
       quantity: l.quantity,
       cause: { kind: 'restock' as const, restockKey: record.key },
     })),
   );
+  const byProduct = new Map<number, ResolvedRestockLine[]>();
+  for (const l of lines) byProduct.set(l.product_id, [...(byProduct.get(l.product_id) ?? []), l]);
+  const items: TransactionItem[] = [];
+  const productIndexes: number[] = [];
+  const lotIndexes: number[] = [];
+  const productAt = new Map<number, number>();
+  for (const [productId, lots] of byProduct) {
+    productIndexes.push(items.length);
+    productAt.set(items.length, productId);
+    items.push(
+      nobodyWaits
+        ? addUnitsNobodyWaits(productId, lots, ledger.markFor(productId))
+        : addRestockedUnits(productId, lots, dueAt(record), ledger.markFor(productId)),
+    );
+    for (const l of lots) {
+      if (l.lot === null) continue;
+      lotIndexes.push(items.length);
+      items.push(restockLot(productId, l.lot, l.quantity, knownLots.get(knownLotKey(productId, l.lot)), l.expiresAt));
+    }
+  }
+  items.push(ledger.item);
+  return { items, productIndexes, lotIndexes, productAt: (i: number) => productAt.get(i)! };
 }
 
 /** Parts in product order, the same for every owner of the restock. */
-function stockParts(record: RestockRecord) {
-  return chunk(toLines(record.lines), STOCK_PART_PRODUCTS);
+function stockParts(record: RestockRecord): ResolvedRestockLine[][] {
+  return stockPartsOf(record.lots);
+}
+
+/** Whole products per part, each costing one item and one per named lot, STOCK_PART_ITEMS at most. */
+function stockPartsOf(lots: ResolvedRestockLine[]): ResolvedRestockLine[][] {
+  const parts: ResolvedRestockLine[][] = [];
+  let part: ResolvedRestockLine[] = [];
+  let size = 0;
+  const byProduct = new Map<number, ResolvedRestockLine[]>();
+  for (const l of lots) byProduct.set(l.product_id, [...(byProduct.get(l.product_id) ?? []), l]);
+  for (const productLots of [...byProduct.entries()].sort(([a], [b]) => a - b).map(([, v]) => v)) {
+    const cost = 1 + productLots.filter((l) => l.lot !== null).length;
+    if (size + cost > STOCK_PART_ITEMS && part.length > 0) {
+      parts.push(part);
+      part = [];
+      size = 0;
+    }
+    part.push(...productLots);
+    size += cost;
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
 }
 
 /** Products get a sweeper mark due when the lease ends, in case the drain that follows is cut short. */

@@ -5,6 +5,7 @@
  * Single-table design (see README "Data model"):
  *   PRODUCT#<id> / PRODUCT         ProductItem   stock and catalog data of one product
  *   PRODUCT#<id> / WAIT#<key>      WaitItem      one order waiting for this product, FIFO by key
+ *   PRODUCT#<id> / LOT#<lot>       LotItem       a named lot's expiry, recall and units restocked
  *   ORDER#<id>   / ORDER           OrderItem     an order's lines and per-product totals
  *   ORDER#<id>   / SHIP#<eventId>  ShipmentItem  the packages one request shipped to the order
  *   RESTOCK#<k>  / RESTOCK         RestockItem   idempotency record of one restock
@@ -30,10 +31,12 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * no longer be read as they are (2: orders without per-product totals, shipment patterns as one
  * string, queue keys with the priority rank; 3: products with an emergency reserve and units
  * waiting by priority; 4: products with the ledger's sequence and written-off units, and their
- * movements; 5: orders in the order lists' index, queue entries indexed by queue key). `npm start` keeps it in a marker item and refuses
- * data of another layout rather than misread it.
+ * movements; 5: orders in the order lists' index, queue entries indexed by queue key; 6: stock
+ * per lot on products, LotItems, lots on shipments and parts, writes with their causes listed
+ * once). `npm start` keeps it in a marker item and refuses data of another layout rather than
+ * misread it.
  */
-export const DATA_FORMAT_VERSION = 5;
+export const DATA_FORMAT_VERSION = 6;
 export const DATA_FORMAT_KEY = { pk: 'META#data-format', sk: 'META' } as const;
 
 export const PARTITION_KEY = 'pk';

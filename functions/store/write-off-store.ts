@@ -1,10 +1,11 @@
 /**
  * Write-offs (SPEC v2): units leave stock unshipped, all or nothing, never below zero, each
  * with its movement in the ledger. One transaction: the idempotency record, one guarded update
- * per product (the sum of its lines), and the ledger's write (one movement per line).
+ * per product (its lines' takes from each lot), and the ledger's write (one movement per line and lot).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../commons/dynamodb.js';
+import type { StockTake } from '../domain/lots.js';
 import type { StockedProduct } from '../domain/model.js';
 import { productsSeenBy, writeOffUnits } from './items/product-item.js';
 import { putWriteOff, type WriteOffRecord, writeOffFromItem } from './items/write-off-item.js';
@@ -30,23 +31,30 @@ export type WriteOffOutcome =
   /** Fewer units on hand than the lines take: nothing changed; the products as they are now. */
   | { kind: 'short'; seen: Map<number, StockedProduct> };
 
-export async function commitWriteOff(record: WriteOffRecord): Promise<WriteOffOutcome> {
-  const totals = new Map<number, number>();
-  for (const l of record.lines) totals.set(l.product_id, (totals.get(l.product_id) ?? 0) + l.quantity);
+/**
+ * `productTakes`: per product, what its update takes from each lot (the lines' takes merged);
+ * each take is guarded, so a plan made on stale lots fails whole (`short`, with the products).
+ */
+export async function commitWriteOff(
+  record: WriteOffRecord,
+  productTakes: Map<number, StockTake[]>,
+): Promise<WriteOffOutcome> {
   if (record.lines.length > WRITE_OFF_LINES) throw new Error(`a write-off holds at most ${WRITE_OFF_LINES} lines`);
   const ledger = ledgerWrite(
-    record.lines.map((l) => ({
-      productId: l.product_id,
-      lot: l.lot,
-      quantity: -l.quantity,
-      cause: { kind: 'write_off' as const, reason: l.reason, writeOffKey: record.key },
-    })),
+    record.lines.flatMap((l) =>
+      l.takes.map((t) => ({
+        productId: l.product_id,
+        lot: t.lot,
+        quantity: -t.quantity,
+        cause: { kind: 'write_off' as const, reason: l.reason, writeOffKey: record.key },
+      })),
+    ),
     record.createdAt,
   );
-  const products = [...totals];
+  const products = [...productTakes];
   const result = await commit([
     putWriteOff(record),
-    ...products.map(([id, quantity]) => writeOffUnits(id, quantity, ledger.markFor(id))),
+    ...products.map(([id, takes]) => writeOffUnits(id, takes, ledger.markFor(id))),
     ledger.item,
   ]);
   if (result.ok) return { kind: 'written-off' };

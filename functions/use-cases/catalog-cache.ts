@@ -6,11 +6,11 @@
  * over 1800 g or skip a waiting order; it only costs one retry, planned on what the failed
  * write saw.
  */
-import type { LineAllocation } from '../domain/allocation.js';
-import type { Product, Quantities, StockedProduct } from '../domain/model.js';
-import type { PriorityStock } from '../domain/priority.js';
+import type { LineAllocation, LotPriorityStock } from '../domain/allocation.js';
+import { afterTakes, type RestockedLot, withRestocked } from '../domain/lots.js';
+import type { Product, StockedProduct } from '../domain/model.js';
 
-export type StockHint = PriorityStock;
+export type StockHint = LotPriorityStock;
 
 const cache = new Map<number, Product>();
 const stock = new Map<number, StockHint>();
@@ -20,8 +20,15 @@ export function rememberProducts(products: Iterable<Product | StockedProduct>): 
     const { product_id, product_name, mass_g, emergency_reserve, rev } = p;
     cache.set(product_id, { product_id, product_name, mass_g, emergency_reserve, rev });
     if ('on_hand' in p) {
-      const { on_hand, backordered, backordered_emergency, backordered_urgent } = p;
-      stock.set(product_id, { on_hand, emergency_reserve, backordered, backordered_emergency, backordered_urgent });
+      const { on_hand, backordered, backordered_emergency, backordered_urgent, lots } = p;
+      stock.set(product_id, {
+        on_hand,
+        emergency_reserve,
+        backordered,
+        backordered_emergency,
+        backordered_urgent,
+        lots,
+      });
     }
   }
 }
@@ -50,6 +57,7 @@ export function rememberAllocations(allocations: LineAllocation[]): void {
     stock.set(a.product_id, {
       ...hint,
       on_hand: Math.max(0, hint.on_hand - a.ship),
+      lots: afterTakes(hint.lots, a.takes),
       backordered: hint.backordered + a.backorder,
       backordered_emergency: hint.backordered_emergency + (a.priority === 'emergency' ? a.backorder : 0),
       backordered_urgent: hint.backordered_urgent + (a.priority === 'urgent' ? a.backorder : 0),
@@ -65,11 +73,17 @@ export function nobodySeenWaiting(ids: Iterable<number>): boolean {
   return true;
 }
 
-/** Units a restock put on hand where nobody waited. */
-export function rememberRestocked(lines: Quantities): void {
-  for (const [id, quantity] of lines) {
-    const hint = stock.get(id);
-    if (hint) stock.set(id, { ...hint, on_hand: hint.on_hand + quantity });
+/** Units a restock put on hand where nobody waited, in their lots. */
+export function rememberRestocked(lines: ReadonlyArray<RestockedLot & { product_id: number }>): void {
+  for (const line of lines) {
+    const hint = stock.get(line.product_id);
+    if (hint) {
+      stock.set(line.product_id, {
+        ...hint,
+        on_hand: hint.on_hand + line.quantity,
+        lots: withRestocked(hint.lots, [line]),
+      });
+    }
   }
 }
 

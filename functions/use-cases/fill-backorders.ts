@@ -6,11 +6,12 @@
  * to the store in batches, many per transaction. Every fill is guarded in the store; a lost race
  * re-reads and re-plans.
  */
-import { afterBatch, batchEffect, type PlannedFill, planFills } from '../domain/allocation.js';
+import { afterBatch, asOf, batchEffect, type PlannedFill, planFills } from '../domain/allocation.js';
+import { takeHorizon } from '../domain/lots.js';
 import type { Quantities, StockedProduct } from '../domain/model.js';
 import { orderIdFromKey } from '../domain/order-id.js';
 import { packageCount, type ShipmentEvent } from '../domain/order-record.js';
-import { hasDrainWork } from '../domain/priority.js';
+import { hasDrainWork, usableOnHand } from '../domain/priority.js';
 import { clearProductMark, markProductsDueNow } from '../store/attention-store.js';
 import { getProductsWithMarkers } from '../store/catalog-store.js';
 import { commitFills, type FillToCommit, type MarkedProduct, readQueue, releaseDrain } from '../store/fill-store.js';
@@ -99,7 +100,17 @@ interface Drain {
   served: Set<string>;
 }
 
-const hasWork = ({ product }: MarkedProduct) => hasDrainWork(product);
+/** Work for a drain planning with this horizon (units expired by then are not work). */
+const hasWork =
+  (horizon: string) =>
+  ({ product }: MarkedProduct) =>
+    hasDrainWork(asOf(product, horizon));
+
+/** What the conditioned release must find unchanged when some units on hand are not usable. */
+function unusableSeen({ product }: MarkedProduct, horizon: string) {
+  const seen = asOf(product, horizon);
+  return seen.unusable ? { onHand: seen.on_hand, usable: usableOnHand(seen) } : undefined;
+}
 
 /**
  * Fills the queues of the products in `held` (their leases, as last seen) until nothing is left
@@ -112,8 +123,11 @@ async function drainHeld(held: Map<number, MarkedProduct>, drain: Drain, settled
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     // A product with nothing left gives its lease back, unless work arrived meanwhile: the
     // release is conditioned on it, and answers with the product as it is now.
-    const done = [...held.values()].filter((p) => !hasWork(p));
-    const releases = await Promise.all(done.map((p) => releaseDrain(p.product.product_id, owner, { ifSettled: true })));
+    const horizon = takeHorizon();
+    const done = [...held.values()].filter((p) => !hasWork(horizon)(p));
+    const releases = await Promise.all(
+      done.map((p) => releaseDrain(p.product.product_id, owner, { ifSettled: true, seen: unusableSeen(p, horizon) })),
+    );
     releases.forEach((outcome, i) => {
       const id = done[i]!.product.product_id;
       if (outcome.kind === 'busy') held.set(id, outcome.product);
@@ -123,7 +137,7 @@ async function drainHeld(held: Map<number, MarkedProduct>, drain: Drain, settled
       }
     });
     rememberProducts(releases.flatMap((o) => (o.kind === 'lost' ? [] : [o.product.product])));
-    const busy = [...held.values()].filter(hasWork);
+    const busy = [...held.values()].filter(hasWork(horizon));
     if (busy.length === 0) {
       if (held.size === 0) return false;
       continue;
@@ -132,14 +146,16 @@ async function drainHeld(held: Map<number, MarkedProduct>, drain: Drain, settled
     if (Date.now() >= context.deadline) return handOver(busyIds);
     const stock = new Map(busy.map(({ product }) => [product.product_id, product]));
     const queues = new Map(
-      await Promise.all(busyIds.map(async (id) => [id, await readQueue(id, stock.get(id)!.on_hand)] as const)),
+      await Promise.all(
+        busyIds.map(async (id) => [id, await readQueue(id, usableOnHand(asOf(stock.get(id)!, horizon)))] as const),
+      ),
     );
-    const planned = planFills(stock, queues, drain.served);
+    const planned = planFills(stock, queues, drain.served, horizon);
     // What is left waits for orders this request served: the restock that brought those units
     // waits for this drain's leases and fills them itself. The mark covers a restock that gave up.
     if (planned.length === 0) return handOver(busyIds, false);
     const { fills, overBudget } = withinAnswerBudget(planned, stock, drain);
-    const outcome = await commitInOrder(fills, stock, drain);
+    const outcome = await commitInOrder(fills, stock, drain, horizon);
     if (outcome === 'deadline' || overBudget) return handOver(busyIds);
     if (outcome === 'stale') {
       // Another writer moved this stock (the catalog, a cancellation): read again, plan again.
@@ -152,6 +168,7 @@ async function drainHeld(held: Map<number, MarkedProduct>, drain: Drain, settled
     for (const batch of batchEffect(
       fills.map((f) => f.fill),
       stock,
+      horizon,
     ).values()) {
       const id = batch.product_id;
       held.set(id, { ...held.get(id)!, product: afterBatch(stock.get(id)!, batch) });
@@ -166,7 +183,8 @@ function withinAnswerBudget(planned: PlannedFill[], stock: Map<number, StockedPr
   const spent = { ...drain.spent };
   for (const fill of planned) {
     const units: Quantities = new Map(fill.lines.map((l) => [l.product_id, l.quantity]));
-    const shipment = makeShipmentEvent(drain.context.requestId, units, stock);
+    const lots = new Map(fill.lines.map((l) => [l.product_id, l.lots]));
+    const shipment = makeShipmentEvent(drain.context.requestId, units, stock, { lots });
     if (!shipment) continue;
     if (drain.context.budget && !withinBudget(spent, shipment, fill.orderKey, drain.context.budget)) {
       return { fills, overBudget: true };
@@ -183,6 +201,7 @@ async function commitInOrder(
   fills: FillToCommit[],
   stock: Map<number, StockedProduct>,
   drain: Drain,
+  horizon: string,
 ): Promise<'done' | 'stale' | 'deadline'> {
   const { context } = drain;
   const outcomes = commitFills({
@@ -193,6 +212,7 @@ async function commitInOrder(
     restockKey: context.restockKey,
     inParts: context.resumed,
     partsDueAt: new Date(context.deadline + PARTS_GRACE_MS).toISOString(),
+    horizon,
   });
   for await (const outcome of outcomes) {
     for (const { fill, kind } of outcome.committed) {

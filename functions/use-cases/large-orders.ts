@@ -5,6 +5,7 @@
  * does this at once; if it dies, the sweeper finishes from what the order records (rule 7).
  */
 import { allocateOnHand } from '../domain/allocation.js';
+import { takeHorizon } from '../domain/lots.js';
 import { CREATION_REQUEST, nextCreationPart } from '../domain/order-record.js';
 import { getProducts } from '../store/catalog-store.js';
 import { allocateCreationPart, readOrder } from '../store/order-store.js';
@@ -23,10 +24,11 @@ export async function finishOrderCreation(orderKey: string): Promise<void> {
       if (!stored || !lines) return true;
       const products = await getProducts(lines.map((l) => l.product_id));
       rememberProducts(products.values());
+      const horizon = takeHorizon();
       const allocations = lines.map((l) => {
         const product = products.get(l.product_id);
         if (!product) throw new Error(`product ${l.product_id} of order ${orderKey} is gone`);
-        return allocateOnHand(l, product, stored.order.priority);
+        return allocateOnHand(l, product, stored.order.priority, horizon);
       });
       const outcome = await allocateCreationPart({
         orderKey,

@@ -6,7 +6,8 @@
  * now. An order too large for one transaction is created first and allocated in parts. The order
  * item's `attribute_not_exists` makes a replayed order_id change nothing.
  */
-import { allocateOnHand, allocateOnHints, type LineAllocation, shippedBy } from '../domain/allocation.js';
+import { allocateOnHand, allocateOnHints, type LineAllocation, lotsTakenBy, shippedBy } from '../domain/allocation.js';
+import { takeHorizon } from '../domain/lots.js';
 import { ConflictError, InvalidValueError } from '../domain/errors.js';
 import type { Line, OrderView, Product } from '../domain/model.js';
 import { newOrderId, type OrderId, orderIdKey } from '../domain/order-id.js';
@@ -58,21 +59,24 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResu
     let products: Map<number, Product>;
     let allocations: LineAllocation[];
     const cached = attempt < HINTED_ATTEMPTS ? cachedProducts(ids) : undefined;
+    const horizon = takeHorizon();
     if (cached) {
       // Planned on the stock as last seen, with no read: one round trip on a warm function,
       // whether the order ships or waits. The write's guards prove the plan.
       products = cached;
       const reserves = new Map([...cached].map(([id, p]) => [id, p.emergency_reserve]));
-      allocations = allocateOnHints(input.lines, stockHints(ids), reserves, priority);
+      allocations = allocateOnHints(input.lines, stockHints(ids), reserves, priority, horizon);
     } else {
       const stocked = await getProducts(ids);
       rememberProducts(stocked.values());
       assertKnown(input.lines, stocked, input.linePath);
       products = stocked;
-      allocations = input.lines.map((l) => allocateOnHand(l, stocked.get(l.product_id)!, priority));
+      allocations = input.lines.map((l) => allocateOnHand(l, stocked.get(l.product_id)!, priority, horizon));
     }
     const createdAt = new Date().toISOString();
-    const shipment = makeShipmentEvent(CREATION_REQUEST, shippedBy(allocations), products);
+    const shipment = makeShipmentEvent(CREATION_REQUEST, shippedBy(allocations), products, {
+      lots: lotsTakenBy(allocations),
+    });
     // The answer if it commits; an order it fulfills is filed in the fulfilled list at once.
     const view = viewOfNew({ orderId, orderKey, createdAt, priority, requested }, shipment);
     const fulfilledSummary = view.status === 'fulfilled' ? toOrderSummary(view) : undefined;

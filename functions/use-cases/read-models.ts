@@ -26,7 +26,7 @@ export interface CatalogPageView {
 export async function catalogPage(limit: number, cursor?: string): Promise<CatalogPageView> {
   const page = await listProducts(limit, cursor === undefined ? undefined : CURSOR.decode(cursor));
   return {
-    products: page.products.map(toProductView),
+    products: page.products.map((p) => toProductView(p)),
     next_cursor: page.lastId === undefined ? null : CURSOR.encode(page.lastId),
   };
 }

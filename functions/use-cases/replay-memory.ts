@@ -9,7 +9,6 @@
  * deleted) and a restock's first answer (SPEC rule 6). Bounded in entries and bytes, and
  * forgotten long before the store forgets restock keys (24 hours at least).
  */
-import type { Quantities } from '../domain/model.js';
 
 const MAX_ORDERS = 10_000;
 const MAX_ANSWERS = 1_000;
@@ -18,7 +17,7 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 const ANSWER_TTL_MS = 60 * 60 * 1000;
 
 const orders = new Set<string>();
-const answers = new Map<string, { lines: Quantities; answer: unknown; until: number }>();
+const answers = new Map<string, { lines: unknown; answer: unknown; until: number }>();
 
 /** An order this function created (or found existing): a replay of it needs no write. */
 export function rememberOrder(orderKey: string): void {
@@ -30,7 +29,7 @@ export function rememberOrder(orderKey: string): void {
 export const knownOrder = (orderKey: string): boolean => orders.has(orderKey);
 
 /** A restock's final answer (its record is done): replays of its key return it. */
-export function rememberRestockAnswer(key: string, lines: Quantities, answer: unknown, bytes: number): void {
+export function rememberRestockAnswer(key: string, lines: unknown, answer: unknown, bytes: number): void {
   if (bytes > MAX_ANSWER_BYTES) return;
   answers.delete(key);
   answers.set(key, { lines, answer, until: Date.now() + ANSWER_TTL_MS });
@@ -38,14 +37,14 @@ export function rememberRestockAnswer(key: string, lines: Quantities, answer: un
 }
 
 /** The first answer of restock `key` and the lines it was sent with, if this function remembers it. */
-export function rememberedRestock<T>(key: string): { lines: Quantities; answer: T } | undefined {
+export function rememberedRestock<T, L>(key: string): { lines: L; answer: T } | undefined {
   const entry = answers.get(key);
   if (!entry) return undefined;
   if (entry.until <= Date.now()) {
     answers.delete(key);
     return undefined;
   }
-  return { lines: entry.lines, answer: entry.answer as T };
+  return { lines: entry.lines as L, answer: entry.answer as T };
 }
 
 export function forgetReplays(): void {

@@ -5,19 +5,29 @@
  * whether the first request is still at work or died (then the replay finishes the work).
  */
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, RequestInProgressError } from '../domain/errors.js';
-import type { Line, Quantities, Shipment } from '../domain/model.js';
+import { ConflictError, InvalidValueError, NotFoundError, RequestInProgressError } from '../domain/errors.js';
+import {
+  type LotName,
+  MAX_LOTS_ON_HAND,
+  type ResolvedRestockLine,
+  type RestockLine,
+  restockLotProblems,
+} from '../domain/lots.js';
+import type { Quantities, Shipment } from '../domain/model.js';
 import { type OrderId, orderIdFromKey } from '../domain/order-id.js';
-import { expandShipments, sameQuantities, type ShipmentEvent, toLines } from '../domain/order-record.js';
+import { expandShipments, type ShipmentEvent } from '../domain/order-record.js';
 import { getProducts } from '../store/catalog-store.js';
 import {
   applyPendingStock,
   completeRestock,
   createRestock,
   getRestock,
+  knownLotKey,
+  readLots,
   type RestockRecord,
   restockFitsOnePart,
   restockShipments,
+  type KnownLots,
   takeOverRestock,
 } from '../store/restock-store.js';
 import { nobodySeenWaiting, rememberProducts, rememberRestocked } from './catalog-cache.js';
@@ -28,8 +38,8 @@ import { packUnpacked } from './unpacked-parts.js';
 export interface RestockInput {
   /** Idempotency-Key header, or `event:<id>` for EventBridge; absent: a fresh key. */
   key?: string;
-  /** Merged by product. */
-  lines: Line[];
+  /** Merged by product and lot (domain `parseRestockRequest`). */
+  lines: RestockLine[];
   /** Epoch ms by which the answer must be ready; the drain hands the rest to the sweeper. */
   deadline: number;
   /** Where a product's line stood in the request body, for error paths. */
@@ -37,7 +47,7 @@ export interface RestockInput {
 }
 
 export interface RestockAnswer {
-  restocked: Line[];
+  restocked: Array<{ product_id: number; quantity: number; lot: LotName }>;
   shipments: Shipment[];
   draining: boolean;
 }
@@ -60,30 +70,58 @@ const leaseUntil = (deadline: number) =>
   process.env.RESTOCK_LEASE_MS ? Date.now() + Number(process.env.RESTOCK_LEASE_MS) : deadline + LEASE_MARGIN_MS;
 
 export async function restock(input: RestockInput): Promise<RestockAnswer> {
+  for (let attempt = 0; ; attempt++) {
+    const result = await tryRestock(input, attempt);
+    if (result !== LOTS_CHANGED) return result;
+  }
+}
+
+/** A lot was created or recalled while the restock planned on it: read and plan again. */
+const LOTS_CHANGED = Symbol('lots changed');
+const LOT_ATTEMPTS = 5;
+
+async function tryRestock(input: RestockInput, attempt: number): Promise<RestockAnswer | typeof LOTS_CHANGED> {
   const key = input.key ?? `auto:${randomUUID()}`;
-  const lines: Quantities = new Map(input.lines.map((l) => [l.product_id, l.quantity]));
-  const remembered = input.key ? rememberedRestock<RestockAnswer>(key) : undefined;
-  if (remembered) return replayRemembered(key, remembered, lines);
+  const lines: Quantities = new Map();
+  for (const l of input.lines) lines.set(l.product_id, (lines.get(l.product_id) ?? 0) + l.quantity);
+  const asked = input.lines.map(({ product_id, lot, quantity }) => ({ product_id, lot, quantity }));
+  const remembered = input.key ? rememberedRestock<RestockAnswer, AskedLines>(key) : undefined;
+  if (remembered) return replayRemembered(key, remembered, asked);
   // A restock whose stock lands in one transaction is checked by that transaction (an unknown
   // product or a used key fails it, changing nothing): no read before it. A larger one checks
   // every product and the key first, since its first part commits before the others.
-  if (!restockFitsOnePart(lines)) {
+  const lots = await resolveLots(input);
+  if (!restockFitsOnePart(lots.lines)) {
     const [products, existing] = await Promise.all([
       getProducts(lines.keys()),
       input.key ? getRestock(key) : Promise.resolve(undefined),
     ]);
-    if (existing) return replay(existing.record, lines, input.deadline);
+    if (existing) return replay(existing.record, asked, input.deadline);
     refuseUnknown(input, (id) => !products.has(id));
   }
   const record: RestockRecord = {
     key,
     lines,
+    lots: lots.lines,
     status: 'applying',
     leaseUntil: leaseUntil(input.deadline),
     draining: false,
     createdAt: new Date().toISOString(),
   };
-  const { created, drainFollows } = await recordRestock(record);
+  const { created, drainFollows } = await recordRestock(record, lots.known);
+  if (created.kind === 'lots-changed') {
+    if (attempt + 1 >= LOT_ATTEMPTS) throw new Error(`restock ${key}: its lots kept changing`);
+    return LOTS_CHANGED;
+  }
+  if (created.kind === 'too-many-lots') {
+    rememberProducts(created.seen.values());
+    throw new InvalidValueError('the restock would leave a product with too many lots on hand; nothing was restocked', [
+      ...[...created.seen.values()].map((p) => ({
+        path: input.linePath?.(p.product_id) ?? '',
+        message: `product ${p.product_id} holds ${p.lots.filter((l) => l.lot !== null).length} lots on hand; at most ${MAX_LOTS_ON_HAND}`,
+      })),
+    ]);
+  }
   if (created.kind === 'unknown') {
     refuseUnknown(input, (id) => created.productIds.includes(id));
     throw new Error(`restock ${key} was refused for products it does not name`);
@@ -91,57 +129,88 @@ export async function restock(input: RestockInput): Promise<RestockAnswer> {
   if (created.kind === 'exists') {
     // The key was used before, or the same key raced in: answer as its replay.
     const raced = await getRestock(key);
-    if (raced) return replay(raced.record, lines, input.deadline);
+    if (raced) return replay(raced.record, asked, input.deadline);
     throw new Error(`restock ${key} reported as existing but not found`);
   }
   if (!drainFollows) {
-    rememberRestocked(lines);
-    return finalAnswer(input, record.lines, [], false);
+    rememberRestocked(record.lots);
+    return finalAnswer(input, record, [], false);
   }
   const drained = await drain(record, input.deadline);
   // Every shipment of this restock is one this request made: the answer needs no read.
   const events = drained.shipments
     .map(({ orderKey, event }) => ({ ...event, orderId: orderIdFromKey(orderKey) }))
     .sort((a, b) => (a.eventId < b.eventId ? -1 : 1));
-  return finalAnswer(input, record.lines, events, drained.draining);
+  return finalAnswer(input, record, events, drained.draining);
+}
+
+/**
+ * The lots' rules (SPEC v2 "Lots and expiry"), checked on the lots as they are (one read, only
+ * when a line names a lot), and each line's expiry: its own, or the one the lot's first restock
+ * fixed. The transaction then proves that no lot changed since this read.
+ */
+async function resolveLots(input: RestockInput) {
+  const named = input.lines.flatMap((l) => (l.lot === null ? [] : [{ product_id: l.product_id, lot: l.lot }]));
+  const known = named.length > 0 ? await readLots(named) : new Map();
+  const problems = restockLotProblems(
+    input.lines.map((l) => ({ ...l, path: l.path ?? '' })),
+    (productId, lot) => known.get(knownLotKey(productId, lot)),
+    new Date().toISOString(),
+  );
+  if (problems.length > 0)
+    throw new InvalidValueError('the restock breaks a lot rule; nothing was restocked', problems);
+  const lines: ResolvedRestockLine[] = input.lines.map((l) => ({
+    product_id: l.product_id,
+    lot: l.lot,
+    quantity: l.quantity,
+    expiresAt: l.lot === null ? null : (known.get(knownLotKey(l.product_id, l.lot))?.expiresAt ?? l.expiresAt ?? null),
+  }));
+  return { lines, known };
 }
 
 /** The answer of a restock this request completed; kept for replays unless its key was generated. */
 function finalAnswer(
   input: RestockInput,
-  lines: Quantities,
+  record: RestockRecord,
   events: Array<ShipmentEvent & { orderId: OrderId }>,
   draining: boolean,
 ): RestockAnswer {
-  const final = answer(lines, events, draining);
-  return input.key ? remember(input.key, lines, final) : final;
+  const final = answer(record.lots, events, draining);
+  return input.key ? remember(input.key, askedOf(record.lots), final) : final;
 }
+
+/** What a replay must match: units per product and lot (SPEC "Restock replay"). */
+type AskedLines = Array<{ product_id: number; lot: LotName; quantity: number }>;
+const askedOf = (lots: ResolvedRestockLine[]): AskedLines =>
+  lots.map(({ product_id, lot, quantity }) => ({ product_id, lot, quantity }));
 
 /**
  * Creates the restock. Where nobody seemed to wait for its products (as this function last saw
  * them), the restock is one write whose guards prove it, and no drain follows; if an order waits
  * after all, nothing changed and it is created again for a drain.
  */
-async function recordRestock(record: RestockRecord) {
-  const nobodyWaits = restockFitsOnePart(record.lines) && nobodySeenWaiting(record.lines.keys());
-  const created = await createRestock(record, { nobodyWaits });
+async function recordRestock(record: RestockRecord, known: KnownLots) {
+  const nobodyWaits = restockFitsOnePart(record.lots) && nobodySeenWaiting(record.lines.keys());
+  const created = await createRestock(record, known, { nobodyWaits });
   if (created.kind !== 'waiting') return { created, drainFollows: !(nobodyWaits && created.kind === 'created') };
   rememberProducts(created.seen.values());
-  return { created: await createRestock(record), drainFollows: true };
+  return { created: await createRestock(record, known), drainFollows: true };
 }
 
 /** A replay of a restock this function answered: its first answer, with no read. */
-function replayRemembered(key: string, first: { lines: Quantities; answer: RestockAnswer }, lines: Quantities) {
+function replayRemembered(key: string, first: { lines: AskedLines; answer: RestockAnswer }, lines: AskedLines) {
   assertSameLines(key, first.lines, lines);
   return first.answer;
 }
 
-function assertSameLines(key: string, first: Quantities, lines: Quantities): void {
-  if (!sameQuantities(first, lines)) throw new ConflictError(`restock ${key} was already sent with different lines`);
+function assertSameLines(key: string, first: AskedLines, lines: AskedLines): void {
+  if (JSON.stringify(first) !== JSON.stringify(lines)) {
+    throw new ConflictError(`restock ${key} was already sent with different lines`);
+  }
 }
 
 /** Small final answers are kept for replays (see replay-memory.ts). */
-function remember(key: string, lines: Quantities, final: RestockAnswer): RestockAnswer {
+function remember(key: string, lines: AskedLines, final: RestockAnswer): RestockAnswer {
   if (final.shipments.length <= REMEMBERED_PACKAGES) {
     rememberRestockAnswer(key, lines, final, JSON.stringify(final).length);
   }
@@ -170,9 +239,9 @@ async function drain(record: RestockRecord, deadline: number) {
   return drained;
 }
 
-async function replay(record: RestockRecord, lines: Quantities, deadline: number): Promise<RestockAnswer> {
-  assertSameLines(record.key, record.lines, lines);
-  if (record.status === 'done') return answerOf(record.key, record.lines, record.draining);
+async function replay(record: RestockRecord, lines: AskedLines, deadline: number): Promise<RestockAnswer> {
+  assertSameLines(record.key, askedOf(record.lots), lines);
+  if (record.status === 'done') return answerOf(record.key, record.lots, record.draining);
   const now = Date.now();
   if (record.leaseUntil > now) {
     throw new RequestInProgressError(
@@ -207,22 +276,22 @@ export async function resumeRestock(record: RestockRecord, deadline: number): Pr
   }
   await completeRestock(record.key, drained.draining);
   // The answer includes what the first owner shipped before it died.
-  return answerOf(record.key, record.lines, drained.draining);
+  return answerOf(record.key, record.lots, drained.draining);
 }
 
 /** The answer as first given: every shipment the restock caused, rebuilt from its references. */
-async function answerOf(key: string, lines: Quantities, draining: boolean): Promise<RestockAnswer> {
+async function answerOf(key: string, lots: ResolvedRestockLine[], draining: boolean): Promise<RestockAnswer> {
   const stored = await getRestock(key);
-  return remember(key, lines, answer(lines, await restockShipments(stored?.refs ?? []), draining));
+  return remember(key, askedOf(lots), answer(lots, await restockShipments(stored?.refs ?? []), draining));
 }
 
 function answer(
-  lines: Quantities,
+  lots: ResolvedRestockLine[],
   events: Array<ShipmentEvent & { orderId: OrderId }>,
   draining: boolean,
 ): RestockAnswer {
   return {
-    restocked: toLines(lines),
+    restocked: lots.map(({ product_id, quantity, lot }) => ({ product_id, quantity, lot })),
     shipments: events.flatMap((e) => expandShipments(e.orderId, e)),
     draining,
   };

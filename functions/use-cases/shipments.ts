@@ -5,6 +5,7 @@
  */
 import { packingCounters } from '../commons/counters.js';
 import { logger } from '../commons/logger.js';
+import type { LotTake } from '../domain/lots.js';
 import type { Product, Quantities } from '../domain/model.js';
 import type { OrderId } from '../domain/order-id.js';
 import { expandShipments, newEventId, type ShipmentEvent } from '../domain/order-record.js';
@@ -14,7 +15,7 @@ export function makeShipmentEvent(
   requestId: string,
   units: Quantities,
   masses: Map<number, Pick<Product, 'mass_g'>>,
-  now = Date.now(),
+  { now = Date.now(), lots }: { now?: number; lots?: Map<number, LotTake[]> } = {},
 ): ShipmentEvent | undefined {
   const toPack: UnitsToPack[] = [];
   for (const [product_id, quantity] of units) {
@@ -32,7 +33,13 @@ export function makeShipmentEvent(
       lowerBound: packing.lowerBound,
     });
   }
-  return { eventId: newEventId(now), requestId, shippedAt: new Date(now).toISOString(), patterns: packing.patterns };
+  return {
+    eventId: newEventId(now),
+    requestId,
+    shippedAt: new Date(now).toISOString(),
+    patterns: packing.patterns,
+    ...(lots ? { lots } : {}),
+  };
 }
 
 /** Call only after the event is committed. */

@@ -4,6 +4,7 @@
  * together, in one shipment (SPEC rule 2). If the request dies in between, the sweeper packs
  * what it left, so no unit stays unpacked (rule 7).
  */
+import type { LotTake } from '../domain/lots.js';
 import type { Quantities } from '../domain/model.js';
 import { CREATION_REQUEST, creationComplete, type ShipmentEvent } from '../domain/order-record.js';
 import { packParts, readOrder } from '../store/order-store.js';
@@ -24,11 +25,15 @@ export async function packUnpacked(
   if (requestId === CREATION_REQUEST && !creationComplete(stored.order)) return undefined;
   const units: Quantities = new Map();
   const masses = new Map<number, { mass_g: number }>();
+  const lots = new Map<number, LotTake[]>();
   for (const part of parts) {
-    for (const [p, q] of part.units) units.set(p, (units.get(p) ?? 0) + q);
+    for (const [p, q] of part.units) {
+      units.set(p, (units.get(p) ?? 0) + q);
+      lots.set(p, [...(lots.get(p) ?? []), ...(part.lots?.get(p) ?? [{ lot: null, quantity: q }])]);
+    }
     for (const [p, mass_g] of part.masses) masses.set(p, { mass_g });
   }
-  const shipment = makeShipmentEvent(requestId, units, masses);
+  const shipment = makeShipmentEvent(requestId, units, masses, { lots });
   if (!shipment) return undefined;
   const packed = await packParts({ orderKey, orderId: stored.order.orderId, parts, shipment, restockKey });
   if (packed === 'gone') return undefined;

@@ -4,13 +4,17 @@
  * line in the ledger. Idempotent like a restock: the same key with the same lines answers the
  * first answer and changes nothing; other lines with that key are refused (409).
  *
- * Lots are not kept yet (the lots issue): every unit is in the product's unnamed lot, so a line
- * without a lot takes from it, and a line naming a lot finds none of its units on hand (422).
+ * A line naming a lot takes from it (expired units too); a line without one takes from the usable
+ * lots, first expired first (rule 9): see domain/write-off-plan.ts. The products are read first,
+ * since the takes name lots; each take is guarded at commit, and a stale plan is made again.
  */
 import { randomUUID } from 'node:crypto';
-import { ConflictError, type FieldError, InvalidValueError, NotFoundError } from '../domain/errors.js';
+import { ConflictError, InvalidValueError, NotFoundError } from '../domain/errors.js';
+import { takeHorizon } from '../domain/lots.js';
 import type { WriteOffReason } from '../domain/movement.js';
 import type { WriteOffLine } from '../domain/requests.js';
+import { planWriteOff } from '../domain/write-off-plan.js';
+import { getProducts } from '../store/catalog-store.js';
 import { commitWriteOff, getWriteOff, WRITE_OFF_LINES, type WriteOffRecord } from '../store/write-off-store.js';
 import { rememberProducts } from './catalog-cache.js';
 
@@ -35,70 +39,75 @@ export async function writeOff(input: WriteOffInput): Promise<WriteOffAnswer> {
       { path: '', message: `holds ${input.lines.length} lines of distinct product, lot and reason` },
     ]);
   }
-  const named = input.lines.filter((l) => l.lot !== null);
-  if (named.length > 0) {
-    throw new InvalidValueError(
-      'the write-off names lots that have no units on hand',
-      named.map((l) => ({ path: path(l), message: `lot ${l.lot} of product ${l.product_id} has 0 units on hand` })),
-    );
+  // A replay of a used key answers as the first request did, whatever the stock is now.
+  if (input.key) {
+    const first = await getWriteOff(key);
+    if (first) return replay(first, input.lines);
   }
-  const record: WriteOffRecord = { key, lines: input.lines, createdAt: new Date().toISOString() };
-  const outcome = await commitWriteOff(record);
-  switch (outcome.kind) {
-    case 'written-off':
-      return answerOf(record);
-    case 'exists':
-      return replay(key, input.lines);
-    case 'unknown':
+  let products = await getProducts(input.lines.map((l) => l.product_id));
+  for (let attempt = 0; attempt < PLAN_ATTEMPTS; attempt++) {
+    const unknown = input.lines.filter((l) => !products.has(l.product_id));
+    if (unknown.length > 0) {
       throw new NotFoundError(
         'the write-off names products that are not in the catalog',
-        input.lines
-          .filter((l) => outcome.productIds.includes(l.product_id))
-          .map((l) => ({ path: path(l), message: `unknown product_id ${l.product_id}` })),
+        unknown.map((l) => ({ path: path(l), message: `unknown product_id ${l.product_id}` })),
       );
-    case 'short': {
-      rememberProducts(outcome.seen.values());
-      throw new InvalidValueError('the write-off takes more units than are on hand; nothing was written off', [
-        ...shortLines(input.lines, outcome.seen, path),
-      ]);
+    }
+    // Planned on the lots as read; every take is guarded at commit.
+    const plan = planWriteOff(input.lines, (id) => products.get(id)!.lots, takeHorizon());
+    if (plan.short.length > 0) {
+      throw new InvalidValueError(
+        'the write-off takes more units than are on hand; nothing was written off',
+        plan.short.map((s) => ({ path: path(input.lines[s.line]!), message: s.message })),
+      );
+    }
+    const record: WriteOffRecord = {
+      key,
+      lines: input.lines.map((l, i) => ({ ...l, takes: plan.lineTakes[i]! })),
+      createdAt: new Date().toISOString(),
+    };
+    const outcome = await commitWriteOff(record, plan.productTakes);
+    switch (outcome.kind) {
+      case 'written-off':
+        return answerOf(record);
+      case 'exists': {
+        const first = await getWriteOff(key);
+        if (!first) throw new Error(`write-off ${key} reported as existing but not found`);
+        return replay(first, input.lines);
+      }
+      case 'unknown':
+        products = new Map([...products].filter(([id]) => !outcome.productIds.includes(id)));
+        continue;
+      case 'short':
+        // The stock moved since the read: plan again on the products as the failed write saw them.
+        rememberProducts(outcome.seen.values());
+        products = new Map([...products, ...outcome.seen]);
     }
   }
+  throw new Error(`write-off ${key}: the stock kept moving`);
 }
 
-async function replay(key: string, lines: WriteOffLine[]): Promise<WriteOffAnswer> {
-  const first = await getWriteOff(key);
-  if (!first) throw new Error(`write-off ${key} reported as existing but not found`);
-  if (!sameLines(first.lines, lines)) throw new ConflictError(`write-off ${key} was already sent with different lines`);
+const PLAN_ATTEMPTS = 5;
+
+function replay(first: WriteOffRecord, lines: WriteOffLine[]): WriteOffAnswer {
+  if (!sameLines(first.lines, lines)) {
+    throw new ConflictError(`write-off ${first.key} was already sent with different lines`);
+  }
   return answerOf(first);
 }
 
 /** Notes are not part of what was written off: the same units with other notes are the same write-off. */
 function sameLines(a: WriteOffLine[], b: WriteOffLine[]): boolean {
-  const text = (lines: WriteOffLine[]) => JSON.stringify(lines.map(({ note: _, ...l }) => l));
+  const text = (lines: WriteOffLine[]) =>
+    JSON.stringify(lines.map(({ product_id, lot, quantity, reason }) => ({ product_id, lot, quantity, reason })));
   return text(a) === text(b);
 }
 
+/** One entry per line and lot taken: a line without a lot shows the lots FEFO took its units from. */
 function answerOf(record: WriteOffRecord): WriteOffAnswer {
   return {
-    written_off: record.lines.map(({ product_id, lot, quantity, reason }) => ({ product_id, lot, quantity, reason })),
+    written_off: record.lines.flatMap(({ product_id, reason, takes }) =>
+      takes.map(({ lot, quantity }) => ({ product_id, lot, quantity, reason })),
+    ),
   };
-}
-
-function shortLines(
-  lines: WriteOffLine[],
-  seen: Map<number, { on_hand: number }>,
-  path: (line: WriteOffLine) => string,
-): FieldError[] {
-  const wanted = new Map<number, number>();
-  for (const l of lines) wanted.set(l.product_id, (wanted.get(l.product_id) ?? 0) + l.quantity);
-  return lines.flatMap((l) => {
-    const onHand = seen.get(l.product_id)?.on_hand;
-    if (onHand === undefined || onHand >= wanted.get(l.product_id)!) return [];
-    return [
-      {
-        path: path(l),
-        message: `takes ${wanted.get(l.product_id)} units of product ${l.product_id}; ${onHand} on hand`,
-      },
-    ];
-  });
 }

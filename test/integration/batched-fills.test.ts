@@ -4,6 +4,7 @@
  * concurrent restocks wait for it instead of undoing its plans, and no request ships to one
  * order in two rounds (SPEC rule 2).
  */
+import { takeHorizon } from '../../functions/domain/lots.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -122,7 +123,8 @@ describe('batched fills', () => {
       delete process.env.DRAIN_BUDGET_MS;
     }
     const products = await getProducts([a]);
-    const fills = planFills(products, new Map([[a, await readQueue(a, 2)]]));
+    const horizon = takeHorizon();
+    const fills = planFills(products, new Map([[a, await readQueue(a, 2)]]), new Set(), horizon);
     expect(fills).toHaveLength(1);
     const commitAs = async (drainer: string) => {
       const outcomes = [];
@@ -136,6 +138,7 @@ describe('batched fills', () => {
         drainer,
         requestId: drainer,
         partsDueAt: new Date().toISOString(),
+        horizon,
       })) {
         outcomes.push(outcome);
       }

@@ -51,14 +51,18 @@ it('after a crash, npm start gives stranded stock to the waiting orders before i
   expect(endpoint).toBeDefined();
   applyLocalAwsEnv({ endpoint: endpoint!, tableName: DEFAULT_LOCAL_TABLE_NAME });
   const leaseUntil = Date.now() + 10 * 60_000;
-  await createRestock({
-    key: 'key:died-halfway',
-    lines: new Map([[5, 3]]),
-    status: 'applying',
-    leaseUntil,
-    draining: false,
-    createdAt: new Date().toISOString(),
-  });
+  await createRestock(
+    {
+      key: 'key:died-halfway',
+      lines: new Map([[5, 3]]),
+      lots: [{ product_id: 5, lot: null, quantity: 3, expiresAt: null }],
+      status: 'applying',
+      leaseUntil,
+      draining: false,
+      createdAt: new Date().toISOString(),
+    },
+    new Map(),
+  );
   // The running sweeper respects the lease: the units stay on hand next to the waiting order.
   await new Promise((resolve) => setTimeout(resolve, 2_500));
   expect((await call(url, 'GET', '/inventory/orders/waits')).body.status).toBe('backordered');
@@ -78,7 +82,11 @@ it('after a crash, npm start gives stranded stock to the waiting orders before i
   });
   expect(replay.status).toBe(200);
   expect(replay.body.shipments).toEqual([
-    expect.objectContaining({ order_id: 'waits', shipped: [{ product_id: 5, quantity: 3 }], mass_g: 1800 }),
+    expect.objectContaining({
+      order_id: 'waits',
+      shipped: [{ product_id: 5, quantity: 3, lots: [{ lot: null, quantity: 3 }] }],
+      mass_g: 1800,
+    }),
   ]);
   const products = await call(service.url, 'GET', '/inventory/products');
   expect(products.body.products).toEqual([expect.objectContaining({ product_id: 5, quantity: 0, backordered: 0 })]);

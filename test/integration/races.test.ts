@@ -475,7 +475,10 @@ describe('transaction conflicts (DynamoDB cancels a transaction that races anoth
     setDocumentClient(real);
     expect(replay.status).toBe(200);
     expect(replay.body.shipments).toEqual([
-      expect.objectContaining({ order_id: id, shipped: [{ product_id: a, quantity: 2 }] }),
+      expect.objectContaining({
+        order_id: id,
+        shipped: [{ product_id: a, quantity: 2, lots: [{ lot: null, quantity: 2 }] }],
+      }),
     ]);
     expect((await get(`/inventory/orders/${id}`)).body.shipments).toHaveLength(1);
     expect((await post('/inventory/process_restock', body, key)).body).toEqual(replay.body);

@@ -33,7 +33,7 @@ describe('process_restock', () => {
     await order([[a!, 3]], third);
     const res = await restock([[a!, 5]]);
     expect(res.status).toBe(200);
-    expect(res.body.restocked).toEqual([{ product_id: a, quantity: 5 }]);
+    expect(res.body.restocked).toEqual([{ product_id: a, quantity: 5, lot: null }]);
     const shippedTo = res.body.shipments.reduce(
       (m: Map<string, number>, s: any) => m.set(s.order_id, (m.get(s.order_id) ?? 0) + s.shipped[0].quantity),
       new Map(),

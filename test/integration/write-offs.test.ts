@@ -108,7 +108,9 @@ describe('write-offs', () => {
     expect((await writeOff([{ product_id: a, quantity: 1, reason: 'other', lot: 'bad lot!' }])).status).toBe(422);
     const lot = await writeOff([{ product_id: a, quantity: 1, reason: 'recalled', lot: 'LOT-7' }]);
     expect(lot.status).toBe(422);
-    expect(lot.body.errors).toEqual([{ path: '[0]', message: `lot LOT-7 of product ${a} has 0 units on hand` }]);
+    expect(lot.body.errors).toEqual([
+      { path: '[0]', message: `takes 1 units of lot LOT-7 of product ${a}; 0 on hand` },
+    ]);
     expect((await productsById()).get(a)).toMatchObject({ quantity: 1, written_off: 0 });
   });
 

@@ -9,6 +9,7 @@ import type { MovementRecord } from '../../functions/domain/movement.js';
 import { movementsFromItem } from '../../functions/store/items/movement-item.js';
 import { decodePatterns } from '../../functions/store/items/shipment-item.js';
 import { priorityOfQueueKey } from '../../functions/store/keys.js';
+import { MAX_LOTS_ON_HAND, TAKE_HORIZON_MS } from '../../functions/domain/lots.js';
 import { followStream, sequenceLedger, streamArn } from './ledger.js';
 
 type Units = Array<{ product_id: number; quantity: number }>;
@@ -30,8 +31,13 @@ export interface StoredState {
       /** The drain lease, if one is held: named in a rule 8 violation (a dead drain's lease delays the sweeper). */
       drainer?: string;
       drain_until?: number;
+      /** Units on hand per lot (the unnamed lot under `~`), and each expiring lot's expiry. */
+      lots: Record<string, number>;
+      expiries: Record<string, string>;
     }
   >;
+  /** Named lots as their LotItems record them, by `<product_id>/<lot>`. */
+  lots: Map<string, { expires_at?: string; recalled: boolean; restocked: number }>;
   /** The movement ledger, per product, in the order the items were read (sorted by the checks). */
   movements: Map<number, MovementRecord[]>;
   /** Whether the ledger was sequenced (the table has a stream) and is checked. */
@@ -52,7 +58,10 @@ export interface StoredState {
     orderKey: string;
     requestId: string;
     eventId: string;
+    shippedAt: string;
     packages: Array<{ mass_g: number; lines: Units }>;
+    /** Per product, the lots its units came from (absent: all from the unnamed lot). */
+    lots?: Record<string, Array<[string | null, number]>>;
   }>;
   /** Units taken from stock for an order and not packed yet. */
   parts: Array<{ orderKey: string; requestId: string; units: Units }>;
@@ -78,6 +87,7 @@ export async function readState(): Promise<StoredState> {
     waits: [],
     cancelled: new Map(),
     movements: new Map(),
+    lots: new Map(),
   };
   let start: Record<string, unknown> | undefined;
   do {
@@ -101,6 +111,18 @@ export async function readState(): Promise<StoredState> {
           mass_g: item.mass_g,
           drainer: item.drainer,
           drain_until: item.drain_until,
+          lots: item.lot_q ?? {},
+          expiries: Object.fromEntries(
+            Object.entries(item)
+              .filter(([k]) => k.startsWith('exp:'))
+              .map(([k, v]) => [k.slice('exp:'.length), String(v)]),
+          ),
+        });
+      } else if (pk.startsWith('PRODUCT#') && sk.startsWith('LOT#')) {
+        state.lots.set(`${item.product_id}/${item.lot}`, {
+          ...(item.expires_at ? { expires_at: item.expires_at } : {}),
+          recalled: item.recalled === true,
+          restocked: item.restocked,
         });
       } else if (pk.startsWith('PRODUCT#') && sk.startsWith('MOVE#')) {
         const id = Number(item.product_id);
@@ -122,7 +144,9 @@ export async function readState(): Promise<StoredState> {
           orderKey: pk.slice('ORDER#'.length),
           requestId: item.request_id,
           eventId: item.event_id,
+          shippedAt: item.shipped_at,
           packages,
+          ...(item.lots ? { lots: item.lots } : {}),
         });
       } else if (pk.startsWith('ORDER#') && sk.startsWith('CANCEL#')) {
         const orderKey = pk.slice('ORDER#'.length);
@@ -172,6 +196,7 @@ export function violations(state: StoredState, { idle = true } = {}): string[] {
     if (idle) out.push(`order ${part.orderKey}: units of ${part.requestId} left unpacked`);
     for (const l of part.units) count(part.orderKey, l.product_id, l.quantity);
   }
+  out.push(...lotViolations(state));
   for (const [id, p] of state.products) {
     if (p.on_hand < 0) out.push(`rule 5: product ${id} on hand ${p.on_hand}`);
     if (p.restocked !== p.on_hand + p.shipped + p.written_off) {
@@ -197,17 +222,19 @@ export function violations(state: StoredState, { idle = true } = {}): string[] {
         out.push(`product ${id} counts ${counted} waiting for ${priority} orders, queue holds ${waiting(priority)}`);
       }
     }
-    // Rule 8 in SPEC's words: no unit on hand while an emergency order waits, none above the
-    // reserve while any order waits (stated here, not taken from the code under test).
-    if (idle && p.on_hand > 0 && waiting('emergency') > 0) {
-      out.push(`rule 8: product ${id} has ${p.on_hand} on hand while ${waiting('emergency')} wait for emergencies`);
+    // Rule 8 in SPEC's words: no usable unit on hand while an emergency order waits, none above
+    // the reserve while any order waits (stated here, not taken from the code under test).
+    // Usable: in a lot that does not expire within a take's horizon from now.
+    const usable = usableNow(id, p, state);
+    if (idle && usable > 0 && waiting('emergency') > 0) {
+      out.push(`rule 8: product ${id} has ${usable} usable on hand while ${waiting('emergency')} wait for emergencies`);
     }
-    if (idle && p.on_hand > p.emergency_reserve && waiting() > 0) {
+    if (idle && usable > p.emergency_reserve && waiting() > 0) {
       const lease = p.drainer
         ? ` (drain lease of ${p.drainer} until ${new Date(Number(p.drain_until)).toISOString()})`
         : '';
       out.push(
-        `rule 8: product ${id} has ${p.on_hand} on hand (reserve ${p.emergency_reserve}) while ${waiting()} wait${lease}`,
+        `rule 8: product ${id} has ${usable} usable on hand (reserve ${p.emergency_reserve}) while ${waiting()} wait${lease}`,
       );
     }
   }
@@ -236,6 +263,60 @@ export function violations(state: StoredState, { idle = true } = {}): string[] {
   return out;
 }
 
+type StoredProduct = StoredState['products'] extends Map<number, infer P> ? P : never;
+
+/** Units of lots neither recalled nor expiring within a take's horizon from now. */
+function usableNow(id: number, p: StoredProduct, state: StoredState): number {
+  const horizon = new Date(Date.now() + TAKE_HORIZON_MS).toISOString();
+  return Object.entries(p.lots).reduce((n, [lot, q]) => {
+    const expiry = p.expiries[lot];
+    const recalled = state.lots.get(`${id}/${lot}`)?.recalled === true;
+    return n + (recalled || (expiry !== undefined && expiry <= horizon) ? 0 : q);
+  }, 0);
+}
+
+/**
+ * Lots (SPEC v2, rules 5 and 10): each product's lots add up to its units on hand, none below
+ * zero, at most MAX_LOTS_ON_HAND named ones, each expiry the one its LotItem fixed; a shipment's
+ * lots add up to its units per product, and none was shipped from a lot expired when it shipped.
+ */
+function lotViolations(state: StoredState): string[] {
+  const out: string[] = [];
+  for (const [id, p] of state.products) {
+    const sum = Object.values(p.lots).reduce((n, q) => n + q, 0);
+    if (sum !== p.on_hand) out.push(`rule 5: product ${id} lots hold ${sum}, on hand ${p.on_hand}`);
+    for (const [lot, q] of Object.entries(p.lots)) {
+      if (q < 0) out.push(`rule 5: product ${id} lot ${lot} holds ${q}`);
+      if (lot !== '~' && q === 0) out.push(`product ${id} keeps empty lot ${lot}`);
+      const record = state.lots.get(`${id}/${lot}`);
+      if (lot !== '~' && !record) out.push(`product ${id} holds lot ${lot} without its LotItem`);
+      if (record && p.expiries[lot] !== record.expires_at) {
+        out.push(`product ${id} lot ${lot} expires at ${p.expiries[lot]}, its LotItem says ${record.expires_at}`);
+      }
+    }
+    if (Object.keys(p.lots).length > MAX_LOTS_ON_HAND + 1) out.push(`product ${id} holds too many lots`);
+  }
+  for (const s of state.shipments) {
+    const units = new Map<number, number>();
+    for (const pkg of s.packages)
+      for (const l of pkg.lines) units.set(l.product_id, (units.get(l.product_id) ?? 0) + l.quantity);
+    for (const [product, quantity] of units) {
+      const lots = s.lots?.[String(product)] ?? [[null, quantity]];
+      const sum = lots.reduce((n, [, q]) => n + q, 0);
+      if (sum !== quantity) out.push(`shipment ${s.eventId}: product ${product} lots ${sum}, units ${quantity}`);
+      for (const [lot] of lots) {
+        const expiry = lot === null ? undefined : state.lots.get(`${product}/${lot}`)?.expires_at;
+        if (expiry !== undefined && expiry <= s.shippedAt) {
+          out.push(
+            `rule 10: shipment ${s.eventId} shipped lot ${lot} of product ${product} at ${s.shippedAt}, expired ${expiry}`,
+          );
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * The movement ledger (SPEC v2): the product's movements are numbered 1..seq without a gap,
  * summing them gives the units on hand after each one and at the end, each kind sums to its audit
@@ -255,10 +336,12 @@ function ledgerViolations(
     );
   }
   let onHand = 0;
+  const byLot = new Map<string, number>();
   const byKind = { restock: 0, shipment: 0, write_off: 0 };
   const byOrder = new Map<string, number>();
   for (const m of sorted) {
     onHand += m.quantity;
+    byLot.set(m.lot ?? '~', (byLot.get(m.lot ?? '~') ?? 0) + m.quantity);
     if (m.onHandAfter !== onHand)
       out.push(`ledger: product ${id} movement ${m.seq} says ${m.onHandAfter} on hand, sum ${onHand}`);
     if (onHand < 0) out.push(`ledger: product ${id} below zero after movement ${m.seq}`);
@@ -266,6 +349,12 @@ function ledgerViolations(
     if (m.cause.kind === 'shipment') byOrder.set(m.cause.orderKey, (byOrder.get(m.cause.orderKey) ?? 0) - m.quantity);
   }
   if (onHand !== p.on_hand) out.push(`ledger: product ${id} movements sum to ${onHand}, on hand ${p.on_hand}`);
+  // Conservation per lot (rule 5): each lot's movements sum to its units on hand.
+  for (const lot of new Set([...byLot.keys(), ...Object.keys(p.lots)])) {
+    if ((byLot.get(lot) ?? 0) !== (p.lots[lot] ?? 0)) {
+      out.push(`ledger: product ${id} lot ${lot} movements sum to ${byLot.get(lot) ?? 0}, on hand ${p.lots[lot] ?? 0}`);
+    }
+  }
   for (const [kind, counter] of [
     ['restock', p.restocked],
     ['shipment', p.shipped],

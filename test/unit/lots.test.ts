@@ -2,14 +2,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  afterTakes,
   fefoCompare,
   isUsable,
   type LotStock,
+  mergeTakes,
   normalizeExpiry,
   restockLotProblems,
+  splitTakes,
   takeFefo,
   usableUnits,
 } from '../../functions/domain/lots.js';
+import { planWriteOff } from '../../functions/domain/write-off-plan.js';
 
 const NOW = '2026-12-01T12:00:00.000Z';
 const at = (hours: number) => new Date(Date.parse(NOW) + hours * 3_600_000).toISOString();
@@ -36,10 +40,10 @@ describe('first expired, first out (rule 9)', () => {
     ];
     expect(takeFefo(lots, 12, NOW)).toEqual({
       takes: [
-        { lot: 'soon', quantity: 3 },
-        { lot: 'later', quantity: 2 },
-        { lot: 'keeps', quantity: 5 },
-        { lot: null, quantity: 2 },
+        { lot: 'soon', quantity: 3, expiresAt: at(24), empties: true },
+        { lot: 'later', quantity: 2, expiresAt: at(72), empties: true },
+        { lot: 'keeps', quantity: 5, expiresAt: null, empties: true },
+        { lot: null, quantity: 2, expiresAt: null, empties: false },
       ],
       short: 0,
     });
@@ -124,5 +128,109 @@ describe('the lot rules of a restock', () => {
     expect(problems(line('L3', at(-1)))).toEqual(['[0].lot']);
     expect(problems(line('L3', NOW))).toEqual(['[0].lot']);
     expect(problems(line('R'))).toEqual(['[0].lot']);
+  });
+});
+
+describe('dealing lots out (splitTakes, afterTakes, mergeTakes)', () => {
+  it('deals takes in order to consecutive consumers, splitting a lot where a consumer ends', () => {
+    const takes = [
+      { lot: 'A', quantity: 3 },
+      { lot: 'B', quantity: 4 },
+    ];
+    expect(splitTakes(takes, [2, 3, 2])).toEqual([
+      [{ lot: 'A', quantity: 2 }],
+      [
+        { lot: 'A', quantity: 1 },
+        { lot: 'B', quantity: 2 },
+      ],
+      [{ lot: 'B', quantity: 2 }],
+    ]);
+    expect(() => splitTakes(takes, [8])).toThrow(/1 units fewer/);
+  });
+
+  it('gives every consumer exactly its units, and all of them the takes in order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 8 }), (quantities) => {
+        const total = quantities.reduce((n, q) => n + q, 0);
+        const takes = [
+          { lot: 'A', quantity: Math.ceil(total / 3) },
+          { lot: null, quantity: total - Math.ceil(total / 3) },
+        ].filter((t) => t.quantity > 0);
+        const dealt = splitTakes(takes, quantities);
+        expect(dealt.map((d) => d.reduce((n, t) => n + t.quantity, 0))).toEqual(quantities);
+        expect(mergeTakes(dealt.flat())).toEqual(takes);
+      }),
+    );
+  });
+
+  it('leaves a lot emptied by takes out, except the unnamed lot', () => {
+    const lots: LotStock[] = [
+      { lot: 'A', quantity: 2, expiresAt: at(1) },
+      { lot: 'B', quantity: 5, expiresAt: null },
+      { lot: null, quantity: 1, expiresAt: null },
+    ];
+    expect(
+      afterTakes(lots, [
+        { lot: 'A', quantity: 2 },
+        { lot: 'B', quantity: 1 },
+        { lot: null, quantity: 1 },
+      ]),
+    ).toEqual([
+      { lot: 'B', quantity: 4, expiresAt: null },
+      { lot: null, quantity: 0, expiresAt: null },
+    ]);
+  });
+});
+
+describe('planWriteOff', () => {
+  const lots: LotStock[] = [
+    { lot: 'OLD', quantity: 4, expiresAt: at(-1) },
+    { lot: 'SOON', quantity: 3, expiresAt: at(5) },
+    { lot: null, quantity: 10, expiresAt: null },
+  ];
+  const line = (quantity: number, lot: string | null = null) => ({
+    product_id: 7,
+    lot,
+    quantity,
+    reason: 'damaged' as const,
+    note: null,
+  });
+
+  it('takes a line without a lot from the usable lots first expired first, a named line from its lot (even expired)', () => {
+    const plan = planWriteOff([line(5), line(4, 'OLD')], () => lots, NOW);
+    expect(plan.short).toEqual([]);
+    expect(plan.lineTakes).toEqual([
+      [
+        { lot: 'SOON', quantity: 3 },
+        { lot: null, quantity: 2 },
+      ],
+      [{ lot: 'OLD', quantity: 4 }],
+    ]);
+    expect(plan.productTakes.get(7)).toEqual([
+      { lot: 'OLD', quantity: 4, expiresAt: at(-1), empties: true },
+      { lot: 'SOON', quantity: 3, expiresAt: at(5), empties: true },
+      { lot: null, quantity: 2, expiresAt: null, empties: false },
+    ]);
+  });
+
+  it('plans named lines first, so a line without a lot never takes what another line names', () => {
+    const plan = planWriteOff([line(11), line(3, 'SOON')], () => lots, NOW);
+    expect(plan.lineTakes[1]).toEqual([{ lot: 'SOON', quantity: 3 }]);
+    expect(planWriteOff([line(10), line(3, 'SOON')], () => lots, NOW).lineTakes[0]).toEqual([
+      { lot: null, quantity: 10 },
+    ]);
+    expect(plan.short).toEqual([
+      {
+        line: 0,
+        message: 'takes 11 units of product 7; 10 on hand and usable (4 more expired or recalled: name their lot)',
+      },
+    ]);
+  });
+
+  it('refuses a named lot with fewer units than the line takes', () => {
+    expect(planWriteOff([line(5, 'OLD')], () => lots, NOW).short).toEqual([
+      { line: 0, message: 'takes 5 units of lot OLD of product 7; 4 on hand' },
+    ]);
+    expect(planWriteOff([line(1, 'NONE')], () => lots, NOW).short).toHaveLength(1);
   });
 });

@@ -138,7 +138,7 @@ describe('changes as events (domain/outbound-events.ts)', () => {
         shipment: {
           shipment_id: '0mabcdefg1a2b3c4d-3',
           order_id: 'trauma-7',
-          shipped: [{ product_id: 10, quantity: 3 }],
+          shipped: [{ product_id: 10, quantity: 3, lots: [{ lot: null, quantity: 3 }] }],
           mass_g: 900,
           shipped_at: shipment.shippedAt,
         },

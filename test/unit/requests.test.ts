@@ -273,10 +273,58 @@ describe('parseOrderRequest', () => {
 describe('parseRestockRequest and parseRestockEventDetail', () => {
   it('merges lines and lets the merged quantity pass the per-line limit', () => {
     expect(parseRestockRequest([line(3, 1_000_000), line(1, 1), line(3, 1_000_000)])).toEqual([
-      line(1, 1),
-      line(3, 2_000_000),
+      { ...line(1, 1), lot: null, path: '[1]' },
+      { ...line(3, 2_000_000), lot: null, path: '[0]' },
     ]);
-    expect(parseRestockEventDetail({ restock: [line(3, 1), line(3, 2)] })).toEqual([line(3, 3)]);
+    expect(parseRestockEventDetail({ restock: [line(3, 1), line(3, 2)] })).toEqual([
+      { ...line(3, 3), lot: null, path: 'restock[0]' },
+    ]);
+  });
+
+  it('merges lines by product and lot, the unnamed lot first, and normalizes expiry to UTC', () => {
+    const lot = (id: number, q: number, name: string | null, expires_at?: string) => ({
+      ...line(id, q),
+      lot: name,
+      ...(expires_at ? { expires_at } : {}),
+    });
+    expect(
+      parseRestockRequest([
+        lot(1, 2, 'B', '2026-12-05T08:00:00+02:00'),
+        lot(1, 1, null),
+        lot(1, 3, 'A'),
+        lot(1, 4, 'B'),
+        lot(1, 5, 'A', '2026-12-09T00:00:00Z'),
+      ]).map(({ path: _, ...l }) => l),
+    ).toEqual([
+      { product_id: 1, quantity: 1, lot: null },
+      { product_id: 1, quantity: 8, lot: 'A', expiresAt: '2026-12-09T00:00:00.000Z' },
+      { product_id: 1, quantity: 6, lot: 'B', expiresAt: '2026-12-05T06:00:00.000Z' },
+    ]);
+  });
+
+  it('refuses the lot rules a request alone breaks: expires_at without a lot, two expiries for one lot (422)', () => {
+    expect(failure(parseRestockRequest, [{ ...line(1, 1), expires_at: '2026-12-05T00:00:00Z' }]).errors).toEqual([
+      { path: '[0].expires_at', message: 'needs a lot: the unnamed lot never expires' },
+    ]);
+    const twice = [
+      { ...line(1, 1), lot: 'A', expires_at: '2026-12-05T00:00:00Z' },
+      { ...line(1, 1), lot: 'A', expires_at: '2026-12-06T00:00:00Z' },
+    ];
+    expect(statusOf(parseRestockRequest, twice)).toBe(422);
+    expect(paths(parseRestockRequest, twice)).toEqual(['[1].expires_at']);
+    // The same instant in another offset is the same expiry.
+    expect(parseRestockRequest([twice[0]!, { ...twice[0]!, expires_at: '2026-12-05T01:00:00+01:00' }])).toHaveLength(1);
+  });
+
+  it('refuses a bad lot or expires_at: a bad value is 422, a wrong JSON type 400', () => {
+    expect(statusOf(parseRestockRequest, [{ ...line(1, 1), lot: 'with space' }])).toBe(422);
+    expect(statusOf(parseRestockRequest, [{ ...line(1, 1), lot: 'A', expires_at: '2026-12-05' }])).toBe(422);
+    expect(statusOf(parseRestockRequest, [{ ...line(1, 1), lot: 'A', expires_at: '2026-12-05T00:00:00' }])).toBe(422);
+    expect(statusOf(parseRestockRequest, [{ ...line(1, 1), lot: 7 }])).toBe(400);
+    expect(statusOf(parseRestockRequest, [{ ...line(1, 1), lot: 'A', expires_at: 7 }])).toBe(400);
+    expect(parseRestockRequest([{ ...line(1, 1), lot: null, expires_at: null }])).toEqual([
+      { ...line(1, 1), lot: null, path: '[0]' },
+    ]);
   });
 
   it('applies the 1..1000 line and 1..1,000,000 quantity limits', () => {
@@ -288,7 +336,7 @@ describe('parseRestockRequest and parseRestockEventDetail', () => {
     expect(statusOf(parseRestockRequest, [])).toBe(422);
     expect(statusOf(parseRestockRequest, [line(1, 1_000_001)])).toBe(422);
     expect(statusOf(parseRestockRequest, [line(1, 0)])).toBe(422);
-    expect(parseRestockRequest([line(1, 1_000_000)])).toEqual([line(1, 1_000_000)]);
+    expect(parseRestockRequest([line(1, 1_000_000)])).toEqual([{ ...line(1, 1_000_000), lot: null, path: '[0]' }]);
   });
 
   it('reports paths from the root of the array', () => {

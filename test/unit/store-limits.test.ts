@@ -40,6 +40,8 @@ import {
 import { decodePatterns, encodePatterns, putShipment } from '../../functions/store/items/shipment-item.js';
 import { fillWait, putWait } from '../../functions/store/items/wait-item.js';
 import type { TransactionItem } from '../../functions/store/transactions.js';
+import { restockLot } from '../../functions/store/items/lot-item.js';
+import { MAX_LOTS_ON_HAND, type RestockedLot, type StockTake } from '../../functions/domain/lots.js';
 
 beforeAll(() => {
   process.env.TABLE_NAME = 'limits';
@@ -59,9 +61,22 @@ function expressionsOf(item: TransactionItem): string {
   ]);
 }
 
+const qty = fc.integer({ min: 1, max: 1_000_000 });
+const lotName = fc.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/);
+const expiry = fc.integer({ min: 0, max: 4_000_000_000_000 }).map((ms) => new Date(ms).toISOString());
+/** Takes of one shape (three lots: an expiring one emptied, a never-expiring one, the unnamed lot) whatever their names and sizes. */
+const takes = fc.tuple(lotName, lotName, expiry, qty, qty, qty).map(([a, b, e, q1, q2, q3]): StockTake[] => [
+  { lot: a, quantity: q1, expiresAt: e, empties: true },
+  { lot: `${b}x`, quantity: q2, expiresAt: null, empties: false },
+  { lot: null, quantity: q3, expiresAt: null, empties: false },
+]);
+const restocked = fc.tuple(lotName, expiry, qty, qty).map(([a, e, q1, q2]): RestockedLot[] => [
+  { lot: null, quantity: q1, expiresAt: null },
+  { lot: a, quantity: q2, expiresAt: e },
+]);
+
 const id = fc.oneof(fc.constantFrom(0, 7, Number.MAX_SAFE_INTEGER), fc.nat({ max: Number.MAX_SAFE_INTEGER }));
 const key = fc.oneof(fc.constantFrom('1', 'a'.repeat(128)), fc.stringMatching(/^[A-Za-z0-9_.:-]{1,255}$/));
-const qty = fc.integer({ min: 1, max: 1_000_000 });
 
 /** Each builder, from random inputs: the expressions must not depend on them. */
 const builders: Array<[string, fc.Arbitrary<TransactionItem>]> = [
@@ -86,17 +101,23 @@ const builders: Array<[string, fc.Arbitrary<TransactionItem>]> = [
   ['createProduct', id.map((p) => createProduct({ product_id: p, product_name: 'n', mass_g: 1 }))],
   [
     'addRestockedUnits',
-    fc.tuple(id, qty, key).map(([p, q, w]) => addRestockedUnits(p, q, new Date(0).toISOString(), mark(w))),
+    fc.tuple(id, restocked, key).map(([p, r, w]) => addRestockedUnits(p, r, new Date(0).toISOString(), mark(w))),
   ],
-  ['addUnitsNobodyWaits', fc.tuple(id, qty, key).map(([p, q, w]) => addUnitsNobodyWaits(p, q, mark(w)))],
-  ['writeOffUnits', fc.tuple(id, qty, key).map(([p, q, w]) => writeOffUnits(p, q, mark(w)))],
+  ['addUnitsNobodyWaits', fc.tuple(id, restocked, key).map(([p, r, w]) => addUnitsNobodyWaits(p, r, mark(w)))],
+  ['writeOffUnits', fc.tuple(id, takes, key).map(([p, t, w]) => writeOffUnits(p, t, mark(w)))],
+  ['restockLot (new)', fc.tuple(id, lotName, qty, expiry).map(([p, l, q, e]) => restockLot(p, l, q, undefined, e))],
+  [
+    'restockLot (known)',
+    fc.tuple(id, lotName, qty, expiry).map(([p, l, q, e]) => restockLot(p, l, q, { expiresAt: e, recalled: false }, e)),
+  ],
   [
     'fillBackorder',
-    fc.tuple(id, qty, fc.nat(), key).map(([p, q, r, k]) =>
+    fc.tuple(id, qty, fc.nat(), key, takes).map(([p, q, r, k, t]) =>
       fillBackorder(
         {
           product_id: p,
           quantity: q,
+          takes: t,
           emergency: q,
           urgent: q,
           need: q + 1_000_000,
@@ -131,7 +152,8 @@ function part(orderKey: string, productId: number, quantity: number) {
 }
 function restock(k: string, productId: number, quantity: number) {
   const lines = new Map(Array.from({ length: 1000 }, (_, i) => [productId - i, quantity] as [number, number]));
-  return { key: k, lines, status: 'applying' as const, leaseUntil: 1, draining: false, createdAt: 't' };
+  const lots = [...lines].map(([product_id, q]) => ({ product_id, lot: 'l'.repeat(64), quantity: q, expiresAt: null }));
+  return { key: k, lines, lots, status: 'applying' as const, leaseUntil: 1, draining: false, createdAt: 't' };
 }
 function shipment(productId: number, quantity: number) {
   return {
@@ -167,12 +189,62 @@ describe('store expressions are constant strings', () => {
           [0, 10_000, 0],
         ] as const) {
           const kind = backorder === 0 ? 'ship-all' : ship === 0 ? 'wait' : 'ship-on-hand';
-          const allocation = { kind, product_id, ship, backorder, priority, floor } as LineAllocation;
+          const takes = [{ lot: `lot${product_id}`, quantity: ship, expiresAt: 'e', empties: false }];
+          const allocation = { kind, product_id, ship, backorder, priority, floor, takes } as LineAllocation;
           kinds.add(`${kind} ${expressionsOf(allocateToOrder(allocation, product_id, mark(String(product_id))))}`);
         }
       }
     }
     expect(kinds.size).toBe(3 * PRIORITIES.length);
+  });
+});
+
+describe('expressions stay under 4 KB with the most lots a product holds', () => {
+  const most = (expiring: boolean): StockTake[] =>
+    Array.from({ length: MAX_LOTS_ON_HAND + 1 }, (_, i) => ({
+      lot: i === MAX_LOTS_ON_HAND ? null : `lot-${i}`,
+      quantity: 1_000_000,
+      expiresAt: expiring && i < MAX_LOTS_ON_HAND ? new Date(0).toISOString() : null,
+      empties: i % 2 === 0 && i < MAX_LOTS_ON_HAND,
+    }));
+  const longest = (item: TransactionItem) => {
+    const action = (item.Update ?? item.Put) as unknown as Record<string, string | undefined>;
+    return Math.max((action.UpdateExpression ?? '').length, (action.ConditionExpression ?? '').length);
+  };
+  it('a fill batch, an order line and a write-off taking from every lot; a restock of every lot', () => {
+    const batch = {
+      product_id: 1,
+      quantity: 9,
+      takes: most(true),
+      emergency: 1,
+      urgent: 1,
+      need: 9,
+      pinEmergency: 1,
+      pinUrgent: 1,
+    };
+    const allocation = {
+      kind: 'ship-on-hand',
+      product_id: 1,
+      ship: 9,
+      backorder: 9,
+      priority: 'urgent',
+      floor: 9,
+      takes: most(true),
+    } as LineAllocation;
+    const sizes = [
+      longest(fillBackorder(batch, 1, 'd'.repeat(140), mark('w'))),
+      longest(allocateToOrder(allocation, 1, mark('w'))),
+      longest(writeOffUnits(1, most(false), mark('w'))),
+      longest(
+        addRestockedUnits(
+          1,
+          most(true).map(({ lot, quantity, expiresAt }) => ({ lot, quantity, expiresAt })),
+          new Date(0).toISOString(),
+          mark('w'),
+        ),
+      ),
+    ];
+    for (const size of sizes) expect(size).toBeLessThan(4096);
   });
 });
 
@@ -223,15 +295,15 @@ describe('the movements of a write fit one item under 400 KB', () => {
     requestId: 'r'.repeat(140),
     eventId: 'e'.repeat(17),
   });
-  it('a WriteItem of 100 movements (one per transaction item, more than any write holds) of the longest ids', () => {
-    const movements = Array.from({ length: 100 }, (_, i) => ({
-      productId: Number.MAX_SAFE_INTEGER - i,
-      lot: 'l'.repeat(64),
+  it('a WriteItem of 100 causes and 2,100 movements (more than any write holds) of the longest ids and lots', () => {
+    const movements = Array.from({ length: 2_100 }, (_, i) => ({
+      productId: Number.MAX_SAFE_INTEGER - (i % 100),
+      lot: `${'l'.repeat(60)}${i}`.slice(-64),
       quantity: -10_000,
-      cause: longest(i),
+      cause: longest(i % 100),
     }));
     const item = (putWrite('w'.repeat(21), new Date(0).toISOString(), movements) as any).Put.Item;
-    expect(JSON.stringify(item).length).toBeLessThan(100 * 1024);
+    expect(JSON.stringify(item).length).toBeLessThan(350 * 1024);
     expect(writeFromItem(item).movements).toEqual(movements);
   });
   it('a MovementItem of 100 movements of one product', () => {

@@ -6,9 +6,11 @@
  * Units are never lost in between: conservation counts them as shipped from the part's commit.
  */
 import { tableName } from '../../commons/dynamodb.js';
+import type { LotTake } from '../../domain/lots.js';
 import type { Quantities } from '../../domain/model.js';
 import { partKey } from '../keys.js';
 import type { TransactionItem } from '../transactions.js';
+import { lotsFromMap, lotsToMap } from './lot-lines.js';
 import { fromQuantityMap, toQuantityMap } from './order-item.js';
 
 export interface PartRecord {
@@ -20,6 +22,8 @@ export interface PartRecord {
    * (the product's `rev`), so packing the part later needs no product read and no guard.
    */
   masses: Quantities;
+  /** The lots of the units, per product, first expired first (absent: the unnamed lot). */
+  lots?: Map<number, LotTake[]>;
 }
 
 export function partFromItem(item: Record<string, unknown>): PartRecord {
@@ -28,6 +32,7 @@ export function partFromItem(item: Record<string, unknown>): PartRecord {
     requestId: String(item.request_id),
     units: fromQuantityMap(item.units),
     masses: fromQuantityMap(item.masses),
+    ...(item.lots ? { lots: lotsFromMap(item.lots) } : {}),
   };
 }
 
@@ -41,6 +46,7 @@ export function putPart(orderKey: string, part: PartRecord): TransactionItem {
         request_id: part.requestId,
         units: toQuantityMap(part.units),
         masses: toQuantityMap(part.masses),
+        ...(part.lots ? { lots: lotsToMap(part.lots) } : {}),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },

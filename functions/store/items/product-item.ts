@@ -7,6 +7,14 @@
  * those of the two higher priorities (routine is the rest), for the priority guards.
  */
 import type { LineAllocation, ProductBatch } from '../../domain/allocation.js';
+import {
+  type LotName,
+  type LotStock,
+  MAX_LOTS_ON_HAND,
+  type RestockedLot,
+  type StockTake,
+  takeHorizon,
+} from '../../domain/lots.js';
 import type { StockedProduct } from '../../domain/model.js';
 import type { Priority } from '../../domain/priority.js';
 import { tableName } from '../../commons/dynamodb.js';
@@ -36,7 +44,113 @@ export function productFromItem(item: Record<string, unknown>): StockedProduct {
     shipped: Number(item.shipped ?? 0),
     written_off: Number(item.written_off ?? 0),
     seq: Number(item.seq ?? 0),
+    lots: lotsFromItem(item),
   };
+}
+
+/**
+ * Stock per lot: the map `lot_q` holds the units on hand of each lot (they add up to `on_hand`),
+ * and an attribute `exp:<lot>` the expiry of each lot on hand that expires. The unnamed lot's key
+ * is `~`, which no lot name can be; it is always there, the others leave once empty (so the item
+ * stays small: at most MAX_LOTS_ON_HAND named lots). Expiries are not a second map because a map
+ * must exist before a path into it can be set, and an empty one does not survive the stream
+ * (DynamoDB Local's Streams API drops it); nor pairs in `lot_q`, since a restock creates and adds
+ * to a lot in one expression, and DynamoDB refuses overlapping paths in one update.
+ */
+const UNNAMED_LOT = '~';
+const lotKey = (lot: LotName) => lot ?? UNNAMED_LOT;
+const EXPIRY_PREFIX = 'exp:';
+
+function lotsFromItem(item: Record<string, unknown>): LotStock[] {
+  const quantities = (item.lot_q ?? { [UNNAMED_LOT]: item.on_hand ?? 0 }) as Record<string, unknown>;
+  return Object.entries(quantities).map(([key, quantity]) => {
+    const expiry = item[`${EXPIRY_PREFIX}${key}`];
+    return {
+      lot: key === UNNAMED_LOT ? null : key,
+      quantity: Number(quantity),
+      expiresAt: typeof expiry === 'string' ? expiry : null,
+    };
+  });
+}
+
+/** The parts of one product update that take units from its lots (placeholders `#<p><i>`, `:<p><i>`). */
+interface ExpressionParts {
+  sets: string[];
+  removes: string[];
+  conditions: string[];
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+/**
+ * Takes from lots, each guarded at commit: never more than the lot holds (an emptying take
+ * finds exactly what it planned, and removes the lot), and never from a lot that expires before
+ * `horizon` (rule 10). Item builders pass the horizon of the moment they build the item, right
+ * before it is sent, so however long ago the plan was made, a lot that expired since fails its
+ * condition and the write is planned again. Without a horizon (a write-off, which may take
+ * expired units), no expiry is checked.
+ */
+function lotTakes(takes: readonly StockTake[], horizon: string | undefined): ExpressionParts {
+  const parts: ExpressionParts = { sets: [], removes: [], conditions: [], names: {}, values: {} };
+  takes.forEach((t, i) => {
+    const [name, value, expiry] = [`#t${i}`, `:t${i}`, `#x${i}`];
+    parts.names[name] = lotKey(t.lot);
+    parts.values[value] = t.quantity;
+    if (t.empties) {
+      parts.conditions.push(`lot_q.${name} = ${value}`);
+      parts.removes.push(`lot_q.${name}`);
+    } else {
+      parts.conditions.push(`lot_q.${name} >= ${value}`);
+      parts.sets.push(`lot_q.${name} = lot_q.${name} - ${value}`);
+    }
+    // An emptied lot's expiry leaves with it; a take checks it unless it may take expired units.
+    if (t.expiresAt !== null && (t.empties || horizon !== undefined)) {
+      parts.names[expiry] = `${EXPIRY_PREFIX}${lotKey(t.lot)}`;
+      if (t.empties) parts.removes.push(expiry);
+      if (horizon !== undefined) {
+        parts.conditions.push(`${expiry} > :horizon`);
+        parts.values[':horizon'] = horizon;
+      }
+    }
+  });
+  return parts;
+}
+
+/** Restocked units land in their lots; a new named lot gets its expiry, if it has one. */
+function lotAdds(lots: readonly RestockedLot[]): ExpressionParts {
+  const parts: ExpressionParts = { sets: [], removes: [], conditions: [], names: {}, values: {} };
+  const named = lots.filter((l) => l.lot !== null).length;
+  lots.forEach((l, i) => {
+    const [name, value] = [`#r${i}`, `:r${i}`];
+    parts.names[name] = lotKey(l.lot);
+    parts.values[value] = l.quantity;
+    parts.values[':zero'] = 0;
+    parts.sets.push(`lot_q.${name} = if_not_exists(lot_q.${name}, :zero) + ${value}`);
+    if (l.expiresAt !== null) {
+      parts.names[`#x${i}`] = `${EXPIRY_PREFIX}${lotKey(l.lot)}`;
+      parts.sets.push(`#x${i} = :e${i}`);
+      parts.values[`:e${i}`] = l.expiresAt;
+    }
+    if (l.lot !== null) {
+      // At most MAX_LOTS_ON_HAND named lots on hand (counted as if each of this restock's were new).
+      parts.conditions.push(`(attribute_exists(lot_q.${name}) OR size(lot_q) <= :lotcap)`);
+      parts.values[':lotcap'] = MAX_LOTS_ON_HAND + 1 - named;
+    }
+  });
+  return parts;
+}
+
+const NO_PARTS: ExpressionParts = { sets: [], removes: [], conditions: [], names: {}, values: {} };
+
+/** `SET a, b REMOVE c` from the parts of an update. */
+function updateExpression(sets: string[], removes: string[], add = ''): string {
+  return [
+    sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+    removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+    add,
+  ]
+    .filter((x) => x !== '')
+    .join(' ');
 }
 
 /** A product with the sweeper's mark it carries, if any (the mark is cleared only as seen). */
@@ -81,7 +195,8 @@ export function upsertProduct(entry: CatalogEntry): TransactionItem {
         'backordered_emergency = if_not_exists(backordered_emergency, :zero), ' +
         'backordered_urgent = if_not_exists(backordered_urgent, :zero), ' +
         'restocked = if_not_exists(restocked, :zero), shipped = if_not_exists(shipped, :zero), ' +
-        'written_off = if_not_exists(written_off, :zero), seq = if_not_exists(seq, :zero) ADD rev :one',
+        'written_off = if_not_exists(written_off, :zero), seq = if_not_exists(seq, :zero), ' +
+        'lot_q = if_not_exists(lot_q, :lots) ADD rev :one',
       ExpressionAttributeValues: {
         ':id': entry.product_id,
         ':name': entry.product_name,
@@ -90,6 +205,7 @@ export function upsertProduct(entry: CatalogEntry): TransactionItem {
         ':csk': catalogSortKey(entry.product_id),
         ':zero': 0,
         ':one': 1,
+        ':lots': { [UNNAMED_LOT]: 0 },
         ...(entry.emergency_reserve === undefined ? {} : { ':reserve': entry.emergency_reserve }),
       },
     },
@@ -117,6 +233,7 @@ export function createProduct(entry: CatalogEntry): TransactionItem {
         shipped: 0,
         written_off: 0,
         seq: 0,
+        lot_q: { [UNNAMED_LOT]: 0 },
         rev: 1,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -141,31 +258,22 @@ const LEDGER_SET = 'last_write = :write';
 const ledgerValues = (mark: LedgerMark) => ({ ':write': mark.writeId, ':moves': mark.movements });
 
 /**
- * Restocked units land on hand. The product is marked for the sweeper, due after `dueAt`, in
- * case the drain that must follow is cut short (SPEC rule 8).
+ * Restocked units land on hand, in their lots. The product is marked for the sweeper, due after
+ * `dueAt`, in case the drain that must follow is cut short (SPEC rule 8).
  */
 export function addRestockedUnits(
   productId: number,
-  quantity: number,
+  lots: readonly RestockedLot[],
   dueAt: string,
   mark: LedgerMark,
 ): TransactionItem {
   const key = productKey(productId);
   const attention = attentionAttributes(key.pk, dueAt);
-  return {
-    Update: {
-      TableName: tableName(),
-      Key: key,
-      UpdateExpression: `ADD on_hand :q, restocked :q, seq :moves SET attention_pk = :apk, attention_sk = :ask, ${LEDGER_SET}`,
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: {
-        ':q': quantity,
-        ':apk': attention.attention_pk,
-        ':ask': attention.attention_sk,
-        ...ledgerValues(mark),
-      },
-    },
-  };
+  return restockUpdate(productId, lots, mark, {
+    set: 'attention_pk = :apk, attention_sk = :ask',
+    condition: 'attribute_exists(pk)',
+    values: { ':apk': attention.attention_pk, ':ask': attention.attention_sk },
+  });
 }
 
 /**
@@ -173,32 +281,59 @@ export function addRestockedUnits(
  * guard is what makes that true; if an order waits after all, the restock fails whole and takes
  * the path with a drain (the product as it is now comes back for the retry's plan).
  */
-export function addUnitsNobodyWaits(productId: number, quantity: number, mark: LedgerMark): TransactionItem {
+export function addUnitsNobodyWaits(
+  productId: number,
+  lots: readonly RestockedLot[],
+  mark: LedgerMark,
+): TransactionItem {
+  return restockUpdate(productId, lots, mark, {
+    condition: 'attribute_exists(pk) AND backordered = :zero',
+    values: { ':zero': 0 },
+  });
+}
+
+function restockUpdate(
+  productId: number,
+  lots: readonly RestockedLot[],
+  mark: LedgerMark,
+  extra: { set?: string; condition: string; values: Record<string, unknown> },
+): TransactionItem {
+  const adds = lotAdds(lots);
+  const quantity = lots.reduce((n, l) => n + l.quantity, 0);
   return {
     Update: {
       TableName: tableName(),
       Key: productKey(productId),
-      UpdateExpression: `ADD on_hand :q, restocked :q, seq :moves SET ${LEDGER_SET}`,
-      ConditionExpression: 'attribute_exists(pk) AND backordered = :zero',
-      ExpressionAttributeValues: { ':q': quantity, ':zero': 0, ...ledgerValues(mark) },
+      UpdateExpression: `${updateExpression([...adds.sets, LEDGER_SET, ...(extra.set ? [extra.set] : [])], [])} ADD on_hand :q, restocked :q, seq :moves`,
+      ConditionExpression: [extra.condition, ...adds.conditions].join(' AND '),
+      ExpressionAttributeNames: adds.names,
+      ExpressionAttributeValues: { ':q': quantity, ...adds.values, ...extra.values, ...ledgerValues(mark) },
+      // A product refused for its lots comes back as it is; an unknown product comes back empty.
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
 }
 
 /**
- * Units leave stock without being shipped (SPEC v2 write-offs). Stock never negative: the
- * condition `on_hand >= :q` is what guarantees it, whatever the plan saw; a failure returns the
- * product as it is now.
+ * Units leave stock without being shipped (SPEC v2 write-offs), from the lots the takes name.
+ * Stock never negative: each take's condition (and `on_hand >= :q`) is what guarantees it,
+ * whatever the plan saw; a failure returns the product as it is now. A write-off may take
+ * expired units, so its takes carry no expiry condition.
  */
-export function writeOffUnits(productId: number, quantity: number, mark: LedgerMark): TransactionItem {
+export function writeOffUnits(productId: number, takes: readonly StockTake[], mark: LedgerMark): TransactionItem {
+  const quantity = takes.reduce((n, t) => n + t.quantity, 0);
+  const lots = lotTakes(takes, undefined);
   return {
     Update: {
       TableName: tableName(),
       Key: productKey(productId),
-      UpdateExpression: `SET on_hand = on_hand - :q, written_off = written_off + :q, ${LEDGER_SET} ADD seq :moves`,
-      ConditionExpression: 'on_hand >= :q',
-      ExpressionAttributeValues: { ':q': quantity, ...ledgerValues(mark) },
+      UpdateExpression: updateExpression(
+        ['on_hand = on_hand - :q', 'written_off = written_off + :q', LEDGER_SET, 'seq = seq + :moves', ...lots.sets],
+        lots.removes,
+      ),
+      ConditionExpression: ['on_hand >= :q', ...lots.conditions].join(' AND '),
+      ExpressionAttributeNames: lots.names,
+      ExpressionAttributeValues: { ':q': quantity, ...lots.values, ...ledgerValues(mark) },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
@@ -228,6 +363,7 @@ const WAITING_COUNTER: Record<Priority, string | undefined> = {
  */
 export function allocateToOrder(allocation: LineAllocation, rev: number, mark: LedgerMark): TransactionItem {
   const { product_id, ship, backorder, priority, floor } = allocation;
+  const lots = ship > 0 ? lotTakes(allocation.takes, takeHorizon()) : NO_PARTS;
   const values: Record<string, unknown> = { ':rev': rev, ':zero': 0 };
   const waiting = WAITING_AT_OR_ABOVE[priority];
   let condition: string;
@@ -265,9 +401,10 @@ export function allocateToOrder(allocation: LineAllocation, rev: number, mark: L
     Update: {
       TableName: tableName(),
       Key: productKey(product_id),
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: condition,
-      ExpressionAttributeValues: values,
+      UpdateExpression: updateExpression([...sets, ...lots.sets], lots.removes),
+      ConditionExpression: [condition, ...lots.conditions].join(' AND '),
+      ...(Object.keys(lots.names).length > 0 ? { ExpressionAttributeNames: lots.names } : {}),
+      ExpressionAttributeValues: { ...values, ...lots.values },
       // A lost race returns the product as it is now, so the retry plans without reading it again.
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
@@ -296,6 +433,7 @@ export function cancelWaiting(productId: number, quantity: number, priority: Pri
  * guard then covers the whole batch).
  */
 export function fillBackorder(batch: ProductBatch, rev: number, drainer: string, mark: LedgerMark): TransactionItem {
+  const lots = lotTakes(batch.takes, takeHorizon());
   const values: Record<string, unknown> = {
     ':q': batch.quantity,
     ':need': batch.need,
@@ -333,9 +471,10 @@ export function fillBackorder(batch: ProductBatch, rev: number, drainer: string,
     Update: {
       TableName: tableName(),
       Key: productKey(batch.product_id),
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: conditions.join(' AND '),
-      ExpressionAttributeValues: values,
+      UpdateExpression: updateExpression([...sets, ...lots.sets], lots.removes),
+      ConditionExpression: [...conditions, ...lots.conditions].join(' AND '),
+      ...(Object.keys(lots.names).length > 0 ? { ExpressionAttributeNames: lots.names } : {}),
+      ExpressionAttributeValues: { ...values, ...lots.values },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
@@ -365,18 +504,40 @@ export function claimDrainInput(productId: number, owner: string, until: number,
   };
 }
 
+/** What a drain saw of a product whose units on hand are not all usable. */
+export interface UnusableSeen {
+  onHand: number;
+  usable: number;
+}
+
 /**
  * Gives the lease back. `ifSettled`: only when nothing is left to drain, so that work that
  * arrived during the drain is never left behind by it; the product comes back either way, so
  * the release is also the drain's last read.
  */
-export function releaseDrainInput(productId: number, owner: string, ifSettled: boolean) {
+export function releaseDrainInput(productId: number, owner: string, ifSettled: boolean, seen?: UnusableSeen) {
+  // Units on hand that are not usable (expired lots not yet written off) make the stored counters
+  // look unsettled: then "settled" is what the drain saw, as long as nothing was restocked since.
+  const settled = seen
+    ? `(${SETTLED}) OR (on_hand = :seen${
+        seen.usable > 0
+          ? ' AND backordered_emergency = :zero AND (backordered = :zero OR emergency_reserve >= :usable)'
+          : ''
+      })`
+    : SETTLED;
   return {
     TableName: tableName(),
     Key: productKey(productId),
     UpdateExpression: 'REMOVE drainer, drain_until',
-    ConditionExpression: ifSettled ? `drainer = :me AND (${SETTLED})` : 'drainer = :me',
-    ExpressionAttributeValues: ifSettled ? { ':me': owner, ':zero': 0 } : { ':me': owner },
+    ConditionExpression: ifSettled ? `drainer = :me AND (${settled})` : 'drainer = :me',
+    ExpressionAttributeValues: ifSettled
+      ? {
+          ':me': owner,
+          ':zero': 0,
+          ...(seen ? { ':seen': seen.onHand } : {}),
+          ...(seen && seen.usable > 0 ? { ':usable': seen.usable } : {}),
+        }
+      : { ':me': owner },
     ReturnValues: 'ALL_NEW' as const,
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
   };

@@ -8,6 +8,7 @@
  * record); `parts_applied.<n>` marks part n, so a resumed restock applies each part once.
  */
 import { tableName } from '../../commons/dynamodb.js';
+import type { ResolvedRestockLine } from '../../domain/lots.js';
 import type { Quantities } from '../../domain/model.js';
 import { attentionAttributes, restockKey, restockPartsRefKey, restockRefKey } from '../keys.js';
 import { MAX_TRANSACTION_ITEMS, type TransactionItem } from '../transactions.js';
@@ -16,13 +17,18 @@ import { fromQuantityMap, toQuantityMap } from './order-item.js';
 /** Keys are remembered at least 24 hours (SPEC); TTL deletion may lag, so 48 h is kept. */
 export const RESTOCK_RECORD_TTL_SECONDS = 48 * 3600;
 
-/** Products per stock transaction: one slot is the record, one the ledger's write. */
-export const STOCK_PART_PRODUCTS = MAX_TRANSACTION_ITEMS - 2;
+/**
+ * Items per stock transaction beside the record and the ledger's write: one per product, one per
+ * named lot (its LotItem).
+ */
+export const STOCK_PART_ITEMS = MAX_TRANSACTION_ITEMS - 2;
 
 export interface RestockRecord {
   key: string;
-  /** Merged by product. */
+  /** Units per product (all lots). */
   lines: Quantities;
+  /** Units per product and lot, sorted by product then lot; what a replay must match. */
+  lots: ResolvedRestockLine[];
   status: 'applying' | 'done';
   /** Epoch ms until which the request that owns the restock may still be at work. */
   leaseUntil: number;
@@ -45,6 +51,19 @@ export function restockFromItem(item: Record<string, unknown>): RestockRecord {
   return {
     key: String(item.restock_key),
     lines: fromQuantityMap(item.lines),
+    lots: Array.isArray(item.lots)
+      ? (item.lots as Array<Record<string, unknown>>).map((l) => ({
+          product_id: Number(l.p),
+          lot: typeof l.l === 'string' ? l.l : null,
+          quantity: Number(l.q),
+          expiresAt: typeof l.e === 'string' ? l.e : null,
+        }))
+      : [...fromQuantityMap(item.lines)].map(([product_id, quantity]) => ({
+          product_id,
+          lot: null,
+          quantity,
+          expiresAt: null,
+        })),
     status: item.status === 'done' ? 'done' : 'applying',
     leaseUntil: Number(item.lease_until ?? 0),
     draining: Boolean(item.draining),
@@ -100,6 +119,7 @@ export function putNewRestock(record: RestockRecord, partsTotal: number, nowMs =
         ...key,
         restock_key: record.key,
         lines: toQuantityMap(record.lines),
+        lots: record.lots.map((l) => ({ p: l.product_id, l: l.lot, q: l.quantity, e: l.expiresAt })),
         status: record.status,
         parts_total: partsTotal,
         parts_applied: { '0': true },

@@ -14,6 +14,7 @@ import type { ShipmentEvent } from '../../domain/order-record.js';
 import type { PackagePattern } from '../../domain/packing.js';
 import { tableName } from '../../commons/dynamodb.js';
 import { shipmentKey } from '../keys.js';
+import { lotsFromMap, lotsToMap } from './lot-lines.js';
 import type { TransactionItem } from '../transactions.js';
 
 export function shipmentFromItem(item: Record<string, unknown>): ShipmentEvent & { orderId: OrderId } {
@@ -23,6 +24,7 @@ export function shipmentFromItem(item: Record<string, unknown>): ShipmentEvent &
     requestId: String(item.request_id),
     shippedAt: String(item.shipped_at),
     patterns: decodePatterns(String(item.patterns), (item.product_ids as unknown[]).map(Number)),
+    ...(item.lots ? { lots: lotsFromMap(item.lots) } : {}),
   };
 }
 
@@ -39,6 +41,9 @@ export function putShipment(orderKey: string, orderId: OrderId, event: ShipmentE
         shipped_at: event.shippedAt,
         product_ids: productIds,
         patterns: text,
+        // Per product its lots in FEFO order, at most one entry per lot taken (bounded like the
+        // ledger's movements of the same write).
+        ...(event.lots && event.lots.size > 0 ? { lots: lotsToMap(event.lots) } : {}),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },

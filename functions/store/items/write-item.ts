@@ -6,8 +6,10 @@
  * item (`last_write`); the sequencer numbers them from the product's change on the stream.
  *
  * Kept 7 days (TTL), well past the stream's 24 hours: by then its movements are listed.
- * Size by construction: at most 100 transaction items, so at most 100 movements of at most
- * about 600 bytes each.
+ * Size by construction: a write names at most 100 causes (one order's, or one per fill of a
+ * batch; each at most about 500 bytes), stored once each, and its movements (one per product,
+ * lot and cause) point at them: at most about 2,100 movements (49 order lines of 41 lots each,
+ * or a batch's fills plus 41 lots for each of its products) of at most about 110 bytes.
  */
 import { tableName } from '../../commons/dynamodb.js';
 import type { MovementCause } from '../../domain/movement.js';
@@ -26,17 +28,30 @@ export interface WrittenMovement {
   cause: MovementCause;
 }
 
-type StoredWrite = StoredCause & { product_id: number; lot: string | null; quantity: number };
+/** A movement as stored: its product, lot, signed quantity and the index of its cause in `causes`. */
+type StoredWrite = { p: number; l: string | null; q: number; c: number };
 
 export function putWrite(writeId: string, at: string, movements: WrittenMovement[]): TransactionItem {
+  const causes = new Map<string, number>();
+  const stored: StoredCause[] = [];
+  const causeIndex = (cause: MovementCause) => {
+    const text = JSON.stringify(storedCause(cause));
+    let i = causes.get(text);
+    if (i === undefined) {
+      i = stored.push(storedCause(cause)) - 1;
+      causes.set(text, i);
+    }
+    return i;
+  };
   return {
     Put: {
       TableName: tableName(),
       Item: {
         ...writeKey(writeId),
         at,
+        causes: stored,
         movements: movements.map(
-          (m): StoredWrite => ({ product_id: m.productId, lot: m.lot, quantity: m.quantity, ...storedCause(m.cause) }),
+          (m): StoredWrite => ({ p: m.productId, l: m.lot, q: m.quantity, c: causeIndex(m.cause) }),
         ),
         [TTL_ATTRIBUTE]: Math.floor(Date.parse(at) / 1000) + WRITE_RECORD_TTL_SECONDS,
       },
@@ -46,13 +61,14 @@ export function putWrite(writeId: string, at: string, movements: WrittenMovement
 }
 
 export function writeFromItem(item: Record<string, unknown>): { at: string; movements: WrittenMovement[] } {
+  const causes = (item.causes as StoredCause[]).map(causeOf);
   return {
     at: String(item.at),
     movements: (item.movements as StoredWrite[]).map((m) => ({
-      productId: Number(m.product_id),
-      lot: m.lot ?? null,
-      quantity: Number(m.quantity),
-      cause: causeOf(m),
+      productId: Number(m.p),
+      lot: m.l ?? null,
+      quantity: Number(m.q),
+      cause: causes[Number(m.c)]!,
     })),
   };
 }

@@ -8,6 +8,7 @@
  * most about 700 bytes each (a note of 500 characters, a lot of 64): under 70 KB.
  */
 import { tableName } from '../../commons/dynamodb.js';
+import type { LotTake } from '../../domain/lots.js';
 import type { WriteOffReason } from '../../domain/movement.js';
 import { writeOffKey } from '../keys.js';
 import type { TransactionItem } from '../transactions.js';
@@ -20,6 +21,8 @@ export interface WriteOffLineRecord {
   quantity: number;
   reason: WriteOffReason;
   note: string | null;
+  /** The lots the line's units came from (a line without a lot: first expired first). */
+  takes: LotTake[];
 }
 
 export interface WriteOffRecord {
@@ -54,6 +57,9 @@ export function writeOffFromItem(item: Record<string, unknown>): WriteOffRecord 
       quantity: Number(l.quantity),
       reason: l.reason,
       note: l.note ?? null,
+      takes: Array.isArray(l.takes)
+        ? l.takes.map((t) => ({ lot: t.lot ?? null, quantity: Number(t.quantity) }))
+        : [{ lot: l.lot ?? null, quantity: Number(l.quantity) }],
     })),
     createdAt: String(item.created_at),
   };

@@ -1,0 +1,251 @@
+/**
+ * Lots and expiry (SPEC v2 "Lots and expiry", rules 5, 9 and 10) through the API, on DynamoDB
+ * Local: restocks name lots with their expiry, every path that takes units takes the usable lot
+ * that expires first, packages list their lots, and an expired unit is never shipped.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_LOTS_ON_HAND, TAKE_HORIZON_MS } from '../../functions/domain/lots.js';
+import { getProducts } from '../../functions/store/catalog-store.js';
+import { rememberProducts } from '../../functions/use-cases/catalog-cache.js';
+import { catalog, get, post, productsById, sendRestockEvent, uniqueOrderId } from '../support/api.js';
+import { createTestTable } from '../support/dynamodb.js';
+import { beforeTransaction } from '../support/interleave.js';
+import { readState, violations } from '../support/invariants.js';
+import { sequenceLedger } from '../support/ledger.js';
+
+beforeAll(async () => {
+  await createTestTable('lots', { stream: true });
+});
+
+const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Units per lot over every package of the shipments, for one product. */
+function lotsShipped(shipments: any[], productId: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of shipments) {
+    for (const line of s.shipped.filter((l: any) => l.product_id === productId)) {
+      expect(line.lots.reduce((n: number, t: any) => n + t.quantity, 0)).toBe(line.quantity);
+      for (const t of line.lots) out[t.lot ?? '(unnamed)'] = (out[t.lot ?? '(unnamed)'] ?? 0) + t.quantity;
+    }
+  }
+  return out;
+}
+
+async function productView(id: number) {
+  return (await productsById()).get(id);
+}
+
+describe('lots', () => {
+  it('restocks lots, shows them soonest expiry first, and ships the lot that expires first (rule 9)', async () => {
+    const [p] = (await catalog([300])) as [number];
+    const [soon, later] = [inHours(24), inHours(48)];
+    const restocked = await post('/inventory/process_restock', [
+      { product_id: p, quantity: 5, lot: 'PLT-B', expires_at: later },
+      { product_id: p, quantity: 3, lot: 'PLT-A', expires_at: soon },
+      { product_id: p, quantity: 2 },
+    ]);
+    expect(restocked.status).toBe(200);
+    expect(restocked.body.restocked).toEqual([
+      { product_id: p, quantity: 2, lot: null },
+      { product_id: p, quantity: 3, lot: 'PLT-A' },
+      { product_id: p, quantity: 5, lot: 'PLT-B' },
+    ]);
+    expect((await productView(p)).lots).toEqual([
+      { lot: 'PLT-A', quantity: 3, expires_at: soon, expired: false },
+      { lot: 'PLT-B', quantity: 5, expires_at: later, expired: false },
+      { lot: null, quantity: 2, expires_at: null, expired: false },
+    ]);
+
+    // 7 units of 300 g: two packages; the 3 of PLT-A and 4 of PLT-B, none of the unnamed lot.
+    const order = await post('/inventory/process_order', {
+      order_id: uniqueOrderId(),
+      requested: [{ product_id: p, quantity: 7 }],
+    });
+    expect(order.body.status).toBe('fulfilled');
+    expect(lotsShipped(order.body.shipments, p)).toEqual({ 'PLT-A': 3, 'PLT-B': 4 });
+    // Deals lots to packages in order: the first package holds the lot that expires first.
+    expect(order.body.shipments[0].shipped[0].lots[0]).toEqual({ lot: 'PLT-A', quantity: 3 });
+    // A view read back shows the same lots per package.
+    const read = await get(`/inventory/orders/${encodeURIComponent(order.body.order_id)}`);
+    expect(read.body.shipments).toEqual(order.body.shipments);
+    expect((await productView(p)).lots).toEqual([
+      { lot: 'PLT-B', quantity: 1, expires_at: later, expired: false },
+      { lot: null, quantity: 2, expires_at: null, expired: false },
+    ]);
+
+    // One movement per lot, in FEFO order (listed from the stream by the sequencer).
+    await sequenceLedger();
+    const moves = (await get(`/inventory/products/${p}/movements`)).body.movements.filter(
+      (m: any) => m.kind === 'shipment',
+    );
+    expect(moves.map((m: any) => [m.lot, m.quantity])).toEqual([
+      ['PLT-A', -3],
+      ['PLT-B', -4],
+    ]);
+    expect(violations(await readState())).toEqual([]);
+  });
+
+  it("keeps a lot's expiry as its first restock fixed it; refuses another one, an expired lot, and changes nothing", async () => {
+    const [p] = (await catalog([100])) as [number];
+    const expiry = inHours(72);
+    const first = await post('/inventory/process_restock', [
+      { product_id: p, quantity: 4, lot: 'RBC-1', expires_at: expiry },
+    ]);
+    expect(first.status).toBe(200);
+    // The same lot again without expires_at keeps its expiry; with the same one it is accepted too.
+    expect((await post('/inventory/process_restock', [{ product_id: p, quantity: 1, lot: 'RBC-1' }])).status).toBe(200);
+    expect(
+      (await post('/inventory/process_restock', [{ product_id: p, quantity: 1, lot: 'RBC-1', expires_at: expiry }]))
+        .status,
+    ).toBe(200);
+    const before = await productView(p);
+    expect(before.lots).toEqual([{ lot: 'RBC-1', quantity: 6, expires_at: expiry, expired: false }]);
+
+    const other = await post('/inventory/process_restock', [
+      { product_id: p, quantity: 1 },
+      { product_id: p, quantity: 1, lot: 'RBC-1', expires_at: inHours(96) },
+    ]);
+    expect(other.status).toBe(422);
+    expect(other.body.errors).toEqual([
+      { path: '[1].expires_at', message: `lot RBC-1 of product ${p} expires at ${expiry}, fixed by its first restock` },
+    ]);
+    const expired = await post('/inventory/process_restock', [
+      { product_id: p, quantity: 1, lot: 'OLD', expires_at: inHours(-1) },
+    ]);
+    expect(expired.status).toBe(422);
+    expect(expired.body.errors[0].path).toBe('[0].lot');
+    const noLot = await post('/inventory/process_restock', [{ product_id: p, quantity: 1, expires_at: inHours(1) }]);
+    expect(noLot.status).toBe(422);
+    // Nothing changed, not even the unnamed lot's line of the refused restock.
+    expect(await productView(p)).toEqual(before);
+    expect(violations(await readState())).toEqual([]);
+  });
+
+  it('a lot first restocked by a racing request keeps that expiry: the slower restock is refused whole (422)', async () => {
+    const [p] = (await catalog([100])) as [number];
+    const [theirs, ours] = [inHours(30), inHours(40)];
+    // Just before our restock commits (it read the lot as new), another one creates the lot.
+    beforeTransaction(
+      (items) => items.some((i) => String(i.Update?.ConditionExpression) === 'attribute_not_exists(pk)'),
+      () => post('/inventory/process_restock', [{ product_id: p, quantity: 1, lot: 'RACE', expires_at: theirs }]),
+    );
+    const refused = await post('/inventory/process_restock', [
+      { product_id: p, quantity: 2 },
+      { product_id: p, quantity: 5, lot: 'RACE', expires_at: ours },
+    ]);
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors[0].path).toBe('[1].expires_at');
+    expect((await productView(p)).lots).toEqual([{ lot: 'RACE', quantity: 1, expires_at: theirs, expired: false }]);
+    expect(violations(await readState())).toEqual([]);
+  });
+
+  it('takes lots from EventBridge restocks by the same rules; a refused event changes nothing', async () => {
+    const [p] = (await catalog([100])) as [number];
+    const expiry = inHours(12);
+    await sendRestockEvent([{ product_id: p, quantity: 3, lot: 'EVT-1', expires_at: expiry }]);
+    await sendRestockEvent([{ product_id: p, quantity: 3, lot: 'EVT-1', expires_at: inHours(13) }]);
+    expect((await productView(p)).lots).toEqual([{ lot: 'EVT-1', quantity: 3, expires_at: expiry, expired: false }]);
+  });
+
+  it('answers a replayed key with its first answer and refuses the same key with other lots (409)', async () => {
+    const [p] = (await catalog([100])) as [number];
+    const key = { 'Idempotency-Key': `lots-${uniqueOrderId()}` };
+    const body = [{ product_id: p, quantity: 2, lot: 'A', expires_at: inHours(10) }];
+    const first = await post('/inventory/process_restock', body, key);
+    expect(first.status).toBe(200);
+    expect(await post('/inventory/process_restock', body, key)).toMatchObject({ status: 200, body: first.body });
+    expect((await post('/inventory/process_restock', [{ product_id: p, quantity: 2, lot: 'B' }], key)).status).toBe(
+      409,
+    );
+    expect((await post('/inventory/process_restock', [{ product_id: p, quantity: 2 }], key)).status).toBe(409);
+    expect((await productView(p)).quantity).toBe(2);
+  });
+
+  it('gives the lots that expire first to the waiting orders served first', async () => {
+    const [p] = (await catalog([100])) as [number];
+    const orders = [];
+    for (let i = 0; i < 2; i++) {
+      const o = await post('/inventory/process_order', {
+        order_id: uniqueOrderId('fefo'),
+        requested: [{ product_id: p, quantity: 3 }],
+      });
+      expect(o.body.status).toBe('backordered');
+      orders.push(o.body.order_id);
+    }
+    const res = await post('/inventory/process_restock', [
+      { product_id: p, quantity: 4, lot: 'LATER', expires_at: inHours(48) },
+      { product_id: p, quantity: 2, lot: 'SOONER', expires_at: inHours(24) },
+    ]);
+    const to = (orderId: string) =>
+      lotsShipped(
+        res.body.shipments.filter((s: any) => s.order_id === orderId),
+        p,
+      );
+    expect(to(orders[0])).toEqual({ SOONER: 2, LATER: 1 });
+    expect(to(orders[1])).toEqual({ LATER: 3 });
+    expect((await productView(p)).lots).toEqual([]);
+    expect(violations(await readState())).toEqual([]);
+  });
+
+  it('never ships an expired unit, not even on a plan that believed it usable (rule 10)', async () => {
+    const [p] = (await catalog([100])) as [number];
+    // A lot that expires in a moment, beside units that never expire.
+    const expiresAt = new Date(Date.now() + TAKE_HORIZON_MS + 1_500).toISOString();
+    await post('/inventory/process_restock', [
+      { product_id: p, quantity: 5, lot: 'SHORT', expires_at: expiresAt },
+      { product_id: p, quantity: 2 },
+    ]);
+    // Once the lot expires within a take's horizon, it is not usable.
+    await pause(2_000);
+    // This function believes the lot usable for a day: its plan takes from it, and the take's
+    // condition at commit refuses; planned again on the stored lots, it ships the unnamed units.
+    const seen = (await getProducts([p])).get(p)!;
+    rememberProducts([
+      { ...seen, lots: seen.lots.map((l) => (l.lot === 'SHORT' ? { ...l, expiresAt: inHours(24) } : l)) },
+    ]);
+    const order = await post('/inventory/process_order', {
+      order_id: uniqueOrderId(),
+      priority: 'emergency',
+      requested: [{ product_id: p, quantity: 4 }],
+    });
+    expect(order.body.status).toBe('partially_shipped');
+    expect(lotsShipped(order.body.shipments, p)).toEqual({ '(unnamed)': 2 });
+    // Expired units stay on hand (until the sweeper writes them off) but serve nobody, and the
+    // waiting emergency order does not make them stranded (rule 8 counts usable units).
+    await pause(Date.parse(expiresAt) - Date.now() + 50);
+    expect((await productView(p)).lots).toEqual([{ lot: 'SHORT', quantity: 5, expires_at: expiresAt, expired: true }]);
+    expect(violations(await readState())).toEqual([]);
+    // A write-off without a lot takes usable units only; naming the lot takes the expired ones.
+    const fefo = await post('/inventory/write_offs', [{ product_id: p, quantity: 1, reason: 'damaged' }]);
+    expect(fefo.status).toBe(422);
+    const named = await post('/inventory/write_offs', [
+      { product_id: p, quantity: 5, reason: 'expired', lot: 'SHORT' },
+    ]);
+    expect(named.body.written_off).toEqual([{ product_id: p, lot: 'SHORT', quantity: 5, reason: 'expired' }]);
+    expect((await productView(p)).lots).toEqual([]);
+    expect(violations(await readState())).toEqual([]);
+  }, 20_000);
+
+  it(`holds at most ${MAX_LOTS_ON_HAND} named lots on hand per product; one more is refused and changes nothing`, async () => {
+    const [p] = (await catalog([1])) as [number];
+    const lots = Array.from({ length: MAX_LOTS_ON_HAND }, (_, i) => ({
+      product_id: p,
+      quantity: 1,
+      lot: `L${i}`,
+      expires_at: inHours(1 + i),
+    }));
+    expect((await post('/inventory/process_restock', lots)).status).toBe(200);
+    const more = await post('/inventory/process_restock', [{ product_id: p, quantity: 1, lot: 'ONE-MORE' }]);
+    expect(more.status).toBe(422);
+    expect((await productView(p)).quantity).toBe(MAX_LOTS_ON_HAND);
+    // Every lot at once: one order takes from all of them, in one transaction.
+    const order = await post('/inventory/process_order', {
+      order_id: uniqueOrderId(),
+      requested: [{ product_id: p, quantity: MAX_LOTS_ON_HAND }],
+    });
+    expect(order.body.status).toBe('fulfilled');
+    expect(Object.keys(lotsShipped(order.body.shipments, p))).toHaveLength(MAX_LOTS_ON_HAND);
+    expect(violations(await readState())).toEqual([]);
+  });
+});
