@@ -12,10 +12,13 @@
  * unit its own product of a uniform mass 1..1800 g).
  *
  * Run alone: `npx tsx bench/packing.ts [--events 10000] [--sizes 10,100,1000] [--seed 1]`.
+ * With `--families all` (or a comma-separated list, see packing-families.ts) it runs the hard
+ * literature families instead, `--events` of each (default 50).
  */
 import { readFileSync } from 'node:fs';
 import { firstFitDecreasing, packUnits, PACKAGE_LIMIT_G, type UnitsToPack } from '../functions/domain/packing.js';
 import { argValue, isMain, percentile, round, seededRandom } from './lib.js';
+import { FAMILIES, type Family, familyLine, runFamily } from './packing-families.js';
 
 export type Source = 'classic' | 'random';
 
@@ -158,7 +161,23 @@ export function runPackingBench(options: {
   return out;
 }
 
-if (isMain(import.meta.url)) {
+function runFamilies(list: string): void {
+  const families = (list === 'all' ? [...FAMILIES] : list.split(',')) as Family[];
+  const unknown = families.filter((f) => !FAMILIES.includes(f));
+  if (unknown.length > 0) throw new Error(`unknown families ${unknown.join(', ')}; known: ${FAMILIES.join(', ')}`);
+  const events = Number(argValue('events', '50'));
+  const seed = Number(argValue('seed', '1'));
+  const results = families.map((family) => {
+    const result = runFamily(family, events, seed);
+    console.log(familyLine(result));
+    return result;
+  });
+  if (process.argv.includes('--json')) console.log(JSON.stringify(results, null, 2));
+}
+
+const familiesArg = argValue('families');
+if (isMain(import.meta.url) && familiesArg) runFamilies(familiesArg);
+else if (isMain(import.meta.url)) {
   const events = Number(argValue('events', '10000'));
   const sizes = (argValue('sizes', '10,100,1000') ?? '').split(',').map(Number);
   const seed = Number(argValue('seed', '1'));

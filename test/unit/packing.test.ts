@@ -6,55 +6,10 @@ import {
   packUnits,
   PACKAGE_LIMIT_G,
   type PackagePattern,
-  type UnitsToPack,
 } from '../../functions/domain/packing.js';
+import { bruteForceMinimum, expectValid } from '../support/packing.js';
 
 const count = (patterns: PackagePattern[]) => patterns.reduce((n, p) => n + p.count, 0);
-
-/** Every package valid (1..1800 g, at least one unit, stated mass right) and every unit packed once. */
-function expectValid(units: UnitsToPack[], patterns: PackagePattern[]): void {
-  const mass = new Map(units.map((u) => [u.product_id, u.mass_g]));
-  const wanted = new Map<number, number>();
-  for (const u of units) wanted.set(u.product_id, (wanted.get(u.product_id) ?? 0) + u.quantity);
-  const packed = new Map<number, number>();
-  for (const p of patterns) {
-    expect(p.count).toBeGreaterThanOrEqual(1);
-    const m = p.lines.reduce((s, l) => s + l.quantity * mass.get(l.product_id)!, 0);
-    expect(m).toBe(p.mass_g);
-    expect(m).toBeLessThanOrEqual(PACKAGE_LIMIT_G);
-    expect(p.lines.reduce((s, l) => s + l.quantity, 0)).toBeGreaterThanOrEqual(1);
-    for (const l of p.lines) packed.set(l.product_id, (packed.get(l.product_id) ?? 0) + l.quantity * p.count);
-  }
-  expect(packed).toEqual(wanted);
-}
-
-/** The true minimum by exhaustive search: each unit into an open package or a new one. */
-function bruteForceMinimum(masses: number[]): number {
-  const sorted = [...masses].sort((a, b) => b - a);
-  let best = sorted.length;
-  const loads: number[] = [];
-  const place = (i: number): void => {
-    if (loads.length >= best) return;
-    if (i === sorted.length) {
-      best = loads.length;
-      return;
-    }
-    const m = sorted[i]!;
-    const tried = new Set<number>();
-    for (let b = 0; b < loads.length; b++) {
-      if (loads[b]! + m > PACKAGE_LIMIT_G || tried.has(loads[b]!)) continue;
-      tried.add(loads[b]!);
-      loads[b]! += m;
-      place(i + 1);
-      loads[b]! -= m;
-    }
-    loads.push(m);
-    place(i + 1);
-    loads.pop();
-  };
-  place(0);
-  return best;
-}
 
 const unitsArb = (maxProducts: number, maxQuantity: number, mass = fc.integer({ min: 1, max: 1800 })) =>
   fc.uniqueArray(

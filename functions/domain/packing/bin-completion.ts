@@ -10,9 +10,10 @@
  * possible at the front, with the slack collected in the last ones.
  */
 import { lowerBoundL2Groups } from './lower-bound.js';
-import { PACKAGE_LIMIT_G, totalMass, type MassGroups } from './mass-groups.js';
+import { hasNoRoomToSpare, PACKAGE_LIMIT_G, totalMass, type MassGroups } from './mass-groups.js';
 import type { MassPattern } from './patterns.js';
 import { SCAN_WORK, type WorkBudget } from './work-budget.js';
+import { xorshift } from './xorshift.js';
 
 const LIMIT = PACKAGE_LIMIT_G;
 
@@ -25,6 +26,20 @@ const NODE_WORK = 200;
 const NODE_WORK_PER_GROUP = 40;
 /** Work of one step of listing completions. */
 const VISIT_WORK = 20;
+/** Work of the first run of an attempt; each restart doubles it. */
+const RESTART_FIRST_WORK = 6_000_000;
+/**
+ * In a restart, completions whose fill differs by less than this share of the room to spare count
+ * as near-ties: each is ranked as if fuller by a random part of that share.
+ */
+const NEAR_TIE_SLACK_SHARE = 0.3;
+/** Branching on the unit with the fewest completions: how many completions at most... */
+const MRV_MOST_COMPLETIONS = 64;
+/** ...how many listing steps for one group before it counts as too many to list, and for all. */
+const MRV_GROUP_VISITS = 2_000;
+const MRV_VISITS = 10_000;
+/** Beyond this many masses a node cannot afford to look at them all: the heaviest unit is completed. */
+const MRV_MAX_GROUPS = 200;
 
 export type SearchOutcome = { outcome: 'found'; patterns: MassPattern[] } | { outcome: 'infeasible' | 'stopped' };
 
@@ -63,7 +78,14 @@ export class BinCompletionSearch {
   /** Work this attempt may still do (its own cap, within the shared budget). */
   private workLeft = 0;
   private outOfWork = false;
+  private budgetSpent = false;
+  /** The tie-breaking order of this run (undefined: as listed). */
+  private tieOrder: (() => number) | undefined;
+  /** The package count the restarts were for, and the next run's number. */
+  private restartsFor = -1;
+  private nextRestart = 0;
   private scanWork = 0;
+  private readonly scratch: CursorScratch;
 
   constructor(
     groups: MassGroups,
@@ -72,21 +94,51 @@ export class BinCompletionSearch {
     this.masses = groups.masses;
     this.counts = [...groups.counts];
     this.remainingMass = totalMass(groups.masses, groups.counts);
+    const groupCount = groups.masses.length;
+    this.scratch = {
+      chosen: new Array<number>(groupCount).fill(0),
+      massFrom: new Array<number>(groupCount + 1).fill(0),
+      withUnitsFrom: new Array<number>(groupCount + 1).fill(0),
+      lightest: 0,
+    };
   }
 
   /** Looks for a packing into `packages`; 'infeasible' is a proof, 'stopped' means out of work. */
   pack(packages: number, workLimit: number): SearchOutcome {
-    this.workLeft = workLimit;
-    this.outOfWork = false;
-    const step = this.fits(packages);
-    if (step === FOUND) return { outcome: 'found', patterns: this.packedPatterns() };
-    return { outcome: step === INFEASIBLE ? 'infeasible' : 'stopped' };
+    // Restarts in Luby runs, each breaking the ties between equally full completions (and, with
+    // room to spare, the near-ties) in another (seeded) order: where packings exist but the first
+    // order wanders into a huge fruitless subtree, another order usually finds one soon. With no
+    // room to spare (Falkenauer's triplets) every completion fills its package exactly, so ties
+    // are all there is to reorder; with room, exact ties are rare, and a restart that only broke
+    // them walked the same tree again (random 100-unit event 9121 took about 1.9 G work units in
+    // all to find its packing, past the 1.5 G cap; 1.4 G with near-ties reordered). Any run that
+    // ends is complete, so 'infeasible' stays a proof; failed states remembered by one run hold
+    // for the next. A later attempt at the same count goes on with the next run.
+    if (packages !== this.restartsFor) {
+      this.restartsFor = packages;
+      this.nextRestart = 0;
+    }
+    let left = workLimit;
+    for (;;) {
+      const restart = this.nextRestart++;
+      const cap = Math.min(left, RESTART_FIRST_WORK * luby(restart + 1));
+      this.workLeft = cap;
+      this.outOfWork = false;
+      // A small seed spread over 32 bits (golden ratio), so that consecutive restarts differ at once.
+      this.tieOrder = restart === 0 ? undefined : xorshift(Math.imul(restart, 0x9e3779b9));
+      const step = this.fits(packages);
+      if (step === FOUND) return { outcome: 'found', patterns: this.packedPatterns() };
+      if (step === INFEASIBLE) return { outcome: 'infeasible' };
+      left -= cap - this.workLeft;
+      if (this.budgetSpent || left <= 0) return { outcome: 'stopped' };
+    }
   }
 
-  /** False once this attempt's cap or the shared budget is spent. */
+  /** False once this run's cap or the shared budget is spent. */
   spend(work: number): boolean {
     this.workLeft -= work;
-    if (this.workLeft < 0 || !this.budget.spend(work)) this.outOfWork = true;
+    if (!this.budget.spend(work)) this.budgetSpent = true;
+    if (this.workLeft < 0 || this.budgetSpent) this.outOfWork = true;
     return !this.outOfWork;
   }
 
@@ -97,37 +149,131 @@ export class BinCompletionSearch {
     if (lowerBoundL2Groups(this.masses, this.counts) > packagesLeft) return INFEASIBLE;
     const state = this.counts.join(',');
     if ((this.shownImpossible.get(state) ?? 0) >= packagesLeft) return INFEASIBLE;
+
     if (!this.spend(NODE_WORK + NODE_WORK_PER_GROUP * this.masses.length)) return STOPPED;
 
     const slack = packagesLeft * LIMIT - this.remainingMass;
-    const mass = this.masses[heaviest]!;
-    this.counts[heaviest]!--;
+    const branch = this.fewestCompletions(heaviest, slack);
+    if (branch === STOPPED) return STOPPED;
+    if (branch === INFEASIBLE) {
+      this.remember(state, packagesLeft);
+      return INFEASIBLE;
+    }
+    const { group, listed } = branch;
+    const mass = this.masses[group]!;
+    this.counts[group]!--;
     this.remainingMass -= mass;
     // The cursor lists completions lazily (there can be astronomically many, say 40 light masses
     // that fill a package in countless ways); the first batch is sorted fullest first (Korf's
     // order, which finds packings soonest). The cursor reads `counts`, which are restored below
     // before it is asked for the next completion.
-    const cursor = new CompletionCursor(this, heaviest, LIMIT - mass, slack);
-    const batch = cursor.take(SORTED_COMPLETIONS).sort((a, b) => b.mass - a.mass);
+    const cursor = listed ? undefined : new CompletionCursor(this, group, LIMIT - mass, slack);
+    const batch = this.fullestFirst(listed ?? cursor!.take(SORTED_COMPLETIONS), slack);
     let step: Step = INFEASIBLE;
     for (let i = 0; step === INFEASIBLE; i++) {
-      const completion = i < batch.length ? batch[i] : cursor.next();
+      const completion = i < batch.length ? batch[i] : cursor?.next();
       if (!completion) break;
+      // The listing's work so far is charged before going deeper, so a spent budget stops the
+      // search here: left to the way back up, every open level's uncharged batch (up to 4,095
+      // units each, a 236-package dive deep) let an attempt run a third past its cap, and the
+      // attempts after it found the budget gone.
+      if (cursor && !cursor.chargeListed()) break;
       this.take(completion.items, -1);
-      this.packed.push([heaviest, 1, ...completion.items]);
+      this.packed.push([group, 1, ...completion.items]);
       step = this.fits(packagesLeft - 1);
       if (step === FOUND) return FOUND; // the path is the packing: leave it in place
       this.packed.pop();
       this.take(completion.items, 1);
     }
+    // The listing's last batch of work is charged too (the budget counts all of it).
+    cursor?.release();
     // Work that ran out while completions were still being listed proves nothing.
     if (this.outOfWork) step = STOPPED;
-    this.counts[heaviest]!++;
+    this.counts[group]!++;
     this.remainingMass += mass;
-    if (step === INFEASIBLE && this.shownImpossible.size < MAX_REMEMBERED_STATES) {
-      this.shownImpossible.set(state, packagesLeft);
-    }
+    if (step === INFEASIBLE) this.remember(state, packagesLeft);
     return step;
+  }
+
+  /**
+   * Korf's order, fullest first. In the first run ties stay as listed; in a restart they come in
+   * this run's order, and so do near-ties: with `slack` to spare, each completion ranks as if
+   * fuller by a random part of NEAR_TIE_SLACK_SHARE of it.
+   */
+  private fullestFirst(completions: Completion[], slack: number): Completion[] {
+    const random = this.tieOrder;
+    if (!random) return completions.sort((a, b) => b.mass - a.mass);
+    const spread = slack * NEAR_TIE_SLACK_SHARE;
+    const keyed = completions.map((completion) => {
+      const tie = random();
+      return { completion, rank: completion.mass + tie * spread, tie };
+    });
+    keyed.sort((a, b) => b.rank - a.rank || a.tie - b.tie);
+    return keyed.map(({ completion }) => completion);
+  }
+
+  private remember(state: string, packagesLeft: number): void {
+    if (this.shownImpossible.size < MAX_REMEMBERED_STATES) this.shownImpossible.set(state, packagesLeft);
+  }
+
+  /**
+   * Which unit's package to complete next. Every unit left needs some package, so any unit will
+   * do; the one with the fewest acceptable completions (all listed) fails or succeeds soonest, and a
+   * unit with none proves the state impossible (with no room to spare, as when every package must
+   * be exactly full, most units then have one or two completions and the search hardly branches).
+   * Listing costs work, so each group gets up to MRV_GROUP_VISITS steps and all of them MRV_VISITS;
+   * the heaviest unit, the classic choice, is the default when no listing ends.
+   *
+   * With room to spare the heaviest unit is taken at once: there every unit has hundreds of
+   * completions, the listings hardly ever end, and looking cost up to 50 times a node's own work
+   * for a choice no better than the heaviest (random 100-unit events spent 80 % of the search's
+   * work on it and ran into the safety cap; classic 1,000-unit events reached 38 nodes of a
+   * 236-package dive in the default budget).
+   */
+  private fewestCompletions(
+    heaviest: number,
+    slack: number,
+  ): { group: number; listed: Completion[] | undefined } | typeof INFEASIBLE | typeof STOPPED {
+    let best: { group: number; listed: Completion[] | undefined } = { group: heaviest, listed: undefined };
+    if (this.masses.length > MRV_MAX_GROUPS || !hasNoRoomToSpare(slack, this.lightestLeft())) return best;
+    let fewest = MRV_MOST_COMPLETIONS + 1;
+    let visitsLeft = MRV_VISITS;
+    const scratch = this.scratch;
+    scratch.lightest = fillMassFrom(this, scratch.massFrom, scratch.withUnitsFrom);
+    if (!this.spend(SCAN_WORK * this.masses.length)) return STOPPED;
+    for (let g = heaviest; g < this.masses.length && visitsLeft > 0 && fewest > 1; g++) {
+      if (this.counts[g] === 0) continue;
+      const mass = this.masses[g]!;
+      this.counts[g]!--;
+      this.remainingMass -= mass;
+      const cursor = new CompletionCursor(
+        this,
+        0,
+        LIMIT - mass,
+        slack,
+        Math.min(visitsLeft, MRV_GROUP_VISITS),
+        scratch,
+      );
+      const listed = cursor.take(fewest);
+      cursor.release();
+      visitsLeft -= cursor.visited + 1;
+      this.counts[g]!++;
+      this.remainingMass += mass;
+      if (this.outOfWork) return STOPPED;
+      if (!cursor.exhausted) continue;
+      if (listed.length === 0) return INFEASIBLE;
+      if (listed.length < fewest) {
+        fewest = listed.length;
+        best = { group: g, listed };
+      }
+    }
+    return best;
+  }
+
+  /** The mass of the lightest unit left (0 when none). */
+  private lightestLeft(): number {
+    for (let g = this.masses.length - 1; g >= 0; g--) if (this.counts[g]! > 0) return this.masses[g]!;
+    return 0;
   }
 
   private take(items: readonly number[], sign: 1 | -1): void {
@@ -224,6 +370,35 @@ export class BinCompletionSearch {
 }
 
 /**
+ * What the cursors listing completions for every group of one search node share: the mass of the
+ * units left from each group on (`massFrom[g]`, lighter groups included) and the lightest unit
+ * left, both counted before the unit to complete is taken out (so they can only overestimate what
+ * is reachable, which keeps the pruning sound), and a `chosen` buffer left all zero after each use.
+ */
+interface CursorScratch {
+  readonly chosen: number[];
+  readonly massFrom: number[];
+  /** The first group from g on with units left (groupCount when none): skips the emptied groups. */
+  readonly withUnitsFrom: number[];
+  lightest: number;
+}
+
+/** Fills `massFrom` and `withUnitsFrom` for the units left; answers the lightest unit's mass (0 when none). */
+function fillMassFrom(search: BinCompletionSearch, massFrom: number[], withUnitsFrom: number[]): number {
+  let lightest = 0;
+  const groupCount = search.groupCount;
+  massFrom[groupCount] = 0;
+  withUnitsFrom[groupCount] = groupCount;
+  for (let g = groupCount - 1; g >= 0; g--) {
+    const units = search.unitsLeft(g);
+    massFrom[g] = massFrom[g + 1]! + units * search.massOf(g);
+    withUnitsFrom[g] = units > 0 ? g : withUnitsFrom[g + 1]!;
+    if (lightest === 0 && units > 0) lightest = search.massOf(g);
+  }
+  return lightest;
+}
+
+/**
  * Lists the undominated, maximal completions of a package with `room` left that waste at most
  * `slack`, one at a time (a depth-first walk with an explicit stack: nested generators were many
  * times slower). Groups are decided heaviest first, each from as many units as fit down to none,
@@ -233,24 +408,59 @@ export class BinCompletionSearch {
  */
 class CompletionCursor {
   private readonly chosen: number[];
-  private readonly massFrom: number[];
+  private readonly massFrom: readonly number[];
+  private readonly withUnitsFrom: readonly number[];
   private readonly frames: { group: number; units: number; most: number; left: number; need: number }[] = [];
   private pending: { from: number; left: number; need: number } | undefined;
   private enumerationWork = 0;
+  private visits = 0;
+  get visited(): number {
+    return this.visits;
+  }
+  /** The lightest unit left: no more than `left / lightest` units fit in the room `left`. */
+  private readonly lightest: number;
+  /** Every completion has been listed (not cut short by `maxVisits` or the budget). */
+  exhausted = false;
 
   constructor(
     private readonly search: BinCompletionSearch,
     first: number,
     private readonly room: number,
     private readonly slack: number,
+    private readonly maxVisits = Infinity,
+    scratch?: CursorScratch,
   ) {
-    const groupCount = search.groupCount;
-    this.chosen = new Array<number>(groupCount).fill(0);
-    this.massFrom = new Array<number>(groupCount + 1).fill(0);
-    for (let g = groupCount - 1; g >= 0; g--) {
-      this.massFrom[g] = this.massFrom[g + 1]! + search.unitsLeft(g) * search.massOf(g);
+    if (scratch) {
+      this.chosen = scratch.chosen;
+      this.massFrom = scratch.massFrom;
+      this.withUnitsFrom = scratch.withUnitsFrom;
+      this.lightest = scratch.lightest;
+    } else {
+      const groupCount = search.groupCount;
+      this.chosen = new Array<number>(groupCount).fill(0);
+      const massFrom = new Array<number>(groupCount + 1).fill(0);
+      const withUnitsFrom = new Array<number>(groupCount + 1).fill(0);
+      this.lightest = fillMassFrom(search, massFrom, withUnitsFrom);
+      this.massFrom = massFrom;
+      this.withUnitsFrom = withUnitsFrom;
     }
     this.pending = { from: first, left: room, need: 0 };
+  }
+
+  /**
+   * Leaves a shared `chosen` all zero again, wherever the listing stopped, and charges the work
+   * not charged yet (false when that exceeds the budget).
+   */
+  release(): boolean {
+    for (const frame of this.frames) this.chosen[frame.group] = 0;
+    return this.chargeListed();
+  }
+
+  /** Charges the listing work not charged yet; false when that exceeds the budget. */
+  chargeListed(): boolean {
+    const work = this.enumerationWork;
+    this.enumerationWork = 0;
+    return this.search.spend(work);
   }
 
   take(limit: number): Completion[] {
@@ -270,23 +480,28 @@ class CompletionCursor {
       if (this.pending) {
         const { from, left, need } = this.pending;
         this.pending = undefined;
-        let g = Math.max(from, search.firstGroupAtMost(left));
-        while (g < groupCount && search.unitsLeft(g) === 0) g++;
-        if (!this.charge(VISIT_WORK + (g - from))) return undefined;
+        // Units taken out after the skip list was made (the unit to complete) are skipped here.
+        let g = this.withUnitsFrom[Math.max(from, search.firstGroupAtMost(left))]!;
+        while (g < groupCount && search.unitsLeft(g) === 0) g = this.withUnitsFrom[g + 1]!;
+        if (++this.visits > this.maxVisits || !this.charge(VISIT_WORK)) return undefined;
         if (g === groupCount) {
           const acceptable = need <= 0 && left <= this.slack && search.isUndominated(chosen, left);
           if (!this.charge(search.takeScanWork())) return undefined;
           if (acceptable) return this.completionOf(this.room - left);
           continue;
         }
-        const reachable = Math.min(left, this.massFrom[g]!);
+        // At most left / lightest more units fit, none heavier than group g's.
+        const reachable = Math.min(left, this.massFrom[g]!, Math.floor(left / this.lightest) * search.massOf(g));
         if (left - reachable > this.slack || need > reachable) continue;
         const most = Math.min(search.unitsLeft(g), Math.floor(left / search.massOf(g)));
         this.frames.push({ group: g, units: most + 1, most, left, need });
       }
       // Next choice at the deepest open group: one unit fewer.
       const frame = this.frames[this.frames.length - 1];
-      if (!frame) return undefined;
+      if (!frame) {
+        this.exhausted = true;
+        return undefined;
+      }
       frame.units--;
       if (frame.units < 0) {
         chosen[frame.group] = 0;
@@ -319,5 +534,13 @@ class CompletionCursor {
       if (units > 0) items.push(group, units);
     });
     return { items, mass };
+  }
+}
+
+/** The Luby sequence 1, 1, 2, 1, 1, 2, 4, 1, ... (i from 1): run lengths near optimal for unknown run-time distributions. */
+function luby(i: number): number {
+  for (let k = 1; ; k++) {
+    if (i === 2 ** k - 1) return 2 ** (k - 1);
+    if (i < 2 ** k - 1) return luby(i - 2 ** (k - 1) + 1);
   }
 }

@@ -9,6 +9,7 @@
 import { PACKAGE_LIMIT_G, type MassGroups } from './mass-groups.js';
 import { packageCount, type MassPattern } from './patterns.js';
 import { SCAN_WORK, type WorkBudget } from './work-budget.js';
+import { xorshift } from './xorshift.js';
 
 const LIMIT = PACKAGE_LIMIT_G;
 
@@ -160,17 +161,4 @@ class PoolChoices {
     this.work += REFILL_QUERY_WORK;
     return found;
   }
-}
-
-/** xorshift32: tiny, fast, and the same sequence on every run. */
-function xorshift(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
 }

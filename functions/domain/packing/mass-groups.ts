@@ -22,3 +22,15 @@ export function totalMass(masses: readonly number[], counts: ArrayLike<number>):
   for (let i = 0; i < masses.length; i++) total += masses[i]! * counts[i]!;
   return total;
 }
+
+/** "No room to spare": less than 1/TIGHT_ROOM_PARTS of the lightest unit in all packages together. */
+const TIGHT_ROOM_PARTS = 8;
+
+/**
+ * The packages together have `room` to spare beyond the units left, whose lightest weighs
+ * `lightest`: with (almost) none, every package must be (nearly) exactly full, as in Falkenauer's
+ * triplets, and each unit has few ways to fill its package.
+ */
+export function hasNoRoomToSpare(room: number, lightest: number): boolean {
+  return room * TIGHT_ROOM_PARTS < lightest;
+}

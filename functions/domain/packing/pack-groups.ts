@@ -3,9 +3,9 @@
  * folder runs when, and what each attempt may spend.
  *
  * first-fit-decreasing.ts gives the first incumbent; dominance-reduction.ts fixes the packages it
- * safely can; lower-bound.ts gives L2 and the LP bound; local-search.ts, lp-dive.ts and
- * bin-completion.ts then try to meet the bound, and where no bound settles it, bin-completion.ts
- * alone can prove a count impossible. Rounding the LP optimum stays here: it packs its leftover
+ * safely can; lower-bound.ts gives L2, the Fekete–Schepers bound and the LP bound;
+ * local-search.ts, lp-dive.ts and bin-completion.ts then try to meet the bound, and where no bound
+ * settles it, bin-completion.ts alone can prove a count impossible. Rounding the LP optimum stays here: it packs its leftover
  * with `improve` itself.
  *
  * Ties between packings with the same number of packages are broken by the order in which they
@@ -19,9 +19,15 @@ import { BinCompletionSearch } from './bin-completion.js';
 import { reduceByDominance } from './dominance-reduction.js';
 import { firstFitDecreasingGroups } from './first-fit-decreasing.js';
 import { localSearchPacking } from './local-search.js';
-import { LP_ROUNDING_EPSILON, lowerBoundL2Groups, solveLpRelaxation, type LpColumn } from './lower-bound.js';
+import {
+  LP_ROUNDING_EPSILON,
+  lowerBoundDffGroups,
+  lowerBoundL2Groups,
+  solveLpRelaxation,
+  type LpColumn,
+} from './lower-bound.js';
 import { lpDive } from './lp-dive.js';
-import type { MassGroups } from './mass-groups.js';
+import { hasNoRoomToSpare, PACKAGE_LIMIT_G, totalMass, type MassGroups } from './mass-groups.js';
 import { canonicalPatterns, packageCount, withoutUnits, type MassPattern } from './patterns.js';
 import type { WorkBudget } from './work-budget.js';
 
@@ -36,6 +42,8 @@ export interface GroupsPacking {
 const SEARCH_MAX_PACKAGES = 1000;
 /** Work of a quick search attempt (about 3 ms): enough for a dive and some backtracking. */
 const QUICK_SEARCH_WORK = 1_000_000;
+/** Work of the search before the LP where the bound leaves almost no room (a few hundred ms at most). */
+const TIGHT_SEARCH_WORK = 100_000_000;
 /** Up to this many distinct masses the LP comes first: it is cheap and settles most gaps. */
 const LP_FIRST_MAX_GROUPS = 24;
 /** Local search works on single units; beyond this many it is left out. */
@@ -49,17 +57,22 @@ const LOCAL_SEARCH_PASSES = 20_000;
  */
 export function packGroups(groups: MassGroups, budget: WorkBudget): GroupsPacking {
   const ffd = firstFitDecreasingGroups(groups);
-  const l2 = lowerBoundL2Groups(groups.masses, groups.counts);
+  const l2 = cheapLowerBound(groups);
   if (packageCount(ffd) <= l2) return finished(groups, ffd, l2);
 
   // The reductions keep optimality, so the rest's bound plus the forced packages bounds the whole.
   const { forced, rest } = reduceByDominance(groups);
   const forcedCount = packageCount(forced);
-  const restBound = Math.max(l2 - forcedCount, lowerBoundL2Groups(rest.masses, rest.counts));
+  const restBound = Math.max(l2 - forcedCount, cheapLowerBound(rest));
   const restStart = forced.length === 0 ? ffd : firstFitDecreasingGroups(rest);
   const restPacking = improve(rest, restBound, restStart, budget, true);
   const reduced = [...forced, ...restPacking.patterns];
   return finished(groups, fewerPackages(ffd, reduced), forcedCount + restPacking.lowerBound);
+}
+
+/** The bounds that cost a pass or two over the groups: Martello–Toth L2 and Fekete–Schepers. */
+function cheapLowerBound(groups: MassGroups): number {
+  return Math.max(lowerBoundL2Groups(groups.masses, groups.counts), lowerBoundDffGroups(groups.masses, groups.counts));
 }
 
 function finished(groups: MassGroups, patterns: MassPattern[], lowerBound: number): GroupsPacking {
@@ -98,30 +111,53 @@ function improve(
     }
   };
 
+  const presentGroups = groups.counts.filter((count) => count > 0).length;
   let lpColumns: readonly LpColumn[] | undefined;
+  let lpColumnsOptimal = false;
   const raiseByLp = () => {
     if (!thorough || !open()) return;
-    const lp = solveLpRelaxation(groups, budget, packageCount(best));
+    // With many masses the LP stops once it cannot raise the bound (converging takes hundreds of
+    // milliseconds there); with few it is cheap, and its optimum rounds to packings at the bound.
+    const known = presentGroups > LP_FIRST_MAX_GROUPS ? bound : 0;
+    const lp = solveLpRelaxation(groups, budget, packageCount(best), known);
     bound = Math.max(bound, lp.bound);
     // An LP that ran out of budget has no optimum to guide a dive.
     if (lp.bound > 0) lpColumns = lp.columns;
+    lpColumnsOptimal = !lp.stoppedAtKnown;
     if (open()) best = fewerPackages(best, roundedLpPacking(groups, lp.columns, budget));
   };
 
   // With few masses the LP takes microseconds and usually settles everything; with many it can
   // take far longer than the cheap attempts, which usually succeed without it.
-  const presentGroups = groups.counts.filter((count) => count > 0).length;
   if (presentGroups <= LP_FIRST_MAX_GROUPS) raiseByLp();
   attemptAtBound(QUICK_SEARCH_WORK, QUICK_LOCAL_SEARCH_PASSES);
+  // With (almost) no room to spare at the bound, as in Falkenauer's triplets where every package
+  // must be exactly full, units have few completions each and the exact search is what finds the
+  // packing (the local search only wanders there, the LP takes a few hundred milliseconds with
+  // many masses): a long attempt before the LP.
+  if (thorough && presentGroups > LP_FIRST_MAX_GROUPS && isTight(groups, bound)) {
+    attemptAtBound(TIGHT_SEARCH_WORK, 0);
+  }
   if (presentGroups > LP_FIRST_MAX_GROUPS) raiseByLp();
   if (!thorough) return { patterns: best, lowerBound: bound };
-  // Where the bound is right but packings at it are rare, the LP optimum knows where they are.
+  // Where the bound is right but packings at it are rare: longer attempts first, then the LP
+  // optimum, which knows where they are (a dive solves an LP at every step, which with many
+  // masses takes long). Where the bound leaves no room to spare the search goes on (with longer
+  // runs) before the dive.
+  if (isTight(groups, bound)) attemptAtBound(TIGHT_SEARCH_WORK * 3, 0);
+  attemptAtBound(10 * QUICK_SEARCH_WORK, LOCAL_SEARCH_PASSES / 10);
+  if (lpColumns && !lpColumnsOptimal && open()) {
+    // The LP above stopped once it could not raise the bound; the dive follows an optimum.
+    const lp = solveLpRelaxation(groups, budget, packageCount(best));
+    lpColumns = lp.bound > 0 ? lp.columns : undefined;
+  }
   if (lpColumns && open()) best = lpDive(groups, bound, lpColumns, budget) ?? best;
   // Longer and longer, alternating: the search may prove the bound impossible (where the local
   // search would only waste its passes), the local search may find what the search would not.
-  attemptAtBound(QUICK_SEARCH_WORK, QUICK_LOCAL_SEARCH_PASSES);
-  attemptAtBound(10 * QUICK_SEARCH_WORK, LOCAL_SEARCH_PASSES / 10);
-  attemptAtBound(100 * QUICK_SEARCH_WORK, LOCAL_SEARCH_PASSES);
+  // The search's last attempt is about as long as the local search after it (20,000 passes over
+  // 100 units cost about 470 M work units): with 100 M against that, the random events whose
+  // search needs a few hundred million units waited behind a local search that found nothing.
+  attemptAtBound(500 * QUICK_SEARCH_WORK, LOCAL_SEARCH_PASSES);
   while (search && open()) {
     const attempt = search.pack(bound, Infinity);
     if (attempt.outcome === 'found') best = attempt.patterns;
@@ -129,6 +165,17 @@ function improve(
     else break;
   }
   return { patterns: best, lowerBound: bound };
+}
+
+/**
+ * At `packages` packages, all of them together have less room to spare than a small part of the
+ * lightest unit: (nearly) every package must be exactly full.
+ */
+function isTight(groups: MassGroups, packages: number): boolean {
+  let lightest = 0;
+  for (let g = groups.masses.length - 1; g >= 0 && lightest === 0; g--)
+    if (groups.counts[g]! > 0) lightest = groups.masses[g]!;
+  return hasNoRoomToSpare(packages * PACKAGE_LIMIT_G - totalMass(groups.masses, groups.counts), lightest);
 }
 
 /** The first on a tie, so an incumbent is only replaced by something strictly better. */
