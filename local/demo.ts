@@ -3,7 +3,8 @@
  * (`npm start` in another terminal): load the blood-products catalog, place the classic order
  * on whatever is in stock, restock, and show the packages that go out. Then emergencies first:
  * a routine order waits, a newer emergency order waits behind it, and the next restock serves
- * the emergency first (SPEC rule 4).
+ * the emergency first (SPEC rule 4). A write-off and the ledger; then platelets in two lots, the
+ * one that expires first shipped first, and a recall that names every package of its lot.
  *
  * The order gets a fresh id each run, because replaying an order_id with the same lines changes
  * nothing (SPEC "Order replay"); re-runs on a persisted database therefore still show shipping.
@@ -23,8 +24,15 @@ interface Exercise {
 interface Shipment {
   shipment_id: string;
   order_id: string | number;
-  shipped: Line[];
+  shipped: Array<Line & { lots?: Array<{ lot: string | null; quantity: number }> }>;
   mass_g: number;
+}
+interface LotView {
+  lot: string;
+  recalled: boolean;
+  shipped: number;
+  written_off: number;
+  shipments: Array<{ order_id: string | number; shipment_id: string; quantity: number; shipped_at: string }>;
 }
 interface OrderView {
   order_id: string | number;
@@ -71,6 +79,7 @@ try {
 
   await emergenciesFirst();
   await writeOffAndLedger();
+  await lotsAndRecall();
 } catch (error) {
   console.error(`\n${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
@@ -158,6 +167,48 @@ async function writeOffAndLedger(): Promise<void> {
   }
 }
 
+/**
+ * Platelets keep about five days: two lots with different expiry come in, orders take the one that
+ * expires first (SPEC rule 9), then a lot is recalled and the LotView names every package that
+ * carried it, so that each hospital can be told.
+ */
+async function lotsAndRecall(): Promise<void> {
+  const platelets = exercise.product_info.find((p) => p.product_name.startsWith('PLT'))?.product_id ?? 0;
+  const name = `${productNames.get(platelets) ?? 'product'} (${platelets})`;
+  const stamp = Date.now().toString(36).toUpperCase();
+  const [soon, later] = [`PLT-${stamp}-A`, `PLT-${stamp}-B`];
+  const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+  console.log(`7. Lots: ${name} arrives in two lots, ${later} (12, expires in 5 days) and ${soon} (8, in 2 days)`);
+  await call('POST', '/inventory/process_restock', [
+    { product_id: platelets, quantity: 12, lot: later, expires_at: inDays(5) },
+    { product_id: platelets, quantity: 8, lot: soon, expires_at: inDays(2) },
+  ]);
+  for (const [hospital, quantity] of [
+    ['st-marys', 5],
+    ['county', 6],
+  ] as const) {
+    const order = await call<OrderView>('POST', '/inventory/process_order', {
+      order_id: `demo-${hospital}-${stamp}`,
+      priority: 'urgent',
+      requested: [{ product_id: platelets, quantity }],
+    });
+    console.log(`   order ${order.order_id} asks for ${quantity}: first expired, first out`);
+    printPackages(order.shipments);
+  }
+  console.log(`   ${soon} is recalled (POST /inventory/recalls): every package that carried it`);
+  await call('POST', '/inventory/recalls', { product_id: platelets, lot: soon, reason: 'donor tested positive' });
+  // The packages are listed from the table's stream a moment after they ship.
+  let view: LotView | undefined;
+  for (let attempt = 0; attempt < 50 && (view?.shipped ?? 0) < 8; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    view = await call<LotView>('GET', `/inventory/products/${platelets}/lots/${soon}`);
+  }
+  for (const s of view?.shipments ?? []) {
+    console.log(`   recall reaches order ${s.order_id}: package ${s.shipment_id} with ${s.quantity} of ${soon}`);
+  }
+  console.log(`   ${soon}: recalled ${view?.recalled}, shipped ${view?.shipped}, written off ${view?.written_off}`);
+}
+
 async function checkServiceIsUp(): Promise<void> {
   let response: Response;
   try {
@@ -203,8 +254,14 @@ function printOrder(order: OrderView): void {
 
 function printPackages(shipments: Shipment[]): void {
   for (const shipment of shipments) {
+    // Lots are named only where a lot was given (the classic exercise restocks without lots).
+    const lots = shipment.shipped
+      .flatMap((line) => line.lots ?? [])
+      .filter((t) => t.lot !== null)
+      .map((t) => `${t.quantity} from ${t.lot}`);
     console.log(
-      `   package ${shipment.shipment_id} for order ${shipment.order_id}: ${describeLines(shipment.shipped)} = ${shipment.mass_g} g`,
+      `   package ${shipment.shipment_id} for order ${shipment.order_id}: ${describeLines(shipment.shipped)} = ${shipment.mass_g} g` +
+        (lots.length > 0 ? ` (${lots.join(', ')})` : ''),
     );
   }
 }
