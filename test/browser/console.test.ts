@@ -176,6 +176,49 @@ describe.skipIf(!available)("the operators' console in Chromium", () => {
       .toEqual(['write_off', 'shipment', 'restock', 'shipment', 'shipment', 'shipment', 'restock']);
     expect(errors).toEqual([]);
   });
+
+  it('restocks two lots, ships the one that expires first, and recalls it with every package that carried it', async () => {
+    const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+    await form('Restock')
+      .getByLabel('Lines')
+      .fill(`7 4 PLT-B ${inDays(4)}\n7 4 PLT-A ${inDays(1)}`);
+    await form('Restock').getByRole('button', { name: 'Restock' }).click();
+    // Lots first out first, with their expiry in words: the one due within 48 h is marked.
+    await expect
+      .poll(() => stockRow(7).locator('ul.lots li').allTextContents())
+      .toEqual([
+        expect.stringMatching(/^PLT-A 4 expires in 2\d h$/),
+        expect.stringMatching(/^PLT-B 4 expires in 4 d$/),
+        'no lot 1 never expires',
+      ]);
+    const order = form('Place an order');
+    await order.getByLabel('Order id').fill('ward-9');
+    await order.getByLabel('Priority').selectOption('routine');
+    await order.getByLabel('Lines').fill('7 3');
+    await order.getByRole('button', { name: 'Place order' }).click();
+    await expect
+      .poll(() => page.locator('#order-view .packages li').allTextContents())
+      .toEqual([expect.stringContaining('3 x 7 (3 from PLT-A)')]);
+
+    await page.getByRole('button', { name: 'Lot PLT-A of product 7' }).click();
+    await expect.poll(() => page.locator('#lot-view h3').textContent()).toContain('Lot PLT-A of product 7');
+    const recall = form('Recall a lot');
+    await recall.getByLabel('Product id').fill('7');
+    await recall.getByLabel('Lot').fill('PLT-A');
+    await recall.getByLabel('Reason').fill('donor tested positive');
+    await recall.getByRole('button', { name: 'Recall lot' }).click();
+    await expect.poll(() => page.locator('#lot-view h3').textContent()).toContain('recalled');
+    // The packages come from the stream's follower a moment later: the view refreshes itself.
+    await expect
+      .poll(() =>
+        page.getByRole('table', { name: 'Packages that carried lot PLT-A' }).locator('tbody tr').allTextContents(),
+      )
+      .toEqual([expect.stringMatching(/^ward-9\S+3/)]);
+    await expect
+      .poll(() => stockRow(7).locator('ul.lots li').allTextContents())
+      .toEqual([expect.stringMatching(/^PLT-B 4 /), 'no lot 1 never expires']);
+    expect(errors).toEqual([]);
+  });
 });
 
 describe.skipIf(!available)("the operators' console under npm start -- --auth", () => {
@@ -337,8 +380,19 @@ describe.skipIf(!available)("the classic exercise from the operators' console", 
       await expect.poll(() => p.locator('#notice').textContent()).toContain(`Order ${id}`);
     }
     await expect.poll(() => p.locator('#waiting tr').count()).toBe(2);
+    // Platelets in two lots, so the picture shows lots with their expiry.
+    const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+    await restock.getByLabel('Lines').fill(`6 12 PLT-2612-02 ${inDays(4)}\n6 8 PLT-2612-01 ${inDays(1.5)}`);
+    await restock.getByRole('button', { name: 'Restock' }).click();
+    await expect
+      .poll(() => p.locator('#products tr[data-product="6"] ul.lots li').allTextContents())
+      .toEqual([
+        expect.stringMatching(/^PLT-2612-01 8 expires in 3\d h$/),
+        expect.stringMatching(/^PLT-2612-02 12 /),
+        expect.stringMatching(/^no lot /),
+      ]);
     await p.getByRole('button', { name: 'Movements of product 10' }).click();
-    await expect.poll(() => p.locator('#movements tr').count()).toBe(2);
+    await expect.poll(() => p.locator('#movements tr').allTextContents()).toHaveLength(2);
     await p.locator('#waiting').getByRole('button', { name: 'icu-7' }).click();
     await expect.poll(() => p.locator('#order-view h3').textContent()).toContain('icu-7');
     mkdirSync(docsDir, { recursive: true });

@@ -82,10 +82,10 @@ export function renderConsolePage(version: string, signIn?: ConsoleSignIn): stri
 <div id="problem" role="alert"></div>
 <p id="notice" role="status" aria-live="polite"></p>
 <main>
-<section aria-labelledby="h-stock">
+<section aria-labelledby="h-stock" class="wide">
   <h2 id="h-stock">Stock</h2>
   <table aria-labelledby="h-stock">
-    <thead><tr><th>Id</th><th>Product</th><th>Mass</th><th>Stock</th><th>On hand</th><th>Reserve</th><th>Waiting</th><th>Written off</th><th></th></tr></thead>
+    <thead><tr><th>Id</th><th>Product</th><th>Mass</th><th>Stock</th><th>On hand</th><th>Reserve</th><th>Waiting</th><th>Written off</th><th>Lots, first out first</th><th></th></tr></thead>
     <tbody id="products"></tbody>
   </table>
   <h3 id="movements-title">Movements</h3>
@@ -108,6 +108,13 @@ export function renderConsolePage(version: string, signIn?: ConsoleSignIn): stri
     <thead><tr><th>Priority</th><th>Order</th><th>Status</th><th>Created</th><th>Packages</th></tr></thead>
     <tbody id="recent"></tbody>
   </table>
+  <h2 id="h-lot">Lot</h2>
+  <form id="find-lot-form" aria-labelledby="h-lot">
+    <label>Product id<input id="lot-product" name="product" inputmode="numeric" required></label>
+    <label>Lot<input id="lot-name" name="lot" required maxlength="64"></label>
+    <button type="submit">Show lot</button>
+  </form>
+  <div id="lot-view" aria-live="polite"></div>
   <h2 id="h-order">Order</h2>
   <form id="find-order-form" aria-labelledby="h-order">
     <label>Order id<input id="order-id" name="id" required></label>
@@ -127,7 +134,7 @@ export function renderConsolePage(version: string, signIn?: ConsoleSignIn): stri
   </form>
   <h3 id="h-restock">Restock</h3>
   <form id="restock-form" aria-labelledby="h-restock">
-    <label>Lines: product id and quantity, one per line<textarea name="lines" rows="3" required placeholder="0 30"></textarea></label>
+    <label>Lines: product id, quantity, then lot and expiry if any, one per line<textarea name="lines" rows="3" required placeholder="0 30&#10;6 12 PLT-2612-01 2026-12-06T00:00:00Z"></textarea></label>
     <button type="submit" class="primary">Restock</button>
   </form>
   <h3 id="h-place">Place an order</h3>
@@ -141,9 +148,17 @@ export function renderConsolePage(version: string, signIn?: ConsoleSignIn): stri
   <form id="write-off-form" aria-labelledby="h-write-off">
     <label>Product id<input name="product" inputmode="numeric" required></label>
     <label>Quantity<input name="quantity" inputmode="numeric" required></label>
+    <label>Lot (empty: first expired first)<input name="lot" maxlength="64"></label>
     <label>Reason<select name="reason">${reasons}</select></label>
     <label>Note<input name="note" maxlength="500"></label>
     <button type="submit" class="primary">Write off</button>
+  </form>
+  <h3 id="h-recall">Recall a lot</h3>
+  <form id="recall-form" aria-labelledby="h-recall">
+    <label>Product id<input name="product" inputmode="numeric" required></label>
+    <label>Lot<input name="lot" required maxlength="64"></label>
+    <label>Reason<input name="reason" maxlength="500"></label>
+    <button type="submit" class="primary">Recall lot</button>
   </form>
 </section>
 </main>

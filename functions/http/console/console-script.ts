@@ -10,7 +10,7 @@
 export const CONSOLE_SCRIPT = String.raw`
 'use strict';
 const REFRESH_MS = 3000;
-const state = { token: sessionStorage.getItem('console-token') || '', order: null, product: null, busy: false, again: false };
+const state = { token: sessionStorage.getItem('console-token') || '', order: null, product: null, lot: null, busy: false, again: false };
 const $ = (id) => document.getElementById(id);
 
 /** An element with attributes and children (strings become text nodes, never HTML). */
@@ -86,6 +86,25 @@ function stockBar(p, scale) {
   return bar;
 }
 
+/** A lot's expiry in words: "expired", "expires in 30 h", "expires in 4 d" (soon: under 48 h). */
+function expiry(l) {
+  if (l.expires_at === null) return { text: 'never expires', cls: '' };
+  if (l.expired) return { text: 'expired', cls: 'short' };
+  const h = (Date.parse(l.expires_at) - Date.now()) / 3600000;
+  return { text: 'expires in ' + (h < 48 ? Math.max(0, Math.round(h)) + ' h' : Math.round(h / 24) + ' d'), cls: h < 48 ? 'low' : '' };
+}
+
+function renderLots(p) {
+  if (p.lots.length === 0) return el('span', { class: 'muted' }, '-');
+  return el('ul', { class: 'lots' }, p.lots.map((l) => {
+    const e = expiry(l);
+    const name = l.lot === null ? el('span', { class: 'muted' }, 'no lot')
+      : el('button', { type: 'button', class: 'link', 'aria-label': 'Lot ' + l.lot + ' of product ' + p.product_id,
+        onclick: () => openLot(p.product_id, l.lot) }, l.lot);
+    return el('li', {}, name, ' ', String(l.quantity), ' ', e.cls ? el('span', { class: 'tag ' + e.cls }, e.text) : el('span', { class: 'muted' }, e.text));
+  }));
+}
+
 function renderProducts(products) {
   const scale = Math.max(1, ...products.map((p) => Math.max(p.quantity + p.backordered, p.emergency_reserve)));
   const rows = products.map((p) => {
@@ -101,11 +120,12 @@ function renderProducts(products) {
       el('td', { class: 'num' }, p.emergency_reserve),
       el('td', { class: 'num' }, p.backordered),
       el('td', { class: 'num' }, p.written_off),
+      el('td', {}, renderLots(p)),
       el('td', {}, tags, ' ', el('button', { type: 'button', class: 'link',
         'aria-label': 'Movements of product ' + p.product_id,
         onclick: () => { state.product = p.product_id; refreshMovements().catch(showProblem); } }, 'movements')));
   });
-  $('products').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 9, class: 'muted' }, 'No products yet.'))]));
+  $('products').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 10, class: 'muted' }, 'No products yet.'))]));
 }
 
 function age(iso) {
@@ -113,6 +133,11 @@ function age(iso) {
   return s < 120 ? s + ' s' : s < 7200 ? Math.round(s / 60) + ' min' : Math.round(s / 3600) + ' h';
 }
 const lines = (ls) => ls.map((l) => l.quantity + ' x ' + l.product_id).join(', ') || '-';
+/** A package's lines with the lots they came from, where a lot was named. */
+const shippedLines = (ls) => ls.map((l) => {
+  const named = (l.lots || []).filter((t) => t.lot !== null).map((t) => t.quantity + ' from ' + t.lot);
+  return l.quantity + ' x ' + l.product_id + (named.length ? ' (' + named.join(', ') + ')' : '');
+}).join(', ');
 
 function renderWaiting(orders) {
   const rows = orders.map((o) => el('tr', {},
@@ -137,7 +162,7 @@ function renderRecent(orders) {
 function renderOrder(o) {
   const box = $('order-view');
   if (!o) { box.replaceChildren(); return; }
-  const packages = o.shipments.map((s) => el('li', {}, el('code', {}, s.shipment_id), ' ', s.mass_g + ' g: ', lines(s.shipped), ' ', el('span', { class: 'muted' }, s.shipped_at)));
+  const packages = o.shipments.map((s) => el('li', {}, el('code', {}, s.shipment_id), ' ', s.mass_g + ' g: ', shippedLines(s.shipped), ' ', el('span', { class: 'muted' }, s.shipped_at)));
   const cancel = el('form', { 'aria-label': 'Cancel order ' + o.order_id },
     el('label', {}, 'Reason', el('input', { name: 'reason', maxlength: 500 })),
     el('button', { type: 'submit' }, 'Cancel order'));
@@ -162,6 +187,29 @@ function renderOrder(o) {
     el('h4', {}, o.shipments.length + ' package' + (o.shipments.length === 1 ? '' : 's')),
     el('ul', { class: 'packages' }, packages),
     o.status === 'backordered' || o.status === 'partially_shipped' ? cancel : '');
+}
+
+function renderLot(v) {
+  const box = $('lot-view');
+  if (!v) { box.replaceChildren(); return; }
+  const packages = v.shipments.map((s) => el('tr', {},
+    el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openOrder(String(s.order_id)) }, String(s.order_id))),
+    el('td', {}, el('code', {}, s.shipment_id)), el('td', { class: 'num' }, s.quantity), el('td', { class: 'muted' }, s.shipped_at)));
+  box.replaceChildren(
+    el('h3', {}, 'Lot ' + v.lot + ' of product ' + v.product_id + ' ', v.recalled ? el('span', { class: 'tag short' }, 'recalled') : ''),
+    el('p', {}, (v.expires_at ? 'Expires ' + v.expires_at : 'Never expires') + '. Restocked ' + v.restocked + ', on hand ' + v.on_hand
+      + ', shipped ' + v.shipped + ', written off ' + v.written_off + '.'),
+    el('h4', {}, v.shipments.length + ' package' + (v.shipments.length === 1 ? '' : 's') + ' carried it' + (v.next_cursor ? ' (first 1000)' : '')),
+    el('table', { 'aria-label': 'Packages that carried lot ' + v.lot },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Order'), el('th', {}, 'Package'), el('th', {}, 'Units'), el('th', {}, 'Shipped'))),
+      el('tbody', {}, packages)));
+}
+
+async function openLot(productId, lot) {
+  state.lot = { productId, lot };
+  $('lot-product').value = productId;
+  $('lot-name').value = lot;
+  renderLot(await api('GET', '/inventory/products/' + productId + '/lots/' + encodeURIComponent(lot)));
 }
 
 async function openOrder(id) {
@@ -204,6 +252,7 @@ async function refresh() {
     renderWaiting(waiting.orders);
     renderRecent(recent.orders);
     if (state.order) renderOrder(await api('GET', '/inventory/orders/' + encodeURIComponent(state.order)));
+    if (state.lot) renderLot(await api('GET', '/inventory/products/' + state.lot.productId + '/lots/' + encodeURIComponent(state.lot.lot)));
     await refreshMovements();
     $('refreshed').textContent = 'Updated ' + new Date().toLocaleTimeString();
   } catch (error) {
@@ -232,6 +281,16 @@ function parseLines(text) {
     return { product_id: int(p), quantity: int(q) };
   });
 }
+/** A restock line may go on with a lot and its expiry: "6 12 PLT-2612-01 2026-12-06T00:00:00Z". */
+function parseRestockLines(text) {
+  return String(text).split(/[\n;]+/).map((s) => s.trim()).filter(Boolean).map((s) => {
+    const [p, q, lot, expires] = s.split(/\s+/);
+    const line = { product_id: int(p), quantity: int(q) };
+    if (lot) line.lot = lot;
+    if (expires) line.expires_at = expires;
+    return line;
+  });
+}
 function onSubmit(id, handler) {
   const form = $(id);
   form.addEventListener('submit', (e) => { e.preventDefault(); act(() => handler(new FormData(form), form)); });
@@ -245,7 +304,7 @@ onSubmit('product-form', async (f) => {
   notice('Product ' + body.products[0].product_id + ' saved.');
 });
 onSubmit('restock-form', async (f) => {
-  const body = await api('POST', '/inventory/process_restock', parseLines(f.get('lines')),
+  const body = await api('POST', '/inventory/process_restock', parseRestockLines(f.get('lines')),
     { 'Idempotency-Key': 'console-' + crypto.randomUUID() });
   notice('Restocked ' + body.restocked.length + ' product(s); ' + body.shipments.length + ' package(s) shipped to waiting orders'
     + (body.draining ? ', more on the way.' : '.'));
@@ -263,9 +322,19 @@ onSubmit('recent-form', async () => {});
 onSubmit('find-order-form', async (f) => { await openOrder(String(f.get('id')).trim()); });
 onSubmit('write-off-form', async (f) => {
   const line = { product_id: int(f.get('product')), quantity: int(f.get('quantity')), reason: f.get('reason') };
+  if (f.get('lot') !== '') line.lot = f.get('lot');
   if (f.get('note') !== '') line.note = f.get('note');
   await api('POST', '/inventory/write_offs', [line], { 'Idempotency-Key': 'console-' + crypto.randomUUID() });
   notice('Written off.');
+});
+onSubmit('find-lot-form', async (f) => { await openLot(int(f.get('product')), String(f.get('lot')).trim()); });
+onSubmit('recall-form', async (f) => {
+  const body = { product_id: int(f.get('product')), lot: String(f.get('lot')).trim() };
+  if (f.get('reason') !== '') body.reason = f.get('reason');
+  const view = await api('POST', '/inventory/recalls', body);
+  notice('Lot ' + view.lot + ' recalled: ' + view.shipments.length + ' package(s) carried it.');
+  state.lot = { productId: view.product_id, lot: view.lot };
+  renderLot(view);
 });
 onSubmit('token-form', async (f) => {
   useToken(String(f.get('token')).trim());

@@ -12,6 +12,7 @@ header{display:flex;gap:1rem;align-items:baseline;flex-wrap:wrap;padding:.8rem 1
 header h1{font-size:1.3rem;margin:0}
 main{display:grid;grid-template-columns:repeat(auto-fit,minmax(30rem,1fr));gap:1rem 2rem;padding:1rem 1.5rem 3rem}
 section{min-width:0}
+section.wide{grid-column:1/-1}
 h2{font-size:1.1rem;border-bottom:1px solid var(--line);padding-bottom:.2rem;margin:.6rem 0}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.25rem .4rem;border-bottom:1px solid var(--line);vertical-align:top}
@@ -40,4 +41,5 @@ button.link{border:none;background:none;color:var(--focus);text-decoration:under
 #notice{color:var(--ok);margin:.4rem 1.5rem}
 .muted{color:var(--muted)}
 .packages li{margin:.2rem 0}
+ul.lots{list-style:none;margin:0;padding:0;font-size:.85rem}
 `;
