@@ -90,13 +90,13 @@ export async function lotShipments(
     refs.push({ position: String(item.sk), orderKey: String(item.order_key) });
   }
   const events = new Map(
-    (await batchGet(refs.map((r) => shipmentKeyOf(productId, lot, r)))).map((item) => [
+    (await batchGet(refs.map((r) => shipmentKeyOf(lot, r)))).map((item) => [
       `${String(item.pk)}|${String(item.sk)}`,
       shipmentFromItem(item),
     ]),
   );
   const shipments = refs.flatMap((r) => {
-    const key = shipmentKeyOf(productId, lot, r);
+    const key = shipmentKeyOf(lot, r);
     const stored = events.get(`${key.pk}|${key.sk}`);
     if (!stored) return [];
     const { orderId, ...event } = stored;
@@ -106,7 +106,7 @@ export async function lotShipments(
 }
 
 /** The ShipmentItem a LOTSHIP item names: its event id is the part of its key after the lot. */
-function shipmentKeyOf(_productId: number, lot: string, ref: { position: string; orderKey: string }) {
+function shipmentKeyOf(lot: string, ref: { position: string; orderKey: string }) {
   const rest = ref.position.slice(lotShipmentPrefix(lot).length);
   const eventId = rest.slice(0, rest.length - ref.orderKey.length - 1);
   return shipmentKey(ref.orderKey, eventId);
