@@ -53,11 +53,6 @@ export function usableUnits(lots: readonly LotStock[], now: string): number {
   return lots.reduce((n, l) => n + (isUsable(l, now) ? l.quantity : 0), 0);
 }
 
-/** Units of the lots that may not be shipped at `now`: expired or recalled, still on hand until written off. */
-export function unusableUnits(lots: readonly LotStock[], now: string): number {
-  return lots.reduce((n, l) => n + (isUsable(l, now) ? 0 : l.quantity), 0);
-}
-
 /**
  * A product holds at most this many lots on hand: every take names its lots in one update of the
  * product (conditions and all), and DynamoDB allows 4 KB per expression. A restock of one more
