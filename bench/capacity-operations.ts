@@ -45,6 +45,8 @@ export interface MeasuredOperations {
   operations: OperationFigures[];
   /** The restock that fills waiting orders, per fill transaction (the batch) and per fill. */
   fills: { orders: number; transactions: number; fillsPerTransaction: number; batch: OperationFigures };
+  /** The same restock with its units in FILL_LOTS lots (issue 13): fills take across them, first expired first. */
+  fillsWithLots: { lots: number; transactions: number; fillsPerTransaction: number; batch: OperationFigures };
   /** Product marks the measured sweeper pass found and cleared. */
   sweptProducts: number;
   /** SPEC invariants over the table once every operation ran (test/support/invariants.ts). */
@@ -55,8 +57,25 @@ const TYPICAL = { product_id: 3, product_name: 'RBC O- Adult', mass_g: 680 };
 const SECOND = { product_id: 10, product_name: 'Platelets A+', mass_g: 300 };
 const WAITING = { product_id: 12, product_name: 'Plasma AB', mass_g: 450 };
 const DRAINED = { product_id: 4, product_name: 'RBC O+ Adult', mass_g: 680 };
-/** The largest ProductItem the limits allow: 200 four-byte characters, the largest id, a 255-character drain owner. */
-const WORST = { product_id: Number.MAX_SAFE_INTEGER, product_name: '\u{1FA78}'.repeat(200), mass_g: 1800 };
+const DRAINED_LOTS = { product_id: 5, product_name: 'Platelets O+', mass_g: 300 };
+const FILL_LOTS = 5;
+/**
+ * The largest ProductItem the limits allow: 200 four-byte characters, the largest id, a
+ * 255-character drain owner, and 40 named lots on hand (MAX_LOTS_ON_HAND) of 64-character names,
+ * each with an expiry, beside the unnamed lot. The first lot holds 3 units and the reserve all 42,
+ * so the fill and the order measured take from it without emptying it: all 40 lots stay.
+ */
+const WORST_LOTS = Array.from({ length: 40 }, (_, i) => ({
+  lot: `${'L'.repeat(62)}${String(i).padStart(2, '0')}`,
+  quantity: i === 0 ? 3 : 1,
+  expires_at: new Date(Date.UTC(2099, 0, 1 + i)).toISOString(),
+}));
+const WORST = {
+  product_id: Number.MAX_SAFE_INTEGER,
+  product_name: '\u{1FA78}'.repeat(200),
+  mass_g: 1800,
+  emergency_reserve: WORST_LOTS.reduce((sum, l) => sum + l.quantity, 0),
+};
 const WORST_RESTOCK_KEY = 'k'.repeat(255);
 
 export async function measureOperations(options: {
@@ -99,7 +118,7 @@ export async function measureOperations(options: {
 
     // Stock on hand for the in-stock orders, and a warm function: the orders measured are
     // planned on the stock it remembers, as every order on a warm Lambda is.
-    await api.catalog([TYPICAL, SECOND, WAITING, DRAINED, WORST]);
+    await api.catalog([TYPICAL, SECOND, WAITING, DRAINED, DRAINED_LOTS, WORST]);
     await api.restock([
       [TYPICAL.product_id, 1_000_000],
       [SECOND.product_id, 1_000_000],
@@ -134,6 +153,26 @@ export async function measureOperations(options: {
       .requests()
       .filter((r) => r.command === 'TransactWriteItems' && r.writes.some((w) => w.sk.startsWith('WAIT#')));
 
+    for (let i = 0; i < options.fillOrders; i++) await api.order([[DRAINED_LOTS.product_id, 1]], 'backordered');
+    const lots = Array.from({ length: FILL_LOTS }, (_, i) => ({
+      lot: `PLT-${i + 1}`,
+      quantity: Math.ceil(options.fillOrders / FILL_LOTS),
+      expires_at: new Date(Date.UTC(2099, 0, 1 + i)).toISOString(),
+    }));
+    await measure(
+      'restock-fills-lots',
+      `restock of ${FILL_LOTS} lots filling ${options.fillOrders} waiting orders`,
+      async () => {
+        const answer = await api.restockLots(DRAINED_LOTS.product_id, lots);
+        if (answer.shipments.length !== options.fillOrders || answer.draining) {
+          throw new Error(`the drain shipped ${answer.shipments.length} of ${options.fillOrders} orders`);
+        }
+      },
+    );
+    const lotFillTransactions = meter
+      .requests()
+      .filter((r) => r.command === 'TransactWriteItems' && r.writes.some((w) => w.sk.startsWith('WAIT#')));
+
     // The sweeper, a minute later in AWS: every product a restock marked is due. `recover` takes
     // every mark as due now (what `npm start` does after a crash) instead of waiting for them.
     await measure('sweeper-marks', 'sweeper pass over the restocks’ product marks', async () => {
@@ -149,7 +188,9 @@ export async function measureOperations(options: {
       await sweep(Date.now() + 20_000);
     });
 
-    // The largest ProductItem: its name, id and a drain's owner at their longest.
+    // The largest ProductItem: its name, id, lots and a drain's owner at their longest. The
+    // reserve holds every lot's units, so the order waits until the restock measured.
+    await api.restockLots(WORST.product_id, WORST_LOTS);
     await api.order([[WORST.product_id, 1]], 'backordered');
     await measure('worst-restock-fills', 'largest product: restock filling 1 waiting order', async () => {
       await api.restock([[WORST.product_id, 2]], WORST_RESTOCK_KEY);
@@ -167,6 +208,17 @@ export async function measureOperations(options: {
         transactions: fillTransactions.length,
         fillsPerTransaction: Math.max(...fillTransactions.map((r) => r.writes.filter(isWait).length)),
         batch: summarize('fill-batch', 'one fill transaction (the largest batch)', [largest(fillTransactions)], 0),
+      },
+      fillsWithLots: {
+        lots: FILL_LOTS,
+        transactions: lotFillTransactions.length,
+        fillsPerTransaction: Math.max(...lotFillTransactions.map((r) => r.writes.filter(isWait).length)),
+        batch: summarize(
+          'fill-batch-lots',
+          `one fill transaction across ${FILL_LOTS} lots (the largest batch)`,
+          [largest(lotFillTransactions)],
+          0,
+        ),
       },
       sweptProducts,
       violations: violations(await readState()),
@@ -196,6 +248,16 @@ function requests(service: BenchService) {
       );
       if (body.status !== status) throw new Error(`an order expected ${status} is ${body.status}`);
     },
+    restockLots: async (productId: number, lots: Array<{ lot: string; quantity: number; expires_at: string }>) =>
+      expect(
+        await service.call(
+          'POST',
+          '/inventory/process_restock',
+          lots.map((l) => ({ product_id: productId, ...l })),
+        ),
+        200,
+        'process_restock',
+      ),
     restock: async (lines: Array<[number, number]>, key?: string) =>
       expect(
         await service.call(

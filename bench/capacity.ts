@@ -280,7 +280,7 @@ export function describe(r: CapacityResult): string[] {
     '| operation | requests | item writes | items (largest bytes) | WCU table | WCU indexes | WCU on the product key (its item) | hottest index partition | RCU | DynamoDB Local reported |',
     '| --- | --- | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: |',
   );
-  const rows = [...r.measured.operations, r.measured.fills.batch];
+  const rows = [...r.measured.operations, r.measured.fills.batch, r.measured.fillsWithLots.batch];
   for (const o of rows) {
     const requests = Object.entries(o.requests)
       .map(([k, v]) => `${v} ${k}`)

@@ -11,7 +11,11 @@
  *   replays of its own earlier requests. Requests/s against raw tx/s, p50/p99 per kind, then
  *   the full invariant check over the stored state (violations counted, expected 0).
  *
- * Run alone: `npx tsx bench/contention.ts [--drain-orders 1000] [--mixed-ms 8000] [--clients 1,4,16]`.
+ * Both run twice (issue 13): lot-free, then with several lots per product, each with its own
+ * expiry days ahead: the drain's restock splits its units over the lots, and each mixed restock
+ * line names one of its product's lots, so orders and fills take across lots first expired first.
+ *
+ * Run alone: `npx tsx bench/contention.ts [--drain-orders 1000] [--mixed-ms 8000] [--clients 1,4,16] [--lots 5]`.
  */
 import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -21,6 +25,10 @@ import { closedLoop, merge, type Sample, summarize } from './load.js';
 import { startBenchService } from './local-service.js';
 
 export interface DrainBenchResult {
+  /** Lots the restock named (0: the unnamed lot only). */
+  lotsPerProduct: number;
+  /** Distinct lots the packages carried. */
+  lotsShipped: number;
   orders: number;
   answerMs: number;
   /** Of which waiting for DynamoDB Local (the drain's calls are sequential). */
@@ -45,6 +53,8 @@ export interface KindFigures {
 
 export interface MixedPoint {
   clients: number;
+  /** 0: restocks name no lot; else each restock line names one of this many lots of its product. */
+  lotsPerProduct: number;
   durationMs: number;
   requests: number;
   rps: number;
@@ -61,8 +71,9 @@ export interface MixedPoint {
   violationSamples: string[];
 }
 
+/** Each figure twice: lot-free first, then with several lots per product. */
 export interface ContentionResult {
-  drain: DrainBenchResult;
+  drain: DrainBenchResult[];
   mixed: MixedPoint[];
 }
 
@@ -72,11 +83,17 @@ export async function runContentionBench(options: {
   drainOrders: number;
   mixedDurationMs: number;
   clients: number[];
+  /** Lots per product in the second pass (several lots, each with its own expiry). */
+  lotsPerProduct?: number;
   seed?: number;
   log?: (line: string) => void;
 }): Promise<ContentionResult> {
   const log = options.log ?? (() => {});
-  const service = await startBenchService(['bench-drain', ...options.clients.map((c) => `bench-mixed-${c}`)]);
+  const lots = options.lotsPerProduct ?? 5;
+  const passes = [0, lots];
+  const service = await startBenchService(
+    passes.flatMap((l) => [`bench-drain-${l}`, ...options.clients.map((c) => `bench-mixed-${l}-${c}`)]),
+  );
   try {
     // Imported after the service set the environment and its own DynamoDB client.
     const { documentClient, tableName } = await import('../functions/commons/dynamodb.js');
@@ -102,70 +119,101 @@ export async function runContentionBench(options: {
     };
 
     // JIT warm-up of DynamoDB Local and the handlers.
-    useTable('bench-drain');
+    useTable(`bench-drain-${passes[0]}`);
     await closedLoop(4, 3000, rawWrite);
 
-    // --- drain ---
-    const productId = 7000;
-    await call('POST', '/inventory/init_catalog', [{ product_id: productId, product_name: 'RBC O-', mass_g: 283 }]);
-    let placed = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (placed < options.drainOrders) {
-          placed++;
-          const res = await call('POST', '/inventory/process_order', {
-            requested: [{ product_id: productId, quantity: 1 }],
-          });
-          if (res.status !== 201 || res.body.status !== 'backordered') throw new Error(`order answered ${res.status}`);
-        }
-      }),
-    );
-    const rawDrain = summarize(await closedLoop(1, 2000, rawWrite));
-    const counter = installRequestCounter(documentClient());
-    let dynamodbMs = 0;
-    documentClient().middlewareStack.add(
-      (next) => async (args) => {
-        const t = performance.now();
-        try {
-          return await next(args);
-        } finally {
-          dynamodbMs += performance.now() - t;
-        }
-      },
-      { step: 'initialize', name: 'benchDrainTimer' },
-    );
-    const started = performance.now();
-    const restock = await call('POST', '/inventory/process_restock', [
-      { product_id: productId, quantity: options.drainOrders },
-    ]);
-    const answerMs = performance.now() - started;
-    const counts = counter.counts();
-    counter.uninstall();
-    documentClient().middlewareStack.remove('benchDrainTimer');
-    if (restock.status !== 200) throw new Error(`drain restock answered ${restock.status}`);
-    const fills = new Set(restock.body.shipments.map((s: { order_id: string }) => s.order_id)).size;
-    const transactions = (counts.byCommand.TransactWriteItems ?? 0) - 1; // the first puts the stock on hand
-    const drain: DrainBenchResult = {
-      orders: options.drainOrders,
-      answerMs: round(answerMs, 0),
-      dynamodbMs: round(dynamodbMs, 0),
-      draining: restock.body.draining,
-      fills,
-      transactions,
-      fillsPerTransaction: round(fills / Math.max(1, transactions), 1),
-      fillsPerSecond: round(fills / (answerMs / 1000), 0),
-      rawTxPerSecond: rawDrain.rps,
-      fillsPerRawTransaction: round(fills / (answerMs / 1000) / rawDrain.rps, 1),
-      violations: violations(await readState()),
+    // Expiries are fixed per product and lot (a lot's expiry is set by its first restock), whole
+    // days ahead of the run so that no lot expires during it.
+    const firstDay = Math.ceil(Date.now() / 86_400_000) * 86_400_000;
+    const expiryOf = (productId: number, lot: number) =>
+      new Date(firstDay + lot * 86_400_000 + (productId % 24) * 3_600_000).toISOString();
+    /** One restock line, or `lotsPerLine` lines of named lots sharing its units (first lots get the rest). */
+    const restockLines = (productId: number, quantity: number, lotsPerLine: number, lot?: number) => {
+      if (lotsPerLine === 0) return [{ product_id: productId, quantity }];
+      if (lot !== undefined)
+        return [{ product_id: productId, quantity, lot: `L${lot}`, expires_at: expiryOf(productId, lot) }];
+      return Array.from({ length: lotsPerLine }, (_, i) => ({
+        product_id: productId,
+        quantity: Math.floor(quantity / lotsPerLine) + (i < quantity % lotsPerLine ? 1 : 0),
+        lot: `L${i + 1}`,
+        expires_at: expiryOf(productId, i + 1),
+      })).filter((line) => line.quantity > 0);
     };
-    log(
-      `drain: ${fills} of ${drain.orders} waiting orders filled by one restock in ${drain.answerMs} ms (${drain.dynamodbMs} ms of it in DynamoDB calls; draining ${drain.draining}); ${transactions} fill transactions, ${drain.fillsPerTransaction} fills each; ${drain.fillsPerSecond} fills/s against raw ${drain.rawTxPerSecond} tx/s; ${drain.violations.length} violations`,
-    );
+
+    // --- drain ---
+    const drainPass = async (lotsPerProduct: number): Promise<DrainBenchResult> => {
+      useTable(`bench-drain-${lotsPerProduct}`);
+      const productId = 7000;
+      await call('POST', '/inventory/init_catalog', [{ product_id: productId, product_name: 'RBC O-', mass_g: 283 }]);
+      let placed = 0;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (placed < options.drainOrders) {
+            placed++;
+            const res = await call('POST', '/inventory/process_order', {
+              requested: [{ product_id: productId, quantity: 1 }],
+            });
+            if (res.status !== 201 || res.body.status !== 'backordered')
+              throw new Error(`order answered ${res.status}`);
+          }
+        }),
+      );
+      const rawDrain = summarize(await closedLoop(1, 2000, rawWrite));
+      const counter = installRequestCounter(documentClient());
+      let dynamodbMs = 0;
+      documentClient().middlewareStack.add(
+        (next) => async (args) => {
+          const t = performance.now();
+          try {
+            return await next(args);
+          } finally {
+            dynamodbMs += performance.now() - t;
+          }
+        },
+        { step: 'initialize', name: 'benchDrainTimer' },
+      );
+      const started = performance.now();
+      const restock = await call(
+        'POST',
+        '/inventory/process_restock',
+        restockLines(productId, options.drainOrders, lotsPerProduct),
+      );
+      const answerMs = performance.now() - started;
+      const counts = counter.counts();
+      counter.uninstall();
+      documentClient().middlewareStack.remove('benchDrainTimer');
+      if (restock.status !== 200) throw new Error(`drain restock answered ${restock.status}`);
+      const shipments = restock.body.shipments as Array<{
+        order_id: string;
+        shipped: Array<{ lots: Array<{ lot: string | null }> }>;
+      }>;
+      const fills = new Set(shipments.map((s) => s.order_id)).size;
+      const lotsShipped = new Set(shipments.flatMap((s) => s.shipped.flatMap((l) => l.lots.map((x) => x.lot)))).size;
+      const transactions = (counts.byCommand.TransactWriteItems ?? 0) - 1; // the first puts the stock on hand
+      const drain: DrainBenchResult = {
+        lotsPerProduct,
+        lotsShipped,
+        orders: options.drainOrders,
+        answerMs: round(answerMs, 0),
+        dynamodbMs: round(dynamodbMs, 0),
+        draining: restock.body.draining,
+        fills,
+        transactions,
+        fillsPerTransaction: round(fills / Math.max(1, transactions), 1),
+        fillsPerSecond: round(fills / (answerMs / 1000), 0),
+        rawTxPerSecond: rawDrain.rps,
+        fillsPerRawTransaction: round(fills / (answerMs / 1000) / rawDrain.rps, 1),
+        violations: violations(await readState()),
+      };
+      log(
+        `drain (${lotsPerProduct} lots): ${fills} of ${drain.orders} waiting orders filled by one restock in ${drain.answerMs} ms (${drain.dynamodbMs} ms of it in DynamoDB calls; draining ${drain.draining}); ${transactions} fill transactions, ${drain.fillsPerTransaction} fills each; ${lotsShipped} lots shipped; ${drain.fillsPerSecond} fills/s against raw ${drain.rawTxPerSecond} tx/s; ${drain.violations.length} violations`,
+      );
+      return drain;
+    };
 
     // --- mixed ---
-    const mixed: MixedPoint[] = [];
-    for (const clients of options.clients) {
-      useTable(`bench-mixed-${clients}`);
+    const mixedPoint = async (clients: number, lotsPerProduct: number): Promise<MixedPoint> => {
+      useTable(`bench-mixed-${lotsPerProduct}-${clients}`);
       const ids = MASSES.map((_, i) => 8000 + i);
       await call(
         'POST',
@@ -175,7 +223,7 @@ export async function runContentionBench(options: {
       await call(
         'POST',
         '/inventory/process_restock',
-        ids.map((product_id) => ({ product_id, quantity: 40 })),
+        ids.flatMap((product_id) => restockLines(product_id, 40, lotsPerProduct)),
       );
       const samples: Record<'order' | 'restock' | 'replay', Sample[]> = { order: [], restock: [], replay: [] };
       const retriesBefore = retryCounter.conditionRetries;
@@ -186,8 +234,12 @@ export async function runContentionBench(options: {
       let clientSeed = (options.seed ?? 1) * 1000 + clients;
       const clientStates = Array.from({ length: clients }, () => ({
         random: seededRandom(clientSeed++),
-        sent: [] as Array<{ path: string; body: unknown; headers?: Record<string, string>; expect: number }>,
+        sent: [] as ClientState['sent'],
       }));
+      const restockLine = (productId: number, quantity: number, random: () => number) =>
+        lotsPerProduct === 0
+          ? restockLines(productId, quantity, 0)
+          : restockLines(productId, quantity, lotsPerProduct, 1 + Math.floor(random() * lotsPerProduct));
       const mixedCounter = installRequestCounter(documentClient());
       mixedCounter.reset();
       let serviceCpuMs = 0;
@@ -197,7 +249,7 @@ export async function runContentionBench(options: {
         serviceRuns.push(
           await closedLoop(clients, sliceMs, async (worker) => {
             const client = clientStates[worker]!;
-            const { kind, path, body, headers, expect } = nextRequest(client, ids);
+            const { kind, path, body, headers, expect } = nextRequest(client, ids, restockLine);
             const t = performance.now();
             const res = await call('POST', path, body, headers);
             const ok = res.status === expect;
@@ -230,6 +282,7 @@ export async function runContentionBench(options: {
       };
       const point: MixedPoint = {
         clients,
+        lotsPerProduct,
         durationMs: options.mixedDurationMs,
         requests: service.requests,
         rps: service.rps,
@@ -246,11 +299,17 @@ export async function runContentionBench(options: {
       };
       const k = point.byKind;
       log(
-        `mixed c=${clients}: ${point.rps} requests/s against raw ${raw.rps} tx/s (ratio ${point.ratio}); orders ${k.order.requests} p50 ${k.order.p50Ms} ms p99 ${k.order.p99Ms} ms; restocks ${k.restock.requests} p50 ${k.restock.p50Ms} ms p99 ${k.restock.p99Ms} ms; replays ${k.replay.requests} p50 ${k.replay.p50Ms} ms; errors ${service.errors}; retries ${point.conditionRetries}; violations ${point.violations}; Node.js CPU ${point.nodeCpuMsPerRequest} ms per request; DynamoDB per request ${JSON.stringify(point.dynamodbPerRequest)}`,
+        `mixed c=${clients} (${lotsPerProduct} lots): ${point.rps} requests/s against raw ${raw.rps} tx/s (ratio ${point.ratio}); orders ${k.order.requests} p50 ${k.order.p50Ms} ms p99 ${k.order.p99Ms} ms; restocks ${k.restock.requests} p50 ${k.restock.p50Ms} ms p99 ${k.restock.p99Ms} ms; replays ${k.replay.requests} p50 ${k.replay.p50Ms} ms; errors ${service.errors}; retries ${point.conditionRetries}; violations ${point.violations}; Node.js CPU ${point.nodeCpuMsPerRequest} ms per request; DynamoDB per request ${JSON.stringify(point.dynamodbPerRequest)}`,
       );
-      mixed.push(point);
+      return point;
+    };
+
+    const result: ContentionResult = { drain: [], mixed: [] };
+    for (const lotsPerProduct of passes) {
+      result.drain.push(await drainPass(lotsPerProduct));
+      for (const clients of options.clients) result.mixed.push(await mixedPoint(clients, lotsPerProduct));
     }
-    return { drain, mixed };
+    return result;
   } finally {
     await service.stop();
   }
@@ -270,7 +329,11 @@ interface MixedRequest {
 }
 
 /** 55 % new orders, 25 % restocks, 20 % replays of the client's own earlier requests. */
-function nextRequest(client: ClientState, ids: number[]): MixedRequest {
+function nextRequest(
+  client: ClientState,
+  ids: number[],
+  restockLine: (productId: number, quantity: number, random: () => number) => unknown[],
+): MixedRequest {
   const r = client.random();
   const int = (min: number, max: number) => min + Math.floor(client.random() * (max - min + 1));
   const pick = (count: number) => [...ids].sort(() => client.random() - 0.5).slice(0, count);
@@ -279,7 +342,7 @@ function nextRequest(client: ClientState, ids: number[]): MixedRequest {
     return { ...earlier, kind: 'replay', expect: 200 };
   }
   if (r < 0.45) {
-    const body = pick(int(1, 2)).map((product_id) => ({ product_id, quantity: int(10, 60) }));
+    const body = pick(int(1, 2)).flatMap((product_id) => restockLine(product_id, int(10, 60), client.random));
     const headers = { 'Idempotency-Key': randomUUID() };
     const sent = { path: '/inventory/process_restock', body, headers, expect: 200 };
     client.sent.push(sent);
@@ -299,6 +362,7 @@ if (isMain(import.meta.url)) {
     drainOrders: Number(argValue('drain-orders', '1000')),
     mixedDurationMs: Number(argValue('mixed-ms', '8000')),
     clients: (argValue('clients', '1,4,16') ?? '').split(',').map(Number),
+    lotsPerProduct: Number(argValue('lots', '5')),
     log: console.log,
   });
   if (process.argv.includes('--json')) console.log(JSON.stringify(result, null, 2));

@@ -155,7 +155,7 @@ export function renderBenchmarksMd(r: BenchResults): string {
     '| `npx tsx bench/load.ts --duration-ms 10000` | the load benchmark alone (`--concurrency`, `--hot-orders`, `--warmup-ms`) |',
   );
   lines.push(
-    '| `npx tsx bench/contention.ts --drain-orders 1000 --mixed-ms 8000` | the drain and mixed contended load alone (`--clients`) |',
+    '| `npx tsx bench/contention.ts --drain-orders 1000 --mixed-ms 8000` | the drain and mixed contended load alone, lot-free and with lots (`--clients`, `--lots`) |',
   );
   lines.push('| `npx tsx bench/cold-start.ts --runs 10` | bundle sizes and load times alone |');
   lines.push(
@@ -277,24 +277,36 @@ export function renderBenchmarksMd(r: BenchResults): string {
 }
 
 function contentionSection(c: ContentionResult, s: Record<string, any>): string[] {
-  const d = c.drain;
+  const lotFree = c.drain.find((d) => d.lotsPerProduct === 0)!;
+  const lotted = c.drain.find((d) => d.lotsPerProduct > 0);
+  const lots = lotted?.lotsPerProduct ?? 0;
   const lines = ['## Contention: the drain and a mixed load', ''];
   lines.push(
     'Same process and DynamoDB Local as the load benchmark (`bench/contention.ts`); *raw* is bare TransactWriteItems of 4 fresh items with a condition each,',
-    'measured in the same run against the same DynamoDB Local.',
+    'measured in the same run against the same DynamoDB Local. Each benchmark runs twice on fresh tables: lot-free (every unit in the unnamed lot),',
+    `then with **${lots} lots per product**, each with its own expiry days ahead, so that orders and fills take across lots first expired first (issue 13).`,
     '',
-    `**Drain**: ${n(d.orders)} orders wait for one product (one unit each); one restock of ${n(d.orders)} units fills them. It answered in **${n(d.answerMs)} ms**`,
-    `(${n(d.dynamodbMs)} ms of it waiting for DynamoDB Local; draining: ${d.draining}) with **${d.fills} fills in ${d.transactions} transactions, ${d.fillsPerTransaction} per transaction**:`,
-    `${n(d.fillsPerSecond)} fills/s against ${d.rawTxPerSecond} raw tx/s at one client (${d.fillsPerRawTransaction} orders filled per raw transaction time). Invariant check afterwards:`,
-    `${d.violations.length === 0 ? '0 violations' : d.violations.join('; ')}.`,
+    `**Drain**: ${n(lotFree.orders)} orders wait for one product (one unit each); one restock of ${n(lotFree.orders)} units fills them`,
+    `(with lots: the restock's units split over ${lots} lots, every one of them shipped).`,
+    '',
+    '| lots | answered in | of it in DynamoDB Local | draining | fills | fill transactions | fills per transaction | lots shipped | fills/s | raw tx/s | fills per raw transaction time | violations |',
+    '| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const d of c.drain) {
+    lines.push(
+      `| ${d.lotsPerProduct === 0 ? 'none' : d.lotsPerProduct} | **${n(d.answerMs)} ms** | ${n(d.dynamodbMs)} ms | ${d.draining} | ${n(d.fills)} | ${d.transactions} | **${d.fillsPerTransaction}** | ${d.lotsShipped} | ${n(d.fillsPerSecond)} | ${d.rawTxPerSecond} | **${d.fillsPerRawTransaction}** | **${d.violations.length}** |`,
+    );
+  }
+  lines.push(
     '',
     `**Mixed**: 5 products with little stock; each client, in a closed loop for ${n(s.mixedDurationMs)} ms (4 slices alternating with the raw writes), sends`,
     'new orders of 1-4 lines of 1-20 units (55 %), restocks of 1-2 products of 10-60 units with an `Idempotency-Key` (25 %), and replays of its own',
-    'earlier orders and restocks (20 %), so products swing between orders waiting and units on hand. The invariant check runs over the stored state once the',
-    'clients stop, before any sweeper run (SPEC rule 8 holds locally as soon as each response is sent).',
+    'earlier orders and restocks (20 %), so products swing between orders waiting and units on hand. With lots, each restock line names one of its',
+    `product's ${lots} lots at random (with the lot's expiry). The invariant check (conservation per product and per lot, lots against expiry, rule 8)`,
+    'runs over the stored state once the clients stop, before any sweeper run (SPEC rule 8 holds locally as soon as each response is sent).',
     '',
-    '| clients | requests/s | raw tx/s | ratio | orders p50 / p99 | restocks p50 / p99 | replays p50 / p99 | errors | condition retries | DynamoDB calls per request | Node.js CPU per request | violations |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
+    '| lots | clients | requests/s | raw tx/s | ratio | orders p50 / p99 | restocks p50 / p99 | replays p50 / p99 | errors | condition retries | DynamoDB calls per request | Node.js CPU per request | violations |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
   );
   for (const m of c.mixed) {
     const k = m.byKind;
@@ -303,7 +315,7 @@ function contentionSection(c: ContentionResult, s: Record<string, any>): string[
       .map(([cmd, v]) => `${v} ${cmd}`)
       .join(', ');
     lines.push(
-      `| ${m.clients} | ${m.rps} | ${m.raw.rps} | **${m.ratio}** | ${k.order.p50Ms} / ${k.order.p99Ms} ms | ${k.restock.p50Ms} / ${k.restock.p99Ms} ms | ${k.replay.p50Ms} / ${k.replay.p99Ms} ms | ${errors} | ${m.conditionRetries} | ${calls} | ${m.nodeCpuMsPerRequest} ms | **${m.violations}** |`,
+      `| ${m.lotsPerProduct === 0 ? 'none' : m.lotsPerProduct} | ${m.clients} | ${m.rps} | ${m.raw.rps} | **${m.ratio}** | ${k.order.p50Ms} / ${k.order.p99Ms} ms | ${k.restock.p50Ms} / ${k.restock.p99Ms} ms | ${k.replay.p50Ms} / ${k.replay.p99Ms} ms | ${errors} | ${m.conditionRetries} | ${calls} | ${m.nodeCpuMsPerRequest} ms | **${m.violations}** |`,
     );
   }
   lines.push('');

@@ -6,7 +6,7 @@
  *
  * Options: --events N (packing events per setting up to 100 units), --events-large N (for 1000
  * units), --duration-ms N (load, per concurrency and side), --runs N (cold start processes),
- * --drain-orders N, --mixed-ms N (contention), --fill-orders N, --capacity-seconds N, --trials N
+ * --drain-orders N, --mixed-ms N, --lots N (contention, lots per product in its second pass), --fill-orders N, --capacity-seconds N, --trials N
  * (capacity), --only packing,load,contention,cold-start,capacity.
  */
 import { cpus, loadavg, platform, release, totalmem, arch } from 'node:os';
@@ -59,6 +59,7 @@ const settings = {
   drainOrders: Number(argValue('drain-orders', smoke ? '100' : '1000')),
   mixedDurationMs: Number(argValue('mixed-ms', smoke ? '600' : '8000')),
   mixedClients: [1, 4, 16],
+  lotsPerProduct: Number(argValue('lots', '5')),
   fillOrders: Number(argValue('fill-orders', smoke ? '10' : '98')),
   capacitySeconds: Number(argValue('capacity-seconds', smoke ? '5' : '20')),
   capacityTrials: Number(argValue('trials', smoke ? '20' : '200')),
@@ -133,6 +134,7 @@ if (only.has('contention')) {
     drainOrders: settings.drainOrders,
     mixedDurationMs: settings.mixedDurationMs,
     clients: settings.mixedClients,
+    lotsPerProduct: settings.lotsPerProduct,
     seed: settings.seed,
     log,
   });
@@ -176,13 +178,17 @@ if (results.load) {
 
 if (results.contention) {
   const { drain, mixed } = results.contention;
-  if (drain.violations.length > 0) failures.push(`drain: ${drain.violations.join('; ')}`);
-  if (drain.fills !== drain.orders) failures.push(`drain: ${drain.fills} of ${drain.orders} orders filled`);
+  for (const d of drain) {
+    const which = `drain (${d.lotsPerProduct} lots)`;
+    if (d.violations.length > 0) failures.push(`${which}: ${d.violations.join('; ')}`);
+    if (d.fills !== d.orders) failures.push(`${which}: ${d.fills} of ${d.orders} orders filled`);
+    if (d.lotsShipped !== Math.max(1, d.lotsPerProduct)) failures.push(`${which}: ${d.lotsShipped} lots shipped`);
+  }
   for (const m of mixed) {
-    if (m.violations > 0)
-      failures.push(`mixed c=${m.clients}: ${m.violations} violations ${m.violationSamples.join('; ')}`);
+    const which = `mixed c=${m.clients} (${m.lotsPerProduct} lots)`;
+    if (m.violations > 0) failures.push(`${which}: ${m.violations} violations ${m.violationSamples.join('; ')}`);
     const errors = m.byKind.order.errors + m.byKind.restock.errors + m.byKind.replay.errors;
-    if (errors > 0) failures.push(`mixed c=${m.clients}: ${errors} requests answered other than expected`);
+    if (errors > 0) failures.push(`${which}: ${errors} requests answered other than expected`);
   }
 }
 

@@ -68,6 +68,69 @@ describe('round trips per API call', () => {
     expect(counts.total).toBe(1);
   });
 
+  it('a warm in-stock order taking from lots (several per product): one TransactWriteItems, also across lots', async () => {
+    const [f, g] = (await catalog([300, 450])) as [number, number];
+    const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+    const restocked = await post('/inventory/process_restock', [
+      { product_id: f, quantity: 5, lot: 'F-1', expires_at: inDays(2) },
+      { product_id: f, quantity: 5, lot: 'F-2', expires_at: inDays(3) },
+      { product_id: f, quantity: 5 },
+      { product_id: g, quantity: 4, lot: 'G-1', expires_at: inDays(1) },
+      { product_id: g, quantity: 4, lot: 'G-2' },
+    ]);
+    expect(restocked.status).toBe(200);
+    // Warm: this function has now seen f and g with their lots.
+    await order([
+      [f, 1],
+      [g, 1],
+    ]);
+    // Units per product and lot over all the order's packages, in the order the lots were taken.
+    const lotsShipped = (body: {
+      shipments: Array<{ shipped: Array<{ product_id: number; lots: Array<{ lot: string; quantity: number }> }> }>;
+    }) => {
+      const byProduct: Record<number, Array<{ lot: string; quantity: number }>> = {};
+      for (const line of body.shipments.flatMap((s) => s.shipped)) {
+        for (const { lot, quantity } of line.lots) {
+          byProduct[line.product_id] ??= [];
+          const lots = byProduct[line.product_id]!;
+          const seen = lots.find((l) => l.lot === lot);
+          if (seen) seen.quantity += quantity;
+          else lots.push({ lot, quantity });
+        }
+      }
+      return byProduct;
+    };
+    // One lot per product, then lines that empty the first lot and go on into the next.
+    const expected = [
+      { [f]: [{ lot: 'F-1', quantity: 1 }], [g]: [{ lot: 'G-1', quantity: 1 }] },
+      {
+        [f]: [
+          { lot: 'F-1', quantity: 3 },
+          { lot: 'F-2', quantity: 1 },
+        ],
+        [g]: [
+          { lot: 'G-1', quantity: 2 },
+          { lot: 'G-2', quantity: 1 },
+        ],
+      },
+    ];
+    for (const [i, lines] of [
+      [
+        [f, 1],
+        [g, 1],
+      ],
+      [
+        [f, 4],
+        [g, 3],
+      ],
+    ].entries() as Iterable<[number, Array<[number, number]>]>) {
+      const { result, counts } = await counter.measure(() => order(lines));
+      expect(result.body.status).toBe('fulfilled');
+      expect(lotsShipped(result.body)).toEqual(expected[i]);
+      expect(counts.byCommand).toEqual({ TransactWriteItems: 1 });
+    }
+  });
+
   it('a warm order that must wait (nothing on hand, or older orders wait): exactly one TransactWriteItems', async () => {
     const [d] = (await catalog([250])) as [number];
     // The first order reads the product (this function never saw it) and waits: nothing on hand.
