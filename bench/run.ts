@@ -5,14 +5,15 @@
  * bench/results/smoke.json and BENCHMARKS.md is left alone.
  *
  * Options: --events N (packing events per setting up to 100 units), --events-large N (for 1000
- * units), --duration-ms N (load, per concurrency and side), --runs N (cold start processes),
+ * units), --family-events N (per hard packing family), --duration-ms N (load, per concurrency and side), --runs N (cold start processes),
  * --drain-orders N, --mixed-ms N, --lots N (contention, lots per product in its second pass), --fill-orders N, --capacity-seconds N, --trials N
- * (capacity), --only packing,load,contention,cold-start,capacity.
+ * (capacity), --only packing,families,load,contention,cold-start,capacity.
  */
 import { cpus, loadavg, platform, release, totalmem, arch } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { runPackingBench, type PackingSetting } from './packing.js';
+import { FAMILIES, familyLine, type FamilyResult, runFamily } from './packing-families.js';
 import { runLoadBench, type LoadResult } from './load.js';
 import { runColdStartBench, type ColdStartResult } from './cold-start.js';
 import { type ContentionResult, runContentionBench } from './contention.js';
@@ -38,6 +39,8 @@ export interface BenchResults {
   /** The commit measured, and the files of the service that differed from it (uncommitted). */
   code: { commit: string; uncommitted: string[] };
   packing?: PackingSetting[];
+  /** The literature's hard families (issue 15), `familyEvents` seeded events each. */
+  families?: FamilyResult[];
   load?: LoadResult;
   contention?: ContentionResult;
   coldStart?: ColdStartResult[];
@@ -45,12 +48,13 @@ export interface BenchResults {
 }
 
 const smoke = hasFlag('smoke');
-const only = new Set((argValue('only', 'packing,load,contention,cold-start,capacity') ?? '').split(','));
+const only = new Set((argValue('only', 'packing,families,load,contention,cold-start,capacity') ?? '').split(','));
 const settings = {
   seed: Number(argValue('seed', '1')),
   sizes: [10, 100, 1000],
   events: Number(argValue('events', smoke ? '50' : '10000')),
   eventsLarge: Number(argValue('events-large', smoke ? '4' : '10000')),
+  familyEvents: Number(argValue('family-events', smoke ? '1' : '50')),
   durationMs: Number(argValue('duration-ms', smoke ? '600' : '8000')),
   warmupMs: Number(argValue('warmup-ms', smoke ? '600' : '8000')),
   concurrencies: [1, 8, 32],
@@ -120,6 +124,13 @@ if (only.has('packing')) {
     a.source === b.source ? a.units - b.units : a.source < b.source ? -1 : 1,
   );
 }
+if (only.has('families')) {
+  results.families = FAMILIES.map((family) => {
+    const result = runFamily(family, settings.familyEvents, settings.seed);
+    log(familyLine(result));
+    return result;
+  });
+}
 if (only.has('load')) {
   results.load = await runLoadBench({
     durationMs: settings.durationMs,
@@ -160,6 +171,9 @@ for (const p of results.packing ?? []) {
     failures.push(`packing ${p.source} ${p.units}: ${p.provenAboveBound} proven events above the lower bound`);
   if (p.units <= 100 && p.provenOptimal !== p.events)
     failures.push(`packing ${p.source} ${p.units}: ${p.events - p.provenOptimal} events not proven (rule 2)`);
+}
+for (const f of results.families ?? []) {
+  if (f.worseThanFfd > 0) failures.push(`packing family ${f.family}: ${f.worseThanFfd} events worse than FFD`);
 }
 if (results.load) {
   if (!results.load.hot.conservation.exact)
@@ -205,10 +219,17 @@ if (!smoke) {
   if (results.load)
     writeFileSync(new URL('./results/latency-vs-concurrency.svg', import.meta.url), latencyChart(results.load));
   if (results.capacity) writeCapacityJson(results.capacity);
-  if (results.packing && results.load && results.contention && results.coldStart && results.capacity) {
+  if (
+    results.packing &&
+    results.families &&
+    results.load &&
+    results.contention &&
+    results.coldStart &&
+    results.capacity
+  ) {
     writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), renderBenchmarksMd(results));
   } else {
-    console.log('BENCHMARKS.md not regenerated: it needs all five benchmarks in one run');
+    console.log('BENCHMARKS.md not regenerated: it needs all six benchmarks in one run');
   }
 }
 console.log(
