@@ -371,7 +371,7 @@ function capacitySection(c: CapacityResult): string[] {
     'per on-demand table by default. The model, its assumptions and the striped-stock design: **[docs/capacity.md](docs/capacity.md)**.',
     '',
     `- **Per order**: in stock, 1 line: ${one.itemWrites} items, ${one.wcu} WCU; 2 lines: ${two.itemWrites} items, ${two.wcu} WCU; an order that waits: ${waits.wcu} WCU`,
-    `  and ${waits.indexWcu} on the attention index; a fill: ${d.wcuPerFill} WCU, ${d.fillsPerTransaction} fills per transaction.`,
+    `  and ${waits.indexWcu} on the indexes (attention, order lists); a fill: ${d.wcuPerFill} WCU, ${d.fillsPerTransaction} fills per transaction.`,
     `- **One hot product**: ${whole(h.inStockOrdersPerSecond)} in-stock orders/s (its ${c.productItem.typicalBytes}-byte item costs ${c.productItem.typicalWcu} WCU per transactional`,
     `  update; ${whole(h.inStockOrdersPerSecondLargest)}/s for the largest item the limits allow, ${whole(c.productItem.largestBytes)} B), ${whole(h.waitingOrdersPerSecond)} waiting orders/s, and its drain`,
     `  ${whole(d.fillsPerSecond)} fills/s (bound by ${d.bound}).`,
