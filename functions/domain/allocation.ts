@@ -26,8 +26,13 @@ import {
   usableOnHand,
 } from './priority.js';
 
-/** A product's stock with its lots, as a plan sees it (the lots add up to `on_hand`). */
-export type LotPriorityStock = PriorityStock & { lots: readonly LotStock[] };
+/**
+ * A product's stock with its lots, as a plan sees it (the lots add up to `on_hand`). `lots_rev`
+ * (absent: 0) grows with every restock into a named lot: a plan's takes are first expired first
+ * only among the lots it saw, so its write is guarded on the `lots_rev` it saw, and a lot that
+ * arrived since (which may expire before the ones taken) makes it plan again (rule 9).
+ */
+export type LotPriorityStock = PriorityStock & { lots: readonly LotStock[]; lots_rev?: number };
 
 /** The stock as a plan with this horizon sees it: units of lots unusable by then are `unusable`. */
 export function asOf<S extends LotPriorityStock>(stock: S, horizon: string): S & { unusable: number } {
@@ -53,6 +58,8 @@ interface AllocationBase {
   floor: number;
   /** The lots the shipped units come from, first expired first (rule 9); empty when nothing ships. */
   takes: StockTake[];
+  /** The `lots_rev` the takes were planned on. */
+  lotsRev: number;
 }
 
 /** How one order line meets the stock of its product. Each kind is guarded by its own write condition. */
@@ -79,7 +86,12 @@ export function allocateOnHand(
   const { product_id, quantity } = line;
   const unusable = unusableOf(stock, horizon);
   const seen = { ...stock, unusable };
-  const base = { product_id, priority, floor: reserveFloor(priority, stock.emergency_reserve) + unusable };
+  const base = {
+    product_id,
+    priority,
+    floor: reserveFloor(priority, stock.emergency_reserve) + unusable,
+    lotsRev: stock.lots_rev ?? 0,
+  };
   const available = availableTo(seen, priority);
   if (available <= 0) return { ...base, takes: [], kind: 'wait', ship: 0, backorder: quantity };
   const ship = Math.min(available, quantity);
@@ -106,8 +118,10 @@ export function allocateOnHints(
     const hint = hints.get(l.product_id);
     if (hint) return allocateOnHand(l, hint, priority, horizon);
     const floor = reserveFloor(priority, reserves.get(l.product_id) ?? 0);
+    // The guess also assumes no named lot was ever restocked; the guard proves it or refuses it.
     const takes = unnamedLotTake(l.quantity);
-    return { kind: 'ship-all', product_id: l.product_id, priority, floor, takes, ship: l.quantity, backorder: 0 };
+    const guess = { product_id: l.product_id, priority, floor, takes, lotsRev: 0 };
+    return { ...guess, kind: 'ship-all', ship: l.quantity, backorder: 0 };
   });
 }
 
@@ -208,6 +222,8 @@ export interface ProductBatch {
   quantity: number;
   /** The lots they come from, each once, first expired first. */
   takes: StockTake[];
+  /** The `lots_rev` the takes were planned on. */
+  lotsRev: number;
   emergency: number;
   urgent: number;
   need: number;
@@ -235,6 +251,7 @@ export function batchEffect(
         product_id: line.product_id,
         quantity: 0,
         takes: [],
+        lotsRev: stock.lots_rev ?? 0,
         emergency: 0,
         urgent: 0,
         need: 0,

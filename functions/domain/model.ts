@@ -36,6 +36,8 @@ export interface StockedProduct extends Product {
   seq: number;
   /** Units on hand per lot (they add up to `on_hand`); the unnamed lot (null) is always there. */
   lots: LotStock[];
+  /** Grows with every restock into a named lot (absent: 0); see `LotPriorityStock.lots_rev`. */
+  lots_rev?: number;
 }
 
 /** SPEC `ProductView.lots`: a lot with units on hand. */

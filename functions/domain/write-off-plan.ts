@@ -12,6 +12,8 @@ export interface WriteOffPlan {
   lineTakes: LotTake[][];
   /** Per product, what its update takes from each lot. */
   productTakes: Map<number, StockTake[]>;
+  /** Products a line takes from first expired first (no lot named): their write guards the lots seen. */
+  fefoProducts: Set<number>;
   /** Lines that take more than their lot (or the usable lots) hold: the write-off changes nothing. */
   short: Array<{ line: number; message: string }>;
 }
@@ -25,6 +27,7 @@ export function planWriteOff(
   const left = new Map<number, LotStock[]>();
   const taken = new Map<number, StockTake[]>();
   const short: WriteOffPlan['short'] = [];
+  const fefoProducts = new Set<number>();
   const order = lines.map((_, i) => i).sort((a, b) => Number(lines[a]!.lot === null) - Number(lines[b]!.lot === null));
   for (const i of order) {
     const line = lines[i]!;
@@ -57,6 +60,7 @@ export function planWriteOff(
         continue;
       }
       takes = fefo.takes;
+      fefoProducts.add(line.product_id);
     }
     lineTakes[i] = takes.map(({ lot, quantity }) => ({ lot, quantity }));
     left.set(line.product_id, afterTakes(lots, takes));
@@ -74,5 +78,5 @@ export function planWriteOff(
       ];
     }),
   );
-  return { lineTakes, productTakes, short };
+  return { lineTakes, productTakes, fefoProducts, short };
 }

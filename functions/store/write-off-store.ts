@@ -34,10 +34,12 @@ export type WriteOffOutcome =
 /**
  * `productTakes`: per product, what its update takes from each lot (the lines' takes merged);
  * each take is guarded, so a plan made on stale lots fails whole (`short`, with the products).
+ * `lotsSeen`: the `lots_rev` of each product taken from first expired first, as planned on.
  */
 export async function commitWriteOff(
   record: WriteOffRecord,
   productTakes: Map<number, StockTake[]>,
+  lotsSeen: Map<number, number>,
 ): Promise<WriteOffOutcome> {
   if (record.lines.length > WRITE_OFF_LINES) throw new Error(`a write-off holds at most ${WRITE_OFF_LINES} lines`);
   const ledger = ledgerWrite(
@@ -54,7 +56,7 @@ export async function commitWriteOff(
   const products = [...productTakes];
   const result = await commit([
     putWriteOff(record),
-    ...products.map(([id, takes]) => writeOffUnits(id, takes, ledger.markFor(id))),
+    ...products.map(([id, takes]) => writeOffUnits(id, takes, ledger.markFor(id), lotsSeen.get(id))),
     ledger.item,
   ]);
   if (result.ok) return { kind: 'written-off' };

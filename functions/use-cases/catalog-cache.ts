@@ -20,7 +20,7 @@ export function rememberProducts(products: Iterable<Product | StockedProduct>): 
     const { product_id, product_name, mass_g, emergency_reserve, rev } = p;
     cache.set(product_id, { product_id, product_name, mass_g, emergency_reserve, rev });
     if ('on_hand' in p) {
-      const { on_hand, backordered, backordered_emergency, backordered_urgent, lots } = p;
+      const { on_hand, backordered, backordered_emergency, backordered_urgent, lots, lots_rev } = p;
       stock.set(product_id, {
         on_hand,
         emergency_reserve,
@@ -28,6 +28,7 @@ export function rememberProducts(products: Iterable<Product | StockedProduct>): 
         backordered_emergency,
         backordered_urgent,
         lots,
+        lots_rev: lots_rev ?? 0,
       });
     }
   }
@@ -75,15 +76,20 @@ export function nobodySeenWaiting(ids: Iterable<number>): boolean {
 
 /** Units a restock put on hand where nobody waited, in their lots. */
 export function rememberRestocked(lines: ReadonlyArray<RestockedLot & { product_id: number }>): void {
+  // A restock into named lots bumps `lots_rev` once per product (product-item.ts); the hint
+  // follows, a guess since another restock may have bumped it too (its guard then tells).
+  const bumped = new Set<number>();
   for (const line of lines) {
     const hint = stock.get(line.product_id);
-    if (hint) {
-      stock.set(line.product_id, {
-        ...hint,
-        on_hand: hint.on_hand + line.quantity,
-        lots: withRestocked(hint.lots, [line]),
-      });
-    }
+    if (!hint) continue;
+    const bump = line.lot !== null && !bumped.has(line.product_id);
+    if (bump) bumped.add(line.product_id);
+    stock.set(line.product_id, {
+      ...hint,
+      on_hand: hint.on_hand + line.quantity,
+      lots: withRestocked(hint.lots, [line]),
+      lots_rev: (hint.lots_rev ?? 0) + (bump ? 1 : 0),
+    });
   }
 }
 

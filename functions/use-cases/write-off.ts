@@ -66,7 +66,8 @@ export async function writeOff(input: WriteOffInput): Promise<WriteOffAnswer> {
       lines: input.lines.map((l, i) => ({ ...l, takes: plan.lineTakes[i]! })),
       createdAt: new Date().toISOString(),
     };
-    const outcome = await commitWriteOff(record, plan.productTakes);
+    const lotsSeen = new Map([...plan.fefoProducts].map((id) => [id, products.get(id)!.lots_rev ?? 0]));
+    const outcome = await commitWriteOff(record, plan.productTakes, lotsSeen);
     switch (outcome.kind) {
       case 'written-off':
         return answerOf(record);

@@ -189,6 +189,35 @@ describe('lots', () => {
     expect(violations(await readState())).toEqual([]);
   });
 
+  it('ships an earlier-expiring lot first even when this function never saw it restocked (rule 9 at commit)', async () => {
+    // Another function restocks a lot that expires before the one on hand: this function's
+    // remembered stock lacks it, and a plan on it would take the later lot. The take's guard
+    // must refuse that plan, so the lot that expires first still goes first.
+    const [p, q] = (await catalog([300, 450])) as [number, number];
+    await post('/inventory/process_restock', [
+      { product_id: p, quantity: 10, lot: 'LATE-P', expires_at: inHours(72) },
+      { product_id: q, quantity: 10, lot: 'LATE-Q', expires_at: inHours(72) },
+    ]);
+    expect((await post('/inventory/process_order', { requested: [{ product_id: p, quantity: 1 }] })).status).toBe(201);
+    const seen = await getProducts([p, q]);
+    await post('/inventory/process_restock', [
+      { product_id: p, quantity: 4, lot: 'EARLY-P', expires_at: inHours(24) },
+      { product_id: q, quantity: 4, lot: 'EARLY-Q', expires_at: inHours(24) },
+    ]);
+    rememberProducts(seen.values());
+    const order = await post('/inventory/process_order', {
+      requested: [
+        { product_id: p, quantity: 2 },
+        { product_id: q, quantity: 1 },
+      ],
+    });
+    expect(order.status).toBe(201);
+    expect(lotsShipped(order.body.shipments, p)).toEqual({ 'EARLY-P': 2 });
+    expect(lotsShipped(order.body.shipments, q)).toEqual({ 'EARLY-Q': 1 });
+
+    expect(violations(await readState())).toEqual([]);
+  });
+
   it('never ships an expired unit, not even on a plan that believed it usable (rule 10)', async () => {
     const [p] = (await catalog([100])) as [number];
     // A lot that expires in a moment, beside units that never expire.

@@ -46,12 +46,14 @@ const line = (quantity: number) => ({ product_id: 1, quantity });
 
 describe('allocateOnHand', () => {
   it('ships everything when enough is on hand and nobody waits', () => {
-    expect(allocate(line(3), stock({ on_hand: 5 }), 'routine')).toEqual({
+    // The takes carry the lots' version they were planned on: the write's guard (rule 9).
+    expect(allocate(line(3), stock({ on_hand: 5, lots_rev: 2 }), 'routine')).toEqual({
       kind: 'ship-all',
       product_id: 1,
       priority: 'routine',
       floor: 0,
       takes: [{ lot: null, quantity: 3, expiresAt: null, empties: false }],
+      lotsRev: 2,
       ship: 3,
       backorder: 0,
     });
@@ -240,7 +242,17 @@ describe('planFills', () => {
 
 describe('batchEffect', () => {
   const before = new Map([
-    [1, stock({ on_hand: 10, emergency_reserve: 3, backordered: 9, backordered_emergency: 2, backordered_urgent: 3 })],
+    [
+      1,
+      stock({
+        on_hand: 10,
+        emergency_reserve: 3,
+        backordered: 9,
+        backordered_emergency: 2,
+        backordered_urgent: 3,
+        lots_rev: 4,
+      }),
+    ],
   ]);
   const fill = (orderKey: string, priority: Priority, quantity: number) => ({
     orderKey,
@@ -253,6 +265,7 @@ describe('batchEffect', () => {
       product_id: 1,
       quantity: 2,
       takes: [{ lot: null, quantity: 2, expiresAt: null, empties: false }],
+      lotsRev: 4,
       emergency: 2,
       urgent: 0,
       need: 2,
@@ -263,6 +276,7 @@ describe('batchEffect', () => {
       product_id: 1,
       quantity: 5,
       takes: [{ lot: null, quantity: 5, expiresAt: null, empties: false }],
+      lotsRev: 4,
       emergency: 2,
       urgent: 3,
       need: 8,

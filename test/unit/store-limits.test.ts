@@ -118,6 +118,7 @@ const builders: Array<[string, fc.Arbitrary<TransactionItem>]> = [
           product_id: p,
           quantity: q,
           takes: t,
+          lotsRev: r + 1,
           emergency: q,
           urgent: q,
           need: q + 1_000_000,
@@ -216,6 +217,7 @@ describe('expressions stay under 4 KB with the most lots a product holds', () =>
       product_id: 1,
       quantity: 9,
       takes: most(true),
+      lotsRev: Number.MAX_SAFE_INTEGER,
       emergency: 1,
       urgent: 1,
       need: 9,
@@ -230,11 +232,12 @@ describe('expressions stay under 4 KB with the most lots a product holds', () =>
       priority: 'urgent',
       floor: 9,
       takes: most(true),
+      lotsRev: Number.MAX_SAFE_INTEGER,
     } as LineAllocation;
     const sizes = [
       longest(fillBackorder(batch, 1, 'd'.repeat(140), mark('w'))),
       longest(allocateToOrder(allocation, 1, mark('w'))),
-      longest(writeOffUnits(1, most(false), mark('w'))),
+      longest(writeOffUnits(1, most(false), mark('w'), Number.MAX_SAFE_INTEGER)),
       longest(
         addRestockedUnits(
           1,

@@ -45,6 +45,7 @@ export function productFromItem(item: Record<string, unknown>): StockedProduct {
     written_off: Number(item.written_off ?? 0),
     seq: Number(item.seq ?? 0),
     lots: lotsFromItem(item),
+    lots_rev: Number(item.lots_rev ?? 0),
   };
 }
 
@@ -89,9 +90,24 @@ interface ExpressionParts {
  * before it is sent, so however long ago the plan was made, a lot that expired since fails its
  * condition and the write is planned again. Without a horizon (a write-off, which may take
  * expired units), no expiry is checked.
+ *
+ * `lotsRev`: the takes were planned first expired first among the lots then on hand; the guard
+ * that no lot was restocked since (a new one may expire before those taken) keeps them so at
+ * commit (rule 9). Undefined: the takes name their lots and need no order among them.
  */
-function lotTakes(takes: readonly StockTake[], horizon: string | undefined): ExpressionParts {
+function lotTakes(
+  takes: readonly StockTake[],
+  horizon: string | undefined,
+  lotsRev: number | undefined,
+): ExpressionParts {
   const parts: ExpressionParts = { sets: [], removes: [], conditions: [], names: {}, values: {} };
+  if (takes.length > 0 && lotsRev !== undefined) {
+    if (lotsRev === 0) parts.conditions.push('attribute_not_exists(lots_rev)');
+    else {
+      parts.conditions.push('lots_rev = :lotsrev');
+      parts.values[':lotsrev'] = lotsRev;
+    }
+  }
   takes.forEach((t, i) => {
     const [name, value, expiry] = [`#t${i}`, `:t${i}`, `#x${i}`];
     parts.names[name] = lotKey(t.lot);
@@ -300,6 +316,12 @@ function restockUpdate(
 ): TransactionItem {
   const adds = lotAdds(lots);
   const quantity = lots.reduce((n, l) => n + l.quantity, 0);
+  // Units in a named lot may come before lots a concurrent plan takes: its guard must see them
+  // (lotTakes). The unnamed lot is last of all, so units into it change no plan's order.
+  if (lots.some((l) => l.lot !== null)) {
+    adds.sets.push('lots_rev = if_not_exists(lots_rev, :lotsrev0) + :lotsrev1');
+    Object.assign(adds.values, { ':lotsrev0': 0, ':lotsrev1': 1 });
+  }
   return {
     Update: {
       TableName: tableName(),
@@ -318,11 +340,17 @@ function restockUpdate(
  * Units leave stock without being shipped (SPEC v2 write-offs), from the lots the takes name.
  * Stock never negative: each take's condition (and `on_hand >= :q`) is what guarantees it,
  * whatever the plan saw; a failure returns the product as it is now. A write-off may take
- * expired units, so its takes carry no expiry condition.
+ * expired units, so its takes carry no expiry condition. `lotsRev`: the lots seen by a plan that
+ * took first expired first (undefined when every take names its lot).
  */
-export function writeOffUnits(productId: number, takes: readonly StockTake[], mark: LedgerMark): TransactionItem {
+export function writeOffUnits(
+  productId: number,
+  takes: readonly StockTake[],
+  mark: LedgerMark,
+  lotsRev?: number,
+): TransactionItem {
   const quantity = takes.reduce((n, t) => n + t.quantity, 0);
-  const lots = lotTakes(takes, undefined);
+  const lots = lotTakes(takes, undefined, lotsRev);
   return {
     Update: {
       TableName: tableName(),
@@ -363,7 +391,7 @@ const WAITING_COUNTER: Record<Priority, string | undefined> = {
  */
 export function allocateToOrder(allocation: LineAllocation, rev: number, mark: LedgerMark): TransactionItem {
   const { product_id, ship, backorder, priority, floor } = allocation;
-  const lots = ship > 0 ? lotTakes(allocation.takes, takeHorizon()) : NO_PARTS;
+  const lots = ship > 0 ? lotTakes(allocation.takes, takeHorizon(), allocation.lotsRev) : NO_PARTS;
   const values: Record<string, unknown> = { ':rev': rev, ':zero': 0 };
   const waiting = WAITING_AT_OR_ABOVE[priority];
   let condition: string;
@@ -433,7 +461,7 @@ export function cancelWaiting(productId: number, quantity: number, priority: Pri
  * guard then covers the whole batch).
  */
 export function fillBackorder(batch: ProductBatch, rev: number, drainer: string, mark: LedgerMark): TransactionItem {
-  const lots = lotTakes(batch.takes, takeHorizon());
+  const lots = lotTakes(batch.takes, takeHorizon(), batch.lotsRev);
   const values: Record<string, unknown> = {
     ':q': batch.quantity,
     ':need': batch.need,
