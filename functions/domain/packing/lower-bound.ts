@@ -145,7 +145,13 @@ const PRICING_SEARCH_NODES = 300;
  * once its current solution uses at most `known` packages, a bound already known: the optimum can
  * then not raise it (the columns are a feasible, not an optimal, solution then).
  */
-export function solveLpRelaxation(groups: MassGroups, budget: WorkBudget, enough = Infinity, known = 0): LpRelaxation {
+export function solveLpRelaxation(
+  groups: MassGroups,
+  budget: WorkBudget,
+  enough = Infinity,
+  known = 0,
+  pool: readonly (readonly number[])[] = [],
+): LpRelaxation {
   // Empty groups would make the starting basis singular, so the LP only sees groups with units.
   const present = groups.counts.flatMap((count, i) => (count > 0 ? [i] : []));
   if (present.length === 0) return { bound: 0, columns: [] };
@@ -155,6 +161,7 @@ export function solveLpRelaxation(groups: MassGroups, budget: WorkBudget, enough
   const lp = new CuttingStockLp(
     present.map((i) => groups.masses[i]!),
     present.map((i) => groups.counts[i]!),
+    pool.map((counts) => present.map((i) => counts[i]!)),
   );
   const stoppedAtKnown = lp.optimize(budget, enough, known);
   const columns = lp.columns().map(({ counts, amount }) => {
@@ -198,14 +205,19 @@ class CuttingStockLp {
   private checkedFarley = 0;
   private proven: { duals: Float64Array; bound: number } | undefined;
 
+  /** Known packages (cut down to the caps) priced before the knapsack; see `poolColumn`. */
+  private readonly pool: Float64Array[];
+
   constructor(
     private readonly masses: readonly number[],
     private readonly counts: readonly number[],
+    pool: readonly (readonly number[])[],
   ) {
     const rows = masses.length;
     this.rows = rows;
     const caps = masses.map((mass, i) => Math.min(counts[i]!, Math.floor(LIMIT / mass)));
     this.caps = caps;
+    this.pool = pool.map((counts) => Float64Array.from(counts, (units, i) => Math.min(units, caps[i]!)));
     this.knapsack = new PatternKnapsack(masses, caps);
     this.inverse = new Float64Array(rows * rows);
     this.level = new Float64Array(rows);
@@ -228,7 +240,7 @@ class CuttingStockLp {
       // The solution covers the (slightly raised) counts: the LP optimum is at most its packages.
       if (this.packagesUsed() <= known - KNOWN_MARGIN) return true;
       const free = this.dualOptimalInequalityColumn();
-      const entering = free ?? this.enteringColumn(budget);
+      const entering = free ?? this.poolColumn() ?? this.enteringColumn(budget);
       if (!budget.spend((free ? this.rows : this.pricingWork) + 2 * this.rows * this.rows) || !entering) return false;
       if (this.bestFarley > enough - 1 + FARLEY_MARGIN && this.bestFarley > this.checkedFarley) {
         // Probably enough: confirm exactly (one knapsack) before giving up on a better bound.
@@ -318,6 +330,28 @@ class CuttingStockLp {
     return column;
   }
 
+  /**
+   * The known package (a packing's, or an earlier LP's) that prices out best, if any does. Good
+   * packages are what the simplex has to find, and each knapsack it would take to find them costs
+   * about a hundred times as much as pricing the whole pool: 100 distinct masses took 1,300 to
+   * 2,300 pivots and 200 to 250 knapsacks from the one-mass packages, which the first packing's
+   * packages cut by half.
+   */
+  private poolColumn(): Float64Array | undefined {
+    let best = 1 + PIVOT_EPSILON;
+    let column: Float64Array | undefined;
+    for (const candidate of this.pool) {
+      let value = 0;
+      for (let i = 0; i < this.rows; i++) value += this.duals[i]! * candidate[i]!;
+      if (value > best) {
+        best = value;
+        column = candidate;
+      }
+    }
+    this.pricingWork = this.pool.length * this.rows;
+    return column;
+  }
+
   /** Undefined when no pattern prices out (optimal) or the budget cannot pay for the exact pricing. */
   private enteringColumn(budget: WorkBudget): Float64Array | undefined {
     const best = this.bestPattern(this.duals, budget);
@@ -351,7 +385,7 @@ class CuttingStockLp {
     budget: WorkBudget,
   ): { value: number; counts: number[]; exact: boolean } | undefined {
     const searched = bestPatternBySearch(this.masses, this.caps, values, PRICING_SEARCH_NODES);
-    this.pricingWork = searched.work;
+    this.pricingWork += searched.work;
     if (searched.complete || searched.pattern.value > 1 + PIVOT_EPSILON) {
       return { ...searched.pattern, exact: searched.complete };
     }

@@ -119,7 +119,7 @@ function improve(
     // With many masses the LP stops once it cannot raise the bound (converging takes hundreds of
     // milliseconds there); with few it is cheap, and its optimum rounds to packings at the bound.
     const known = presentGroups > LP_FIRST_MAX_GROUPS ? bound : 0;
-    const lp = solveLpRelaxation(groups, budget, packageCount(best), known);
+    const lp = solveLpRelaxation(groups, budget, packageCount(best), known, packagesOf(best));
     bound = Math.max(bound, lp.bound);
     // An LP that ran out of budget has no optimum to guide a dive.
     if (lp.bound > 0) lpColumns = lp.columns;
@@ -148,7 +148,10 @@ function improve(
   attemptAtBound(10 * QUICK_SEARCH_WORK, LOCAL_SEARCH_PASSES / 10);
   if (lpColumns && !lpColumnsOptimal && open()) {
     // The LP above stopped once it could not raise the bound; the dive follows an optimum.
-    const lp = solveLpRelaxation(groups, budget, packageCount(best));
+    const lp = solveLpRelaxation(groups, budget, packageCount(best), 0, [
+      ...packagesOf(best),
+      ...(lpColumns ?? []).map((column) => column.counts),
+    ]);
     lpColumns = lp.bound > 0 ? lp.columns : undefined;
   }
   if (lpColumns && open()) best = lpDive(groups, bound, lpColumns, budget) ?? best;
@@ -176,6 +179,11 @@ function isTight(groups: MassGroups, packages: number): boolean {
   for (let g = groups.masses.length - 1; g >= 0 && lightest === 0; g--)
     if (groups.counts[g]! > 0) lightest = groups.masses[g]!;
   return hasNoRoomToSpare(packages * PACKAGE_LIMIT_G - totalMass(groups.masses, groups.counts), lightest);
+}
+
+/** The packages of a packing, once each: the LP starts its search for good packages from them. */
+function packagesOf(patterns: readonly MassPattern[]): number[][] {
+  return patterns.map((pattern) => [...pattern.counts]);
 }
 
 /** The first on a tie, so an incumbent is only replaced by something strictly better. */
