@@ -32,4 +32,16 @@ describe('the bin-completion search on Falkenauer triplets', () => {
     }
     expect(work).toBeLessThan(200_000_000);
   });
+
+  // Event 16 of the same sequence: the first run (ties as listed) finds its packing after 3.3 M
+  // work units. The quick first attempt cuts that run at 1 M; the next attempt must run it again
+  // whole instead of going on with the restarts (which took 185 M to find a packing).
+  it('runs again, whole, the run that an attempt cap cut short', () => {
+    const rnd = seededRandom(1_000_003 + 17 * (FAMILIES.indexOf('triplets99') + 1));
+    for (let e = 0; e < 16; e++) drawFamilyEvent('triplets99', rnd);
+    const { units, optimum } = drawFamilyEvent('triplets99', rnd);
+    const search = new BinCompletionSearch(groupsOf(units), { spend: () => true });
+    expect(search.pack(optimum!, 1_000_000).outcome).toBe('stopped');
+    expect(search.pack(optimum!, 5_000_000).outcome).toBe('found');
+  });
 });
