@@ -134,6 +134,8 @@ const RHS_PERTURBATION = 1e-7;
 const FARLEY_MARGIN = 1e-7;
 /** How far below a known bound the LP's solution must be to show the optimum cannot raise it. */
 const KNOWN_MARGIN = 1e-6;
+/** Pivots between two full recomputations of the duals (updated in between). */
+const DUALS_REFRESH = 32;
 /** Nodes of branch-and-bound pricing before the DP has to answer. */
 const PRICING_SEARCH_NODES = 300;
 
@@ -241,7 +243,9 @@ class CuttingStockLp {
       if (this.packagesUsed() <= known - KNOWN_MARGIN) return true;
       const free = this.dualOptimalInequalityColumn();
       const entering = free ?? this.poolColumn() ?? this.enteringColumn(budget);
-      if (!budget.spend((free ? this.rows : this.pricingWork) + 2 * this.rows * this.rows) || !entering) return false;
+      // A pivot updates the inverse (rows² steps) and the duals (rows).
+      const pivotWork = this.rows * this.rows + 2 * this.rows;
+      if (!budget.spend((free ? this.rows : this.pricingWork) + pivotWork) || !entering) return false;
       if (this.bestFarley > enough - 1 + FARLEY_MARGIN && this.bestFarley > this.checkedFarley) {
         // Probably enough: confirm exactly (one knapsack) before giving up on a better bound.
         this.checkedFarley = this.bestFarley;
@@ -250,10 +254,22 @@ class CuttingStockLp {
       const direction = this.basisSolve(entering);
       const row = this.leavingRow(direction);
       if (row < 0) return false;
+      const reducedCost = (free ? 0 : 1) - dot(this.duals, entering);
       this.pivot(row, direction, entering, free === undefined);
-      this.duals = this.computeDuals();
+      // The duals move along the pivot row of the new inverse (O(rows) instead of O(rows²)); now
+      // and then they are recomputed whole, so rounding cannot pile up.
+      this.duals =
+        pivots % DUALS_REFRESH === DUALS_REFRESH - 1 ? this.computeDuals() : this.dualsAfterPivot(row, reducedCost);
     }
     return false;
+  }
+
+  /** y' = y + d · (row `row` of the new inverse), d the entering column's reduced cost. */
+  private dualsAfterPivot(row: number, reducedCost: number): Float64Array {
+    const n = this.rows;
+    const duals = Float64Array.from(this.duals);
+    for (let j = 0; j < n; j++) duals[j] = duals[j]! + reducedCost * this.inverse[row * n + j]!;
+    return duals;
   }
 
   /**
@@ -311,22 +327,26 @@ class CuttingStockLp {
    */
   private dualOptimalInequalityColumn(): Float64Array | undefined {
     let worst = PIVOT_EPSILON;
-    let column: Float64Array | undefined;
+    let row = -1;
+    let exchange = false;
     for (let i = 0; i < this.rows; i++) {
       const d = this.duals[i]!;
       if (-d > worst) {
         worst = -d;
-        column = new Float64Array(this.rows);
-        column[i] = -1;
+        row = i;
+        exchange = false;
       }
       // Rows follow the masses, heaviest first; equal masses never occur.
       if (i + 1 < this.rows && this.duals[i + 1]! - d > worst) {
         worst = this.duals[i + 1]! - d;
-        column = new Float64Array(this.rows);
-        column[i] = -1;
-        column[i + 1] = 1;
+        row = i;
+        exchange = true;
       }
     }
+    if (row < 0) return undefined;
+    const column = new Float64Array(this.rows);
+    column[row] = -1;
+    if (exchange) column[row + 1] = 1;
     return column;
   }
 
@@ -450,6 +470,12 @@ class CuttingStockLp {
     }
     return duals;
   }
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
 }
 
 /**
