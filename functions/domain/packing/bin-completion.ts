@@ -346,8 +346,8 @@ export class BinCompletionSearch {
    * adding it would do at least as well) and not dominated by a swap of one or two of its units
    * for a single unit left outside that weighs at least as much and still fits.
    */
-  isUndominated(chosen: readonly number[], left: number): boolean {
-    return this.isMaximal(chosen, left) && !this.isDominated(chosen, left);
+  isUndominated(chosen: readonly number[], chosenGroups: readonly number[], left: number): boolean {
+    return this.isMaximal(chosen, left) && !this.isDominated(chosen, chosenGroups, left);
   }
 
   private isMaximal(chosen: readonly number[], left: number): boolean {
@@ -358,13 +358,15 @@ export class BinCompletionSearch {
     return true;
   }
 
-  private isDominated(chosen: readonly number[], left: number): boolean {
+  /** `chosenGroups`: the groups with units in `chosen`, ascending (the pairs are looked at only there). */
+  private isDominated(chosen: readonly number[], chosenGroups: readonly number[], left: number): boolean {
     const { masses } = this;
-    for (let a = 0; a < masses.length; a++) {
+    for (let i = 0; i < chosenGroups.length; i++) {
+      const a = chosenGroups[i]!;
       this.scanWork++;
-      if (chosen[a] === 0) continue;
       if (this.hasOutsideUnitBetween(chosen, masses[a]! + 1, masses[a]! + left)) return true;
-      for (let b = a; b < masses.length; b++) {
+      for (let j = i; j < chosenGroups.length; j++) {
+        const b = chosenGroups[j]!;
         this.scanWork++;
         if (chosen[b]! < (b === a ? 2 : 1)) continue;
         const pair = masses[a]! + masses[b]!;
@@ -436,6 +438,7 @@ class CompletionCursor {
   private readonly withUnitsFrom: readonly number[];
   private readonly frames: { group: number; units: number; most: number; left: number; need: number }[] = [];
   private pending: { from: number; left: number; need: number } | undefined;
+  private readonly groupsBuffer: number[] = [];
   private enumerationWork = 0;
   private visits = 0;
   get visited(): number {
@@ -509,7 +512,7 @@ class CompletionCursor {
         while (g < groupCount && search.unitsLeft(g) === 0) g = this.withUnitsFrom[g + 1]!;
         if (++this.visits > this.maxVisits || !this.charge(VISIT_WORK)) return undefined;
         if (g === groupCount) {
-          const acceptable = need <= 0 && left <= this.slack && search.isUndominated(chosen, left);
+          const acceptable = need <= 0 && left <= this.slack && search.isUndominated(chosen, this.chosenGroups(), left);
           if (!this.charge(search.takeScanWork())) return undefined;
           if (acceptable) return this.completionOf(this.room - left);
           continue;
@@ -541,6 +544,14 @@ class CompletionCursor {
         need: frame.units < frame.most ? Math.max(stillNeeded, mass + 1) : stillNeeded,
       };
     }
+  }
+
+  /** The groups of the completion being listed, ascending (the open frames that took units). */
+  private chosenGroups(): number[] {
+    const groups = this.groupsBuffer;
+    groups.length = 0;
+    for (const frame of this.frames) if (this.chosen[frame.group]! > 0) groups.push(frame.group);
+    return groups;
   }
 
   /** Enumeration can be long within one node, so its work is charged as it goes, in batches. */
