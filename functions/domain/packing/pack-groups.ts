@@ -18,7 +18,7 @@
 import { BinCompletionSearch } from './bin-completion.js';
 import { reduceByDominance } from './dominance-reduction.js';
 import { firstFitDecreasingGroups } from './first-fit-decreasing.js';
-import { localSearchPacking } from './local-search.js';
+import { LocalSearch } from './local-search.js';
 import {
   LP_ROUNDING_EPSILON,
   lowerBoundDffGroups,
@@ -100,14 +100,20 @@ function improve(
   const open = () => packageCount(best) > bound;
   const search = packageCount(best) <= SEARCH_MAX_PACKAGES ? new BinCompletionSearch(groups, budget) : undefined;
   const localSearchFits = groups.counts.reduce((sum, count) => sum + count, 0) <= LOCAL_SEARCH_MAX_UNITS;
+  // One local search per bound and start, taken up again by each attempt (`localSearchPasses` more
+  // passes): started over, a longer run first repeated the shorter one's passes.
+  let localSearch: { bound: number; start: MassPattern[]; run: LocalSearch | undefined } | undefined;
   const attemptAtBound = (searchWork: number, localSearchPasses: number) => {
-    if (search && open()) {
+    if (search && searchWork > 0 && open()) {
       const attempt = search.pack(bound, searchWork);
       if (attempt.outcome === 'found') best = attempt.patterns;
       else if (attempt.outcome === 'infeasible') bound++;
     }
-    if (localSearchFits && open()) {
-      best = localSearchPacking(groups, best, bound, budget, localSearchPasses) ?? best;
+    if (localSearchFits && localSearchPasses > 0 && open()) {
+      if (localSearch?.bound !== bound || localSearch.start !== best) {
+        localSearch = { bound, start: best, run: LocalSearch.from(groups, best, bound, budget) };
+      }
+      best = localSearch.run?.run(localSearchPasses) ?? best;
     }
   };
 
@@ -160,6 +166,9 @@ function improve(
   // The search's last attempt is about as long as the local search after it (20,000 passes over
   // 100 units cost about 470 M work units): with 100 M against that, the random events whose
   // search needs a few hundred million units waited behind a local search that found nothing.
+  // The local search goes on a while before the long search: Schwerin–Wäscher and Scholl style
+  // events whose packing it found a few thousand passes further waited behind 500 M of search.
+  attemptAtBound(0, LOCAL_SEARCH_PASSES / 5);
   attemptAtBound(500 * QUICK_SEARCH_WORK, LOCAL_SEARCH_PASSES);
   while (search && open()) {
     const attempt = search.pack(bound, Infinity);
