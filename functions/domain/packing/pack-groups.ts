@@ -125,7 +125,11 @@ function improve(
     // With many masses the LP stops once it cannot raise the bound (converging takes hundreds of
     // milliseconds there); with few it is cheap, and its optimum rounds to packings at the bound.
     const known = presentGroups > LP_FIRST_MAX_GROUPS ? bound : 0;
-    const lp = solveLpRelaxation(groups, budget, packageCount(best), known, packagesOf(best));
+    // The incumbent's packages spare many masses' LP hundreds of pivots; with few masses it
+    // converges in a few anyway, and starting from them led it to optima that round worse (classic
+    // 1,000-unit events: 85 packages more over 10,000 events within the default budget).
+    const pool = presentGroups > LP_FIRST_MAX_GROUPS ? packagesOf(best) : [];
+    const lp = solveLpRelaxation(groups, budget, packageCount(best), known, pool);
     bound = Math.max(bound, lp.bound);
     // An LP that ran out of budget has no optimum to guide a dive.
     if (lp.bound > 0) lpColumns = lp.columns;
