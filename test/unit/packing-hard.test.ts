@@ -293,6 +293,20 @@ describe('packUnits on ordinary benchmark events, SPEC rule 2 (issue 15)', () =>
         [12, 300, 196],
       ],
     },
+    // Lost when the LP of few masses started from the incumbent's packages (issue 15): 246 packages.
+    {
+      event: 124,
+      packages: 242,
+      lines: [
+        [2, 750, 137],
+        [12, 300, 164],
+        [3, 680, 164],
+        [10, 300, 133],
+        [5, 200, 134],
+        [8, 40, 135],
+        [1, 700, 133],
+      ],
+    },
   ])(
     'proves the minimum of classic 1,000-unit event $event within the default budget: $packages packages',
     ({ packages, lines }) => {

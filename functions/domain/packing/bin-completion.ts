@@ -86,6 +86,14 @@ export class BinCompletionSearch {
   private nextRestart = 0;
   private scanWork = 0;
   private readonly scratch: CursorScratch;
+  /**
+   * Per group, how many completions its unit had when last listed (at least that many when the
+   * listing was cut short); the fewest-completions scan looks at the fewest first. Packing units
+   * only ever takes completions away, so a unit that was nearly forced mostly still is, and the
+   * scan can stop at the first unit with one completion instead of listing the others first.
+   */
+  private readonly lastCompletions: Int32Array;
+  private readonly scanOrder: number[] = [];
 
   constructor(
     groups: MassGroups,
@@ -95,6 +103,7 @@ export class BinCompletionSearch {
     this.counts = [...groups.counts];
     this.remainingMass = totalMass(groups.masses, groups.counts);
     const groupCount = groups.masses.length;
+    this.lastCompletions = new Int32Array(groupCount);
     this.scratch = {
       chosen: new Array<number>(groupCount).fill(0),
       massFrom: new Array<number>(groupCount + 1).fill(0),
@@ -113,7 +122,10 @@ export class BinCompletionSearch {
     // them walked the same tree again (random 100-unit event 9121 took about 1.9 G work units in
     // all to find its packing, past the 1.5 G cap; 1.4 G with near-ties reordered). Any run that
     // ends is complete, so 'infeasible' stays a proof; failed states remembered by one run hold
-    // for the next. A later attempt at the same count goes on with the next run.
+    // for the next. A later attempt at the same count goes on with the next run, or runs again,
+    // whole, the run this attempt's own cap cut short: the quick first attempt cut the first run
+    // to a sixth, and the later attempts never gave it back its length (a triplet event whose
+    // first run finds the packing after 3.3 M work units took 185 M without it).
     if (packages !== this.restartsFor) {
       this.restartsFor = packages;
       this.nextRestart = 0;
@@ -121,7 +133,8 @@ export class BinCompletionSearch {
     let left = workLimit;
     for (;;) {
       const restart = this.nextRestart++;
-      const cap = Math.min(left, RESTART_FIRST_WORK * luby(restart + 1));
+      const runLength = RESTART_FIRST_WORK * luby(restart + 1);
+      const cap = Math.min(left, runLength);
       this.workLeft = cap;
       this.outOfWork = false;
       // A small seed spread over 32 bits (golden ratio), so that consecutive restarts differ at once.
@@ -130,6 +143,7 @@ export class BinCompletionSearch {
       if (step === FOUND) return { outcome: 'found', patterns: this.packedPatterns() };
       if (step === INFEASIBLE) return { outcome: 'infeasible' };
       left -= cap - this.workLeft;
+      if (cap < runLength) this.nextRestart = restart;
       if (this.budgetSpent || left <= 0) return { outcome: 'stopped' };
     }
   }
@@ -222,7 +236,10 @@ export class BinCompletionSearch {
    * unit with none proves the state impossible (with no room to spare, as when every package must
    * be exactly full, most units then have one or two completions and the search hardly branches).
    * Listing costs work, so each group gets up to MRV_GROUP_VISITS steps and all of them MRV_VISITS;
-   * the heaviest unit, the classic choice, is the default when no listing ends.
+   * the heaviest unit, the classic choice, is the default when no listing ends. Groups are looked
+   * at in the order of their completions when last listed, fewest first, so the scan mostly stops
+   * at once on a unit with one completion (on Falkenauer's triplets it listed about 20 groups per
+   * node in group order, and that listing was most of the search's work).
    *
    * With room to spare the heaviest unit is taken at once: there every unit has hundreds of
    * completions, the listings hardly ever end, and looking cost up to 50 times a node's own work
@@ -241,8 +258,14 @@ export class BinCompletionSearch {
     const scratch = this.scratch;
     scratch.lightest = fillMassFrom(this, scratch.massFrom, scratch.withUnitsFrom);
     if (!this.spend(SCAN_WORK * this.masses.length)) return STOPPED;
-    for (let g = heaviest; g < this.masses.length && visitsLeft > 0 && fewest > 1; g++) {
-      if (this.counts[g] === 0) continue;
+    const order = this.scanOrder;
+    order.length = 0;
+    for (let g = heaviest; g < this.masses.length; g++) if (this.counts[g]! > 0) order.push(g);
+    const last = this.lastCompletions;
+    order.sort((a, b) => last[a]! - last[b]! || a - b);
+    if (!this.spend(SCAN_WORK * order.length * Math.ceil(Math.log2(order.length + 1)))) return STOPPED;
+    for (let k = 0; k < order.length && visitsLeft > 0 && fewest > 1; k++) {
+      const g = order[k]!;
       const mass = this.masses[g]!;
       this.counts[g]!--;
       this.remainingMass -= mass;
@@ -260,6 +283,7 @@ export class BinCompletionSearch {
       this.counts[g]!++;
       this.remainingMass += mass;
       if (this.outOfWork) return STOPPED;
+      last[g] = cursor.exhausted ? listed.length : Math.max(last[g]!, listed.length);
       if (!cursor.exhausted) continue;
       if (listed.length === 0) return INFEASIBLE;
       if (listed.length < fewest) {
@@ -322,8 +346,8 @@ export class BinCompletionSearch {
    * adding it would do at least as well) and not dominated by a swap of one or two of its units
    * for a single unit left outside that weighs at least as much and still fits.
    */
-  isUndominated(chosen: readonly number[], left: number): boolean {
-    return this.isMaximal(chosen, left) && !this.isDominated(chosen, left);
+  isUndominated(chosen: readonly number[], chosenGroups: readonly number[], left: number): boolean {
+    return this.isMaximal(chosen, left) && !this.isDominated(chosen, chosenGroups, left);
   }
 
   private isMaximal(chosen: readonly number[], left: number): boolean {
@@ -334,13 +358,15 @@ export class BinCompletionSearch {
     return true;
   }
 
-  private isDominated(chosen: readonly number[], left: number): boolean {
+  /** `chosenGroups`: the groups with units in `chosen`, ascending (the pairs are looked at only there). */
+  private isDominated(chosen: readonly number[], chosenGroups: readonly number[], left: number): boolean {
     const { masses } = this;
-    for (let a = 0; a < masses.length; a++) {
+    for (let i = 0; i < chosenGroups.length; i++) {
+      const a = chosenGroups[i]!;
       this.scanWork++;
-      if (chosen[a] === 0) continue;
       if (this.hasOutsideUnitBetween(chosen, masses[a]! + 1, masses[a]! + left)) return true;
-      for (let b = a; b < masses.length; b++) {
+      for (let j = i; j < chosenGroups.length; j++) {
+        const b = chosenGroups[j]!;
         this.scanWork++;
         if (chosen[b]! < (b === a ? 2 : 1)) continue;
         const pair = masses[a]! + masses[b]!;
@@ -412,6 +438,7 @@ class CompletionCursor {
   private readonly withUnitsFrom: readonly number[];
   private readonly frames: { group: number; units: number; most: number; left: number; need: number }[] = [];
   private pending: { from: number; left: number; need: number } | undefined;
+  private readonly groupsBuffer: number[] = [];
   private enumerationWork = 0;
   private visits = 0;
   get visited(): number {
@@ -485,7 +512,7 @@ class CompletionCursor {
         while (g < groupCount && search.unitsLeft(g) === 0) g = this.withUnitsFrom[g + 1]!;
         if (++this.visits > this.maxVisits || !this.charge(VISIT_WORK)) return undefined;
         if (g === groupCount) {
-          const acceptable = need <= 0 && left <= this.slack && search.isUndominated(chosen, left);
+          const acceptable = need <= 0 && left <= this.slack && search.isUndominated(chosen, this.chosenGroups(), left);
           if (!this.charge(search.takeScanWork())) return undefined;
           if (acceptable) return this.completionOf(this.room - left);
           continue;
@@ -517,6 +544,14 @@ class CompletionCursor {
         need: frame.units < frame.most ? Math.max(stillNeeded, mass + 1) : stillNeeded,
       };
     }
+  }
+
+  /** The groups of the completion being listed, ascending (the open frames that took units). */
+  private chosenGroups(): number[] {
+    const groups = this.groupsBuffer;
+    groups.length = 0;
+    for (const frame of this.frames) if (this.chosen[frame.group]! > 0) groups.push(frame.group);
+    return groups;
   }
 
   /** Enumeration can be long within one node, so its work is charged as it goes, in batches. */

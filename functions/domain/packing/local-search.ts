@@ -22,62 +22,82 @@ const PASS_WORK_PER_PACKAGE = 120;
  * search does that) but finds one where the exact search would wander, typically when the bound
  * is right but only few packings meet it.
  *
- * Starts from `start` with its lightest packages emptied into a pool of unpacked units. A pass
+ * Starts (`from`) with the lightest packages of `start` emptied into a pool of unpacked units. A pass
  * refills each package in turn with the best swap of up to two of its units for up to two pool
  * units that weigh more and still fit, so each refill leaves the pool lighter. A pass that changes
  * nothing empties one package (the lighter of two picked at random) to shake things up. Done when
  * the pool is empty. The random picks come from a fixed-seed generator: same input, same result.
+ *
+ * A run that can be taken up again: `run` goes on for more passes from where the last one stopped.
+ * Started over from the same packing with the same seed, a longer run only repeated the shorter
+ * run's passes before it got any further.
  */
-export function localSearchPacking(
-  groups: MassGroups,
-  start: readonly MassPattern[],
-  packages: number,
-  budget: WorkBudget,
-  maxPasses: number,
-): MassPattern[] | undefined {
-  const { masses } = groups;
-  // Unpacking the patterns into units reads every pattern's counts: paid for before it is done.
-  if (!budget.spend(start.length * masses.length * SCAN_WORK + packageCount(start) * PASS_WORK_PER_PACKAGE)) {
-    return undefined;
-  }
-  const bins: number[][] = [];
-  for (const pattern of start) {
-    const units = unitsOf(pattern.counts);
-    for (let i = 0; i < pattern.count; i++) bins.push(i === 0 ? units : [...units]);
-  }
-  bins.sort((a, b) => loadOf(masses, b) - loadOf(masses, a));
-  const pool = bins.splice(packages).flat();
-  while (bins.length < packages) bins.push([]);
-  const loads = bins.map((bin) => loadOf(masses, bin));
-  const random = xorshift(0x9e3779b9);
+export class LocalSearch {
+  private readonly random = xorshift(0x9e3779b9);
 
-  for (let pass = 0; pass < maxPasses && pool.length > 0; pass++) {
-    const choices = new PoolChoices(masses, pool);
-    let changed = false;
-    for (let b = 0; b < bins.length && pool.length > 0; b++) {
-      const swap = bestRefill(masses, bins[b]!, loads[b]!, choices);
-      if (!swap) continue;
-      const taken = swap.fromBin.map((i) => bins[b]![i]!);
-      const given = swap.fromPool.map((i) => pool[i]!);
-      bins[b] = bins[b]!.filter((_, i) => !swap.fromBin.includes(i)).concat(given);
-      const rest = pool.filter((_, i) => !swap.fromPool.includes(i));
-      pool.splice(0, pool.length, ...rest, ...taken);
-      loads[b]! += swap.gain;
-      choices.rebuild(pool);
-      changed = true;
+  private constructor(
+    private readonly masses: readonly number[],
+    private readonly bins: number[][],
+    private readonly pool: number[],
+    private readonly loads: number[],
+    private readonly budget: WorkBudget,
+  ) {}
+
+  /** Undefined when the budget cannot pay for unpacking `start`. */
+  static from(
+    groups: MassGroups,
+    start: readonly MassPattern[],
+    packages: number,
+    budget: WorkBudget,
+  ): LocalSearch | undefined {
+    const { masses } = groups;
+    // Unpacking the patterns into units reads every pattern's counts: paid for before it is done.
+    if (!budget.spend(start.length * masses.length * SCAN_WORK + packageCount(start) * PASS_WORK_PER_PACKAGE)) {
+      return undefined;
     }
-    if (!budget.spend(choices.work + bins.length * PASS_WORK_PER_PACKAGE)) return undefined;
-    if (!changed && pool.length > 0) {
-      const one = Math.floor(random() * bins.length);
-      const other = Math.floor(random() * bins.length);
-      const emptied = loads[other]! < loads[one]! ? other : one;
-      pool.push(...bins[emptied]!);
-      bins[emptied] = [];
-      loads[emptied] = 0;
+    const bins: number[][] = [];
+    for (const pattern of start) {
+      const units = unitsOf(pattern.counts);
+      for (let i = 0; i < pattern.count; i++) bins.push(i === 0 ? units : [...units]);
     }
+    bins.sort((a, b) => loadOf(masses, b) - loadOf(masses, a));
+    const pool = bins.splice(packages).flat();
+    while (bins.length < packages) bins.push([]);
+    const loads = bins.map((bin) => loadOf(masses, bin));
+    return new LocalSearch(masses, bins, pool, loads, budget);
   }
-  if (pool.length > 0) return undefined;
-  return bins.filter((bin) => bin.length > 0).map((bin) => ({ counts: countsOf(masses.length, bin), count: 1 }));
+
+  /** Up to `maxPasses` more passes: the packing once the pool is empty, else undefined. */
+  run(maxPasses: number): MassPattern[] | undefined {
+    const { masses, bins, pool, loads } = this;
+    for (let pass = 0; pass < maxPasses && pool.length > 0; pass++) {
+      const choices = new PoolChoices(masses, pool);
+      let changed = false;
+      for (let b = 0; b < bins.length && pool.length > 0; b++) {
+        const swap = bestRefill(masses, bins[b]!, loads[b]!, choices);
+        if (!swap) continue;
+        const taken = swap.fromBin.map((i) => bins[b]![i]!);
+        const given = swap.fromPool.map((i) => pool[i]!);
+        bins[b] = bins[b]!.filter((_, i) => !swap.fromBin.includes(i)).concat(given);
+        const rest = pool.filter((_, i) => !swap.fromPool.includes(i));
+        pool.splice(0, pool.length, ...rest, ...taken);
+        loads[b]! += swap.gain;
+        choices.rebuild(pool);
+        changed = true;
+      }
+      if (!this.budget.spend(choices.work + bins.length * PASS_WORK_PER_PACKAGE)) return undefined;
+      if (!changed && pool.length > 0) {
+        const one = Math.floor(this.random() * bins.length);
+        const other = Math.floor(this.random() * bins.length);
+        const emptied = loads[other]! < loads[one]! ? other : one;
+        pool.push(...bins[emptied]!);
+        bins[emptied] = [];
+        loads[emptied] = 0;
+      }
+    }
+    if (pool.length > 0) return undefined;
+    return bins.filter((bin) => bin.length > 0).map((bin) => ({ counts: countsOf(masses.length, bin), count: 1 }));
+  }
 }
 
 /** One unit per entry, as its group index. */

@@ -134,6 +134,8 @@ const RHS_PERTURBATION = 1e-7;
 const FARLEY_MARGIN = 1e-7;
 /** How far below a known bound the LP's solution must be to show the optimum cannot raise it. */
 const KNOWN_MARGIN = 1e-6;
+/** Pivots between two full recomputations of the duals (updated in between). */
+const DUALS_REFRESH = 32;
 /** Nodes of branch-and-bound pricing before the DP has to answer. */
 const PRICING_SEARCH_NODES = 300;
 
@@ -145,7 +147,13 @@ const PRICING_SEARCH_NODES = 300;
  * once its current solution uses at most `known` packages, a bound already known: the optimum can
  * then not raise it (the columns are a feasible, not an optimal, solution then).
  */
-export function solveLpRelaxation(groups: MassGroups, budget: WorkBudget, enough = Infinity, known = 0): LpRelaxation {
+export function solveLpRelaxation(
+  groups: MassGroups,
+  budget: WorkBudget,
+  enough = Infinity,
+  known = 0,
+  pool: readonly (readonly number[])[] = [],
+): LpRelaxation {
   // Empty groups would make the starting basis singular, so the LP only sees groups with units.
   const present = groups.counts.flatMap((count, i) => (count > 0 ? [i] : []));
   if (present.length === 0) return { bound: 0, columns: [] };
@@ -155,6 +163,7 @@ export function solveLpRelaxation(groups: MassGroups, budget: WorkBudget, enough
   const lp = new CuttingStockLp(
     present.map((i) => groups.masses[i]!),
     present.map((i) => groups.counts[i]!),
+    pool.map((counts) => present.map((i) => counts[i]!)),
   );
   const stoppedAtKnown = lp.optimize(budget, enough, known);
   const columns = lp.columns().map(({ counts, amount }) => {
@@ -198,14 +207,19 @@ class CuttingStockLp {
   private checkedFarley = 0;
   private proven: { duals: Float64Array; bound: number } | undefined;
 
+  /** Known packages (cut down to the caps) priced before the knapsack; see `poolColumn`. */
+  private readonly pool: Float64Array[];
+
   constructor(
     private readonly masses: readonly number[],
     private readonly counts: readonly number[],
+    pool: readonly (readonly number[])[],
   ) {
     const rows = masses.length;
     this.rows = rows;
     const caps = masses.map((mass, i) => Math.min(counts[i]!, Math.floor(LIMIT / mass)));
     this.caps = caps;
+    this.pool = pool.map((counts) => Float64Array.from(counts, (units, i) => Math.min(units, caps[i]!)));
     this.knapsack = new PatternKnapsack(masses, caps);
     this.inverse = new Float64Array(rows * rows);
     this.level = new Float64Array(rows);
@@ -228,8 +242,10 @@ class CuttingStockLp {
       // The solution covers the (slightly raised) counts: the LP optimum is at most its packages.
       if (this.packagesUsed() <= known - KNOWN_MARGIN) return true;
       const free = this.dualOptimalInequalityColumn();
-      const entering = free ?? this.enteringColumn(budget);
-      if (!budget.spend((free ? this.rows : this.pricingWork) + 2 * this.rows * this.rows) || !entering) return false;
+      const entering = free ?? this.poolColumn() ?? this.enteringColumn(budget);
+      // A pivot updates the inverse (rows² steps) and the duals (rows).
+      const pivotWork = this.rows * this.rows + 2 * this.rows;
+      if (!budget.spend((free ? this.rows : this.pricingWork) + pivotWork) || !entering) return false;
       if (this.bestFarley > enough - 1 + FARLEY_MARGIN && this.bestFarley > this.checkedFarley) {
         // Probably enough: confirm exactly (one knapsack) before giving up on a better bound.
         this.checkedFarley = this.bestFarley;
@@ -238,10 +254,22 @@ class CuttingStockLp {
       const direction = this.basisSolve(entering);
       const row = this.leavingRow(direction);
       if (row < 0) return false;
+      const reducedCost = (free ? 0 : 1) - dot(this.duals, entering);
       this.pivot(row, direction, entering, free === undefined);
-      this.duals = this.computeDuals();
+      // The duals move along the pivot row of the new inverse (O(rows) instead of O(rows²)); now
+      // and then they are recomputed whole, so rounding cannot pile up.
+      this.duals =
+        pivots % DUALS_REFRESH === DUALS_REFRESH - 1 ? this.computeDuals() : this.dualsAfterPivot(row, reducedCost);
     }
     return false;
+  }
+
+  /** y' = y + d · (row `row` of the new inverse), d the entering column's reduced cost. */
+  private dualsAfterPivot(row: number, reducedCost: number): Float64Array {
+    const n = this.rows;
+    const duals = Float64Array.from(this.duals);
+    for (let j = 0; j < n; j++) duals[j] = duals[j]! + reducedCost * this.inverse[row * n + j]!;
+    return duals;
   }
 
   /**
@@ -299,22 +327,48 @@ class CuttingStockLp {
    */
   private dualOptimalInequalityColumn(): Float64Array | undefined {
     let worst = PIVOT_EPSILON;
-    let column: Float64Array | undefined;
+    let row = -1;
+    let exchange = false;
     for (let i = 0; i < this.rows; i++) {
       const d = this.duals[i]!;
       if (-d > worst) {
         worst = -d;
-        column = new Float64Array(this.rows);
-        column[i] = -1;
+        row = i;
+        exchange = false;
       }
       // Rows follow the masses, heaviest first; equal masses never occur.
       if (i + 1 < this.rows && this.duals[i + 1]! - d > worst) {
         worst = this.duals[i + 1]! - d;
-        column = new Float64Array(this.rows);
-        column[i] = -1;
-        column[i + 1] = 1;
+        row = i;
+        exchange = true;
       }
     }
+    if (row < 0) return undefined;
+    const column = new Float64Array(this.rows);
+    column[row] = -1;
+    if (exchange) column[row + 1] = 1;
+    return column;
+  }
+
+  /**
+   * The known package (a packing's, or an earlier LP's) that prices out best, if any does. Good
+   * packages are what the simplex has to find, and each knapsack it would take to find them costs
+   * about a hundred times as much as pricing the whole pool: 100 distinct masses took 1,300 to
+   * 2,300 pivots and 200 to 250 knapsacks from the one-mass packages, which the first packing's
+   * packages cut by half.
+   */
+  private poolColumn(): Float64Array | undefined {
+    let best = 1 + PIVOT_EPSILON;
+    let column: Float64Array | undefined;
+    for (const candidate of this.pool) {
+      let value = 0;
+      for (let i = 0; i < this.rows; i++) value += this.duals[i]! * candidate[i]!;
+      if (value > best) {
+        best = value;
+        column = candidate;
+      }
+    }
+    this.pricingWork = this.pool.length * this.rows;
     return column;
   }
 
@@ -351,7 +405,7 @@ class CuttingStockLp {
     budget: WorkBudget,
   ): { value: number; counts: number[]; exact: boolean } | undefined {
     const searched = bestPatternBySearch(this.masses, this.caps, values, PRICING_SEARCH_NODES);
-    this.pricingWork = searched.work;
+    this.pricingWork += searched.work;
     if (searched.complete || searched.pattern.value > 1 + PIVOT_EPSILON) {
       return { ...searched.pattern, exact: searched.complete };
     }
@@ -416,6 +470,12 @@ class CuttingStockLp {
     }
     return duals;
   }
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
 }
 
 /**

@@ -47,6 +47,7 @@ export function lpDive(
     counts: number[],
     left: number,
     columns: readonly LpColumn[] | undefined,
+    pool: readonly (readonly number[])[],
   ): MassPattern[] | undefined => {
     const fixed: MassPattern[] = [];
     for (;;) {
@@ -57,10 +58,12 @@ export function lpDive(
         return rest.outcome === 'found' ? [...fixed, ...rest.patterns] : undefined;
       }
       if (!columns) {
-        const lp = solveLpRelaxation({ masses, counts: [...counts] }, budget, left + 1);
+        // The last optimum's packages, cut down to the units left, are where this one's are.
+        const lp = solveLpRelaxation({ masses, counts: [...counts] }, budget, left + 1, 0, pool);
         if (lp.bound === 0 || lp.bound > left) return undefined;
         columns = lp.columns;
       }
+      pool = columns.map((column) => patternOf(column, counts));
       const byAmount = [...columns].sort((a, b) => b.amount - a.amount);
       columns = undefined;
       const whole = byAmount.filter((column) => column.amount >= 1 - LP_ROUNDING_EPSILON);
@@ -72,6 +75,7 @@ export function lpDive(
             counts.map((units, group) => units - pattern[group]!),
             left - 1,
             undefined,
+            pool,
           );
           if (rest) return [...fixed, { counts: pattern, count: 1 }, ...rest];
           if (--failuresLeft <= 0) return undefined;
@@ -94,5 +98,5 @@ export function lpDive(
       if (!progressed) return undefined;
     }
   };
-  return dive([...groups.counts], packages, firstColumns);
+  return dive([...groups.counts], packages, firstColumns, []);
 }
