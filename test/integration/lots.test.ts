@@ -218,6 +218,24 @@ describe('lots', () => {
     expect(violations(await readState())).toEqual([]);
   });
 
+  it('never leaves an emptied named lot behind, not even on a plan that believed it held more', async () => {
+    // This function remembers 4 units in the lot; another took 2 since. An order for the last 2,
+    // planned as not emptying the lot, must not leave it at 0 units: it is planned again.
+    const [p] = (await catalog([300])) as [number];
+    await post('/inventory/process_restock', [
+      { product_id: p, quantity: 5, lot: 'EMPTY-ME', expires_at: inHours(24) },
+      { product_id: p, quantity: 3 },
+    ]);
+    expect((await post('/inventory/process_order', { requested: [{ product_id: p, quantity: 1 }] })).status).toBe(201);
+    const seen = await getProducts([p]);
+    expect((await post('/inventory/process_order', { requested: [{ product_id: p, quantity: 2 }] })).status).toBe(201);
+    rememberProducts(seen.values());
+    const order = await post('/inventory/process_order', { requested: [{ product_id: p, quantity: 2 }] });
+    expect(lotsShipped(order.body.shipments, p)).toEqual({ 'EMPTY-ME': 2 });
+    expect((await productView(p)).lots).toEqual([{ lot: null, quantity: 3, expires_at: null, expired: false }]);
+    expect(violations(await readState())).toEqual([]);
+  });
+
   it('never ships an expired unit, not even on a plan that believed it usable (rule 10)', async () => {
     const [p] = (await catalog([100])) as [number];
     // A lot that expires in a moment, beside units that never expire.

@@ -85,7 +85,8 @@ interface ExpressionParts {
 
 /**
  * Takes from lots, each guarded at commit: never more than the lot holds (an emptying take
- * finds exactly what it planned, and removes the lot), and never from a lot that expires before
+ * finds exactly what it planned, and removes the lot; any other take of a named lot finds more
+ * than it takes), and never from a lot that expires before
  * `horizon` (rule 10). Item builders pass the horizon of the moment they build the item, right
  * before it is sent, so however long ago the plan was made, a lot that expired since fails its
  * condition and the write is planned again. Without a horizon (a write-off, which may take
@@ -116,7 +117,10 @@ function lotTakes(
       parts.conditions.push(`lot_q.${name} = ${value}`);
       parts.removes.push(`lot_q.${name}`);
     } else {
-      parts.conditions.push(`lot_q.${name} >= ${value}`);
+      // A named lot is never left at 0: a take planned as not emptying it (on a hint that saw
+      // more) must find more than it takes, else it is planned again and empties it. The
+      // unnamed lot stays in the map at 0.
+      parts.conditions.push(`lot_q.${name} ${t.lot === null ? '>=' : '>'} ${value}`);
       parts.sets.push(`lot_q.${name} = lot_q.${name} - ${value}`);
     }
     // An emptied lot's expiry leaves with it; a take checks it unless it may take expired units.
