@@ -9,6 +9,7 @@
  * heaviest unit left it tries the fullest package first, so its packages come out as full as
  * possible at the front, with the slack collected in the last ones.
  */
+import { FullPackages } from './full-packages.js';
 import { lowerBoundL2Groups } from './lower-bound.js';
 import { hasNoRoomToSpare, PACKAGE_LIMIT_G, totalMass, type MassGroups } from './mass-groups.js';
 import type { MassPattern } from './patterns.js';
@@ -40,6 +41,13 @@ const MRV_GROUP_VISITS = 2_000;
 const MRV_VISITS = 10_000;
 /** Beyond this many masses a node cannot afford to look at them all: the heaviest unit is completed. */
 const MRV_MAX_GROUPS = 200;
+/**
+ * With no room to spare at an attempt's root, its (nearly) full packages are listed once if there
+ * are at most this many (Falkenauer's 99-unit triplets have 350 to 460) and the listing costs at
+ * most FULL_PACKAGES_WORK (a few milliseconds); else each node lists its units' completions.
+ */
+const FULL_PACKAGES_MAX = 20_000;
+const FULL_PACKAGES_WORK = 5_000_000;
 
 export type SearchOutcome = { outcome: 'found'; patterns: MassPattern[] } | { outcome: 'infeasible' | 'stopped' };
 
@@ -94,6 +102,8 @@ export class BinCompletionSearch {
    */
   private readonly lastCompletions: Int32Array;
   private readonly scanOrder: number[] = [];
+  /** The (nearly) full packages of the attempt's package count, where it has no room to spare. */
+  private full: FullPackages | undefined;
 
   constructor(
     groups: MassGroups,
@@ -109,6 +119,7 @@ export class BinCompletionSearch {
       massFrom: new Array<number>(groupCount + 1).fill(0),
       withUnitsFrom: new Array<number>(groupCount + 1).fill(0),
       lightest: 0,
+      frames: cursorFrames(groupCount),
     };
   }
 
@@ -129,6 +140,7 @@ export class BinCompletionSearch {
     if (packages !== this.restartsFor) {
       this.restartsFor = packages;
       this.nextRestart = 0;
+      this.full = this.fullPackages(packages);
     }
     let left = workLimit;
     for (;;) {
@@ -175,7 +187,7 @@ export class BinCompletionSearch {
     }
     const { group, listed } = branch;
     const mass = this.masses[group]!;
-    this.counts[group]!--;
+    this.adjustCount(group, -1);
     this.remainingMass -= mass;
     // The cursor lists completions lazily (there can be astronomically many, say 40 light masses
     // that fill a package in countless ways); the first batch is sorted fullest first (Korf's
@@ -203,7 +215,7 @@ export class BinCompletionSearch {
     cursor?.release();
     // Work that ran out while completions were still being listed proves nothing.
     if (this.outOfWork) step = STOPPED;
-    this.counts[group]!++;
+    this.adjustCount(group, 1);
     this.remainingMass += mass;
     if (step === INFEASIBLE) this.remember(state, packagesLeft);
     return step;
@@ -251,6 +263,7 @@ export class BinCompletionSearch {
     heaviest: number,
     slack: number,
   ): { group: number; listed: Completion[] | undefined } | typeof INFEASIBLE | typeof STOPPED {
+    if (this.full) return this.fewestFromFull(this.full, heaviest, slack);
     let best: { group: number; listed: Completion[] | undefined } = { group: heaviest, listed: undefined };
     if (this.masses.length > MRV_MAX_GROUPS || !hasNoRoomToSpare(slack, this.lightestLeft())) return best;
     let fewest = MRV_MOST_COMPLETIONS + 1;
@@ -304,9 +317,70 @@ export class BinCompletionSearch {
     for (let i = 0; i < items.length; i += 2) {
       const group = items[i]!;
       const units = items[i + 1]!;
-      this.counts[group]! += sign * units;
+      this.adjustCount(group, sign * units);
       this.remainingMass += sign * units * this.masses[group]!;
     }
+  }
+
+  /** Every lasting change of a count goes through here, so the full packages follow it. */
+  private adjustCount(group: number, delta: number): void {
+    const before = this.counts[group]!;
+    this.counts[group] = before + delta;
+    if (this.full) this.scanWork += this.full.countChanged(group, before, before + delta);
+  }
+
+  /**
+   * The (nearly) full packages at `packages` packages when they have no room to spare and are
+   * few enough to list (their listing is charged to the shared budget); else undefined.
+   */
+  private fullPackages(packages: number): FullPackages | undefined {
+    const slack = packages * LIMIT - this.remainingMass;
+    if (slack < 0 || this.masses.length > MRV_MAX_GROUPS || !hasNoRoomToSpare(slack, this.lightestLeft())) {
+      return undefined;
+    }
+    const listed = FullPackages.list(this.masses, this.counts, slack, FULL_PACKAGES_MAX, FULL_PACKAGES_WORK);
+    if (!this.budget.spend(listed.work)) this.budgetSpent = true;
+    return listed.packages;
+  }
+
+  /**
+   * The fewest-completions choice from the full packages: the group with units left in the fewest
+   * possible packages, and its acceptable completions (waste at most `slack`, undominated).
+   */
+  private fewestFromFull(
+    full: FullPackages,
+    heaviest: number,
+    slack: number,
+  ): { group: number; listed: Completion[] } | typeof INFEASIBLE | typeof STOPPED {
+    let group = -1;
+    let fewest = Infinity;
+    for (let g = heaviest; g < this.masses.length; g++) {
+      if (this.counts[g] === 0) continue;
+      const possible = full.possibleHolding(g);
+      if (possible === 0) return INFEASIBLE;
+      if (possible < fewest) {
+        fewest = possible;
+        group = g;
+      }
+    }
+    if (!this.spend(SCAN_WORK * this.masses.length)) return STOPPED;
+    const candidates = full.completionsOf(group, slack);
+    // Dominance is judged on the units left beside the unit completed (taken out for the check).
+    this.counts[group]!--;
+    const { chosen } = this.scratch;
+    const listed = candidates.filter((completion) => {
+      const groups: number[] = [];
+      for (let i = 0; i < completion.items.length; i += 2) {
+        chosen[completion.items[i]!] = completion.items[i + 1]!;
+        groups.push(completion.items[i]!);
+      }
+      const acceptable = this.isUndominated(chosen, groups, LIMIT - this.masses[group]! - completion.mass);
+      for (const g of groups) chosen[g] = 0;
+      return acceptable;
+    });
+    this.counts[group]!++;
+    if (!this.spend(this.takeScanWork() + candidates.length * VISIT_WORK)) return STOPPED;
+    return listed.length === 0 ? INFEASIBLE : { group, listed };
   }
 
   /** Units of each group still to pack (during enumeration: besides the heaviest one taken). */
@@ -407,6 +481,8 @@ interface CursorScratch {
   /** The first group from g on with units left (groupCount when none): skips the emptied groups. */
   readonly withUnitsFrom: number[];
   lightest: number;
+  /** The scan's cursors run one after another, so they share one stack. */
+  readonly frames: CursorFrames;
 }
 
 /** Fills `massFrom` and `withUnitsFrom` for the units left; answers the lightest unit's mass (0 when none). */
@@ -436,8 +512,14 @@ class CompletionCursor {
   private readonly chosen: number[];
   private readonly massFrom: readonly number[];
   private readonly withUnitsFrom: readonly number[];
-  private readonly frames: { group: number; units: number; most: number; left: number; need: number }[] = [];
-  private pending: { from: number; left: number; need: number } | undefined;
+  /** The open groups, ascending, as a stack (typed arrays: objects per visit were most of the GC). */
+  private readonly frames: CursorFrames;
+  private depth = 0;
+  /** The next group to decide, from `pendingFrom` on, with room `pendingLeft` (see the class comment for `need`). */
+  private hasPending = true;
+  private pendingFrom: number;
+  private pendingLeft: number;
+  private pendingNeed = 0;
   private readonly groupsBuffer: number[] = [];
   private enumerationWork = 0;
   private visits = 0;
@@ -462,6 +544,7 @@ class CompletionCursor {
       this.massFrom = scratch.massFrom;
       this.withUnitsFrom = scratch.withUnitsFrom;
       this.lightest = scratch.lightest;
+      this.frames = scratch.frames;
     } else {
       const groupCount = search.groupCount;
       this.chosen = new Array<number>(groupCount).fill(0);
@@ -470,8 +553,10 @@ class CompletionCursor {
       this.lightest = fillMassFrom(search, massFrom, withUnitsFrom);
       this.massFrom = massFrom;
       this.withUnitsFrom = withUnitsFrom;
+      this.frames = cursorFrames(groupCount);
     }
-    this.pending = { from: first, left: room, need: 0 };
+    this.pendingFrom = first;
+    this.pendingLeft = room;
   }
 
   /**
@@ -479,7 +564,7 @@ class CompletionCursor {
    * not charged yet (false when that exceeds the budget).
    */
   release(): boolean {
-    for (const frame of this.frames) this.chosen[frame.group] = 0;
+    for (let d = 0; d < this.depth; d++) this.chosen[this.frames.group[d]!] = 0;
     return this.chargeListed();
   }
 
@@ -501,12 +586,14 @@ class CompletionCursor {
   }
 
   next(): Completion | undefined {
-    const { search, chosen } = this;
+    const { search, chosen, frames } = this;
     const groupCount = search.groupCount;
     for (;;) {
-      if (this.pending) {
-        const { from, left, need } = this.pending;
-        this.pending = undefined;
+      if (this.hasPending) {
+        const from = this.pendingFrom;
+        const left = this.pendingLeft;
+        const need = this.pendingNeed;
+        this.hasPending = false;
         // Units taken out after the skip list was made (the unit to complete) are skipped here.
         let g = this.withUnitsFrom[Math.max(from, search.firstGroupAtMost(left))]!;
         while (g < groupCount && search.unitsLeft(g) === 0) g = this.withUnitsFrom[g + 1]!;
@@ -521,28 +608,33 @@ class CompletionCursor {
         const reachable = Math.min(left, this.massFrom[g]!, Math.floor(left / this.lightest) * search.massOf(g));
         if (left - reachable > this.slack || need > reachable) continue;
         const most = Math.min(search.unitsLeft(g), Math.floor(left / search.massOf(g)));
-        this.frames.push({ group: g, units: most + 1, most, left, need });
+        const d = this.depth++;
+        frames.group[d] = g;
+        frames.units[d] = most + 1;
+        frames.most[d] = most;
+        frames.left[d] = left;
+        frames.need[d] = need;
       }
       // Next choice at the deepest open group: one unit fewer.
-      const frame = this.frames[this.frames.length - 1];
-      if (!frame) {
+      const d = this.depth - 1;
+      if (d < 0) {
         this.exhausted = true;
         return undefined;
       }
-      frame.units--;
-      if (frame.units < 0) {
-        chosen[frame.group] = 0;
-        this.frames.pop();
+      const group = frames.group[d]!;
+      const units = --frames.units[d]!;
+      if (units < 0) {
+        chosen[group] = 0;
+        this.depth--;
         continue;
       }
-      chosen[frame.group] = frame.units;
-      const mass = search.massOf(frame.group);
-      const stillNeeded = frame.need - frame.units * mass;
-      this.pending = {
-        from: frame.group + 1,
-        left: frame.left - frame.units * mass,
-        need: frame.units < frame.most ? Math.max(stillNeeded, mass + 1) : stillNeeded,
-      };
+      chosen[group] = units;
+      const mass = search.massOf(group);
+      const stillNeeded = frames.need[d]! - units * mass;
+      this.hasPending = true;
+      this.pendingFrom = group + 1;
+      this.pendingLeft = frames.left[d]! - units * mass;
+      this.pendingNeed = units < frames.most[d]! ? Math.max(stillNeeded, mass + 1) : stillNeeded;
     }
   }
 
@@ -550,7 +642,10 @@ class CompletionCursor {
   private chosenGroups(): number[] {
     const groups = this.groupsBuffer;
     groups.length = 0;
-    for (const frame of this.frames) if (this.chosen[frame.group]! > 0) groups.push(frame.group);
+    for (let d = 0; d < this.depth; d++) {
+      const group = this.frames.group[d]!;
+      if (this.chosen[group]! > 0) groups.push(group);
+    }
     return groups;
   }
 
@@ -563,13 +658,35 @@ class CompletionCursor {
     return this.search.spend(spent);
   }
 
+  /** `[group, units, ...]` over the open frames, which hold every chosen group, ascending. */
   private completionOf(mass: number): Completion {
     const items: number[] = [];
-    this.chosen.forEach((units, group) => {
+    for (let d = 0; d < this.depth; d++) {
+      const group = this.frames.group[d]!;
+      const units = this.chosen[group]!;
       if (units > 0) items.push(group, units);
-    });
+    }
     return { items, mass };
   }
+}
+
+/** A cursor's stack of open groups: one entry per group at most, since groups only ascend. */
+interface CursorFrames {
+  readonly group: Int32Array;
+  readonly units: Int32Array;
+  readonly most: Int32Array;
+  readonly left: Int32Array;
+  readonly need: Int32Array;
+}
+
+function cursorFrames(groupCount: number): CursorFrames {
+  return {
+    group: new Int32Array(groupCount),
+    units: new Int32Array(groupCount),
+    most: new Int32Array(groupCount),
+    left: new Int32Array(groupCount),
+    need: new Int32Array(groupCount),
+  };
 }
 
 /** The Luby sequence 1, 1, 2, 1, 1, 2, 4, 1, ... (i from 1): run lengths near optimal for unknown run-time distributions. */
