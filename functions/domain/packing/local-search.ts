@@ -119,26 +119,46 @@ function loadOf(masses: readonly number[], units: readonly number[]): number {
   return units.reduce((sum, group) => sum + masses[group]!, 0);
 }
 
+interface Refill {
+  fromBin: number[];
+  fromPool: number[];
+  gain: number;
+}
+
 /** The heaviest refill of one package: give up to two units, take up to two heavier from the pool. */
 function bestRefill(
   masses: readonly number[],
   bin: readonly number[],
   load: number,
   choices: PoolChoices,
-): { fromBin: number[]; fromPool: number[]; gain: number } | undefined {
-  let best: { fromBin: number[]; fromPool: number[]; gain: number } | undefined;
-  const consider = (fromBin: number[], given: number) => {
-    const choice = choices.heaviestUpTo(LIMIT - load + given);
-    if (choice && choice.mass - given > (best?.gain ?? 0)) {
-      best = { fromBin, fromPool: choice.units, gain: choice.mass - given };
-    }
-  };
-  consider([], 0);
+): Refill | undefined {
+  const room = LIMIT - load;
+  let best = betterRefill(undefined, choices, room, 0, -1, -1);
   for (let i = 0; i < bin.length; i++) {
-    consider([i], masses[bin[i]!]!);
-    for (let j = i + 1; j < bin.length; j++) consider([i, j], masses[bin[i]!]! + masses[bin[j]!]!);
+    const one = masses[bin[i]!]!;
+    best = betterRefill(best, choices, room, one, i, -1);
+    for (let j = i + 1; j < bin.length; j++) best = betterRefill(best, choices, room, one + masses[bin[j]!]!, i, j);
   }
   return best;
+}
+
+/**
+ * `best`, or the refill that gives the package's units `i` and `j` (-1: none) weighing `given` for
+ * the heaviest pool choice that fits, if that gains more. A module function rather than a closure
+ * in `bestRefill`: the bundles keep function names (infra/bundling.ts), and naming a closure
+ * created at every call was half of the local search's time.
+ */
+function betterRefill(
+  best: Refill | undefined,
+  choices: PoolChoices,
+  room: number,
+  given: number,
+  i: number,
+  j: number,
+): Refill | undefined {
+  const choice = choices.heaviestUpTo(room + given);
+  if (!choice || choice.mass - given <= (best?.gain ?? 0)) return best;
+  return { fromBin: i < 0 ? [] : j < 0 ? [i] : [i, j], fromPool: choice.units, gain: choice.mass - given };
 }
 
 /** Every single pool unit and every pair, sorted by mass, to find the heaviest that fits a room. */
