@@ -95,6 +95,12 @@ export class BinCompletionSearch {
   private scanWork = 0;
   private readonly scratch: CursorScratch;
   /**
+   * The listing of each open node's completions, by depth: a node's cursor lives while the nodes
+   * below it list theirs. Made once per depth, not per node (allocating them was a tenth of the
+   * search's time on the distinct-mass families).
+   */
+  private readonly scratchByDepth: CursorScratch[] = [];
+  /**
    * Per group, how many completions its unit had when last listed (at least that many when the
    * listing was cut short); the fewest-completions scan looks at the fewest first. Packing units
    * only ever takes completions away, so a unit that was nearly forced mostly still is, and the
@@ -114,13 +120,7 @@ export class BinCompletionSearch {
     this.remainingMass = totalMass(groups.masses, groups.counts);
     const groupCount = groups.masses.length;
     this.lastCompletions = new Int32Array(groupCount);
-    this.scratch = {
-      chosen: new Array<number>(groupCount).fill(0),
-      massFrom: new Array<number>(groupCount + 1).fill(0),
-      withUnitsFrom: new Array<number>(groupCount + 1).fill(0),
-      lightest: 0,
-      frames: cursorFrames(groupCount),
-    };
+    this.scratch = cursorScratch(groupCount);
   }
 
   /** Looks for a packing into `packages`; 'infeasible' is a proof, 'stopped' means out of work. */
@@ -193,7 +193,9 @@ export class BinCompletionSearch {
     // that fill a package in countless ways); the first batch is sorted fullest first (Korf's
     // order, which finds packings soonest). The cursor reads `counts`, which are restored below
     // before it is asked for the next completion.
-    const cursor = listed ? undefined : new CompletionCursor(this, group, LIMIT - mass, slack);
+    const cursor = listed
+      ? undefined
+      : new CompletionCursor(this, group, LIMIT - mass, slack, Infinity, this.scratchAt(this.packed.length));
     const batch = this.fullestFirst(listed ?? cursor!.take(SORTED_COMPLETIONS), slack);
     let step: Step = INFEASIBLE;
     for (let i = 0; step === INFEASIBLE; i++) {
@@ -305,6 +307,19 @@ export class BinCompletionSearch {
       }
     }
     return best;
+  }
+
+  /** This depth's listing scratch, cleared, with the reach of the units left (the unit to complete taken out). */
+  private scratchAt(depth: number): CursorScratch {
+    let scratch = this.scratchByDepth[depth];
+    if (!scratch) {
+      scratch = cursorScratch(this.masses.length);
+      this.scratchByDepth[depth] = scratch;
+    }
+    // A found packing leaves its path's listings where they stopped: cleared here, not there.
+    scratch.chosen.fill(0);
+    scratch.lightest = fillMassFrom(this, scratch.massFrom, scratch.withUnitsFrom);
+    return scratch;
   }
 
   /** The mass of the lightest unit left (0 when none). */
@@ -470,10 +485,11 @@ export class BinCompletionSearch {
 }
 
 /**
- * What the cursors listing completions for every group of one search node share: the mass of the
- * units left from each group on (`massFrom[g]`, lighter groups included) and the lightest unit
- * left, both counted before the unit to complete is taken out (so they can only overestimate what
- * is reachable, which keeps the pruning sound), and a `chosen` buffer left all zero after each use.
+ * What a cursor lists with, shared by the cursors of the fewest-completions scan of one node (and
+ * made once per depth for the node's own listing): the mass of the units left from each group on
+ * (`massFrom[g]`, lighter groups included) and the lightest unit left, for the scan counted before
+ * the unit to complete is taken out (so they can only overestimate what is reachable, which keeps
+ * the pruning sound), and a `chosen` buffer left all zero after each use.
  */
 interface CursorScratch {
   readonly chosen: number[];
@@ -483,6 +499,16 @@ interface CursorScratch {
   lightest: number;
   /** The scan's cursors run one after another, so they share one stack. */
   readonly frames: CursorFrames;
+}
+
+function cursorScratch(groupCount: number): CursorScratch {
+  return {
+    chosen: new Array<number>(groupCount).fill(0),
+    massFrom: new Array<number>(groupCount + 1).fill(0),
+    withUnitsFrom: new Array<number>(groupCount + 1).fill(0),
+    lightest: 0,
+    frames: cursorFrames(groupCount),
+  };
 }
 
 /** Fills `massFrom` and `withUnitsFrom` for the units left; answers the lightest unit's mass (0 when none). */
@@ -536,25 +562,14 @@ class CompletionCursor {
     first: number,
     private readonly room: number,
     private readonly slack: number,
-    private readonly maxVisits = Infinity,
-    scratch?: CursorScratch,
+    private readonly maxVisits: number,
+    scratch: CursorScratch,
   ) {
-    if (scratch) {
-      this.chosen = scratch.chosen;
-      this.massFrom = scratch.massFrom;
-      this.withUnitsFrom = scratch.withUnitsFrom;
-      this.lightest = scratch.lightest;
-      this.frames = scratch.frames;
-    } else {
-      const groupCount = search.groupCount;
-      this.chosen = new Array<number>(groupCount).fill(0);
-      const massFrom = new Array<number>(groupCount + 1).fill(0);
-      const withUnitsFrom = new Array<number>(groupCount + 1).fill(0);
-      this.lightest = fillMassFrom(search, massFrom, withUnitsFrom);
-      this.massFrom = massFrom;
-      this.withUnitsFrom = withUnitsFrom;
-      this.frames = cursorFrames(groupCount);
-    }
+    this.chosen = scratch.chosen;
+    this.massFrom = scratch.massFrom;
+    this.withUnitsFrom = scratch.withUnitsFrom;
+    this.lightest = scratch.lightest;
+    this.frames = scratch.frames;
     this.pendingFrom = first;
     this.pendingLeft = room;
   }
