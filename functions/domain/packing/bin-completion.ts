@@ -169,11 +169,11 @@ export class BinCompletionSearch {
   }
 
   private fits(packagesLeft: number): Step {
-    const heaviest = this.counts.findIndex((count) => count > 0);
+    const heaviest = this.heaviestLeft();
     if (heaviest < 0) return FOUND;
     if (this.remainingMass > packagesLeft * LIMIT) return INFEASIBLE;
     if (lowerBoundL2Groups(this.masses, this.counts) > packagesLeft) return INFEASIBLE;
-    const state = this.counts.join(',');
+    const state = this.stateKey();
     if ((this.shownImpossible.get(state) ?? 0) >= packagesLeft) return INFEASIBLE;
 
     if (!this.spend(NODE_WORK + NODE_WORK_PER_GROUP * this.masses.length)) return STOPPED;
@@ -320,6 +320,24 @@ export class BinCompletionSearch {
     scratch.chosen.fill(0);
     scratch.lightest = fillMassFrom(this, scratch.massFrom, scratch.withUnitsFrom);
     return scratch;
+  }
+
+  /** The first group with units left (-1 when none); a plain loop, as it runs at every node. */
+  private heaviestLeft(): number {
+    const counts = this.counts;
+    for (let g = 0; g < counts.length; g++) if (counts[g]! > 0) return g;
+    return -1;
+  }
+
+  /**
+   * The units left as a string key for the failed states: one UTF-16 code unit per count when all
+   * fit in one (always, up to 100 units), else the counts joined by commas. The two forms never
+   * meet: the first starts with U+0001, which the second never holds.
+   */
+  private stateKey(): string {
+    const counts = this.counts;
+    for (let g = 0; g < counts.length; g++) if (counts[g]! > 0xfffe) return counts.join(',');
+    return String.fromCharCode(1, ...counts);
   }
 
   /** The mass of the lightest unit left (0 when none). */
