@@ -8,9 +8,10 @@
  * local search and the LP, whose unit, a knapsack cell, sets the scale); each part sets its own
  * costs to that scale. Measured again on the hard families (2026-12-01): the LP 2.6 ns, the search
  * 2.7 ns with no room to spare and up to 4.5 ns with room (Scholl set 1), the local search 0.6 ns
- * since its refill stopped naming a closure per call. Its costs are left as they were: charged at
- * a third of them, 1,000-unit random and classic events ended exactly as before (2,000 events
- * each), and up to 100 units its passes, not its work, are what is scheduled. A large step (a table, an unpacking) is paid for before it is done, so a
+ * since its refill stopped naming a closure per call. Its costs stay as they were: with a third
+ * of them charged, 1,000-unit random and classic events ended exactly as before (2,000 events
+ * each), and up to 100 units its passes, not its work, are scheduled. A large step (a table, an
+ * unpacking) is paid for before it is done, so a
  * spent budget never buys one more.
  */
 
