@@ -11,6 +11,23 @@ function groupsOf(units: { mass_g: number; quantity: number }[]): MassGroups {
   return { masses, counts: masses.map((m) => byMass.get(m)!) };
 }
 
+/** Work units the search spends finding the packings of the first `events` triplets99 events (each must be found). */
+function workToFindTriplets(events: number): number {
+  const rnd = seededRandom(1_000_003 + 17 * (FAMILIES.indexOf('triplets99') + 1));
+  let work = 0;
+  const budget = {
+    spend: (units: number) => {
+      work += units;
+      return true;
+    },
+  };
+  for (let e = 0; e < events; e++) {
+    const { units, optimum } = drawFamilyEvent('triplets99', rnd);
+    expect(new BinCompletionSearch(groupsOf(units), budget).pack(optimum!, 1e9).outcome).toBe('found');
+  }
+  return work;
+}
+
 describe('the bin-completion search on Falkenauer triplets', () => {
   // The first ten 99-unit triplet events of `npx tsx bench/packing.ts --families triplets99`
   // (seed 1): every package of the optimum is exactly full. Scanning for the unit with the fewest
@@ -20,38 +37,13 @@ describe('the bin-completion search on Falkenauer triplets', () => {
   // With the full packages listed once per attempt (full-packages.ts) 74 M, but in a quarter of
   // the time: the listing at every node had cost about twice what it was charged.
   it('finds the exactly full packings within 100 M work units for ten events', () => {
-    const rnd = seededRandom(1_000_003 + 17 * (FAMILIES.indexOf('triplets99') + 1));
-    let work = 0;
-    const budget = {
-      spend: (units: number) => {
-        work += units;
-        return true;
-      },
-    };
-    for (let e = 0; e < 10; e++) {
-      const { units, optimum } = drawFamilyEvent('triplets99', rnd);
-      const attempt = new BinCompletionSearch(groupsOf(units), budget).pack(optimum!, 1e9);
-      expect(attempt.outcome).toBe('found');
-    }
-    expect(work).toBeLessThan(100_000_000);
+    expect(workToFindTriplets(10)).toBeLessThan(100_000_000);
   });
 
   // All 50 events of the benchmark's triplets99 family: listing each node's completions, 601 M work
   // units in all (and 3.0 s); the full packages listed once per attempt, 258 M (0.7 s).
   it('chooses its units from the full packages listed once: all 50 benchmark events within 300 M', () => {
-    const rnd = seededRandom(1_000_003 + 17 * (FAMILIES.indexOf('triplets99') + 1));
-    let work = 0;
-    const budget = {
-      spend: (units: number) => {
-        work += units;
-        return true;
-      },
-    };
-    for (let e = 0; e < 50; e++) {
-      const { units, optimum } = drawFamilyEvent('triplets99', rnd);
-      expect(new BinCompletionSearch(groupsOf(units), budget).pack(optimum!, 1e9).outcome).toBe('found');
-    }
-    expect(work).toBeLessThan(300_000_000);
+    expect(workToFindTriplets(50)).toBeLessThan(300_000_000);
   });
 
   // Event 2 of the same sequence: the first run (ties as listed) finds its packing after 3.0 M
