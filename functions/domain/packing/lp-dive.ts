@@ -7,7 +7,13 @@
  * DIVE_BRANCHES and DIVE_FAILURES bound how far it branches.
  */
 import { BinCompletionSearch } from './bin-completion.js';
-import { LP_ROUNDING_EPSILON, lowerBoundL2Groups, solveLpRelaxation, type LpColumn } from './lower-bound.js';
+import {
+  LP_ROUNDING_EPSILON,
+  lowerBoundL2Groups,
+  packageOfColumn,
+  solveLpRelaxation,
+  type LpColumn,
+} from './lower-bound.js';
 import type { MassGroups } from './mass-groups.js';
 import type { MassPattern } from './patterns.js';
 import type { WorkBudget } from './work-budget.js';
@@ -48,10 +54,6 @@ export function lpDive(
 ): MassPattern[] | undefined {
   const { masses } = groups;
   let failuresLeft = DIVE_FAILURES;
-  // The LP may cover a unit twice (its surplus and exchange columns): a pattern is cut down to the
-  // units left, still a package.
-  const patternOf = (column: LpColumn, counts: readonly number[]) =>
-    column.counts.map((units, group) => Math.min(units, counts[group]!));
   const dive = (
     counts: number[],
     left: number,
@@ -69,18 +71,19 @@ export function lpDive(
       }
       if (!columns) {
         // The last optimum's packages, cut down to the units left, are where this one's are.
-        const lp = solveLpRelaxation({ masses, counts: [...counts] }, budget, left + 1, 0, pool);
+        // Not to an optimum: once the bound is settled the solution is close enough to follow.
+        const lp = solveLpRelaxation({ masses, counts: [...counts] }, budget, { enough: left + 1, pool });
         if (lp.bound === 0 || lp.bound > left) return undefined;
         columns = lp.columns;
         sinceSolved = 0;
       }
-      pool = columns.map((column) => patternOf(column, counts));
+      pool = columns.map((column) => packageOfColumn(column.counts, counts));
       const byAmount = [...columns].sort((a, b) => b.amount - a.amount);
       columns = undefined;
       const whole = byAmount.filter((column) => column.amount >= 1 - LP_ROUNDING_EPSILON);
       if (whole.length === 0) {
         for (const column of byAmount.slice(0, DIVE_BRANCHES)) {
-          const pattern = patternOf(column, counts);
+          const pattern = packageOfColumn(column.counts, counts);
           if (pattern.every((units) => units === 0)) continue;
           // The rest of this optimum still says where the next packages are: followed for a few
           // more levels before the LP is solved again (each solve costs as much as many levels).
@@ -100,7 +103,7 @@ export function lpDive(
       let progressed = false;
       for (const column of whole) {
         for (let times = Math.floor(column.amount + LP_ROUNDING_EPSILON); times > 0 && left > 0; times--) {
-          const pattern = patternOf(column, counts);
+          const pattern = packageOfColumn(column.counts, counts);
           if (pattern.every((units) => units === 0)) break;
           pattern.forEach((units, group) => {
             counts[group]! -= units;

@@ -23,13 +23,14 @@ import {
   LP_ROUNDING_EPSILON,
   lowerBoundDffGroups,
   lowerBoundL2Groups,
+  packageOfColumn,
   solveLpRelaxation,
   type LpColumn,
 } from './lower-bound.js';
 import { lpDive } from './lp-dive.js';
 import { hasNoRoomToSpare, PACKAGE_LIMIT_G, totalMass, type MassGroups } from './mass-groups.js';
-import { canonicalPatterns, packageCount, withoutUnits, type MassPattern } from './patterns.js';
-import type { WorkBudget } from './work-budget.js';
+import { canonicalPatterns, packageCount, type MassPattern } from './patterns.js';
+import { SCAN_WORK, type WorkBudget } from './work-budget.js';
 
 export interface GroupsPacking {
   readonly patterns: MassPattern[];
@@ -127,18 +128,22 @@ function improve(
   let lpColumnsOptimal = false;
   const raiseByLp = () => {
     if (!thorough || !open()) return;
-    // With many masses the LP stops once it cannot raise the bound (converging takes hundreds of
+    // With many masses the LP stops once its bound is settled (converging takes hundreds of
     // milliseconds there); with few it is cheap, and its optimum rounds to packings at the bound.
-    const known = presentGroups > LP_FIRST_MAX_GROUPS ? bound : 0;
+    const many = presentGroups > LP_FIRST_MAX_GROUPS;
     // The incumbent's packages spare many masses' LP hundreds of pivots; with few masses it
     // converges in a few anyway, and starting from them led it to optima that round worse (classic
     // 1,000-unit events: 85 packages more over 10,000 events within the default budget).
-    const pool = presentGroups > LP_FIRST_MAX_GROUPS ? packagesOf(best) : [];
-    const lp = solveLpRelaxation(groups, budget, packageCount(best), known, pool);
+    const lp = solveLpRelaxation(groups, budget, {
+      enough: packageCount(best),
+      known: many ? bound : 0,
+      pool: many ? packagesOf(best) : [],
+      optimal: !many,
+    });
     bound = Math.max(bound, lp.bound);
     // An LP that ran out of budget has no optimum to guide a dive.
     if (lp.bound > 0) lpColumns = lp.columns;
-    lpColumnsOptimal = !lp.stoppedAtKnown;
+    lpColumnsOptimal = !lp.stoppedEarly;
     if (open()) best = fewerPackages(best, roundedLpPacking(groups, lp.columns, budget));
   };
 
@@ -162,11 +167,12 @@ function improve(
   if (isTight(groups, bound)) attemptAtBound(TIGHT_SEARCH_WORK * 3, 0);
   attemptAtBound(10 * QUICK_SEARCH_WORK, LOCAL_SEARCH_PASSES / 10);
   if (lpColumns && !lpColumnsOptimal && open()) {
-    // The LP above stopped once it could not raise the bound; the dive follows an optimum.
-    const lp = solveLpRelaxation(groups, budget, packageCount(best), 0, [
-      ...packagesOf(best),
-      ...(lpColumns ?? []).map((column) => column.counts),
-    ]);
+    // The LP above stopped once its bound was settled; the dive starts from an optimum.
+    const lp = solveLpRelaxation(groups, budget, {
+      enough: packageCount(best),
+      pool: [...packagesOf(best), ...(lpColumns ?? []).map((column) => column.counts)],
+      optimal: true,
+    });
     lpColumns = lp.bound > 0 ? lp.columns : undefined;
   }
   if (lpColumns && open()) best = lpDive(groups, bound, lpColumns, budget) ?? best;
@@ -216,22 +222,29 @@ function fewerPackages(first: MassPattern[], second: MassPattern[]): MassPattern
 function roundedLpPacking(groups: MassGroups, columns: readonly LpColumn[], budget: WorkBudget): MassPattern[] {
   // Rounding down only pays when some pattern is used at least once (many units of few masses).
   if (!columns.some((column) => column.amount >= 1 - LP_ROUNDING_EPSILON)) return firstFitDecreasingGroups(groups);
-  let patterns: MassPattern[] = [];
+  const patterns: MassPattern[] = [];
   const leftover = [...groups.counts];
-  for (const column of columns) {
-    const count = Math.floor(column.amount + LP_ROUNDING_EPSILON);
-    if (count === 0) continue;
-    patterns.push({ counts: column.counts, count });
-    column.counts.forEach((units, i) => {
-      leftover[i]! -= units * count;
+  const take = (counts: readonly number[], count: number) => {
+    patterns.push({ counts, count });
+    counts.forEach((units, group) => {
+      leftover[group]! -= units * count;
     });
-  }
-  leftover.forEach((units, group) => {
-    if (units < 0) {
-      patterns = withoutUnits(patterns, group, -units);
-      leftover[group] = 0;
+  };
+  for (const column of columns) {
+    let copies = Math.floor(column.amount + LP_ROUNDING_EPSILON);
+    // The copies whose units are all left go at once; past them a copy's places go to lighter
+    // units (packageOfColumn), one copy at a time, each paid for.
+    let intact = copies;
+    column.counts.forEach((units, group) => {
+      if (units > 0) intact = Math.min(intact, Math.floor(leftover[group]! / units));
+    });
+    if (intact > 0) take(column.counts, intact);
+    for (copies -= intact; copies > 0 && budget.spend(SCAN_WORK * groups.masses.length); copies--) {
+      const counts = packageOfColumn(column.counts, leftover);
+      if (counts.every((units) => units === 0)) break;
+      take(counts, 1);
     }
-  });
+  }
   const residual: MassGroups = { masses: groups.masses, counts: leftover };
   const residualLowerBound = lowerBoundL2Groups(residual.masses, residual.counts);
   const residualPacking = improve(residual, residualLowerBound, firstFitDecreasingGroups(residual), budget, false);

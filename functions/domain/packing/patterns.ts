@@ -1,6 +1,6 @@
 /**
  * Packings as patterns, and the helpers every algorithm in this folder shares to count, weigh,
- * trim and order them.
+ * and order them.
  *
  * A pattern is `count` identical packages, so 10,000 identical packages stay one object and work
  * follows the number of distinct packages, not of units. `canonicalPatterns` puts any packing in
@@ -54,32 +54,4 @@ function sparseKey(counts: readonly number[]): string {
   let key = '';
   for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) key += `${i}:${counts[i]},`;
   return key;
-}
-
-/** Removes `excess` units of `group` from the patterns (whole packages first), dropping emptied ones. */
-export function withoutUnits(patterns: readonly MassPattern[], group: number, excess: number): MassPattern[] {
-  const result: MassPattern[] = [];
-  const lessOf = (pattern: MassPattern, units: number, count: number) => {
-    const counts = [...pattern.counts];
-    counts[group]! -= units;
-    if (counts.some((c) => c > 0) && count > 0) result.push({ counts, count });
-  };
-  for (const pattern of patterns) {
-    const per = pattern.counts[group]!;
-    if (excess === 0 || per === 0) {
-      result.push(pattern);
-      continue;
-    }
-    const emptied = Math.min(pattern.count, Math.floor(excess / per));
-    lessOf(pattern, per, emptied);
-    excess -= emptied * per;
-    let untouched = pattern.count - emptied;
-    if (untouched > 0 && excess > 0) {
-      lessOf(pattern, excess, 1);
-      excess = 0;
-      untouched--;
-    }
-    if (untouched > 0) result.push({ counts: pattern.counts, count: untouched });
-  }
-  return result;
 }
