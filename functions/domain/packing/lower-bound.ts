@@ -138,10 +138,11 @@ export const LP_ROUNDING_EPSILON = 1e-9;
 export interface LpRelaxation {
   /** A valid lower bound, checked in integer arithmetic whatever rounding the simplex suffered. */
   readonly bound: number;
-  /** The primal solution the bound came from, a starting point for rounding to real packages. */
+  /**
+   * The primal solution the bound came from, a starting point for rounding to real packages: an
+   * optimum only when asked for (`LpOptions.optimal`), else the one at which the bound settled.
+   */
   readonly columns: readonly LpColumn[];
-  /** It stopped before an optimum, once the bound was settled: `columns` are feasible, not optimal. */
-  readonly stoppedEarly?: boolean;
 }
 
 export interface LpOptions {
@@ -192,7 +193,7 @@ export function solveLpRelaxation(groups: MassGroups, budget: WorkBudget, option
     present.map((i) => groups.counts[i]!),
     pool.map((counts) => present.map((i) => counts[i]!)),
   );
-  const stoppedEarly = lp.optimize(budget, enough, optimal ? 0 : known, !optimal);
+  lp.optimize(budget, enough, optimal ? 0 : known, !optimal);
   const columns = lp.columns().map(({ counts, amount }) => {
     const full = new Array<number>(groups.masses.length).fill(0);
     present.forEach((i, row) => {
@@ -202,7 +203,7 @@ export function solveLpRelaxation(groups: MassGroups, budget: WorkBudget, option
   });
   // The exact check of the bound is one more knapsack; without the budget for it, no bound.
   const bound = lp.checked() || budget.spend(rows * LIMIT) ? lp.provenBound() : 0;
-  return { bound, columns, stoppedEarly };
+  return { bound, columns };
 }
 
 /**
@@ -263,34 +264,34 @@ class CuttingStockLp {
   }
 
   /**
-   * True when it stopped before an optimum because the bound was settled: its solution uses at
-   * most `known` packages, or (`settle`) no more than the ceiling of the bound it has proven
-   * itself; the LP optimum lies between the two, so more pivots cannot raise the bound (its
+   * Pivots until an optimum, the budget's end or `enough`, or until the bound is settled: its
+   * solution uses at most `known` packages, or (`settle`) no more than the ceiling of the bound it
+   * has proven itself; the LP optimum lies between the two, so more pivots cannot raise the bound (its
    * packages are counted without what the raised counts add: `perturbationCost`). On 100
    * distinct masses the solution comes within a few hundredths of a package of the optimum in
    * half the pivots, and the tail of column generation only closes that gap: the LPs that raise
    * L2 on the benchmark's 400-800 g events took 144 M work units in all instead of 238 M to their
    * optimum, on its Scholl set 3 events 239 M instead of 349 M.
    */
-  optimize(budget: WorkBudget, enough: number, known: number, settle: boolean): boolean {
+  optimize(budget: WorkBudget, enough: number, known: number, settle: boolean): void {
     const maxPivots = 50 + 100 * this.rows;
     for (let pivots = 0; pivots < maxPivots; pivots++) {
       const used = this.packagesUsed() - this.perturbationCost();
-      if (used <= known - KNOWN_MARGIN) return true;
-      if (settle && this.settledAt(used, budget)) return true;
+      if (used <= known - KNOWN_MARGIN) return;
+      if (settle && this.settledAt(used, budget)) return;
       const free = this.dualOptimalInequalityColumn();
       const entering = free ?? this.poolColumn() ?? this.enteringColumn(budget);
       // A pivot updates the inverse (rows² steps) and the duals (rows).
       const pivotWork = this.rows * this.rows + 2 * this.rows;
-      if (!budget.spend((free ? this.rows : this.pricingWork) + pivotWork) || !entering) return false;
+      if (!budget.spend((free ? this.rows : this.pricingWork) + pivotWork) || !entering) return;
       if (this.bestFarley > enough - 1 + FARLEY_MARGIN && this.bestFarley > this.checkedFarley) {
         // Probably enough: confirm exactly (one knapsack) before giving up on a better bound.
         this.checkedFarley = this.bestFarley;
-        if (!budget.spend(this.knapsack.work) || this.provenBound() >= enough) return false;
+        if (!budget.spend(this.knapsack.work) || this.provenBound() >= enough) return;
       }
       const direction = this.basisSolve(entering);
       const row = this.leavingRow(direction);
-      if (row < 0) return false;
+      if (row < 0) return;
       const reducedCost = (free ? 0 : 1) - dot(this.duals, entering);
       this.pivot(row, direction, entering, free === undefined);
       // The duals move along the pivot row of the new inverse (O(rows) instead of O(rows²)); now
@@ -298,7 +299,6 @@ class CuttingStockLp {
       this.duals =
         pivots % DUALS_REFRESH === DUALS_REFRESH - 1 ? this.computeDuals() : this.dualsAfterPivot(row, reducedCost);
     }
-    return false;
   }
 
   /**

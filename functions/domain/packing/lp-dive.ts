@@ -1,5 +1,5 @@
 /**
- * LP-guided dive: a heuristic that follows the LP optimum to a packing at the bound, for inputs
+ * LP-guided dive: a heuristic that follows the LP solution to a packing at the bound, for inputs
  * where such packings are rare and the other searches get lost among near misses.
  *
  * It never proves anything: a packing, or undefined. Every LP re-solve draws on the shared budget,
@@ -27,7 +27,7 @@ const DIVE_BRANCHES = 3;
 /** ...and gives up after this many failed branches in all. */
 const DIVE_FAILURES = 20;
 /**
- * Levels of the dive that follow one LP optimum before it is solved again. Solving at every level
+ * Levels of the dive that follow one LP solution before it is solved again. Solving at every level
  * was most of the dive's work on 100 distinct masses, where the dive hardly ever backtracks:
  * the benchmark's 50 events of 400-800 g took 1,687 M work units in all (233 M at most), 1,411 M
  * (164 M) following each optimum for 5 levels; following one optimum all the way down left 2 of
@@ -36,10 +36,10 @@ const DIVE_FAILURES = 20;
 const DIVE_LEVELS_PER_SOLVE = 5;
 
 /**
- * LP-guided diving for a packing into `packages` packages: fixes the packages the LP optimum uses
+ * LP-guided diving for a packing into `packages` packages: fixes the packages the LP solution uses
  * whole, solves the LP again on the units left, and so on until the packages left are few enough
  * for a short exact search. Where the LP uses no package whole, it branches on the ones it uses
- * most (up to DIVE_BRANCHES of them, largest first), and follows the rest of that optimum for up to
+ * most (up to DIVE_BRANCHES of them, largest first), and follows the rest of that solution for up to
  * DIVE_LEVELS_PER_SOLVE levels before solving again; a branch fails as soon as the LP bound of what
  * is left exceeds the packages left, or the search does not find the rest, and after DIVE_FAILURES
  * failed branches the dive gives up. A heuristic (a limited search), but one that looks where the
@@ -70,7 +70,7 @@ export function lpDive(
         return rest.outcome === 'found' ? [...fixed, ...rest.patterns] : undefined;
       }
       if (!columns) {
-        // The last optimum's packages, cut down to the units left, are where this one's are.
+        // The last solution's packages, filled from the units left, are where this one's are.
         // Not to an optimum: once the bound is settled the solution is close enough to follow.
         const lp = solveLpRelaxation({ masses, counts: [...counts] }, budget, { enough: left + 1, pool });
         if (lp.bound === 0 || lp.bound > left) return undefined;
@@ -85,7 +85,7 @@ export function lpDive(
         for (const column of byAmount.slice(0, DIVE_BRANCHES)) {
           const pattern = packageOfColumn(column.counts, counts);
           if (pattern.every((units) => units === 0)) continue;
-          // The rest of this optimum still says where the next packages are: followed for a few
+          // The rest of this solution still says where the next packages are: followed for a few
           // more levels before the LP is solved again (each solve costs as much as many levels).
           const reuse = sinceSolved + 1 < DIVE_LEVELS_PER_SOLVE;
           const rest = dive(
