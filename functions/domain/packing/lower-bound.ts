@@ -265,13 +265,13 @@ class CuttingStockLp {
 
   /**
    * Pivots until an optimum, the budget's end or `enough`, or until the bound is settled: its
-   * solution uses at most `known` packages, or (`settle`) no more than the ceiling of the bound it
-   * has proven itself; the LP optimum lies between the two, so more pivots cannot raise the bound (its
-   * packages are counted without what the raised counts add: `perturbationCost`). On 100
-   * distinct masses the solution comes within a few hundredths of a package of the optimum in
+   * solution uses at most `known` packages, or (`settle`) no more than the ceiling of the bound
+   * it has proven itself; the LP optimum lies between the two, so more pivots cannot raise the
+   * bound (its packages are counted without what the raised counts add: `perturbationCost`). On
+   * 100 distinct masses the solution comes within a few hundredths of a package of the optimum in
    * half the pivots, and the tail of column generation only closes that gap: the LPs that raise
-   * L2 on the benchmark's 400-800 g events took 144 M work units in all instead of 238 M to their
-   * optimum, on its Scholl set 3 events 239 M instead of 349 M.
+   * L2 on the benchmark's 400-800 g events took 144 M work units in all instead of 238 M to
+   * their optimum, on its Scholl set 3 events 239 M instead of 349 M.
    */
   optimize(budget: WorkBudget, enough: number, known: number, settle: boolean): void {
     const maxPivots = 50 + 100 * this.rows;
