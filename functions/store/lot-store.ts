@@ -17,7 +17,7 @@ import type { OrderId } from '../domain/order-id.js';
 import type { ShipmentEvent } from '../domain/order-record.js';
 import { batchGet } from './batch-get.js';
 import { lotFromItem, type LotRecord, recallFromItem, recallLotItems, type RecallRecord } from './items/lot-item.js';
-import { productFromItem, productsSeenBy, writeOffUnits } from './items/product-item.js';
+import { lotHasNoUnits, productFromItem, productsSeenBy, writeOffUnits } from './items/product-item.js';
 import { shipmentFromItem } from './items/shipment-item.js';
 import {
   lotKey,
@@ -121,8 +121,8 @@ export type RecallOutcome =
 
 /**
  * Recalls the lot: marks it recalled for good and writes off every unit of it on hand (`take`,
- * the whole lot as read; its condition proves it), with one `write_off` movement (reason
- * `recalled`), in one transaction.
+ * the whole lot as read; its condition proves it, as the lot's absence from the product's lots
+ * does when none was read), with one `write_off` movement (reason `recalled`), in one transaction.
  */
 export async function commitRecall(
   productId: number,
@@ -146,7 +146,9 @@ export async function commitRecall(
     : undefined;
   const result = await commit([
     ...recallLotItems(productId, lot, at, reason, take?.quantity ?? 0),
-    ...(take && ledger ? [writeOffUnits(productId, [take], ledger.markFor(productId)), ledger.item] : []),
+    ...(take && ledger
+      ? [writeOffUnits(productId, [take], ledger.markFor(productId)), ledger.item]
+      : [lotHasNoUnits(productId, lot)]),
   ]);
   if (result.ok) return { kind: 'recalled' };
   if (result.cancelled.failedAt(0)) return { kind: 'already' };

@@ -354,6 +354,27 @@ describe('lots', () => {
     expect(violations(await readState())).toEqual([]);
   });
 
+  // Found by the model-based test under injected faults: a recall that read the lot with nothing
+  // on hand wrote only its recall, and a restock committed in between stayed on hand, recalled.
+  it('a recall that read the lot empty, with a restock of it committed just before, writes that off too', async () => {
+    const [p] = (await catalog([400])) as [number];
+    await post('/inventory/process_restock', [{ product_id: p, quantity: 1, lot: 'RACE-R', expires_at: inHours(30) }]);
+    await post('/inventory/process_order', {
+      order_id: uniqueOrderId('took-it'),
+      requested: [{ product_id: p, quantity: 1 }],
+    });
+    await followStream();
+    beforeTransaction(
+      (items) => items.some((i) => String(i.Put?.Item?.sk).startsWith('RECALL#')),
+      () => post('/inventory/process_restock', [{ product_id: p, quantity: 2, lot: 'RACE-R' }]),
+    );
+    const recalled = await post('/inventory/recalls', { product_id: p, lot: 'RACE-R' });
+    expect(recalled.status).toBe(200);
+    expect(recalled.body).toMatchObject({ recalled: true, restocked: 3, on_hand: 0, shipped: 1, written_off: 2 });
+    expect((await productView(p)).lots).toEqual([]);
+    expect(violations(await readState())).toEqual([]);
+  });
+
   it('pages a lot of more than 1000 packages without repeating or skipping one', async () => {
     const [p] = (await catalog([1800])) as [number];
     await post('/inventory/process_restock', [{ product_id: p, quantity: 1003, lot: 'BIG', expires_at: inHours(30) }]);

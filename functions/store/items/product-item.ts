@@ -371,6 +371,23 @@ export function writeOffUnits(
   };
 }
 
+/**
+ * The named lot has no units on hand (a named lot leaves `lot_q` when emptied): a recall that
+ * found none proves it, else a restock committed between its read and its write would leave
+ * units on hand in a recalled lot. A failure returns the product as it is now.
+ */
+export function lotHasNoUnits(productId: number, lot: string): TransactionItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: productKey(productId),
+      ConditionExpression: 'attribute_not_exists(lot_q.#lot)',
+      ExpressionAttributeNames: { '#lot': lotKey(lot) },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
+
 /** "No order of this priority or a higher one waits", and its negation, as conditions. */
 const WAITING_AT_OR_ABOVE: Record<Priority, { none: string; some: string }> = {
   emergency: { none: 'backordered_emergency = :zero', some: 'backordered_emergency > :zero' },
