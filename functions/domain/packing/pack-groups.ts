@@ -44,10 +44,10 @@ const SEARCH_MAX_PACKAGES = 1000;
 /** Work of a quick search attempt (about 3 ms): enough for a dive and some backtracking. */
 const QUICK_SEARCH_WORK = 1_000_000;
 /**
- * Work of the search before the LP where the bound leaves almost no room: each of the benchmark's
- * 50 triplet events of 99 units needs at most 32 M since the search lists full packages once
- * (full-packages.ts); where the bound is one short it is all wasted (Scholl-3 style event 19 spent
- * 186 ms so before the LP proved one package more), so not much more than that.
+ * Work of the search before the LP where every package at the bound must be exactly full: each of
+ * the benchmark's 50 triplet events of 99 units needs at most 25 M since the search lists full
+ * packages once (full-packages.ts); where the bound is one short it is all wasted, so not much
+ * more than that.
  */
 const TIGHT_SEARCH_WORK = 40_000_000;
 /** Up to this many distinct masses the LP comes first: it is cheap and settles most gaps. */
@@ -149,11 +149,16 @@ function improve(
   // take far longer than the cheap attempts, which usually succeed without it.
   if (presentGroups <= LP_FIRST_MAX_GROUPS) raiseByLp();
   attemptAtBound(QUICK_SEARCH_WORK, QUICK_LOCAL_SEARCH_PASSES);
-  // With (almost) no room to spare at the bound, as in Falkenauer's triplets where every package
+  // With no room at all to spare at the bound, as in Falkenauer's triplets where every package
   // must be exactly full, units have few completions each and the exact search is what finds the
-  // packing (the local search only wanders there, the LP takes a few hundred milliseconds with
-  // many masses): a long attempt before the LP.
-  if (thorough && presentGroups > LP_FIRST_MAX_GROUPS && isTight(groups, bound)) {
+  // packing (the local search only wanders there, the LP converges slowly to exactly full
+  // packages: 50 M work units on a triplet event): a long attempt before the LP. With a little
+  // room (under an eighth of the lightest unit, where the search still lists nearly full
+  // packages) the LP comes first: there it often raises the bound, which the attempt can only
+  // waste its work on, and its solution leads the dive to the packing when it does not (the hard
+  // families' largest events, seeds 1 and 7: 300-1000 g 98 M work units -> 78 M, 400-800 g
+  // 134 M -> 94 M, Scholl set 3 110 M -> 70 M).
+  if (thorough && presentGroups > LP_FIRST_MAX_GROUPS && hasNoRoomAtAll(groups, bound)) {
     attemptAtBound(TIGHT_SEARCH_WORK, 0);
   }
   if (presentGroups > LP_FIRST_MAX_GROUPS) raiseByLp();
@@ -183,6 +188,11 @@ function improve(
     else break;
   }
   return { patterns: best, lowerBound: bound };
+}
+
+/** At `packages` packages, every package must be exactly full. */
+function hasNoRoomAtAll(groups: MassGroups, packages: number): boolean {
+  return packages * PACKAGE_LIMIT_G === totalMass(groups.masses, groups.counts);
 }
 
 /**
