@@ -1,4 +1,5 @@
 /** Packing checks shared by the packing tests. */
+import fc from 'fast-check';
 import { expect } from 'vitest';
 import { PACKAGE_LIMIT_G, type PackagePattern, type UnitsToPack } from '../../functions/domain/packing.js';
 
@@ -46,4 +47,11 @@ export function bruteForceMinimum(masses: number[]): number {
   };
   place(0);
   return best;
+}
+
+/** Distinct masses within [min, max], heaviest first (the order of the packer's mass groups). */
+export function massesHeaviestFirst(min: number, max: number, maxLength: number): fc.Arbitrary<number[]> {
+  return fc
+    .uniqueArray(fc.integer({ min, max }), { minLength: 1, maxLength })
+    .map((masses) => masses.sort((a, b) => b - a));
 }

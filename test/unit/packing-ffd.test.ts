@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { massesHeaviestFirst } from '../support/packing.js';
 import { describe, expect, it } from 'vitest';
 import { firstFitDecreasingGroups } from '../../functions/domain/packing/first-fit-decreasing.js';
 import { PACKAGE_LIMIT_G } from '../../functions/domain/packing/mass-groups.js';
@@ -33,18 +34,15 @@ describe('first-fit-decreasing on mass groups', () => {
   // Many masses (the tree of rooms grows past its first 64 runs) and many units of a few (runs of
   // identical packages split where the units run out).
   it('packs exactly as unit-by-unit first-fit-decreasing does', () => {
-    const groups = fc
-      .uniqueArray(fc.integer({ min: 1, max: PACKAGE_LIMIT_G }), { minLength: 1, maxLength: 300 })
-      .chain((unsorted) => {
-        const masses = unsorted.sort((a, b) => b - a);
-        return fc.record({
-          masses: fc.constant(masses),
-          counts: fc.array(fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 40 })), {
-            minLength: masses.length,
-            maxLength: masses.length,
-          }),
-        });
-      });
+    const groups = massesHeaviestFirst(1, PACKAGE_LIMIT_G, 300).chain((masses) =>
+      fc.record({
+        masses: fc.constant(masses),
+        counts: fc.array(fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 40 })), {
+          minLength: masses.length,
+          maxLength: masses.length,
+        }),
+      }),
+    );
     fc.assert(
       fc.property(groups, ({ masses, counts }) => {
         const patterns = firstFitDecreasingGroups({ masses, counts });

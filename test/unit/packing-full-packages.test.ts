@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { massesHeaviestFirst } from '../support/packing.js';
 import { describe, expect, it } from 'vitest';
 import { FullPackages } from '../../functions/domain/packing/full-packages.js';
 import { PACKAGE_LIMIT_G } from '../../functions/domain/packing/mass-groups.js';
@@ -36,16 +37,13 @@ function listedPackages(full: FullPackages, masses: number[], slack: number): st
   return [...packages].sort();
 }
 
-const groupsArbitrary = fc
-  .uniqueArray(fc.integer({ min: 200, max: 1800 }), { minLength: 1, maxLength: 9 })
-  .chain((unsorted) => {
-    const masses = unsorted.sort((a, b) => b - a);
-    return fc.record({
-      masses: fc.constant(masses),
-      counts: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: masses.length, maxLength: masses.length }),
-      slack: fc.integer({ min: 0, max: 60 }),
-    });
-  });
+const groupsArbitrary = massesHeaviestFirst(200, 1800, 9).chain((masses) =>
+  fc.record({
+    masses: fc.constant(masses),
+    counts: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: masses.length, maxLength: masses.length }),
+    slack: fc.integer({ min: 0, max: 60 }),
+  }),
+);
 
 describe('the full packages of the exact search', () => {
   it('lists every package that wastes at most the slack, once', () => {

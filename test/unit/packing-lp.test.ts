@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { massesHeaviestFirst } from '../support/packing.js';
 import { describe, expect, it } from 'vitest';
 import { drawFamilyEvent, FAMILIES, type Family } from '../../bench/packing-families.js';
 import { seededRandom } from '../../bench/lib.js';
@@ -84,16 +85,14 @@ describe('packageOfColumn', () => {
     expect(packageOfColumn([0, 3], [4, 1])).toEqual([0, 1]);
   });
 
-  const columnsArbitrary = fc
-    .uniqueArray(fc.integer({ min: 1, max: PACKAGE_LIMIT_G }), { minLength: 1, maxLength: 8 })
-    .chain((unsorted) => {
-      const masses = unsorted.sort((a, b) => b - a);
-      return fc.record({
+  const columnsArbitrary = massesHeaviestFirst(1, PACKAGE_LIMIT_G, 8)
+    .chain((masses) =>
+      fc.record({
         masses: fc.constant(masses),
         column: fc.tuple(...masses.map((mass) => fc.integer({ min: 0, max: Math.floor(PACKAGE_LIMIT_G / mass) }))),
         left: fc.tuple(...masses.map(() => fc.integer({ min: 0, max: 4 }))),
-      });
-    })
+      }),
+    )
     .filter(({ masses, column }) => totalMass(masses, column) <= PACKAGE_LIMIT_G);
 
   it('takes only units left, no heavier than their places, and passes places on only when a mass has no units left', () => {
