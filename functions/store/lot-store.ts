@@ -9,8 +9,7 @@
  * LOTOFF, for a write-off movement) is put once, in the same transaction as the LotItem's
  * counter it adds to, so a record delivered twice counts once.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, tableName } from '../commons/dynamodb.js';
+import { tableName } from '../commons/dynamodb.js';
 import { mergeTakes, type StockTake } from '../domain/lots.js';
 import type { StockedProduct } from '../domain/model.js';
 import type { OrderId } from '../domain/order-id.js';
@@ -155,21 +154,26 @@ export async function commitRecall(
   return { kind: 'stale', seen: productsSeenBy(result.cancelled) };
 }
 
-/** The sweeper saw the lot's expiry mark and handled it: the mark goes, unless it changed since. */
-export async function clearLotMark(productId: number, lot: string, mark: string): Promise<void> {
-  try {
-    await documentClient().send(
-      new UpdateCommand({
+/**
+ * The sweeper wrote off the expired lot's units: its mark goes, together with the proof that none
+ * is on hand (a restock committed since the sweeper's read keeps it, for a write-off of those).
+ * False when units are on hand; true when the mark went, or was not the one the sweeper saw any
+ * more (another pass cleared it).
+ */
+export async function clearLotMark(productId: number, lot: string, mark: string): Promise<boolean> {
+  const result = await commit([
+    {
+      Update: {
         TableName: tableName(),
         Key: lotKey(productId, lot),
         UpdateExpression: 'REMOVE attention_pk, attention_sk',
         ConditionExpression: 'attention_sk = :mark',
         ExpressionAttributeValues: { ':mark': mark },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-  }
+      },
+    },
+    lotHasNoUnits(productId, lot),
+  ]);
+  return result.ok || !result.cancelled.failedAt(1);
 }
 
 /**

@@ -7,8 +7,9 @@
  *   written off as the follower counts them) and the product (on hand, at once).
  * - A recall writes off every unit of the lot on hand (reason `recalled`) and marks the lot
  *   recalled for good, in one transaction; recalling again changes nothing and answers the view.
- * - The sweeper writes off a lot's units once it has expired (reason `expired`), as one write-off
- *   whose key names the lot, so a sweep that runs twice writes off once.
+ * - The sweeper writes off a lot's units once it has expired (reason `expired`), as a write-off
+ *   whose key names the lot and its state, so a sweep that runs twice writes off once, and removes
+ *   the lot's mark only once no unit of it is on hand.
  */
 import { InvalidValueError, NotFoundError } from '../domain/errors.js';
 import { textCursor } from '../domain/list-cursor.js';
@@ -96,27 +97,43 @@ export async function recallLot(productId: number, lot: string, reason: string |
   throw new Error(`recall of lot ${lot} of product ${productId}: its units kept moving`);
 }
 
+/** Passes of one sweep at an expired lot that restocks keep landing in; then the next sweep goes on. */
+const EXPIRY_PASSES = 3;
+
 /**
  * The sweeper found the lot's expiry mark due: once the lot has expired (never before, even in a
- * recovery sweep that takes every mark as due), its units on hand are written off as `expired`.
- * True when the lot is done with (the mark may go).
+ * recovery sweep that takes every mark as due), its units on hand are written off as `expired`,
+ * and the mark goes only with the proof that none is left: units that landed after the read (a
+ * restock checked just before the lot expired, or by a clock running behind) are written off by
+ * another pass. True when the lot is done with (its mark went).
  */
 export async function expireLot(productId: number, lot: string, mark: string, now = Date.now()): Promise<boolean> {
-  const stored = await readLot(productId, lot);
-  if (stored && stored.record.expiresAt !== null && Date.parse(stored.record.expiresAt) > now) return false;
-  const units = stored?.product.lots.find((l) => l.lot === lot)?.quantity ?? 0;
-  if (units > 0) {
-    try {
-      await writeOff({
-        key: `expired:${productId}/${lot}`,
-        lines: [{ product_id: productId, lot, quantity: units, reason: 'expired', note: null }],
-      });
-    } catch (error) {
-      // Its units moved meanwhile (a write-off naming the lot): the next sweep tries again.
-      if (error instanceof InvalidValueError) return false;
-      throw error;
+  for (let pass = 0; pass < EXPIRY_PASSES; pass++) {
+    const stored = await readLot(productId, lot);
+    if (stored && stored.record.expiresAt !== null && Date.parse(stored.record.expiresAt) > now) return false;
+    const units = stored?.product.lots.find((l) => l.lot === lot)?.quantity ?? 0;
+    if (stored && units > 0) {
+      try {
+        await writeOff({
+          key: expiryWriteOffKey(stored.record, units),
+          lines: [{ product_id: productId, lot, quantity: units, reason: 'expired', note: null }],
+        });
+      } catch (error) {
+        // Its units moved meanwhile (a write-off naming the lot): read them again.
+        if (error instanceof InvalidValueError) continue;
+        throw error;
+      }
     }
+    if (await clearLotMark(productId, lot, mark)) return true;
   }
-  await clearLotMark(productId, lot, mark);
-  return true;
+  return false;
 }
+
+/**
+ * An expiry write-off's idempotency key names the lot as the pass read it: its units restocked
+ * (a count that only grows) and on hand. A pass retried on the same state writes off once; units
+ * restocked since make another state, another write-off (the same key with other units would be
+ * refused as a replay with another body).
+ */
+const expiryWriteOffKey = (lot: { productId: number; lot: string; restocked: number }, units: number) =>
+  `expired:${lot.productId}/${lot.lot}/${lot.restocked}/${units}`;

@@ -3,7 +3,7 @@
  * Local: restocks name lots with their expiry, every path that takes units takes the usable lot
  * that expires first, packages list their lots, and an expired unit is never shipped.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_LOTS_ON_HAND, TAKE_HORIZON_MS } from '../../functions/domain/lots.js';
 import { getProducts } from '../../functions/store/catalog-store.js';
 import { rememberProducts } from '../../functions/use-cases/catalog-cache.js';
@@ -35,6 +35,53 @@ function lotsShipped(shipments: any[], productId: number): Record<string, number
 
 async function productView(id: number) {
   return (await productsById()).get(id);
+}
+
+/** Runs `body` on a fake clock (Date only): lots expire when the test says time has passed. */
+async function onFakeClock(body: () => Promise<void>): Promise<void> {
+  vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+  try {
+    await body();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+/** Runs `body` with the (fake) clock at `at`, then puts the clock back where it was. */
+async function atTime(at: number, body: () => Promise<void>): Promise<void> {
+  const now = Date.now();
+  vi.setSystemTime(at);
+  try {
+    await body();
+  } finally {
+    vi.setSystemTime(now);
+  }
+}
+
+/**
+ * Every unit of the expired lot was written off (reason `expired`), in write-offs of these sizes:
+ * nothing on hand, and restocked = on hand + shipped + written off for the product and the lot,
+ * with the ledger's movements adding up to what is on hand.
+ */
+async function expectAllWrittenOff(p: number, lot: string, writeOffs: number[]): Promise<void> {
+  const restocked = writeOffs.reduce((n, q) => n + q, 0);
+  const view = await productView(p);
+  expect(view.lots).toEqual([]);
+  expect(view).toMatchObject({ quantity: 0, written_off: restocked });
+  await sequenceLedger();
+  await followStream();
+  expect((await get(`/inventory/products/${p}/lots/${lot}`)).body).toMatchObject({
+    restocked,
+    on_hand: 0,
+    shipped: 0,
+    written_off: restocked,
+  });
+  const moves = (await get(`/inventory/products/${p}/movements`)).body.movements;
+  expect(moves.filter((m: any) => m.kind === 'write_off').map((m: any) => [m.lot, m.quantity, m.ref.reason])).toEqual(
+    writeOffs.map((q) => [lot, -q, 'expired']),
+  );
+  expect(moves.reduce((n: number, m: any) => n + m.quantity, 0)).toBe(0);
+  expect(violations(await readState())).toEqual([]);
 }
 
 describe('lots', () => {
@@ -374,6 +421,29 @@ describe('lots', () => {
     expect((await productView(p)).lots).toEqual([]);
     expect(violations(await readState())).toEqual([]);
   });
+
+  // A restock checked just before its lot expired may commit just after (its request was slow, or
+  // its function's clock runs behind): one that landed between the sweeper's read of the lot and
+  // its write-off stayed on hand in the expired lot for good, the lot's mark cleared.
+  it("a restock of a lot committed between the sweeper's read and its write-off is written off too", () =>
+    onFakeClock(async () => {
+      const [p] = (await catalog([200])) as [number];
+      const expiresAt = new Date(Date.now() + 600_000).toISOString();
+      await post('/inventory/process_restock', [{ product_id: p, quantity: 3, lot: 'EXP-R', expires_at: expiresAt }]);
+      vi.setSystemTime(Date.parse(expiresAt) + 1_000);
+      beforeTransaction(
+        (items) => items.some((i) => String(i.Put?.Item?.pk).startsWith('WRITEOFF#expired:')),
+        // From a function whose clock runs behind, the lot has not expired yet.
+        () =>
+          atTime(Date.parse(expiresAt) - 1_000, async () =>
+            expect(
+              (await post('/inventory/process_restock', [{ product_id: p, quantity: 2, lot: 'EXP-R' }])).status,
+            ).toBe(200),
+          ),
+      );
+      await runSweeper();
+      await expectAllWrittenOff(p, 'EXP-R', [3, 2]);
+    }));
 
   it('pages a lot of more than 1000 packages without repeating or skipping one', async () => {
     const [p] = (await catalog([1800])) as [number];

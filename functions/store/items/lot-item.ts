@@ -9,7 +9,8 @@
  * it saw as new must still be new, a lot it saw must still not be recalled (its expiry never
  * changes once set). A lost race fails the restock whole, which reads and plans again.
  * A lot that expires carries a mark in the `attention` index due at its expiry: the sweeper then
- * writes off its units (SPEC: within one sweeper period).
+ * writes off its units (SPEC: within one sweeper period), and removes the mark only with the proof
+ * that none is left on hand.
  */
 import { tableName } from '../../commons/dynamodb.js';
 import type { KnownLot } from '../../domain/lots.js';

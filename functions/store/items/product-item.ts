@@ -373,8 +373,9 @@ export function writeOffUnits(
 
 /**
  * The named lot has no units on hand (a named lot leaves `lot_q` when emptied): a recall that
- * found none proves it, else a restock committed between its read and its write would leave
- * units on hand in a recalled lot. A failure returns the product as it is now.
+ * found none, or the sweeper clearing an expired lot's mark, proves it, else a restock committed
+ * between its read and its write would leave units on hand in a recalled lot, or in an expired
+ * lot the sweeper no longer looks at. A failure returns the product as it is now.
  */
 export function lotHasNoUnits(productId: number, lot: string): TransactionItem {
   return {
