@@ -445,6 +445,29 @@ describe('lots', () => {
       await expectAllWrittenOff(p, 'EXP-R', [3, 2]);
     }));
 
+  it('a restock of a lot committed after the sweeper wrote it off is written off by the next sweep', () =>
+    onFakeClock(async () => {
+      const [p] = (await catalog([200])) as [number];
+      const expiresAt = new Date(Date.now() + 600_000).toISOString();
+      await post('/inventory/process_restock', [{ product_id: p, quantity: 3, lot: 'EXP-L', expires_at: expiresAt }]);
+      vi.setSystemTime(Date.parse(expiresAt) + 1_000);
+      await runSweeper();
+      expect((await productView(p)).lots).toEqual([]);
+      // From a function whose clock runs behind, the lot has not expired yet: it is restocked.
+      await atTime(Date.parse(expiresAt) - 1_000, async () =>
+        expect((await post('/inventory/process_restock', [{ product_id: p, quantity: 2, lot: 'EXP-L' }])).status).toBe(
+          200,
+        ),
+      );
+      expect((await productView(p)).lots).toEqual([
+        { lot: 'EXP-L', quantity: 2, expires_at: expiresAt, expired: true },
+      ]);
+      // Its units carry the sweeper's mark again (the invariants check it).
+      expect(violations(await readState())).toEqual([]);
+      await runSweeper();
+      await expectAllWrittenOff(p, 'EXP-L', [3, 2]);
+    }));
+
   it('pages a lot of more than 1000 packages without repeating or skipping one', async () => {
     const [p] = (await catalog([1800])) as [number];
     await post('/inventory/process_restock', [{ product_id: p, quantity: 1003, lot: 'BIG', expires_at: inHours(30) }]);

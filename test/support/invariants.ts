@@ -39,7 +39,15 @@ export interface StoredState {
   /** Named lots as their LotItems record them, by `<product_id>/<lot>`. */
   lots: Map<
     string,
-    { expires_at?: string; recalled: boolean; restocked: number; shipped: number; written_off: number }
+    {
+      expires_at?: string;
+      recalled: boolean;
+      restocked: number;
+      shipped: number;
+      written_off: number;
+      /** The sweeper's mark (`attention_sk`), if the lot carries one. */
+      mark?: string;
+    }
   >;
   /** The movement ledger, per product, in the order the items were read (sorted by the checks). */
   movements: Map<number, MovementRecord[]>;
@@ -128,6 +136,7 @@ export async function readState(): Promise<StoredState> {
           restocked: item.restocked,
           shipped: item.shipped ?? 0,
           written_off: item.written_off ?? 0,
+          ...(typeof item.attention_sk === 'string' ? { mark: item.attention_sk } : {}),
         });
       } else if (pk.startsWith('PRODUCT#') && sk.startsWith('MOVE#')) {
         const id = Number(item.product_id);
@@ -282,7 +291,8 @@ function usableNow(id: number, p: StoredProduct, state: StoredState): number {
 
 /**
  * Lots (SPEC v2, rules 5 and 10): each product's lots add up to its units on hand, none below
- * zero, at most MAX_LOTS_ON_HAND named ones, each expiry the one its LotItem fixed; a shipment's
+ * zero, at most MAX_LOTS_ON_HAND named ones, each expiry the one its LotItem fixed, each expiring
+ * lot with units on hand marked for the sweeper (SPEC v2 "Lots and expiry"); a shipment's
  * lots add up to its units per product, and none was shipped from a lot expired when it shipped.
  */
 function lotViolations(state: StoredState): string[] {
@@ -297,6 +307,11 @@ function lotViolations(state: StoredState): string[] {
       if (lot !== '~' && !record) out.push(`product ${id} holds lot ${lot} without its LotItem`);
       if (record && p.expiries[lot] !== record.expires_at) {
         out.push(`product ${id} lot ${lot} expires at ${p.expiries[lot]}, its LotItem says ${record.expires_at}`);
+      }
+      // Units of a lot that expires are written off by the sweeper once it has: the lot must carry
+      // its mark, due at its expiry, for as long as it holds any (else they stay on hand for good).
+      if (q > 0 && record?.expires_at && !record.mark?.startsWith(`${record.expires_at}#`)) {
+        out.push(`product ${id} lot ${lot} holds ${q} expiring at ${record.expires_at} without the sweeper's mark`);
       }
     }
     if (Object.keys(p.lots).length > MAX_LOTS_ON_HAND + 1) out.push(`product ${id} holds too many lots`);

@@ -10,7 +10,9 @@
  * changes once set). A lost race fails the restock whole, which reads and plans again.
  * A lot that expires carries a mark in the `attention` index due at its expiry: the sweeper then
  * writes off its units (SPEC: within one sweeper period), and removes the mark only with the proof
- * that none is left on hand.
+ * that none is left on hand. Every restock of the lot sets the mark again, so units that still
+ * land in it once it has expired (a restock checked just before, or by a clock running behind)
+ * are written off by the next sweep.
  */
 import { tableName } from '../../commons/dynamodb.js';
 import type { KnownLot } from '../../domain/lots.js';
@@ -37,7 +39,10 @@ export function lotFromItem(item: Record<string, unknown>): LotRecord {
   };
 }
 
-/** Units of a lot restocked: the lot is created with its expiry, or was seen as it is and not recalled. */
+/**
+ * Units of a lot restocked: the lot is created with its expiry, or was seen as it is and not
+ * recalled. A lot that expires gets its sweeper mark, again if the sweeper cleared it.
+ */
 export function restockLot(
   productId: number,
   lot: string,
@@ -45,18 +50,24 @@ export function restockLot(
   seen: KnownLot | undefined,
   expiresAt: string | null,
 ): TransactionItem {
+  const key = lotKey(productId, lot);
   const sets = ['product_id = :p', 'lot = :l', 'recalled = if_not_exists(recalled, :f)'];
   const values: Record<string, unknown> = { ':p': productId, ':l': lot, ':f': false, ':q': quantity };
   if (!seen && expiresAt !== null) {
-    const key = lotKey(productId, lot);
-    const mark = attentionAttributes(key.pk, expiresAt);
-    sets.push('expires_at = :e', 'attention_pk = :apk', 'attention_sk = :ask');
-    Object.assign(values, { ':e': expiresAt, ':apk': mark.attention_pk, ':ask': mark.attention_sk });
+    sets.push('expires_at = :e');
+    values[':e'] = expiresAt;
+  }
+  // The lot's own expiry: a seen lot keeps the one its first restock fixed.
+  const expiry = seen ? seen.expiresAt : expiresAt;
+  if (expiry !== null) {
+    const mark = attentionAttributes(key.pk, expiry);
+    sets.push('attention_pk = :apk', 'attention_sk = :ask');
+    Object.assign(values, { ':apk': mark.attention_pk, ':ask': mark.attention_sk });
   }
   return {
     Update: {
       TableName: tableName(),
-      Key: lotKey(productId, lot),
+      Key: key,
       UpdateExpression: `SET ${sets.join(', ')} ADD restocked :q`,
       ConditionExpression: seen ? 'attribute_exists(pk) AND recalled = :f' : 'attribute_not_exists(pk)',
       ExpressionAttributeValues: values,
