@@ -40,7 +40,10 @@ export type CreateOutcome =
   | { kind: 'waiting'; seen: Map<number, StockedProduct> }
   /** A product would hold more lots than it may: nothing changed; the products as they are now. */
   | { kind: 'too-many-lots'; seen: Map<number, StockedProduct> }
-  /** A lot was created or recalled since `knownLots` was read: nothing changed; read and plan again. */
+  /**
+   * A lot was created or recalled since `knownLots` was read, or has expired by `now`: nothing
+   * changed; read and plan again.
+   */
   | { kind: 'lots-changed' };
 
 /** Named lots by `<product_id>/<lot>`, as read before a restock plans on them. */
@@ -60,6 +63,11 @@ export async function readLots(lots: Array<{ product_id: number; lot: string }>)
  * first part's products are checked by the transaction itself: a restock of more parts must have
  * checked its products before.
  *
+ * `now` (the time the transaction is sent): no lot of the first part has expired by then (SPEC v2:
+ * a restock of a lot already expired changes nothing), though it had not when the restock checked
+ * its lots. Later parts land whatever the time (the restock is under way: rule 7); what lands in a
+ * lot expired meanwhile is the sweeper's to write off.
+ *
  * `nobodyWaits` (a restock of one part whose products nobody seemed to wait for): the transaction
  * proves it (each product's `backordered = 0`), so no drain follows and the record is created
  * done: the whole restock is one write.
@@ -67,12 +75,12 @@ export async function readLots(lots: Array<{ product_id: number; lot: string }>)
 export async function createRestock(
   record: RestockRecord,
   knownLots: KnownLots,
-  { nobodyWaits = false } = {},
+  { now, nobodyWaits = false }: { now: string; nobodyWaits?: boolean },
 ): Promise<CreateOutcome> {
   const parts = stockParts(record);
   if (nobodyWaits && parts.length > 1) throw new Error('nobodyWaits needs a restock of one part');
   const stored: RestockRecord = nobodyWaits ? { ...record, status: 'done', draining: false } : record;
-  const part = partItems(record, parts[0]!, knownLots, nobodyWaits);
+  const part = partItems(record, parts[0]!, knownLots, nobodyWaits, now);
   const first = await commit([putNewRestock(stored, parts.length), ...part.items]);
   if (!first.ok) {
     const { cancelled } = first;
@@ -116,9 +124,16 @@ async function applyParts(record: RestockRecord, applied: Set<number>): Promise<
 
 /**
  * The items of one part of stock: per product its update (all its lots), per named lot its
- * LotItem, and the ledger's write with one `restock` movement per product and lot.
+ * LotItem (not expired by `now`, if given), and the ledger's write with one `restock` movement
+ * per product and lot.
  */
-function partItems(record: RestockRecord, lines: ResolvedRestockLine[], knownLots: KnownLots, nobodyWaits: boolean) {
+function partItems(
+  record: RestockRecord,
+  lines: ResolvedRestockLine[],
+  knownLots: KnownLots,
+  nobodyWaits: boolean,
+  now?: string,
+) {
   const ledger = ledgerWrite(
     lines.map((l) => ({
       productId: l.product_id,
@@ -144,7 +159,9 @@ function partItems(record: RestockRecord, lines: ResolvedRestockLine[], knownLot
     for (const l of lots) {
       if (l.lot === null) continue;
       lotIndexes.push(items.length);
-      items.push(restockLot(productId, l.lot, l.quantity, knownLots.get(knownLotKey(productId, l.lot)), l.expiresAt));
+      items.push(
+        restockLot(productId, l.lot, l.quantity, knownLots.get(knownLotKey(productId, l.lot)), l.expiresAt, now),
+      );
     }
   }
   items.push(ledger.item);

@@ -76,7 +76,10 @@ export async function restock(input: RestockInput): Promise<RestockAnswer> {
   }
 }
 
-/** A lot was created or recalled while the restock planned on it: read and plan again. */
+/**
+ * A lot was created or recalled while the restock planned on it, or expired before its commit:
+ * read and plan again (a lot recalled or expired is then refused, 422).
+ */
 const LOTS_CHANGED = Symbol('lots changed');
 const LOT_ATTEMPTS = 5;
 
@@ -195,10 +198,11 @@ const askedOf = (lots: ResolvedRestockLine[]): AskedLines =>
  */
 async function recordRestock(record: RestockRecord, known: KnownLots) {
   const nobodyWaits = restockFitsOnePart(record.lots) && nobodySeenWaiting(record.lines.keys());
-  const created = await createRestock(record, known, { nobodyWaits });
+  // Each transaction is checked at its own time: a lot that expired since the read refuses it.
+  const created = await createRestock(record, known, { now: new Date().toISOString(), nobodyWaits });
   if (created.kind !== 'waiting') return { created, drainFollows: !(nobodyWaits && created.kind === 'created') };
   rememberProducts(created.seen.values());
-  return { created: await createRestock(record, known), drainFollows: true };
+  return { created: await createRestock(record, known, { now: new Date().toISOString() }), drainFollows: true };
 }
 
 /** A replay of a restock this function answered: its first answer, with no read. */

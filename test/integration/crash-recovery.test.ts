@@ -62,6 +62,7 @@ it('after a crash, npm start gives stranded stock to the waiting orders before i
       createdAt: new Date().toISOString(),
     },
     new Map(),
+    { now: new Date().toISOString() },
   );
   // The running sweeper respects the lease: the units stay on hand next to the waiting order.
   await new Promise((resolve) => setTimeout(resolve, 2_500));

@@ -468,6 +468,41 @@ describe('lots', () => {
       await expectAllWrittenOff(p, 'EXP-L', [3, 2]);
     }));
 
+  it('refuses (422) a restock whose lot expires between its check and its commit, and changes nothing', () =>
+    onFakeClock(async () => {
+      const [p] = (await catalog([100])) as [number];
+      const expiresAt = new Date(Date.now() + 600_000).toISOString();
+      await post('/inventory/process_restock', [{ product_id: p, quantity: 3, lot: 'EXP-C', expires_at: expiresAt }]);
+      const seen = await getProducts([p]);
+      const order = await post('/inventory/process_order', {
+        order_id: uniqueOrderId('waits'),
+        requested: [{ product_id: p, quantity: 5 }],
+      });
+      expect(order.body.status).toBe('partially_shipped');
+      // This function believes nobody waits: its restock is one write whose guard finds the
+      // order waiting, and is sent again, a moment later, once the lot has expired.
+      rememberProducts(seen.values());
+      vi.setSystemTime(Date.parse(expiresAt) - 1_000);
+      const before = await productView(p);
+      beforeTransaction(
+        (items) => items.some((i) => String(i.Put?.Item?.pk).startsWith('RESTOCK#')),
+        async () => vi.setSystemTime(Date.parse(expiresAt)),
+      );
+      const late = await post('/inventory/process_restock', [{ product_id: p, quantity: 2, lot: 'EXP-C' }]);
+      expect(late.status).toBe(422);
+      expect(late.body.errors).toEqual([
+        { path: '[0].lot', message: `lot EXP-C of product ${p} expired at ${expiresAt}` },
+      ]);
+      expect(await productView(p)).toEqual(before);
+      await followStream();
+      expect((await get(`/inventory/products/${p}/lots/EXP-C`)).body).toMatchObject({
+        restocked: 3,
+        on_hand: 0,
+        shipped: 3,
+      });
+      expect(violations(await readState())).toEqual([]);
+    }));
+
   it('pages a lot of more than 1000 packages without repeating or skipping one', async () => {
     const [p] = (await catalog([1800])) as [number];
     await post('/inventory/process_restock', [{ product_id: p, quantity: 1003, lot: 'BIG', expires_at: inHours(30) }]);

@@ -108,7 +108,9 @@ const builders: Array<[string, fc.Arbitrary<TransactionItem>]> = [
   ['restockLot (new)', fc.tuple(id, lotName, qty, expiry).map(([p, l, q, e]) => restockLot(p, l, q, undefined, e))],
   [
     'restockLot (known)',
-    fc.tuple(id, lotName, qty, expiry).map(([p, l, q, e]) => restockLot(p, l, q, { expiresAt: e, recalled: false }, e)),
+    fc
+      .tuple(id, lotName, qty, expiry)
+      .map(([p, l, q, e]) => restockLot(p, l, q, { expiresAt: e, recalled: false }, e, new Date(0).toISOString())),
   ],
   [
     'fillBackorder',

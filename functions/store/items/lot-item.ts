@@ -7,7 +7,8 @@
  *
  * A restock plans on the LotItems it read, and each write is conditioned on what it read: a lot
  * it saw as new must still be new, a lot it saw must still not be recalled (its expiry never
- * changes once set). A lost race fails the restock whole, which reads and plans again.
+ * changes once set) nor, in the transaction that creates the restock, expired by the time it is
+ * sent. A lost race fails the restock whole, which reads and plans again.
  * A lot that expires carries a mark in the `attention` index due at its expiry: the sweeper then
  * writes off its units (SPEC: within one sweeper period), and removes the mark only with the proof
  * that none is left on hand. Every restock of the lot sets the mark again, so units that still
@@ -41,7 +42,9 @@ export function lotFromItem(item: Record<string, unknown>): LotRecord {
 
 /**
  * Units of a lot restocked: the lot is created with its expiry, or was seen as it is and not
- * recalled. A lot that expires gets its sweeper mark, again if the sweeper cleared it.
+ * recalled; with `now` (the transaction's time), a seen lot must not have expired by then either
+ * (the first part of a restock: its failure changes nothing, and the restock is refused). A lot
+ * that expires gets its sweeper mark, again if the sweeper cleared it.
  */
 export function restockLot(
   productId: number,
@@ -49,13 +52,20 @@ export function restockLot(
   quantity: number,
   seen: KnownLot | undefined,
   expiresAt: string | null,
+  now?: string,
 ): TransactionItem {
   const key = lotKey(productId, lot);
   const sets = ['product_id = :p', 'lot = :l', 'recalled = if_not_exists(recalled, :f)'];
   const values: Record<string, unknown> = { ':p': productId, ':l': lot, ':f': false, ':q': quantity };
+  const conditions = seen ? ['attribute_exists(pk)', 'recalled = :f'] : ['attribute_not_exists(pk)'];
   if (!seen && expiresAt !== null) {
     sets.push('expires_at = :e');
     values[':e'] = expiresAt;
+  }
+  if (seen && now !== undefined) {
+    // ISO strings of one format (domain normalizeExpiry) compare as the instants they name.
+    conditions.push('(attribute_not_exists(expires_at) OR expires_at > :now)');
+    values[':now'] = now;
   }
   // The lot's own expiry: a seen lot keeps the one its first restock fixed.
   const expiry = seen ? seen.expiresAt : expiresAt;
@@ -69,7 +79,7 @@ export function restockLot(
       TableName: tableName(),
       Key: key,
       UpdateExpression: `SET ${sets.join(', ')} ADD restocked :q`,
-      ConditionExpression: seen ? 'attribute_exists(pk) AND recalled = :f' : 'attribute_not_exists(pk)',
+      ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeValues: values,
     },
   };
