@@ -1,6 +1,7 @@
 /**
  * Lots and expiry (SPEC v2 "Lots and expiry", rules 9 and 10), pure: which lot a unit comes
- * from, which units are usable, and which restock lines a lot's history refuses.
+ * from, which units are usable, which restock lines a lot's history refuses, and where the units
+ * of a restock already under way go when a lot changed after it was checked.
  *
  * Times are compared as instants. The store keeps every `expires_at` as a UTC ISO string with
  * milliseconds (`normalizeExpiry`), so that the same comparison can be a string comparison in a
@@ -242,3 +243,37 @@ export function restockLotProblems(
   }
   return problems;
 }
+
+/**
+ * A line of a later part of a restock, as it lands: a restock too large for one transaction is
+ * checked whole, then commits in parts; once its first part committed (with its record) it is
+ * under way and must finish (rule 7), so a later part is never refused. Its lots are read again
+ * just before it commits, and a lot may have changed since the check:
+ * - recalled: the units are recorded (restocked) and written off at once as `recalled`, so they
+ *   are traceable and never on hand, never shipped (rule 10);
+ * - created meanwhile by another restock, with its own expiry (the lot's expiry is fixed by the
+ *   first restock that names it): units whose own expiry is no earlier than the lot's land in it
+ *   under the lot's expiry (they then leave no later than they really expire); units that expire
+ *   before the lot does would be shipped after they expired (rule 10), so they are written off
+ *   (`other`) instead.
+ * `lands.line.expiresAt` is the expiry the units land under: the lot's own if it exists.
+ */
+export type LaterPartLine =
+  | { kind: 'lands'; line: ResolvedRestockLine }
+  | { kind: 'written-off'; line: ResolvedRestockLine; reason: 'recalled' | 'other' };
+
+export function planLaterPart(
+  lines: readonly ResolvedRestockLine[],
+  known: (productId: number, lot: string) => KnownLot | undefined,
+): LaterPartLine[] {
+  return lines.map((line): LaterPartLine => {
+    const lot = line.lot === null ? undefined : known(line.product_id, line.lot);
+    if (!lot) return { kind: 'lands', line };
+    if (lot.recalled) return { kind: 'written-off', line, reason: 'recalled' };
+    if (!expiresNoLater(lot.expiresAt, line.expiresAt)) return { kind: 'written-off', line, reason: 'other' };
+    return { kind: 'lands', line: { ...line, expiresAt: lot.expiresAt } };
+  });
+}
+
+/** Whether expiry `a` comes no later than `b` (null: never expires). */
+const expiresNoLater = (a: string | null, b: string | null) => b === null || (a !== null && a <= b);

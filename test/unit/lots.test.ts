@@ -8,6 +8,7 @@ import {
   type LotStock,
   mergeTakes,
   normalizeExpiry,
+  planLaterPart,
   restockLotProblems,
   splitTakes,
   takeFefo,
@@ -128,6 +129,35 @@ describe('the lot rules of a restock', () => {
     expect(problems(line('L3', at(-1)))).toEqual(['[0].lot']);
     expect(problems(line('L3', NOW))).toEqual(['[0].lot']);
     expect(problems(line('R'))).toEqual(['[0].lot']);
+  });
+});
+
+describe('a later part of a restock under way (planLaterPart)', () => {
+  // L48 expires in 48 hours, LNEVER never, R was recalled; L-NEW does not exist (yet).
+  const lots: Record<string, { expiresAt: string | null; recalled: boolean }> = {
+    L48: { expiresAt: at(48), recalled: false },
+    LNEVER: { expiresAt: null, recalled: false },
+    R: { expiresAt: at(48), recalled: true },
+  };
+  const plan = (lot: string | null, expiresAt: string | null) =>
+    planLaterPart([{ product_id: 1, lot, quantity: 5, expiresAt }], (_, name) => lots[name])[0];
+
+  it('lands units of the unnamed lot, of a new lot, and of a lot that expires no later than they do, under its expiry', () => {
+    expect(plan(null, null)).toEqual({
+      kind: 'lands',
+      line: { product_id: 1, lot: null, quantity: 5, expiresAt: null },
+    });
+    expect(plan('L-NEW', at(24))).toMatchObject({ kind: 'lands', line: { lot: 'L-NEW', expiresAt: at(24) } });
+    for (const own of [at(48), at(72), null]) {
+      expect(plan('L48', own), String(own)).toMatchObject({ kind: 'lands', line: { lot: 'L48', expiresAt: at(48) } });
+    }
+    expect(plan('LNEVER', null)).toMatchObject({ kind: 'lands', line: { lot: 'LNEVER', expiresAt: null } });
+  });
+
+  it('writes off units of a recalled lot (recalled) and units that expire before their lot does (other)', () => {
+    expect(plan('R', at(48))).toMatchObject({ kind: 'written-off', reason: 'recalled', line: { quantity: 5 } });
+    expect(plan('L48', at(24))).toMatchObject({ kind: 'written-off', reason: 'other', line: { expiresAt: at(24) } });
+    expect(plan('LNEVER', at(24))).toMatchObject({ kind: 'written-off', reason: 'other' });
   });
 });
 
