@@ -8,9 +8,9 @@ import type { OrderId } from '../domain/order-id.js';
 import type { ShipmentEvent } from '../domain/order-record.js';
 import { batchGet } from './batch-get.js';
 import { lotKey, PARTS_REF_PREFIX, REF_PREFIX, restockKey, shipmentKey } from './keys.js';
-import type { KnownLot, ResolvedRestockLine } from '../domain/lots.js';
+import { type KnownLot, type LaterPartLine, planLaterPart, type ResolvedRestockLine } from '../domain/lots.js';
 import type { StockedProduct } from '../domain/model.js';
-import { type LotRecord, lotFromItem, restockLot } from './items/lot-item.js';
+import { type LotRecord, lotFromItem, restockLot, restockWrittenOffLot } from './items/lot-item.js';
 import { addRestockedUnits, addUnitsNobodyWaits, productsSeenBy } from './items/product-item.js';
 import {
   markStockPartApplied,
@@ -31,7 +31,8 @@ import { commit, isConditionFailure } from './transactions.js';
 export type { RestockRecord };
 
 export type CreateOutcome =
-  | { kind: 'created' }
+  /** `writtenOff`: units of later parts written off as they arrived (see applyParts). */
+  | { kind: 'created'; writtenOff: WrittenOffLine[] }
   /** The key was used before: nothing changed. */
   | { kind: 'exists' }
   /** Products not in the catalog: nothing changed. */
@@ -66,7 +67,8 @@ export async function readLots(lots: Array<{ product_id: number; lot: string }>)
  * `now` (the time the transaction is sent): no lot of the first part has expired by then (SPEC v2:
  * a restock of a lot already expired changes nothing), though it had not when the restock checked
  * its lots. Later parts land whatever the time (the restock is under way: rule 7); what lands in a
- * lot expired meanwhile is the sweeper's to write off.
+ * lot expired meanwhile is the sweeper's to write off, and what arrives in a lot recalled (or
+ * created with a later expiry) meanwhile is written off at once (applyParts).
  *
  * `nobodyWaits` (a restock of one part whose products nobody seemed to wait for): the transaction
  * proves it (each product's `backordered = 0`), so no drain follows and the record is created
@@ -80,7 +82,9 @@ export async function createRestock(
   const parts = stockParts(record);
   if (nobodyWaits && parts.length > 1) throw new Error('nobodyWaits needs a restock of one part');
   const stored: RestockRecord = nobodyWaits ? { ...record, status: 'done', draining: false } : record;
-  const part = partItems(record, parts[0]!, knownLots, nobodyWaits, now);
+  // The first part was checked whole before, and its transaction proves it: every line lands.
+  const lands = parts[0]!.map((line): LaterPartLine => ({ kind: 'lands', line }));
+  const part = partItems(record, lands, knownLots, nobodyWaits, now);
   const first = await commit([putNewRestock(stored, parts.length), ...part.items]);
   if (!first.ok) {
     const { cancelled } = first;
@@ -95,72 +99,126 @@ export async function createRestock(
     const waiting = nobodyWaits && [...seen.values()].some((p) => p.backordered > 0);
     return waiting ? { kind: 'waiting', seen } : { kind: 'too-many-lots', seen };
   }
-  await applyParts(record, new Set([0]));
-  return { kind: 'created' };
+  return { kind: 'created', writtenOff: await applyParts(record, new Set([0])) };
 }
 
 /** Whether the restock's stock lands in one transaction (its products checked by it). */
 export const restockFitsOnePart = (lots: ResolvedRestockLine[]) => stockPartsOf(lots).length <= 1;
 
-/** Applies the parts of stock an earlier owner of this restock did not (each part once). */
-export async function applyPendingStock(record: RestockRecord): Promise<void> {
+/**
+ * Applies the parts of stock an earlier owner of this restock did not (each part once); answers
+ * the units written off as they arrived.
+ */
+export async function applyPendingStock(record: RestockRecord): Promise<WrittenOffLine[]> {
   const stored = await readRestockItem(record.key);
   if (!stored) throw new Error(`restock ${record.key} is gone`);
-  await applyParts(record, stockProgressFromItem(stored).partsApplied);
+  return applyParts(record, stockProgressFromItem(stored).partsApplied);
 }
 
-async function applyParts(record: RestockRecord, applied: Set<number>): Promise<void> {
+/**
+ * A later part: its lots are read again and planned on as they are now (domain `planLaterPart`:
+ * units of a lot recalled meanwhile, or created meanwhile with a later expiry than theirs, are
+ * written off as they arrive), and the transaction proves the lots it planned on. A lot created
+ * or recalled between that read and the commit (each happens once to a lot) fails only the
+ * conditions of lots: read and plan again. Any other failure (a product's) stays an error, and
+ * whoever resumes the restock tries again.
+ */
+async function applyParts(record: RestockRecord, applied: Set<number>): Promise<WrittenOffLine[]> {
   const parts = stockParts(record);
+  const writtenOff: WrittenOffLine[] = [];
   for (let n = 0; n < parts.length; n++) {
     if (applied.has(n)) continue;
-    // Checked before the restock began; read again for the conditions of this part's lots.
-    const known = await readLots(parts[n]!.flatMap((l) => (l.lot === null ? [] : [{ ...l, lot: l.lot }])));
-    const part = partItems(record, parts[n]!, known, false);
-    const result = await commit([markStockPartApplied(record.key, n), ...part.items]);
-    // A failed mark means an earlier owner applied this part: exactly once, so go on.
-    if (!result.ok && !result.cancelled.failedAt(0)) throw result.cancelled;
+    const lines = parts[n]!;
+    for (let attempt = 1; ; attempt++) {
+      const known = await readLots(lines.flatMap((l) => (l.lot === null ? [] : [{ ...l, lot: l.lot }])));
+      const plan = planLaterPart(lines, (productId, lot) => known.get(knownLotKey(productId, lot)));
+      const part = partItems(record, plan, known, false);
+      const result = await commit([markStockPartApplied(record.key, n), ...part.items]);
+      if (result.ok) {
+        writtenOff.push(...writtenOffOf(plan, known));
+        break;
+      }
+      // A failed mark means an earlier owner applied this part: exactly once, so go on.
+      if (result.cancelled.failedAt(0)) break;
+      const lotsChanged = result.cancelled.failedIndexes.every((i) => part.lotIndexes.includes(i - 1));
+      if (!lotsChanged || attempt > 2 * part.lotIndexes.length) throw result.cancelled;
+    }
   }
+  return writtenOff;
 }
+
+/** Units of a later part written off as they arrived (domain `planLaterPart`), for the log. */
+export interface WrittenOffLine {
+  product_id: number;
+  lot: string;
+  quantity: number;
+  reason: 'recalled' | 'other';
+  /** The expiry the restock gave the units (null: never), and the lot's own. */
+  expires_at: string | null;
+  lot_expires_at: string | null;
+}
+
+function writtenOffOf(plan: LaterPartLine[], known: Map<string, LotRecord>): WrittenOffLine[] {
+  return plan.flatMap((p) => {
+    const { product_id, lot, quantity, expiresAt } = p.line;
+    if (p.kind !== 'written-off' || lot === null) return [];
+    const lotExpiresAt = known.get(knownLotKey(product_id, lot))?.expiresAt ?? null;
+    return [{ product_id, lot, quantity, reason: p.reason, expires_at: expiresAt, lot_expires_at: lotExpiresAt }];
+  });
+}
+
+/** The write-off key of a restock's units written off as they arrived: their movements name the restock. */
+export const restockWriteOffKey = (restockKey: string) => `restock:${restockKey}`;
 
 /**
  * The items of one part of stock: per product its update (all its lots), per named lot its
  * LotItem (not expired by `now`, if given), and the ledger's write with one `restock` movement
- * per product and lot.
+ * per product and lot, each followed by a `write_off` movement if its units are written off as
+ * they arrive (a later part's, domain `planLaterPart`).
  */
 function partItems(
   record: RestockRecord,
-  lines: ResolvedRestockLine[],
+  plan: LaterPartLine[],
   knownLots: KnownLots,
   nobodyWaits: boolean,
   now?: string,
 ) {
+  const writeOffKey = restockWriteOffKey(record.key);
   const ledger = ledgerWrite(
-    lines.map((l) => ({
-      productId: l.product_id,
-      lot: l.lot,
-      quantity: l.quantity,
-      cause: { kind: 'restock' as const, restockKey: record.key },
-    })),
+    plan.flatMap((p) => {
+      const { product_id: productId, lot, quantity } = p.line;
+      const restocked = { productId, lot, quantity, cause: { kind: 'restock' as const, restockKey: record.key } };
+      if (p.kind === 'lands') return [restocked];
+      return [
+        restocked,
+        { productId, lot, quantity: -quantity, cause: { kind: 'write_off' as const, reason: p.reason, writeOffKey } },
+      ];
+    }),
   );
-  const byProduct = new Map<number, ResolvedRestockLine[]>();
-  for (const l of lines) byProduct.set(l.product_id, [...(byProduct.get(l.product_id) ?? []), l]);
+  const byProduct = new Map<number, LaterPartLine[]>();
+  for (const p of plan) byProduct.set(p.line.product_id, [...(byProduct.get(p.line.product_id) ?? []), p]);
   const items: TransactionItem[] = [];
   const productIndexes: number[] = [];
   const lotIndexes: number[] = [];
   const productAt = new Map<number, number>();
-  for (const [productId, lots] of byProduct) {
+  for (const [productId, lines] of byProduct) {
+    const lands = lines.flatMap((p) => (p.kind === 'lands' ? [p.line] : []));
+    const writtenOff = lines.reduce((n, p) => n + (p.kind === 'written-off' ? p.line.quantity : 0), 0);
     productIndexes.push(items.length);
     productAt.set(items.length, productId);
     items.push(
       nobodyWaits
-        ? addUnitsNobodyWaits(productId, lots, ledger.markFor(productId))
-        : addRestockedUnits(productId, lots, dueAt(record), ledger.markFor(productId)),
+        ? addUnitsNobodyWaits(productId, lands, ledger.markFor(productId))
+        : addRestockedUnits(productId, lands, dueAt(record), ledger.markFor(productId), writtenOff),
     );
-    for (const l of lots) {
-      if (l.lot === null) continue;
+    for (const p of lines) {
+      const { lot, quantity, expiresAt } = p.line;
+      if (lot === null) continue;
       lotIndexes.push(items.length);
       items.push(
-        restockLot(productId, l.lot, l.quantity, knownLots.get(knownLotKey(productId, l.lot)), l.expiresAt, now),
+        p.kind === 'written-off'
+          ? restockWrittenOffLot(productId, lot, quantity, p.reason)
+          : restockLot(productId, lot, quantity, knownLots.get(knownLotKey(productId, lot)), expiresAt, now),
       );
     }
   }

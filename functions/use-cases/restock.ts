@@ -5,6 +5,7 @@
  * whether the first request is still at work or died (then the replay finishes the work).
  */
 import { randomUUID } from 'node:crypto';
+import { logger } from '../commons/logger.js';
 import { ConflictError, InvalidValueError, NotFoundError, RequestInProgressError } from '../domain/errors.js';
 import {
   type LotName,
@@ -29,6 +30,7 @@ import {
   restockShipments,
   type KnownLots,
   takeOverRestock,
+  type WrittenOffLine,
 } from '../store/restock-store.js';
 import { nobodySeenWaiting, rememberProducts, rememberRestocked } from './catalog-cache.js';
 import { type AnswerBudget, fillBackorders } from './fill-backorders.js';
@@ -141,6 +143,7 @@ async function tryRestock(input: RestockInput, attempt: number): Promise<Restock
     if (raced) return replay(raced.record, asked, input.deadline);
     throw new Error(`restock ${key} reported as existing but not found`);
   }
+  if (created.kind === 'created') logWrittenOff(key, created.writtenOff);
   if (!drainFollows) {
     rememberRestocked(record.lots);
     return finalAnswer(input, record, [], false);
@@ -173,6 +176,22 @@ async function resolveLots(input: RestockInput) {
     expiresAt: l.lot === null ? null : (known.get(knownLotKey(l.product_id, l.lot))?.expiresAt ?? l.expiresAt ?? null),
   }));
   return { lines, known, problems };
+}
+
+/**
+ * Units of a later part written off as they arrived (a lot recalled, or created with a later
+ * expiry, since the restock was checked): the restock answers as asked, the operator learns it
+ * here, from the ledger's `write_off` movements and from the StockWrittenOff events.
+ */
+function logWrittenOff(key: string, lines: WrittenOffLine[]): void {
+  for (const line of lines) {
+    logger.warn(
+      line.reason === 'recalled'
+        ? 'restocked units of a lot recalled while the restock was applied: written off as recalled'
+        : 'restocked units of a lot created meanwhile with a later expiry than theirs: written off (other)',
+      { restock_key: key, ...line },
+    );
+  }
 }
 
 /** The answer of a restock this request completed; kept for replays unless its key was generated. */
@@ -267,7 +286,7 @@ export async function resumeRestock(record: RestockRecord, deadline: number): Pr
     throw new RequestInProgressError(`restock ${record.key} is being finished by another request`, 1);
   }
   const owned = { ...record, leaseUntil: lease };
-  await applyPendingStock(owned);
+  logWrittenOff(record.key, await applyPendingStock(owned));
   const before = await getRestock(record.key);
   const drained = await fillBackorders(record.lines.keys(), {
     requestId: record.key,

@@ -3,6 +3,7 @@
  * Local: restocks name lots with their expiry, every path that takes units takes the usable lot
  * that expires first, packages list their lots, and an expired unit is never shipped.
  */
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_LOTS_ON_HAND, TAKE_HORIZON_MS } from '../../functions/domain/lots.js';
 import { getProducts } from '../../functions/store/catalog-store.js';
@@ -10,7 +11,7 @@ import { rememberProducts } from '../../functions/use-cases/catalog-cache.js';
 import { forgetReplays } from '../../functions/use-cases/replay-memory.js';
 import { catalog, get, post, productsById, runSweeper, sendRestockEvent, uniqueOrderId } from '../support/api.js';
 import { createTestTable } from '../support/dynamodb.js';
-import { beforeTransaction } from '../support/interleave.js';
+import { beforeCommand, beforeTransaction } from '../support/interleave.js';
 import { readState, violations } from '../support/invariants.js';
 import { followStream, sequenceLedger } from '../support/ledger.js';
 
@@ -502,6 +503,145 @@ describe('lots', () => {
       });
       expect(violations(await readState())).toEqual([]);
     }));
+
+  /**
+   * A restock too large for one transaction commits in parts; its later parts' lots are checked
+   * with the first, before it commits. Catalog of 98 products with no lot (the first part) and
+   * the named ones after them (a later part), and the line for each of the 98.
+   */
+  async function restockInParts(named: number) {
+    const ids = await catalog(Array.from({ length: 98 + named }, () => 100));
+    const first = ids.slice(0, 98);
+    return { first, named: ids.slice(98), lines: first.map((product_id) => ({ product_id, quantity: 1 })) };
+  }
+  const isLaterPart = (items: any[]) => items.some((i) => String(i.Update?.UpdateExpression).includes('parts_applied'));
+  /**
+   * Runs `meanwhile` just before the restock's later part: before it reads its lots again, or
+   * between that read and its transaction. (The restock reads its lots first when it checks them.)
+   */
+  function beforeLaterPart(moment: 'read' | 'commit', meanwhile: () => Promise<unknown>): void {
+    if (moment === 'commit') {
+      beforeTransaction(isLaterPart, meanwhile);
+      return;
+    }
+    let lotReads = 0;
+    const readsLots = (c: any) =>
+      c instanceof BatchGetCommand &&
+      Object.values(c.input.RequestItems ?? {}).some((r: any) =>
+        r.Keys.some((k: any) => String(k.sk).startsWith('LOT#')),
+      );
+    beforeCommand((c) => readsLots(c) && ++lotReads === 2, meanwhile);
+  }
+
+  // A recall is allowed at any time: one that landed between a restock's first part and a later
+  // part naming the lot failed that part for good (500, every resume failed again, its drain never
+  // ran). The restock is under way: the units arrive, recorded, and are written off at once.
+  it.each(['read', 'commit'] as const)(
+    "a restock under way writes off at once the units of a lot recalled before its later part's %s (rule 7)",
+    async (moment) => {
+      const { first, named, lines } = await restockInParts(1);
+      const x = named[0]!;
+      await post('/inventory/process_restock', [{ product_id: x, quantity: 2, lot: 'RCL-P', expires_at: inHours(30) }]);
+      const waitsForX = await post('/inventory/process_order', {
+        order_id: uniqueOrderId('x'),
+        requested: [{ product_id: x, quantity: 5 }],
+      });
+      expect(waitsForX.body.status).toBe('partially_shipped');
+      const waitsForFirst = await post('/inventory/process_order', {
+        order_id: uniqueOrderId('first'),
+        requested: [{ product_id: first[0], quantity: 1 }],
+      });
+      expect(waitsForFirst.body.status).toBe('backordered');
+      beforeLaterPart(moment, async () =>
+        expect((await post('/inventory/recalls', { product_id: x, lot: 'RCL-P' })).status).toBe(200),
+      );
+      const res = await post('/inventory/process_restock', [...lines, { product_id: x, quantity: 4, lot: 'RCL-P' }], {
+        'idempotency-key': uniqueOrderId('parts-recalled'),
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.shipments.map((s: any) => s.order_id)).toEqual([waitsForFirst.body.order_id]);
+      expect(await productView(x)).toMatchObject({ quantity: 0, lots: [], written_off: 4, backordered: 3 });
+      expect((await get(`/inventory/orders/${waitsForX.body.order_id}`)).body.status).toBe('partially_shipped');
+      await sequenceLedger();
+      await followStream();
+      expect((await get(`/inventory/products/${x}/lots/RCL-P`)).body).toMatchObject({
+        recalled: true,
+        restocked: 6,
+        on_hand: 0,
+        shipped: 2,
+        written_off: 4,
+      });
+      const moves = (await get(`/inventory/products/${x}/movements`)).body.movements;
+      expect(moves.map((m: any) => [m.kind, m.lot, m.quantity, m.on_hand_after, m.ref.reason])).toEqual([
+        ['restock', 'RCL-P', 2, 2, undefined],
+        ['shipment', 'RCL-P', -2, 0, undefined],
+        ['restock', 'RCL-P', 4, 4, undefined],
+        ['write_off', 'RCL-P', -4, 0, 'recalled'],
+      ]);
+      expect(violations(await readState())).toEqual([]);
+    },
+  );
+
+  // A later part names a lot new when the restock was checked; another restock creates it first,
+  // with another expiry (fixed by the first restock that names it). Units that expire before the
+  // lot does would be shipped after they expired (rule 10): written off (`other`) as they arrive.
+  // Units that expire later land in the lot, under its earlier expiry.
+  it.each(['read', 'commit'] as const)(
+    "a restock under way writes off units whose lot was created, before its later part's %s, with a later expiry than theirs (rule 10)",
+    async (moment) => {
+      const { named, lines } = await restockInParts(2);
+      const [x, y] = named as [number, number];
+      const [units, later, earlier] = [inHours(20), inHours(40), inHours(10)];
+      beforeLaterPart(moment, async () =>
+        expect(
+          (
+            await post('/inventory/process_restock', [
+              { product_id: x, quantity: 3, lot: 'NEW-X', expires_at: later },
+              { product_id: y, quantity: 3, lot: 'NEW-Y', expires_at: earlier },
+            ])
+          ).status,
+        ).toBe(200),
+      );
+      const res = await post('/inventory/process_restock', [
+        ...lines,
+        { product_id: x, quantity: 4, lot: 'NEW-X', expires_at: units },
+        { product_id: y, quantity: 4, lot: 'NEW-Y', expires_at: units },
+      ]);
+      expect(res.status).toBe(200);
+      expect(await productView(x)).toMatchObject({
+        quantity: 3,
+        written_off: 4,
+        lots: [{ lot: 'NEW-X', quantity: 3, expires_at: later, expired: false }],
+      });
+      expect(await productView(y)).toMatchObject({
+        quantity: 7,
+        written_off: 0,
+        lots: [{ lot: 'NEW-Y', quantity: 7, expires_at: earlier, expired: false }],
+      });
+      await sequenceLedger();
+      await followStream();
+      expect((await get(`/inventory/products/${x}/lots/NEW-X`)).body).toMatchObject({
+        expires_at: later,
+        restocked: 7,
+        on_hand: 3,
+        written_off: 4,
+      });
+      expect((await get(`/inventory/products/${y}/lots/NEW-Y`)).body).toMatchObject({
+        expires_at: earlier,
+        restocked: 7,
+        on_hand: 7,
+        written_off: 0,
+      });
+      const moves = (await get(`/inventory/products/${x}/movements`)).body.movements;
+      expect(moves.map((m: any) => [m.kind, m.quantity, m.on_hand_after, m.ref.reason])).toEqual([
+        ['restock', 3, 3, undefined],
+        ['restock', 4, 7, undefined],
+        ['write_off', -4, 3, 'other'],
+      ]);
+      expect(moves[2].ref.write_off_key).toMatch(/^restock:/);
+      expect(violations(await readState())).toEqual([]);
+    },
+  );
 
   it('pages a lot of more than 1000 packages without repeating or skipping one', async () => {
     const [p] = (await catalog([1800])) as [number];

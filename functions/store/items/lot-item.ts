@@ -86,6 +86,31 @@ export function restockLot(
 }
 
 /**
+ * Units of a later part of a restock that arrive in a lot and are written off at once (domain
+ * `planLaterPart`): counted as restocked here; their `write_off` movement, committed with them,
+ * is counted in `written_off` by the stream's follower, as every write-off but a recall's. The
+ * condition is what the plan read: a lot seen recalled stays so; a lot whose expiry was later
+ * than the units' must still not be recalled (else the units are planned again, as recalled).
+ * No sweeper mark: none of these units is on hand.
+ */
+export function restockWrittenOffLot(
+  productId: number,
+  lot: string,
+  quantity: number,
+  reason: 'recalled' | 'other',
+): TransactionItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: lotKey(productId, lot),
+      UpdateExpression: 'ADD restocked :q',
+      ConditionExpression: 'attribute_exists(pk) AND recalled = :r',
+      ExpressionAttributeValues: { ':q': quantity, ':r': reason === 'recalled' },
+    },
+  };
+}
+
+/**
  * The recall (SPEC v2): the lot is recalled for good (a restock of it is refused from now on),
  * once: the RecallItem's `attribute_not_exists` makes a second recall change nothing, and its
  * insert in the stream is the LotRecalled event. No mark is needed any more: its units leave with

@@ -279,17 +279,20 @@ const ledgerValues = (mark: LedgerMark) => ({ ':write': mark.writeId, ':moves': 
 
 /**
  * Restocked units land on hand, in their lots. The product is marked for the sweeper, due after
- * `dueAt`, in case the drain that must follow is cut short (SPEC rule 8).
+ * `dueAt`, in case the drain that must follow is cut short (SPEC rule 8). `writtenOff`: units of
+ * a later part of the restock that arrive and are written off at once (domain `planLaterPart`):
+ * restocked and written off in the same update, never on hand.
  */
 export function addRestockedUnits(
   productId: number,
   lots: readonly RestockedLot[],
   dueAt: string,
   mark: LedgerMark,
+  writtenOff = 0,
 ): TransactionItem {
   const key = productKey(productId);
   const attention = attentionAttributes(key.pk, dueAt);
-  return restockUpdate(productId, lots, mark, {
+  return restockUpdate(productId, lots, mark, writtenOff, {
     set: 'attention_pk = :apk, attention_sk = :ask',
     condition: 'attribute_exists(pk)',
     values: { ':apk': attention.attention_pk, ':ask': attention.attention_sk },
@@ -306,7 +309,7 @@ export function addUnitsNobodyWaits(
   lots: readonly RestockedLot[],
   mark: LedgerMark,
 ): TransactionItem {
-  return restockUpdate(productId, lots, mark, {
+  return restockUpdate(productId, lots, mark, 0, {
     condition: 'attribute_exists(pk) AND backordered = :zero',
     values: { ':zero': 0 },
   });
@@ -316,10 +319,12 @@ function restockUpdate(
   productId: number,
   lots: readonly RestockedLot[],
   mark: LedgerMark,
+  writtenOff: number,
   extra: { set?: string; condition: string; values: Record<string, unknown> },
 ): TransactionItem {
   const adds = lotAdds(lots);
   const quantity = lots.reduce((n, l) => n + l.quantity, 0);
+  const written = writtenOff > 0 ? { add: ', written_off :w', values: { ':w': writtenOff } } : { add: '', values: {} };
   // Units in a named lot may come before lots a concurrent plan takes: its guard must see them
   // (lotTakes). The unnamed lot is last of all, so units into it change no plan's order.
   if (lots.some((l) => l.lot !== null)) {
@@ -330,10 +335,18 @@ function restockUpdate(
     Update: {
       TableName: tableName(),
       Key: productKey(productId),
-      UpdateExpression: `${updateExpression([...adds.sets, LEDGER_SET, ...(extra.set ? [extra.set] : [])], [])} ADD on_hand :q, restocked :q, seq :moves`,
+      UpdateExpression: `${updateExpression([...adds.sets, LEDGER_SET, ...(extra.set ? [extra.set] : [])], [])} ADD on_hand :q, restocked :r, seq :moves${written.add}`,
       ConditionExpression: [extra.condition, ...adds.conditions].join(' AND '),
-      ExpressionAttributeNames: adds.names,
-      ExpressionAttributeValues: { ':q': quantity, ...adds.values, ...extra.values, ...ledgerValues(mark) },
+      // Every unit of the product may be written off at once: then no lot is named.
+      ...(Object.keys(adds.names).length > 0 ? { ExpressionAttributeNames: adds.names } : {}),
+      ExpressionAttributeValues: {
+        ':q': quantity,
+        ':r': quantity + writtenOff,
+        ...written.values,
+        ...adds.values,
+        ...extra.values,
+        ...ledgerValues(mark),
+      },
       // A product refused for its lots comes back as it is; an unknown product comes back empty.
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
