@@ -14,9 +14,9 @@ function groupsOf(units: { mass_g: number; quantity: number }[]): MassGroups {
   return { masses, counts: masses.map((m) => byMass.get(m)!) };
 }
 
-/** Event `index` of `npx tsx bench/packing.ts --families <family>` (seed 1). */
-function familyEvent(family: Family, index: number): MassGroups {
-  const rnd = seededRandom(1_000_003 + 17 * (FAMILIES.indexOf(family) + 1));
+/** Event `index` of `npx tsx bench/packing.ts --families <family>` (its seed 1, or another). */
+function familyEvent(family: Family, index: number, seed = 1): MassGroups {
+  const rnd = seededRandom(seed * 1_000_003 + 17 * (FAMILIES.indexOf(family) + 1));
   for (let e = 0; e < index; e++) drawFamilyEvent(family, rnd);
   return groupsOf(drawFamilyEvent(family, rnd).units);
 }
@@ -36,24 +36,39 @@ describe('packGroups on the hard families', () => {
   // waescher 20: the LP's solution rounds to a packing at the bound once the places of its columns
   // whose mass has no units left go to lighter units (packageOfColumn); cut down to the units
   // left instead, it took 106 M work units.
-  // waescher 7: the LP stops as soon as its solution meets the bound, counted without what the
-  // perturbed counts add (perturbationCost); counted with them it ran on, and the event took 32 M.
-  // distinct400-800 15: the LP-guided dive finds this packing; solving the LP at every level of it
-  // took 136 M work units, counting the perturbed counts' packages 206 M.
+  // distinct400-800 15: the LP-guided dive finds this packing (80 M in all). The LP stops as soon
+  // as its solution meets the bound, counted without what the perturbed counts add
+  // (perturbationCost): counted with them it ran on, and the event took 192 M; solving the LP at
+  // every level of the dive took 124 M; the search's long attempt before the LP with a little
+  // room to spare (isTight rather than no room at all) 120 M.
   // scholl3 19: the LP proves one package more than L2; with its little room to spare (22 g) the
-  // search's long attempt at L2 came first, all wasted, and the event took 72 M.
+  // search's long attempt at L2 came first, all wasted, and the event took 66 M.
   // scholl1 44: the dive, filling the places the same way, finds the packing at the LP bound;
-  // without that the event stayed unproven after 1.5 G work units, and with the longer attempts
-  // before the dive it took 94 M.
+  // without that the event stayed unproven after 1.5 G work units.
   it.each([
-    ['waescher', 20, 50_000_000],
-    ['waescher', 7, 20_000_000],
-    ['distinct400-800', 15, 120_000_000],
-    ['scholl3', 19, 60_000_000],
+    ['waescher', 20, 40_000_000],
+    ['distinct400-800', 15, 100_000_000],
+    ['scholl3', 19, 45_000_000],
     ['scholl1', 44, 60_000_000],
   ] as const)('proves %s event %i within %i work units', (family, index, most) => {
     const budget = countingBudget(1.5e9);
     const result = packGroups(familyEvent(family, index), budget);
+    expect(result.proven).toBe(true);
+    expect(budget.spent).toBeLessThan(most);
+  });
+
+  // Beyond the benchmark's seed: distinct300-1000 events 60 and 77 of seed 3 stayed unproven after
+  // 1.5 G work units (the dive missed the rare packings at the bound, and the searches after it
+  // found none) until the LP kept the packages its knapsack found (lower-bound.ts, poolColumn):
+  // its solutions lead the dive to them. Which dive finds a rare packing depends on the solution it
+  // follows; over seeds 1, 3 and 7 (100 events each, both distinct-mass families) every event is
+  // proven now, where 2 of those 600 were not.
+  it.each([
+    [60, 45_000_000],
+    [77, 70_000_000],
+  ] as const)('proves distinct300-1000 event %i of seed 3 within %i work units', (index, most) => {
+    const budget = countingBudget(1.5e9);
+    const result = packGroups(familyEvent('distinct300-1000', index, 3), budget);
     expect(result.proven).toBe(true);
     expect(budget.spent).toBeLessThan(most);
   });
