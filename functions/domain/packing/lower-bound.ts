@@ -532,15 +532,16 @@ class CuttingStockLp {
     const step = this.level[row]! / direction[row]!;
     for (let r = 0; r < n; r++) this.level[r] = Math.max(0, this.level[r]! - step * direction[r]!);
     this.level[row] = step;
+    // The rows² step of every pivot (a fifth of an LP's time on 100 masses): locals, not fields.
+    const inverse = this.inverse;
     const pivotStart = row * n;
     const pivotValue = direction[row]!;
-    for (let j = 0; j < n; j++) this.inverse[pivotStart + j] = this.inverse[pivotStart + j]! / pivotValue;
+    for (let j = 0; j < n; j++) inverse[pivotStart + j] = inverse[pivotStart + j]! / pivotValue;
     for (let r = 0; r < n; r++) {
       const factor = direction[r]!;
       if (r === row || factor === 0) continue;
-      for (let j = 0; j < n; j++) {
-        this.inverse[r * n + j] = this.inverse[r * n + j]! - factor * this.inverse[pivotStart + j]!;
-      }
+      const start = r * n;
+      for (let j = 0; j < n; j++) inverse[start + j] = inverse[start + j]! - factor * inverse[pivotStart + j]!;
     }
     this.basis[row] = entering;
     this.isPackage[row] = isPackage;
