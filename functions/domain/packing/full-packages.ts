@@ -22,46 +22,58 @@ const LIMIT = PACKAGE_LIMIT_G;
 const LIST_STEP_WORK = 3;
 
 export class FullPackages {
-  /** Per package: `[group, units, group, units, ...]`, groups ascending. */
-  private readonly items: Int32Array[];
+  /**
+   * The packages' items, all in one array: package p is `[group, units, group, units, ...]`
+   * (groups ascending) from `start[p]` to `start[p + 1]`. Flat rather than an array per package:
+   * on 100 distinct masses with a little room to spare the listing holds some 17,000 packages,
+   * and building one array each took ten times as long as the listing itself.
+   */
+  private readonly items: Int32Array;
+  private readonly start: Int32Array;
   private readonly mass: Int32Array;
   /** Per package: how many of its groups have fewer units left than it holds (possible when 0). */
   private readonly short: Int32Array;
-  /** Per group: the packages holding it and how many units of it each holds. */
-  private readonly holders: { packages: Int32Array; units: Int32Array }[];
+  /**
+   * Per group g, from `holderStart[g]` to `holderStart[g + 1]`: the packages holding it
+   * (`holderPackage`) and how many units of it each holds (`holderUnits`).
+   */
+  private readonly holderStart: Int32Array;
+  private readonly holderPackage: Int32Array;
+  private readonly holderUnits: Int32Array;
   private readonly possibleWith: Int32Array;
 
   private constructor(
     private readonly masses: readonly number[],
-    packages: number[][],
+    items: readonly number[],
+    start: readonly number[],
   ) {
     const groups = masses.length;
-    this.items = packages.map((items) => Int32Array.from(items));
-    this.mass = Int32Array.from(packages, (items) => {
-      let mass = 0;
-      for (let i = 0; i < items.length; i += 2) mass += masses[items[i]!]! * items[i + 1]!;
-      return mass;
-    });
-    this.short = new Int32Array(packages.length);
+    const packages = start.length - 1;
+    this.items = Int32Array.from(items);
+    this.start = Int32Array.from(start);
+    this.mass = new Int32Array(packages);
+    this.short = new Int32Array(packages);
+    // Listed from the counts they fit, so every package starts possible: a group's possible
+    // packages are all that hold it.
     this.possibleWith = new Int32Array(groups);
-    const holding: { packages: number[]; units: number[] }[] = Array.from({ length: groups }, () => ({
-      packages: [],
-      units: [],
-    }));
-    packages.forEach((items, p) => {
-      for (let i = 0; i < items.length; i += 2) {
-        holding[items[i]!]!.packages.push(p);
-        holding[items[i]!]!.units.push(items[i + 1]!);
+    for (let i = 0; i < items.length; i += 2) this.possibleWith[items[i]!]!++;
+    this.holderStart = new Int32Array(groups + 1);
+    for (let g = 0; g < groups; g++) this.holderStart[g + 1] = this.holderStart[g]! + this.possibleWith[g]!;
+    this.holderPackage = new Int32Array(items.length / 2);
+    this.holderUnits = new Int32Array(items.length / 2);
+    const filled = this.holderStart.slice(0, groups);
+    for (let p = 0; p < packages; p++) {
+      let mass = 0;
+      for (let i = start[p]!; i < start[p + 1]!; i += 2) {
+        const group = items[i]!;
+        const units = items[i + 1]!;
+        mass += masses[group]! * units;
+        const at = filled[group]!++;
+        this.holderPackage[at] = p;
+        this.holderUnits[at] = units;
       }
-    });
-    this.holders = holding.map(({ packages, units }) => ({
-      packages: Int32Array.from(packages),
-      units: Int32Array.from(units),
-    }));
-    // Listed from the counts they fit, so every package starts possible.
-    packages.forEach((items) => {
-      for (let i = 0; i < items.length; i += 2) this.possibleWith[items[i]!]!++;
-    });
+      this.mass[p] = mass;
+    }
   }
 
   /**
@@ -106,18 +118,24 @@ export class FullPackages {
         if (x - lastReach <= slack) windowFrom[row + x] = 1;
       }
     }
-    const packages: number[][] = [];
-    const chosen: number[] = [];
+    const items: number[] = [];
+    const start: number[] = [0];
+    // The package being built: `chosen[0 .. size)`, pairs of group and units.
+    const chosen = new Int32Array(2 * groups);
+    let size = 0;
     let tooMany = false;
     // Depth-first over groups, each from as many units as fit down to none, pruned by the table.
     const visit = (g: number, left: number): void => {
       if (tooMany) return;
       work += LIST_STEP_WORK;
-      if (work > maxWork || packages.length > maxPackages) {
+      if (work > maxWork || start.length - 1 > maxPackages) {
         tooMany = true;
         return;
       }
-      if (left <= slack && left < LIMIT) packages.push([...chosen]);
+      if (left <= slack && left < LIMIT) {
+        for (let i = 0; i < size; i++) items.push(chosen[i]!);
+        start.push(items.length);
+      }
       for (let group = g; group < groups; group++) {
         if (windowFrom[group * width + left] === 0) return;
         const mass = masses[group]!;
@@ -126,16 +144,18 @@ export class FullPackages {
           const rest = left - units * mass;
           // The lighter groups must complete the rest (or the rest is within the slack already).
           if (windowFrom[(group + 1) * width + rest] === 0) continue;
-          chosen.push(group, units);
+          chosen[size] = group;
+          chosen[size + 1] = units;
+          size += 2;
           visit(group + 1, rest);
-          chosen.length -= 2;
+          size -= 2;
           if (tooMany) return;
         }
       }
     };
     visit(0, LIMIT);
     if (tooMany) return { packages: undefined, work };
-    return { packages: new FullPackages(masses, packages), work };
+    return { packages: new FullPackages(masses, items, start), work };
   }
 
   /** Packages still possible that hold group `group`. */
@@ -148,19 +168,20 @@ export class FullPackages {
    * become impossible, those needing at most `after` possible again. Answers the steps taken.
    */
   countChanged(group: number, before: number, after: number): number {
-    const { packages, units } = this.holders[group]!;
-    for (let k = 0; k < packages.length; k++) {
-      const needs = units[k]!;
+    const from = this.holderStart[group]!;
+    const to = this.holderStart[group + 1]!;
+    for (let k = from; k < to; k++) {
+      const needs = this.holderUnits[k]!;
       const was = before >= needs;
       const is = after >= needs;
       if (was === is) continue;
-      const p = packages[k]!;
+      const p = this.holderPackage[k]!;
       const shortBefore = this.short[p]!;
       this.short[p] = shortBefore + (was ? 1 : -1);
       if (was && shortBefore === 0) this.adjustHolders(p, -1);
       else if (!was && shortBefore === 1) this.adjustHolders(p, 1);
     }
-    return packages.length;
+    return to - from;
   }
 
   /**
@@ -168,16 +189,14 @@ export class FullPackages {
    * units: the package less that unit (`[group, units, ...]` ascending) and what that weighs.
    */
   completionsOf(group: number, slack: number): { items: number[]; mass: number }[] {
-    const { packages } = this.holders[group]!;
     const completions: { items: number[]; mass: number }[] = [];
-    for (let k = 0; k < packages.length; k++) {
-      const p = packages[k]!;
+    for (let k = this.holderStart[group]!; k < this.holderStart[group + 1]!; k++) {
+      const p = this.holderPackage[k]!;
       if (this.short[p] !== 0 || LIMIT - this.mass[p]! > slack) continue;
       const items: number[] = [];
-      const packageItems = this.items[p]!;
-      for (let i = 0; i < packageItems.length; i += 2) {
-        const units = packageItems[i] === group ? packageItems[i + 1]! - 1 : packageItems[i + 1]!;
-        if (units > 0) items.push(packageItems[i]!, units);
+      for (let i = this.start[p]!; i < this.start[p + 1]!; i += 2) {
+        const units = this.items[i] === group ? this.items[i + 1]! - 1 : this.items[i + 1]!;
+        if (units > 0) items.push(this.items[i]!, units);
       }
       completions.push({ items, mass: this.mass[p]! - this.masses[group]! });
     }
@@ -185,7 +204,6 @@ export class FullPackages {
   }
 
   private adjustHolders(p: number, delta: number): void {
-    const items = this.items[p]!;
-    for (let i = 0; i < items.length; i += 2) this.possibleWith[items[i]!]! += delta;
+    for (let i = this.start[p]!; i < this.start[p + 1]!; i += 2) this.possibleWith[this.items[i]!]! += delta;
   }
 }
