@@ -59,6 +59,14 @@ async function atTime(at: number, body: () => Promise<void>): Promise<void> {
   }
 }
 
+/** A new product (of `mass` grams) with 3 units in lot `lot`, which expires in 10 minutes. */
+async function threeUnitsExpiring(lot: string, mass: number): Promise<{ p: number; expiresAt: string }> {
+  const [p] = (await catalog([mass])) as [number];
+  const expiresAt = new Date(Date.now() + 600_000).toISOString();
+  await post('/inventory/process_restock', [{ product_id: p, quantity: 3, lot, expires_at: expiresAt }]);
+  return { p, expiresAt };
+}
+
 /**
  * Every unit of the expired lot was written off (reason `expired`), in write-offs of these sizes:
  * nothing on hand, and restocked = on hand + shipped + written off for the product and the lot,
@@ -428,9 +436,7 @@ describe('lots', () => {
   // its write-off stayed on hand in the expired lot for good, the lot's mark cleared.
   it("a restock of a lot committed between the sweeper's read and its write-off is written off too", () =>
     onFakeClock(async () => {
-      const [p] = (await catalog([200])) as [number];
-      const expiresAt = new Date(Date.now() + 600_000).toISOString();
-      await post('/inventory/process_restock', [{ product_id: p, quantity: 3, lot: 'EXP-R', expires_at: expiresAt }]);
+      const { p, expiresAt } = await threeUnitsExpiring('EXP-R', 200);
       vi.setSystemTime(Date.parse(expiresAt) + 1_000);
       beforeTransaction(
         (items) => items.some((i) => String(i.Put?.Item?.pk).startsWith('WRITEOFF#expired:')),
@@ -448,9 +454,7 @@ describe('lots', () => {
 
   it('a restock of a lot committed after the sweeper wrote it off is written off by the next sweep', () =>
     onFakeClock(async () => {
-      const [p] = (await catalog([200])) as [number];
-      const expiresAt = new Date(Date.now() + 600_000).toISOString();
-      await post('/inventory/process_restock', [{ product_id: p, quantity: 3, lot: 'EXP-L', expires_at: expiresAt }]);
+      const { p, expiresAt } = await threeUnitsExpiring('EXP-L', 200);
       vi.setSystemTime(Date.parse(expiresAt) + 1_000);
       await runSweeper();
       expect((await productView(p)).lots).toEqual([]);
@@ -471,9 +475,7 @@ describe('lots', () => {
 
   it('refuses (422) a restock whose lot expires between its check and its commit, and changes nothing', () =>
     onFakeClock(async () => {
-      const [p] = (await catalog([100])) as [number];
-      const expiresAt = new Date(Date.now() + 600_000).toISOString();
-      await post('/inventory/process_restock', [{ product_id: p, quantity: 3, lot: 'EXP-C', expires_at: expiresAt }]);
+      const { p, expiresAt } = await threeUnitsExpiring('EXP-C', 100);
       const seen = await getProducts([p]);
       const order = await post('/inventory/process_order', {
         order_id: uniqueOrderId('waits'),
