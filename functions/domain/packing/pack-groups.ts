@@ -44,12 +44,18 @@ const SEARCH_MAX_PACKAGES = 1000;
 /** Work of a quick search attempt (about 3 ms): enough for a dive and some backtracking. */
 const QUICK_SEARCH_WORK = 1_000_000;
 /**
- * Work of the search before the LP where every package at the bound must be exactly full: each of
- * the benchmark's 50 triplet events of 99 units needs at most 25 M since the search lists full
- * packages once (full-packages.ts); where the bound is one short it is all wasted, so not much
- * more than that.
+ * Work of the search before the LP where every package at the bound must be exactly full. On
+ * Falkenauer's triplets the bound is always right and the search is what finds the packing: over
+ * seeds 1 to 12 (600 events of 99 units) each needs at most 85 M (the benchmark's 50 of seed 1 at
+ * most 25 M) since it lists full packages once (full-packages.ts). With 40 M, the 9 events that
+ * need more paid an LP (about 40 M there, converging slowly to exactly full packages) and a dive
+ * before the search went on: 4,281 M work units in all, 205 M at most; now 3,712 M, 88 M at most.
+ * Where the bound is one short it is all wasted: of those 4,200 events only one more, a 400-800 g
+ * event whose total fills its bound's packages exactly by chance (seed 10 event 12: 61 M -> 121 M).
  */
-const TIGHT_SEARCH_WORK = 40_000_000;
+const NO_ROOM_SEARCH_WORK = 100_000_000;
+/** Work of the search after the dive where (nearly) every package must be exactly full. */
+const TIGHT_SEARCH_WORK = 120_000_000;
 /** Up to this many distinct masses the LP comes first: it is cheap and settles most gaps. */
 const LP_FIRST_MAX_GROUPS = 24;
 /** Local search works on single units; beyond this many it is left out. */
@@ -152,14 +158,14 @@ function improve(
   // With no room at all to spare at the bound, as in Falkenauer's triplets where every package
   // must be exactly full, units have few completions each and the exact search is what finds the
   // packing (the local search only wanders there, the LP converges slowly to exactly full
-  // packages: 50 M work units on a triplet event): a long attempt before the LP. With a little
+  // packages: 40 M work units on a triplet event): a long attempt before the LP. With a little
   // room (under an eighth of the lightest unit, where the search still lists nearly full
   // packages) the LP comes first: there it often raises the bound, which the attempt can only
   // waste its work on, and its solution leads the dive to the packing when it does not (the hard
   // families' largest events, seeds 1 and 7: 300-1000 g 98 M work units -> 78 M, 400-800 g
   // 134 M -> 94 M, Scholl set 3 110 M -> 70 M).
   if (thorough && presentGroups > LP_FIRST_MAX_GROUPS && hasNoRoomAtAll(groups, bound)) {
-    attemptAtBound(TIGHT_SEARCH_WORK, 0);
+    attemptAtBound(NO_ROOM_SEARCH_WORK, 0);
   }
   if (presentGroups > LP_FIRST_MAX_GROUPS) raiseByLp();
   if (!thorough) return { patterns: best, lowerBound: bound };
@@ -170,7 +176,7 @@ function improve(
   // all solving on to an optimum after the longer attempts, 1,986 M following the settled solution
   // before them). Where the bound leaves no room to spare the search goes on (longer) after it.
   if (lpColumns && open()) best = lpDive(groups, bound, lpColumns, budget) ?? best;
-  if (isTight(groups, bound)) attemptAtBound(TIGHT_SEARCH_WORK * 3, 0);
+  if (isTight(groups, bound)) attemptAtBound(TIGHT_SEARCH_WORK, 0);
   attemptAtBound(10 * QUICK_SEARCH_WORK, LOCAL_SEARCH_PASSES / 10);
   // Longer and longer, alternating: the search may prove the bound impossible (where the local
   // search would only waste its passes), the local search may find what the search would not.
