@@ -13,7 +13,7 @@
  * - `scholl3`: Scholl set 3 (hard) style with 100 units: 360..630 g (20,000..35,000 of 100,000).
  * - `random1000`: 1,000 units, each of a uniform mass 1..1800 g (beyond the always-proven limit).
  *
- * Run alone: `npx tsx bench/packing.ts --families all [--events 50] [--seed 1]`.
+ * Run alone: `npx tsx bench/packing.ts --families all [--events 200] [--seed 1]`.
  */
 import { firstFitDecreasing, packUnits, PACKAGE_LIMIT_G, type UnitsToPack } from '../functions/domain/packing.js';
 import { percentile, round, seededRandom } from './lib.js';

@@ -13,7 +13,7 @@
  *
  * Run alone: `npx tsx bench/packing.ts [--events 10000] [--sizes 10,100,1000] [--seed 1]`.
  * With `--families all` (or a comma-separated list, see packing-families.ts) it runs the hard
- * literature families instead, `--events` of each (default 50).
+ * literature families instead, `--events` of each (default 200).
  */
 import { readFileSync } from 'node:fs';
 import { firstFitDecreasing, packUnits, PACKAGE_LIMIT_G, type UnitsToPack } from '../functions/domain/packing.js';
@@ -165,7 +165,7 @@ function runFamilies(list: string): void {
   const families = (list === 'all' ? [...FAMILIES] : list.split(',')) as Family[];
   const unknown = families.filter((f) => !FAMILIES.includes(f));
   if (unknown.length > 0) throw new Error(`unknown families ${unknown.join(', ')}; known: ${FAMILIES.join(', ')}`);
-  const events = Number(argValue('events', '50'));
+  const events = Number(argValue('events', '200'));
   const seed = Number(argValue('seed', '1'));
   const results = families.map((family) => {
     const result = runFamily(family, events, seed);

@@ -153,7 +153,7 @@ export function renderBenchmarksMd(r: BenchResults): string {
   );
   lines.push('| `npx tsx bench/packing.ts --events 10000` | the packing benchmark alone (`--sizes`, `--seed`) |');
   lines.push(
-    '| `npx tsx bench/packing.ts --families all --events 50` | the hard packing families alone (a comma-separated list instead of `all`) |',
+    '| `npx tsx bench/packing.ts --families all --events 200` | the hard packing families alone (a comma-separated list instead of `all`) |',
   );
   lines.push(
     '| `npx tsx bench/load.ts --duration-ms 10000` | the load benchmark alone (`--concurrency`, `--hot-orders`, `--warmup-ms`) |',

@@ -54,7 +54,7 @@ const settings = {
   sizes: [10, 100, 1000],
   events: Number(argValue('events', smoke ? '50' : '10000')),
   eventsLarge: Number(argValue('events-large', smoke ? '4' : '10000')),
-  familyEvents: Number(argValue('family-events', smoke ? '1' : '50')),
+  familyEvents: Number(argValue('family-events', smoke ? '1' : '200')),
   durationMs: Number(argValue('duration-ms', smoke ? '600' : '8000')),
   warmupMs: Number(argValue('warmup-ms', smoke ? '600' : '8000')),
   concurrencies: [1, 8, 32],
@@ -174,6 +174,8 @@ for (const p of results.packing ?? []) {
 }
 for (const f of results.families ?? []) {
   if (f.worseThanFfd > 0) failures.push(`packing family ${f.family}: ${f.worseThanFfd} events worse than FFD`);
+  if (f.family !== 'random1000' && f.provenOptimal !== f.events)
+    failures.push(`packing family ${f.family}: ${f.events - f.provenOptimal} events not proven (rule 2)`);
 }
 if (results.load) {
   if (!results.load.hot.conservation.exact)
