@@ -61,8 +61,9 @@ const DEFAULT_TIME_BUDGET_MS = 5;
  * bench/packing-stress.ts`) were all proven, all but a few within a second (the slowest in
  * 2.6 s): the LP bound (with dual-optimal inequalities) settles the events where L2 is one short,
  * and a dive guided by the LP optimum finds the rare packings at the bound the searches miss. Harder inputs exist
- * (100 different masses all between 300 and 1000 g, or 400 and 800 g: 3 of the stress bench's
- * 600 such instances stay unproven, the bound or the packing short), and bin packing is NP-hard,
+ * (100 different masses all between 300 and 1000 g, or 400 and 800 g: 1 of the stress bench's
+ * 600 such instances stays unproven, its packing at the bound too rare for the dives and searches
+ * to find, where an arc-flow MIP solver needed 570 branch-and-bound nodes), and bin packing is NP-hard,
  * so such an input ends as a counted fallback (never worse than FFD) instead of a Lambda timeout
  * that would fail the whole request.
  */

@@ -83,6 +83,30 @@ describe('packGroups on the hard families', () => {
   });
 });
 
+describe('the LP-guided dive', () => {
+  // Instance 57 of bench/packing-stress.ts's 100 distinct masses of 400-800 g: the first dive
+  // (following each LP solution for 5 levels) misses the packing at the bound; the second, for 2,
+  // finds it. With one dive it stayed unproven after 1.5 G work units.
+  const stress57: MassGroups = {
+    masses: [
+      798, 795, 794, 791, 789, 788, 787, 784, 780, 778, 775, 773, 772, 769, 767, 765, 753, 752, 748, 747, 744, 741, 740,
+      738, 731, 729, 723, 722, 714, 706, 704, 700, 695, 688, 686, 685, 683, 682, 681, 678, 676, 675, 672, 669, 665, 660,
+      655, 644, 642, 637, 627, 624, 621, 615, 609, 607, 604, 599, 591, 588, 585, 583, 578, 575, 565, 562, 554, 545, 538,
+      536, 534, 523, 514, 508, 507, 505, 504, 502, 501, 488, 485, 478, 476, 472, 460, 457, 456, 452, 443, 441, 440, 437,
+      426, 425, 417, 415, 413, 411, 410, 404,
+    ],
+    counts: new Array(100).fill(1),
+  };
+
+  it('tries again, following the solutions for fewer levels, where the first dive fails', () => {
+    const budget = countingBudget(1.5e9);
+    const result = packGroups(stress57, budget);
+    expect(result.proven).toBe(true);
+    expect(packageCount(result.patterns)).toBe(35);
+    expect(budget.spent).toBeLessThan(200_000_000);
+  });
+});
+
 describe('LocalSearch', () => {
   it('goes on where it stopped: 300 passes and then 700 end as 1,000 passes at once', () => {
     const groups = familyEvent('waescher', 20);

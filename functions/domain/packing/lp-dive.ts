@@ -34,22 +34,26 @@ const DIVE_BRANCHES = 3;
  */
 const DIVE_FAILURES = 60;
 /**
- * Levels of the dive that follow one LP solution before it is solved again. Solving at every level
- * was most of the dive's work on 100 distinct masses, where the dive hardly ever backtracks:
- * the benchmark's 50 events of 400-800 g took 1,687 M work units in all (233 M at most), 1,411 M
- * (164 M) following each optimum for 5 levels; following one optimum all the way down left 2 of
- * them unproven.
+ * Levels of the dive that follow one LP solution before it is solved again, one entry per dive.
+ * Solving at every level was most of the dive's work on 100 distinct masses, where the dive
+ * hardly ever backtracks: the benchmark's 50 events of 400-800 g took 1,687 M work units in all
+ * (233 M at most), 1,411 M (164 M) following each optimum for 5 levels; following one optimum all
+ * the way down left 2 of them unproven. Which solutions a dive follows decides which rare packing
+ * it can reach, so a dive that fails is tried again following each for 2 levels, then 3: on the
+ * stress bench's 600 events of 100 distinct masses (bench/packing-stress.ts) 5 stayed unproven
+ * after 1.5 G work units with one dive, 1 with these three, and the 600 took 6,786 M work units
+ * in all instead of 12,089 M; the families of seeds 1 to 12 took 21,446 M instead of 21,367 M.
  */
-const DIVE_LEVELS_PER_SOLVE = 5;
+const DIVE_LEVELS_PER_SOLVE = [5, 2, 3];
 
 /**
  * LP-guided diving for a packing into `packages` packages: fixes the packages the LP solution uses
  * whole, solves the LP again on the units left, and so on until the packages left are few enough
  * for a short exact search. Where the LP uses no package whole, it branches on the ones it uses
- * most (up to DIVE_BRANCHES of them, largest first), and follows the rest of that solution for up to
- * DIVE_LEVELS_PER_SOLVE levels before solving again; a branch fails as soon as the LP bound of what
+ * most (up to DIVE_BRANCHES of them, largest first), and follows the rest of that solution for a
+ * few levels (DIVE_LEVELS_PER_SOLVE) before solving again; a branch fails as soon as the LP bound of what
  * is left exceeds the packages left, or the search does not find the rest, and after DIVE_FAILURES
- * failed branches the dive gives up. A heuristic (a limited search), but one that looks where the
+ * failed branches the dive gives up, to start again following the solutions for fewer levels. A heuristic (a limited search), but one that looks where the
  * packings at the LP bound are: it finds the rare ones that the bin-completion search and the
  * local search miss among many near misses (100 distinct masses, little room to spare).
  */
@@ -58,6 +62,20 @@ export function lpDive(
   packages: number,
   firstColumns: readonly LpColumn[],
   budget: WorkBudget,
+): MassPattern[] | undefined {
+  for (const levelsPerSolve of DIVE_LEVELS_PER_SOLVE) {
+    const packing = diveOnce(groups, packages, firstColumns, budget, levelsPerSolve);
+    if (packing) return packing;
+  }
+  return undefined;
+}
+
+function diveOnce(
+  groups: MassGroups,
+  packages: number,
+  firstColumns: readonly LpColumn[],
+  budget: WorkBudget,
+  levelsPerSolve: number,
 ): MassPattern[] | undefined {
   const { masses } = groups;
   let failuresLeft = DIVE_FAILURES;
@@ -94,7 +112,7 @@ export function lpDive(
           if (pattern.every((units) => units === 0)) continue;
           // The rest of this solution still says where the next packages are: followed for a few
           // more levels before the LP is solved again (each solve costs as much as many levels).
-          const reuse = sinceSolved + 1 < DIVE_LEVELS_PER_SOLVE;
+          const reuse = sinceSolved + 1 < levelsPerSolve;
           const rest = dive(
             counts.map((units, group) => units - pattern[group]!),
             left - 1,
