@@ -107,6 +107,29 @@ describe('the LP-guided dive', () => {
   });
 });
 
+describe('an event that ends unproven', () => {
+  // Instance 266 of bench/packing-stress.ts's 100 distinct masses of 400-800 g: its optimum is its
+  // bound, 34 packages (an arc-flow MIP needed 570 branch-and-bound nodes), which no attempt finds
+  // within the safety cap. Aiming only at the bound, the packing stayed at first-fit-decreasing's 38.
+  const stress266: MassGroups = {
+    masses: [
+      798, 795, 789, 787, 785, 782, 778, 777, 775, 774, 771, 770, 768, 757, 752, 751, 749, 746, 745, 744, 743, 737, 735,
+      729, 722, 713, 709, 708, 704, 699, 696, 694, 693, 689, 686, 679, 677, 673, 671, 668, 667, 658, 650, 642, 638, 635,
+      632, 626, 618, 606, 604, 602, 601, 598, 589, 587, 586, 574, 566, 564, 559, 547, 545, 538, 534, 533, 532, 526, 525,
+      512, 508, 507, 506, 503, 502, 500, 497, 491, 488, 487, 480, 473, 472, 467, 466, 465, 460, 458, 449, 440, 432, 426,
+      424, 420, 411, 410, 409, 404, 401, 400,
+    ],
+    counts: new Array(100).fill(1),
+  };
+
+  it('is packed close to its bound, not left where first-fit-decreasing put it', () => {
+    expect(packageCount(firstFitDecreasingGroups(stress266))).toBe(38);
+    const result = packGroups(stress266, countingBudget(1.5e9));
+    expect(result.lowerBound).toBe(34);
+    expect(packageCount(result.patterns)).toBeLessThanOrEqual(35);
+  });
+});
+
 describe('LocalSearch', () => {
   it('goes on where it stopped: 300 passes and then 700 end as 1,000 passes at once', () => {
     const groups = familyEvent('waescher', 20);
