@@ -532,7 +532,9 @@ class CuttingStockLp {
     const step = this.level[row]! / direction[row]!;
     for (let r = 0; r < n; r++) this.level[r] = Math.max(0, this.level[r]! - step * direction[r]!);
     this.level[row] = step;
-    // The rows² step of every pivot (a fifth of an LP's time on 100 masses): locals, not fields.
+    // The rows² step of every pivot (a fifth of an LP's time on 100 masses): locals, not fields,
+    // and four entries per step (the same operations on each entry, so the same inverse):
+    // distinct400-800 event 15, 50 runs of its esbuild bundle, median 109-119 ms -> 100-104 ms.
     const inverse = this.inverse;
     const pivotStart = row * n;
     const pivotValue = direction[row]!;
@@ -541,7 +543,16 @@ class CuttingStockLp {
       const factor = direction[r]!;
       if (r === row || factor === 0) continue;
       const start = r * n;
-      for (let j = 0; j < n; j++) inverse[start + j] = inverse[start + j]! - factor * inverse[pivotStart + j]!;
+      let j = 0;
+      for (; j + 3 < n; j += 4) {
+        const a = start + j;
+        const b = pivotStart + j;
+        inverse[a] = inverse[a]! - factor * inverse[b]!;
+        inverse[a + 1] = inverse[a + 1]! - factor * inverse[b + 1]!;
+        inverse[a + 2] = inverse[a + 2]! - factor * inverse[b + 2]!;
+        inverse[a + 3] = inverse[a + 3]! - factor * inverse[b + 3]!;
+      }
+      for (; j < n; j++) inverse[start + j] = inverse[start + j]! - factor * inverse[pivotStart + j]!;
     }
     this.basis[row] = entering;
     this.isPackage[row] = isPackage;
