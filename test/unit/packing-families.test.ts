@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { drawFamilyEvent, FAMILIES, type Family } from '../../bench/packing-families.js';
 import { seededRandom } from '../../bench/lib.js';
+import { stressInstance } from '../../bench/packing-stress.js';
 import { LocalSearch } from '../../functions/domain/packing/local-search.js';
 import { firstFitDecreasingGroups } from '../../functions/domain/packing/first-fit-decreasing.js';
 import type { MassGroups } from '../../functions/domain/packing/mass-groups.js';
@@ -84,19 +85,10 @@ describe('packGroups on the hard families', () => {
 });
 
 describe('the LP-guided dive', () => {
-  // Instance 57 of bench/packing-stress.ts's 100 distinct masses of 400-800 g: the first dive
-  // (following each LP solution for 5 levels) misses the packing at the bound; the second, for 2,
-  // finds it. With one dive it stayed unproven after 1.5 G work units.
-  const stress57: MassGroups = {
-    masses: [
-      798, 795, 794, 791, 789, 788, 787, 784, 780, 778, 775, 773, 772, 769, 767, 765, 753, 752, 748, 747, 744, 741, 740,
-      738, 731, 729, 723, 722, 714, 706, 704, 700, 695, 688, 686, 685, 683, 682, 681, 678, 676, 675, 672, 669, 665, 660,
-      655, 644, 642, 637, 627, 624, 621, 615, 609, 607, 604, 599, 591, 588, 585, 583, 578, 575, 565, 562, 554, 545, 538,
-      536, 534, 523, 514, 508, 507, 505, 504, 502, 501, 488, 485, 478, 476, 472, 460, 457, 456, 452, 443, 441, 440, 437,
-      426, 425, 417, 415, 413, 411, 410, 404,
-    ],
-    counts: new Array(100).fill(1),
-  };
+  // Instance 57 of `npx tsx bench/packing-stress.ts`'s 100 distinct masses of 400-800 g: the
+  // first dive (following each LP solution for 5 levels) misses the packing at the bound; the
+  // second, for 2, finds it. With one dive it stayed unproven after 1.5 G work units.
+  const stress57 = groupsOf(stressInstance('distinct400-800', 57));
 
   it('tries again, following the solutions for fewer levels, where the first dive fails', () => {
     const budget = countingBudget(1.5e9);
@@ -108,19 +100,10 @@ describe('the LP-guided dive', () => {
 });
 
 describe('an event that ends unproven', () => {
-  // Instance 266 of bench/packing-stress.ts's 100 distinct masses of 400-800 g: its optimum is its
-  // bound, 34 packages (an arc-flow MIP needed 570 branch-and-bound nodes), which no attempt finds
-  // within the safety cap. Aiming only at the bound, the packing stayed at first-fit-decreasing's 38.
-  const stress266: MassGroups = {
-    masses: [
-      798, 795, 789, 787, 785, 782, 778, 777, 775, 774, 771, 770, 768, 757, 752, 751, 749, 746, 745, 744, 743, 737, 735,
-      729, 722, 713, 709, 708, 704, 699, 696, 694, 693, 689, 686, 679, 677, 673, 671, 668, 667, 658, 650, 642, 638, 635,
-      632, 626, 618, 606, 604, 602, 601, 598, 589, 587, 586, 574, 566, 564, 559, 547, 545, 538, 534, 533, 532, 526, 525,
-      512, 508, 507, 506, 503, 502, 500, 497, 491, 488, 487, 480, 473, 472, 467, 466, 465, 460, 458, 449, 440, 432, 426,
-      424, 420, 411, 410, 409, 404, 401, 400,
-    ],
-    counts: new Array(100).fill(1),
-  };
+  // Instance 266 of `npx tsx bench/packing-stress.ts`'s 100 distinct masses of 400-800 g: its
+  // optimum is its bound, 34 packages (an arc-flow MIP needed 570 branch-and-bound nodes), which no
+  // attempt finds within the safety cap. Aiming only at the bound, the packing stayed at first-fit-decreasing's 38.
+  const stress266 = groupsOf(stressInstance('distinct400-800', 266));
 
   it('is packed close to its bound, not left where first-fit-decreasing put it', () => {
     expect(packageCount(firstFitDecreasingGroups(stress266))).toBe(38);
