@@ -13,7 +13,9 @@
  * - `scholl3`: Scholl set 3 (hard) style with 100 units: 360..630 g (20,000..35,000 of 100,000).
  * - `random1000`: 1,000 units, each of a uniform mass 1..1800 g (beyond the always-proven limit).
  *
- * Run alone: `npx tsx bench/packing.ts --families all [--events 200] [--seed 1]`.
+ * Run alone: `npx tsx bench/packing.ts --families all [--events 200] [--seed 1]`; with
+ * `--why-unproven 3000` it reruns each unproven event with that budget (ms) and says whether the
+ * bound or the packing fell short (`whyUnproven`).
  */
 import { firstFitDecreasing, packUnits, PACKAGE_LIMIT_G, type UnitsToPack } from '../functions/domain/packing.js';
 import { percentile, round, seededRandom } from './lib.js';
@@ -148,6 +150,57 @@ export function runFamily(family: Family, events: number, seed: number): FamilyR
       mean: round(times.reduce((a, b) => a + b, 0) / events, 2),
     },
   };
+}
+
+/** Why events were not proven within the default budget: what a much larger one finds. */
+export interface UnprovenBreakdown {
+  family: Family;
+  events: number;
+  proven: number;
+  /** Of the unproven: only the bound fell short of what `largerBudgetMs` proves, only the packing, or both. */
+  boundShort: number;
+  packingShort: number;
+  both: number;
+  /** Unproven events whose packing already met the bound the larger budget proved. */
+  provenWithThatBound: number;
+  stillUnproven: number;
+  largerBudgetMs: number;
+}
+
+/**
+ * Each event with the default budget and, where that does not prove it, again with
+ * `largerBudgetMs`: whether the default budget's bound or its packing (or both) fell short.
+ */
+export function whyUnproven(family: Family, events: number, seed: number, largerBudgetMs: number): UnprovenBreakdown {
+  const rnd = seededRandom(seed * 1_000_003 + 17 * (FAMILIES.indexOf(family) + 1));
+  const r: UnprovenBreakdown = {
+    family,
+    events,
+    proven: 0,
+    boundShort: 0,
+    packingShort: 0,
+    both: 0,
+    provenWithThatBound: 0,
+    stillUnproven: 0,
+    largerBudgetMs,
+  };
+  for (let e = 0; e < events; e++) {
+    const { units } = drawFamilyEvent(family, rnd);
+    const quick = packUnits(units);
+    if (quick.provenOptimal) {
+      r.proven++;
+      continue;
+    }
+    const long = packUnits(units, { timeBudgetMs: largerBudgetMs });
+    const boundShort = quick.lowerBound < long.lowerBound;
+    const packingShort = quick.packageCount > long.packageCount;
+    if (boundShort && packingShort) r.both++;
+    else if (boundShort) r.boundShort++;
+    else if (packingShort) r.packingShort++;
+    if (quick.packageCount === long.lowerBound) r.provenWithThatBound++;
+    if (!long.provenOptimal) r.stillUnproven++;
+  }
+  return r;
 }
 
 export function familyLine(r: FamilyResult): string {

@@ -13,12 +13,13 @@
  *
  * Run alone: `npx tsx bench/packing.ts [--events 10000] [--sizes 10,100,1000] [--seed 1]`.
  * With `--families all` (or a comma-separated list, see packing-families.ts) it runs the hard
- * literature families instead, `--events` of each (default 200).
+ * literature families instead, `--events` of each (default 200); add `--why-unproven <ms>` to rerun
+ * each event not proven with that budget and count whether the bound or the packing fell short.
  */
 import { readFileSync } from 'node:fs';
 import { firstFitDecreasing, packUnits, PACKAGE_LIMIT_G, type UnitsToPack } from '../functions/domain/packing.js';
 import { argValue, isMain, percentile, round, seededRandom } from './lib.js';
-import { FAMILIES, type Family, familyLine, runFamily } from './packing-families.js';
+import { FAMILIES, type Family, familyLine, runFamily, whyUnproven } from './packing-families.js';
 
 export type Source = 'classic' | 'random';
 
@@ -167,6 +168,11 @@ function runFamilies(list: string): void {
   if (unknown.length > 0) throw new Error(`unknown families ${unknown.join(', ')}; known: ${FAMILIES.join(', ')}`);
   const events = Number(argValue('events', '200'));
   const seed = Number(argValue('seed', '1'));
+  const largerBudget = argValue('why-unproven');
+  if (largerBudget) {
+    for (const family of families) console.log(JSON.stringify(whyUnproven(family, events, seed, Number(largerBudget))));
+    return;
+  }
   const results = families.map((family) => {
     const result = runFamily(family, events, seed);
     console.log(familyLine(result));
