@@ -62,6 +62,19 @@ export function usableUnits(lots: readonly LotStock[], now: string): number {
 export const MAX_LOTS_ON_HAND = 40;
 
 /**
+ * Whether restocking `restocked` (one product's named lots in one update) would leave the product
+ * with more than MAX_LOTS_ON_HAND named lots, judged exactly as the product's update judges it at
+ * commit (the store's `:lotcap`): once any of them is not on hand, the lots on hand plus every one
+ * of them, each counted as if new. So a restock in parts, checked whole with this before its first
+ * part commits, never has a later part refused for its lots by its own products as they were read.
+ */
+export function exceedsLotCap(onHand: readonly string[], restocked: readonly string[]): boolean {
+  const held = new Set(onHand);
+  const lots = new Set(restocked);
+  return [...lots].some((lot) => !held.has(lot)) && held.size + lots.size > MAX_LOTS_ON_HAND;
+}
+
+/**
  * A planned take must still find its lot usable this long after planning: the write's round trip.
  * The condition at commit compares the lot's expiry with the plan's time plus this, since
  * DynamoDB has no clock of its own in a condition; so a unit is never shipped within this margin
@@ -243,6 +256,24 @@ export function restockLotProblems(
   }
   return problems;
 }
+
+/**
+ * The products a restock would leave with too many lots (`exceedsLotCap` on each product's named
+ * lots, as `lotsOnHand` gives them), in the order their lines come.
+ */
+export function productsOverLotCap(
+  lines: readonly Pick<RestockLine, 'product_id' | 'lot'>[],
+  lotsOnHand: (productId: number) => readonly LotStock[],
+): number[] {
+  const named = new Map<number, string[]>();
+  for (const l of lines) if (l.lot !== null) named.set(l.product_id, [...(named.get(l.product_id) ?? []), l.lot]);
+  return [...named].flatMap(([productId, lots]) =>
+    exceedsLotCap(namedLots(lotsOnHand(productId)), lots) ? [productId] : [],
+  );
+}
+
+/** The names of the named lots among `lots` (the unnamed lot does not count toward the cap). */
+export const namedLots = (lots: readonly LotStock[]): string[] => lots.flatMap((l) => (l.lot === null ? [] : [l.lot]));
 
 /**
  * A line of a later part of a restock, as it lands: a restock too large for one transaction is

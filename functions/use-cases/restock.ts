@@ -10,11 +10,13 @@ import { ConflictError, InvalidValueError, NotFoundError, RequestInProgressError
 import {
   type LotName,
   MAX_LOTS_ON_HAND,
+  namedLots,
+  productsOverLotCap,
   type ResolvedRestockLine,
   type RestockLine,
   restockLotProblems,
 } from '../domain/lots.js';
-import type { Quantities, Shipment } from '../domain/model.js';
+import type { Quantities, Shipment, StockedProduct } from '../domain/model.js';
 import { type OrderId, orderIdFromKey } from '../domain/order-id.js';
 import { expandShipments, type ShipmentEvent } from '../domain/order-record.js';
 import { getProducts } from '../store/catalog-store.js';
@@ -109,6 +111,15 @@ async function tryRestock(input: RestockInput, attempt: number): Promise<Restock
     ]);
     if (existing) return replay(existing.record, asked, input.deadline);
     refuseUnknown(input, (id) => !products.has(id));
+    // The first part's transaction checks the lot cap of its own products only: once it commits,
+    // a later part refused for its lots would leave the restock half applied. So every product is
+    // checked here, on the read just made, by the rule the transactions apply.
+    const over = productsOverLotCap(lots.lines, (id) => products.get(id)!.lots);
+    if (over.length > 0)
+      throw tooManyLots(
+        input,
+        over.map((id) => products.get(id)!),
+      );
   }
   const record: RestockRecord = {
     key,
@@ -126,12 +137,7 @@ async function tryRestock(input: RestockInput, attempt: number): Promise<Restock
   }
   if (created.kind === 'too-many-lots') {
     rememberProducts(created.seen.values());
-    throw new InvalidValueError('the restock would leave a product with too many lots on hand; nothing was restocked', [
-      ...[...created.seen.values()].map((p) => ({
-        path: input.linePath?.(p.product_id) ?? '',
-        message: `product ${p.product_id} holds ${p.lots.filter((l) => l.lot !== null).length} lots on hand; at most ${MAX_LOTS_ON_HAND}`,
-      })),
-    ]);
+    throw tooManyLots(input, [...created.seen.values()]);
   }
   if (created.kind === 'unknown') {
     refuseUnknown(input, (id) => created.productIds.includes(id));
@@ -244,6 +250,17 @@ function remember(key: string, lines: AskedLines, final: RestockAnswer): Restock
   return final;
 }
 const REMEMBERED_PACKAGES = 256;
+
+/** The restock would leave these products with more than MAX_LOTS_ON_HAND lots: 422, nothing restocked. */
+function tooManyLots(input: RestockInput, products: StockedProduct[]): InvalidValueError {
+  return new InvalidValueError(
+    'the restock would leave a product with too many lots on hand; nothing was restocked',
+    products.map((p) => ({
+      path: input.linePath?.(p.product_id) ?? '',
+      message: `product ${p.product_id} holds ${namedLots(p.lots).length} lots on hand; at most ${MAX_LOTS_ON_HAND}`,
+    })),
+  );
+}
 
 function refuseUnknown(input: RestockInput, unknown: (productId: number) => boolean): void {
   const lines = input.lines.filter((l) => unknown(l.product_id));
