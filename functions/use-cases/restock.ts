@@ -190,15 +190,14 @@ async function resolveLots(input: RestockInput) {
  * here, from the ledger's `write_off` movements and from the StockWrittenOff events.
  */
 function logWrittenOff(key: string, lines: WrittenOffLine[]): void {
-  for (const line of lines) {
-    logger.warn(
-      line.reason === 'recalled'
-        ? 'restocked units of a lot recalled while the restock was applied: written off as recalled'
-        : 'restocked units of a lot created meanwhile with a later expiry than theirs: written off (other)',
-      { restock_key: key, ...line },
-    );
-  }
+  for (const line of lines) logger.warn(WRITTEN_OFF_MESSAGES[line.cause], { restock_key: key, ...line });
 }
+const WRITTEN_OFF_MESSAGES: Record<WrittenOffLine['cause'], string> = {
+  recalled: 'restocked units of a lot recalled while the restock was applied: written off as recalled',
+  'lot-expires-later':
+    'restocked units of a lot created meanwhile with a later expiry than theirs: written off (other)',
+  'too-many-lots': `restocked units of a lot new to a product given other lots meanwhile, up to ${MAX_LOTS_ON_HAND}: written off (other)`,
+};
 
 /** The answer of a restock this request completed; kept for replays unless its key was generated. */
 function finalAnswer(

@@ -696,6 +696,53 @@ describe('lots', () => {
     30_000,
   );
 
+  // Checked whole before its first part, a restock may still find, at its later part's commit, a
+  // product that concurrent restocks have since brought to the cap. Refusing the part would leave
+  // the restock half applied for good; landing over the cap would let a take outgrow one update's
+  // 4 KB expression. The units of the lot one too many arrive recorded and are written off (other),
+  // traceable in the ledger and the lot; the rest of the part lands.
+  it(`a restock under way writes off units of a new lot that concurrent restocks left no room for (at most ${MAX_LOTS_ON_HAND})`, async () => {
+    const { x, lines } = await laterPartProductAtLotCap(MAX_LOTS_ON_HAND - 2);
+    const [expiresAt, meanwhile] = [inHours(30), inHours(60)];
+    beforeLaterPart('commit', async () =>
+      expect(
+        (
+          await post('/inventory/process_restock', [
+            { product_id: x, quantity: 1, lot: 'MEANWHILE-1', expires_at: meanwhile },
+            { product_id: x, quantity: 1, lot: 'MEANWHILE-2', expires_at: meanwhile },
+          ])
+        ).status,
+      ).toBe(200),
+    );
+    const res = await post('/inventory/process_restock', [
+      ...lines,
+      { product_id: x, quantity: 2, lot: 'CAP-0' },
+      { product_id: x, quantity: 4, lot: 'ONE-TOO-MANY', expires_at: expiresAt },
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body.restocked).toContainEqual({ product_id: x, quantity: 4, lot: 'ONE-TOO-MANY' });
+    const view = await productView(x);
+    expect(view).toMatchObject({ quantity: MAX_LOTS_ON_HAND + 2, written_off: 4 });
+    expect(view.lots).toHaveLength(MAX_LOTS_ON_HAND);
+    expect(view.lots.find((l: any) => l.lot === 'CAP-0').quantity).toBe(3);
+    await sequenceLedger();
+    await followStream();
+    expect((await get(`/inventory/products/${x}/lots/ONE-TOO-MANY`)).body).toMatchObject({
+      expires_at: expiresAt,
+      restocked: 4,
+      on_hand: 0,
+      written_off: 4,
+    });
+    const moves = (await get(`/inventory/products/${x}/movements`)).body.movements;
+    expect(moves.slice(-3).map((m: any) => [m.kind, m.lot, m.quantity, m.ref.reason])).toEqual([
+      ['restock', 'CAP-0', 2, undefined],
+      ['restock', 'ONE-TOO-MANY', 4, undefined],
+      ['write_off', 'ONE-TOO-MANY', -4, 'other'],
+    ]);
+    expect(moves.at(-1).ref.write_off_key).toMatch(/^restock:/);
+    expect(violations(await readState())).toEqual([]);
+  }, 30_000);
+
   it('pages a lot of more than 1000 packages without repeating or skipping one', async () => {
     const [p] = (await catalog([1800])) as [number];
     await post('/inventory/process_restock', [{ product_id: p, quantity: 1003, lot: 'BIG', expires_at: inHours(30) }]);

@@ -193,6 +193,35 @@ describe(`at most ${MAX_LOTS_ON_HAND} named lots on hand (exceedsLotCap, product
     expect(productsOverLotCap([...lines, { product_id: 1, lot: 'NEW' }], (id) => onHand[id]!)).toEqual([1]);
     expect(productsOverLotCap([...lines, { product_id: 2, lot: 'NEW2' }], (id) => onHand[id]!)).toEqual([2]);
   });
+
+  it('a later part lands new lots while they fit in line order and writes off the rest (other), if a product was refused', () => {
+    const line = (lot: string | null) => ({ product_id: 1, lot, quantity: 5, expiresAt: at(24) });
+    const lines = [line('NEW-A'), line(null), line('L0'), line('NEW-B'), line('NEW-C')];
+    const kinds = (onHand: string[] | undefined) =>
+      planLaterPart(
+        lines,
+        () => undefined,
+        () => onHand,
+      ).map((p) => (p.kind === 'lands' ? p.kind : `${p.reason}:${p.cause}`));
+    expect(kinds(undefined)).toEqual(['lands', 'lands', 'lands', 'lands', 'lands']);
+    // 37 on hand, L0 among them, counts in the cap: NEW-A and NEW-B fit (37 + 3 = 40), NEW-C does not.
+    expect(kinds(lotsNamed(37))).toEqual(['lands', 'lands', 'lands', 'lands', 'other:too-many-lots']);
+    expect(kinds(lotsNamed(40))).toEqual([
+      'other:too-many-lots',
+      'lands',
+      'lands',
+      'other:too-many-lots',
+      'other:too-many-lots',
+    ]);
+    expect(kinds(lotsNamed(39))).toEqual([
+      'other:too-many-lots',
+      'lands',
+      'lands',
+      'other:too-many-lots',
+      'other:too-many-lots',
+    ]);
+    expect(kinds(lotsNamed(38))).toEqual(['lands', 'lands', 'lands', 'other:too-many-lots', 'other:too-many-lots']);
+  });
 });
 
 describe('dealing lots out (splitTakes, afterTakes, mergeTakes)', () => {
