@@ -62,6 +62,19 @@ export function usableUnits(lots: readonly LotStock[], now: string): number {
 export const MAX_LOTS_ON_HAND = 40;
 
 /**
+ * Whether restocking `restocked` (one product's named lots in one update) would leave the product
+ * with more than MAX_LOTS_ON_HAND named lots, judged exactly as the product's update judges it at
+ * commit (the store's `:lotcap`): once any of them is not on hand, the lots on hand plus every one
+ * of them, each counted as if new. So a restock in parts, checked whole with this before its first
+ * part commits, never has a later part refused for its lots by its own products as they were read.
+ */
+export function exceedsLotCap(onHand: readonly string[], restocked: readonly string[]): boolean {
+  const held = new Set(onHand);
+  const lots = new Set(restocked);
+  return [...lots].some((lot) => !held.has(lot)) && held.size + lots.size > MAX_LOTS_ON_HAND;
+}
+
+/**
  * A planned take must still find its lot usable this long after planning: the write's round trip.
  * The condition at commit compares the lot's expiry with the plan's time plus this, since
  * DynamoDB has no clock of its own in a condition; so a unit is never shipped within this margin
@@ -245,6 +258,24 @@ export function restockLotProblems(
 }
 
 /**
+ * The products a restock would leave with too many lots (`exceedsLotCap` on each product's named
+ * lots, as `lotsOnHand` gives them), in the order their lines come.
+ */
+export function productsOverLotCap(
+  lines: readonly Pick<RestockLine, 'product_id' | 'lot'>[],
+  lotsOnHand: (productId: number) => readonly LotStock[],
+): number[] {
+  const named = new Map<number, string[]>();
+  for (const l of lines) if (l.lot !== null) named.set(l.product_id, [...(named.get(l.product_id) ?? []), l.lot]);
+  return [...named].flatMap(([productId, lots]) =>
+    exceedsLotCap(namedLots(lotsOnHand(productId)), lots) ? [productId] : [],
+  );
+}
+
+/** The names of the named lots among `lots` (the unnamed lot does not count toward the cap). */
+export const namedLots = (lots: readonly LotStock[]): string[] => lots.flatMap((l) => (l.lot === null ? [] : [l.lot]));
+
+/**
  * A line of a later part of a restock, as it lands: a restock too large for one transaction is
  * checked whole, then commits in parts; once its first part committed (with its record) it is
  * under way and must finish (rule 7), so a later part is never refused. Its lots are read again
@@ -256,22 +287,68 @@ export function restockLotProblems(
  *   under the lot's expiry (they then leave no later than they really expire); units that expire
  *   before the lot does would be shipped after they expired (rule 10), so they are written off
  *   (`other`) instead.
+ * - new to a product that, since the check, was given so many other lots by concurrent restocks
+ *   that this one would pass MAX_LOTS_ON_HAND (`lotsOnHand`: the product's named lots as its
+ *   refused update returned them; undefined while none was refused): the lines of new lots land
+ *   in line order while they fit (`exceedsLotCap`), the rest are written off (`other`). Landing
+ *   them over the cap would let the lots on hand outgrow what one update's 4 KB expressions are
+ *   sized and tested for (every take names its lot); refusing the part would leave the restock
+ *   half applied for good.
  * `lands.line.expiresAt` is the expiry the units land under: the lot's own if it exists.
  */
 export type LaterPartLine =
   | { kind: 'lands'; line: ResolvedRestockLine }
-  | { kind: 'written-off'; line: ResolvedRestockLine; reason: 'recalled' | 'other' };
+  | {
+      kind: 'written-off';
+      line: ResolvedRestockLine;
+      reason: 'recalled' | 'other';
+      cause: LaterPartWriteOffCause;
+    };
+
+/** Why units of a later part are written off, for the operator's log: the lot was recalled, expires after them, or was one lot too many. */
+export type LaterPartWriteOffCause = 'recalled' | 'lot-expires-later' | 'too-many-lots';
 
 export function planLaterPart(
   lines: readonly ResolvedRestockLine[],
   known: (productId: number, lot: string) => KnownLot | undefined,
+  lotsOnHand: (productId: number) => readonly string[] | undefined = () => undefined,
 ): LaterPartLine[] {
-  return lines.map((line): LaterPartLine => {
+  const plan = lines.map((line): LaterPartLine => {
     const lot = line.lot === null ? undefined : known(line.product_id, line.lot);
     if (!lot) return { kind: 'lands', line };
-    if (lot.recalled) return { kind: 'written-off', line, reason: 'recalled' };
-    if (!expiresNoLater(lot.expiresAt, line.expiresAt)) return { kind: 'written-off', line, reason: 'other' };
+    if (lot.recalled) return { kind: 'written-off', line, reason: 'recalled', cause: 'recalled' };
+    if (!expiresNoLater(lot.expiresAt, line.expiresAt)) {
+      return { kind: 'written-off', line, reason: 'other', cause: 'lot-expires-later' };
+    }
     return { kind: 'lands', line: { ...line, expiresAt: lot.expiresAt } };
+  });
+  return withinLotCap(plan, lotsOnHand);
+}
+
+/** Lines of lots new to a product over its lot cap written off (see planLaterPart), in line order. */
+function withinLotCap(
+  plan: LaterPartLine[],
+  lotsOnHand: (productId: number) => readonly string[] | undefined,
+): LaterPartLine[] {
+  const landing = new Map<number, string[]>();
+  const lotsOf = (p: LaterPartLine) => (p.kind === 'lands' && p.line.lot !== null ? p.line.lot : undefined);
+  // Lots already on hand land whatever the cap (their update passes it), and count in it.
+  for (const p of plan) {
+    const lot = lotsOf(p);
+    if (lot !== undefined && lotsOnHand(p.line.product_id)?.includes(lot)) {
+      landing.set(p.line.product_id, [...(landing.get(p.line.product_id) ?? []), lot]);
+    }
+  }
+  return plan.map((p): LaterPartLine => {
+    const lot = lotsOf(p);
+    const onHand = lotsOnHand(p.line.product_id);
+    if (lot === undefined || onHand === undefined || onHand.includes(lot)) return p;
+    const lots = landing.get(p.line.product_id) ?? [];
+    if (exceedsLotCap(onHand, [...lots, lot])) {
+      return { kind: 'written-off', line: p.line, reason: 'other', cause: 'too-many-lots' };
+    }
+    landing.set(p.line.product_id, [...lots, lot]);
+    return p;
   });
 }
 

@@ -8,7 +8,14 @@ import type { OrderId } from '../domain/order-id.js';
 import type { ShipmentEvent } from '../domain/order-record.js';
 import { batchGet } from './batch-get.js';
 import { lotKey, PARTS_REF_PREFIX, REF_PREFIX, restockKey, shipmentKey } from './keys.js';
-import { type KnownLot, type LaterPartLine, planLaterPart, type ResolvedRestockLine } from '../domain/lots.js';
+import {
+  type KnownLot,
+  type LaterPartLine,
+  type LaterPartWriteOffCause,
+  namedLots,
+  planLaterPart,
+  type ResolvedRestockLine,
+} from '../domain/lots.js';
 import type { StockedProduct } from '../domain/model.js';
 import { type LotRecord, lotFromItem, restockLot, restockWrittenOffLot } from './items/lot-item.js';
 import { addRestockedUnits, addUnitsNobodyWaits, productsSeenBy } from './items/product-item.js';
@@ -120,7 +127,10 @@ export async function applyPendingStock(record: RestockRecord): Promise<WrittenO
  * units of a lot recalled meanwhile, or created meanwhile with a later expiry than theirs, are
  * written off as they arrive), and the transaction proves the lots it planned on. A lot created
  * or recalled between that read and the commit (each happens once to a lot) fails only the
- * conditions of lots: read and plan again. Any other failure (a product's) stays an error, and
+ * conditions of lots: read and plan again. A product's update fails only on the lot cap (the
+ * restock checked its products before its first part; concurrent restocks may have given them
+ * lots since): it comes back as it is now, and the part is planned again on its lots on hand,
+ * writing off the units of new lots that no longer fit. Any other failure stays an error, and
  * whoever resumes the restock tries again.
  */
 async function applyParts(record: RestockRecord, applied: Set<number>): Promise<WrittenOffLine[]> {
@@ -129,19 +139,32 @@ async function applyParts(record: RestockRecord, applied: Set<number>): Promise<
   for (let n = 0; n < parts.length; n++) {
     if (applied.has(n)) continue;
     const lines = parts[n]!;
+    // Products whose update the lot cap refused, as the refusal returned them.
+    const capped = new Map<number, StockedProduct>();
     for (let attempt = 1; ; attempt++) {
       const known = await readLots(lines.flatMap((l) => (l.lot === null ? [] : [{ ...l, lot: l.lot }])));
-      const plan = planLaterPart(lines, (productId, lot) => known.get(knownLotKey(productId, lot)));
+      const plan = planLaterPart(
+        lines,
+        (productId, lot) => known.get(knownLotKey(productId, lot)),
+        (productId) => {
+          const product = capped.get(productId);
+          return product && namedLots(product.lots);
+        },
+      );
       const part = partItems(record, plan, known, false);
       const result = await commit([markStockPartApplied(record.key, n), ...part.items]);
       if (result.ok) {
         writtenOff.push(...writtenOffOf(plan, known));
         break;
       }
+      const { cancelled } = result;
       // A failed mark means an earlier owner applied this part: exactly once, so go on.
-      if (result.cancelled.failedAt(0)) break;
-      const lotsChanged = result.cancelled.failedIndexes.every((i) => part.lotIndexes.includes(i - 1));
-      if (!lotsChanged || attempt > 2 * part.lotIndexes.length) throw result.cancelled;
+      if (cancelled.failedAt(0)) break;
+      const replannable = cancelled.failedIndexes.every(
+        (i) => part.lotIndexes.includes(i - 1) || (part.productIndexes.includes(i - 1) && cancelled.oldItems.has(i)),
+      );
+      if (!replannable || attempt > 2 * (part.lotIndexes.length + 1)) throw cancelled;
+      for (const [id, product] of productsSeenBy(cancelled)) capped.set(id, product);
     }
   }
   return writtenOff;
@@ -153,6 +176,7 @@ export interface WrittenOffLine {
   lot: string;
   quantity: number;
   reason: 'recalled' | 'other';
+  cause: LaterPartWriteOffCause;
   /** The expiry the restock gave the units (null: never), and the lot's own. */
   expires_at: string | null;
   lot_expires_at: string | null;
@@ -163,7 +187,17 @@ function writtenOffOf(plan: LaterPartLine[], known: Map<string, LotRecord>): Wri
     const { product_id, lot, quantity, expiresAt } = p.line;
     if (p.kind !== 'written-off' || lot === null) return [];
     const lotExpiresAt = known.get(knownLotKey(product_id, lot))?.expiresAt ?? null;
-    return [{ product_id, lot, quantity, reason: p.reason, expires_at: expiresAt, lot_expires_at: lotExpiresAt }];
+    return [
+      {
+        product_id,
+        lot,
+        quantity,
+        reason: p.reason,
+        cause: p.cause,
+        expires_at: expiresAt,
+        lot_expires_at: lotExpiresAt,
+      },
+    ];
   });
 }
 
@@ -215,8 +249,9 @@ function partItems(
       const { lot, quantity, expiresAt } = p.line;
       if (lot === null) continue;
       lotIndexes.push(items.length);
+      // Units of a lot one too many may be the lot's first: it is created (or restocked) as planned.
       items.push(
-        p.kind === 'written-off'
+        p.kind === 'written-off' && p.cause !== 'too-many-lots'
           ? restockWrittenOffLot(productId, lot, quantity, p.reason)
           : restockLot(productId, lot, quantity, knownLots.get(knownLotKey(productId, lot)), expiresAt, now),
       );

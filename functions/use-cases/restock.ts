@@ -10,11 +10,13 @@ import { ConflictError, InvalidValueError, NotFoundError, RequestInProgressError
 import {
   type LotName,
   MAX_LOTS_ON_HAND,
+  namedLots,
+  productsOverLotCap,
   type ResolvedRestockLine,
   type RestockLine,
   restockLotProblems,
 } from '../domain/lots.js';
-import type { Quantities, Shipment } from '../domain/model.js';
+import type { Quantities, Shipment, StockedProduct } from '../domain/model.js';
 import { type OrderId, orderIdFromKey } from '../domain/order-id.js';
 import { expandShipments, type ShipmentEvent } from '../domain/order-record.js';
 import { getProducts } from '../store/catalog-store.js';
@@ -109,6 +111,15 @@ async function tryRestock(input: RestockInput, attempt: number): Promise<Restock
     ]);
     if (existing) return replay(existing.record, asked, input.deadline);
     refuseUnknown(input, (id) => !products.has(id));
+    // The first part's transaction checks the lot cap of its own products only: once it commits,
+    // a later part refused for its lots would leave the restock half applied. So every product is
+    // checked here, on the read just made, by the rule the transactions apply.
+    const over = productsOverLotCap(lots.lines, (id) => products.get(id)!.lots);
+    if (over.length > 0)
+      throw tooManyLots(
+        input,
+        over.map((id) => products.get(id)!),
+      );
   }
   const record: RestockRecord = {
     key,
@@ -126,12 +137,7 @@ async function tryRestock(input: RestockInput, attempt: number): Promise<Restock
   }
   if (created.kind === 'too-many-lots') {
     rememberProducts(created.seen.values());
-    throw new InvalidValueError('the restock would leave a product with too many lots on hand; nothing was restocked', [
-      ...[...created.seen.values()].map((p) => ({
-        path: input.linePath?.(p.product_id) ?? '',
-        message: `product ${p.product_id} holds ${p.lots.filter((l) => l.lot !== null).length} lots on hand; at most ${MAX_LOTS_ON_HAND}`,
-      })),
-    ]);
+    throw tooManyLots(input, [...created.seen.values()]);
   }
   if (created.kind === 'unknown') {
     refuseUnknown(input, (id) => created.productIds.includes(id));
@@ -184,15 +190,14 @@ async function resolveLots(input: RestockInput) {
  * here, from the ledger's `write_off` movements and from the StockWrittenOff events.
  */
 function logWrittenOff(key: string, lines: WrittenOffLine[]): void {
-  for (const line of lines) {
-    logger.warn(
-      line.reason === 'recalled'
-        ? 'restocked units of a lot recalled while the restock was applied: written off as recalled'
-        : 'restocked units of a lot created meanwhile with a later expiry than theirs: written off (other)',
-      { restock_key: key, ...line },
-    );
-  }
+  for (const line of lines) logger.warn(WRITTEN_OFF_MESSAGES[line.cause], { restock_key: key, ...line });
 }
+const WRITTEN_OFF_MESSAGES: Record<WrittenOffLine['cause'], string> = {
+  recalled: 'restocked units of a lot recalled while the restock was applied: written off as recalled',
+  'lot-expires-later':
+    'restocked units of a lot created meanwhile with a later expiry than theirs: written off (other)',
+  'too-many-lots': `restocked units of a lot new to a product given other lots meanwhile, up to ${MAX_LOTS_ON_HAND}: written off (other)`,
+};
 
 /** The answer of a restock this request completed; kept for replays unless its key was generated. */
 function finalAnswer(
@@ -244,6 +249,17 @@ function remember(key: string, lines: AskedLines, final: RestockAnswer): Restock
   return final;
 }
 const REMEMBERED_PACKAGES = 256;
+
+/** The restock would leave these products with more than MAX_LOTS_ON_HAND lots: 422, nothing restocked. */
+function tooManyLots(input: RestockInput, products: StockedProduct[]): InvalidValueError {
+  return new InvalidValueError(
+    'the restock would leave a product with too many lots on hand; nothing was restocked',
+    products.map((p) => ({
+      path: input.linePath?.(p.product_id) ?? '',
+      message: `product ${p.product_id} holds ${namedLots(p.lots).length} lots on hand; at most ${MAX_LOTS_ON_HAND}`,
+    })),
+  );
+}
 
 function refuseUnknown(input: RestockInput, unknown: (productId: number) => boolean): void {
   const lines = input.lines.filter((l) => unknown(l.product_id));

@@ -645,6 +645,104 @@ describe('lots', () => {
     },
   );
 
+  /** A product of the restock's later part (see restockInParts) holding `held` named lots CAP-<i>. */
+  async function laterPartProductAtLotCap(held = MAX_LOTS_ON_HAND) {
+    const { first, named, lines } = await restockInParts(1);
+    const x = named[0]!;
+    const full = Array.from({ length: held }, (_, i) => ({
+      product_id: x,
+      quantity: 1,
+      lot: `CAP-${i}`,
+      expires_at: inHours(10 + i),
+    }));
+    expect((await post('/inventory/process_restock', full)).status).toBe(200);
+    return { first, x, lines };
+  }
+
+  // The lot cap was checked only by the first part's transaction: a product whose line landed in a
+  // later part failed that part on every try (500, the first part's products restocked, the later
+  // part's units never landing, every resume failing again). Checked with the products' read now,
+  // before anything commits: the same 422 as for a product of the first part, nothing restocked.
+  // The check is the rule of the product's update: once a lot is new, every lot the restock names
+  // counts as new (39 on hand, CAP-0 among them, and one new lot: refused by the update too).
+  it.each([
+    [MAX_LOTS_ON_HAND, ['ONE-MORE']],
+    [MAX_LOTS_ON_HAND - 1, ['CAP-0', 'ONE-MORE']],
+  ])(
+    `refuses whole (422) a restock in parts whose later part would leave a product holding %i lots with more than ${MAX_LOTS_ON_HAND} (%j)`,
+    async (held, named) => {
+      const { first, x, lines } = await laterPartProductAtLotCap(held);
+      const before = await productsById();
+      const key = uniqueOrderId('parts-cap');
+      const extra = named.map((lot) => ({ product_id: x, quantity: 5, lot }));
+      const res = await post('/inventory/process_restock', [...lines, ...extra], { 'idempotency-key': key });
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([
+        {
+          path: `[${lines.length}].product_id`,
+          message: `product ${x} holds ${held} lots on hand; at most ${MAX_LOTS_ON_HAND}`,
+        },
+      ]);
+      const after = await productsById();
+      for (const id of [...first, x]) expect(after.get(id)).toEqual(before.get(id));
+      // Nothing was remembered: the key is free, and the restock without the extra lot goes through.
+      const ok = await post('/inventory/process_restock', [...lines, { product_id: x, quantity: 5, lot: 'CAP-0' }], {
+        'idempotency-key': key,
+      });
+      expect(ok.status).toBe(200);
+      expect((await productView(x)).quantity).toBe(held + 5);
+      expect(violations(await readState())).toEqual([]);
+    },
+    30_000,
+  );
+
+  // Checked whole before its first part, a restock may still find, at its later part's commit, a
+  // product that concurrent restocks have since brought to the cap. Refusing the part would leave
+  // the restock half applied for good; landing over the cap would let a take outgrow one update's
+  // 4 KB expression. The units of the lot one too many arrive recorded and are written off (other),
+  // traceable in the ledger and the lot; the rest of the part lands.
+  it(`a restock under way writes off units of a new lot that concurrent restocks left no room for (at most ${MAX_LOTS_ON_HAND})`, async () => {
+    const { x, lines } = await laterPartProductAtLotCap(MAX_LOTS_ON_HAND - 2);
+    const [expiresAt, meanwhile] = [inHours(30), inHours(60)];
+    beforeLaterPart('commit', async () =>
+      expect(
+        (
+          await post('/inventory/process_restock', [
+            { product_id: x, quantity: 1, lot: 'MEANWHILE-1', expires_at: meanwhile },
+            { product_id: x, quantity: 1, lot: 'MEANWHILE-2', expires_at: meanwhile },
+          ])
+        ).status,
+      ).toBe(200),
+    );
+    const res = await post('/inventory/process_restock', [
+      ...lines,
+      { product_id: x, quantity: 2, lot: 'CAP-0' },
+      { product_id: x, quantity: 4, lot: 'ONE-TOO-MANY', expires_at: expiresAt },
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body.restocked).toContainEqual({ product_id: x, quantity: 4, lot: 'ONE-TOO-MANY' });
+    const view = await productView(x);
+    expect(view).toMatchObject({ quantity: MAX_LOTS_ON_HAND + 2, written_off: 4 });
+    expect(view.lots).toHaveLength(MAX_LOTS_ON_HAND);
+    expect(view.lots.find((l: any) => l.lot === 'CAP-0').quantity).toBe(3);
+    await sequenceLedger();
+    await followStream();
+    expect((await get(`/inventory/products/${x}/lots/ONE-TOO-MANY`)).body).toMatchObject({
+      expires_at: expiresAt,
+      restocked: 4,
+      on_hand: 0,
+      written_off: 4,
+    });
+    const moves = (await get(`/inventory/products/${x}/movements`)).body.movements;
+    expect(moves.slice(-3).map((m: any) => [m.kind, m.lot, m.quantity, m.ref.reason])).toEqual([
+      ['restock', 'CAP-0', 2, undefined],
+      ['restock', 'ONE-TOO-MANY', 4, undefined],
+      ['write_off', 'ONE-TOO-MANY', -4, 'other'],
+    ]);
+    expect(moves.at(-1).ref.write_off_key).toMatch(/^restock:/);
+    expect(violations(await readState())).toEqual([]);
+  }, 30_000);
+
   it('pages a lot of more than 1000 packages without repeating or skipping one', async () => {
     const [p] = (await catalog([1800])) as [number];
     await post('/inventory/process_restock', [{ product_id: p, quantity: 1003, lot: 'BIG', expires_at: inHours(30) }]);

@@ -3,12 +3,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   afterTakes,
+  exceedsLotCap,
   fefoCompare,
   isUsable,
   type LotStock,
+  MAX_LOTS_ON_HAND,
   mergeTakes,
   normalizeExpiry,
   planLaterPart,
+  productsOverLotCap,
   restockLotProblems,
   splitTakes,
   takeFefo,
@@ -158,6 +161,66 @@ describe('a later part of a restock under way (planLaterPart)', () => {
     expect(plan('R', at(48))).toMatchObject({ kind: 'written-off', reason: 'recalled', line: { quantity: 5 } });
     expect(plan('L48', at(24))).toMatchObject({ kind: 'written-off', reason: 'other', line: { expiresAt: at(24) } });
     expect(plan('LNEVER', at(24))).toMatchObject({ kind: 'written-off', reason: 'other' });
+  });
+});
+
+describe(`at most ${MAX_LOTS_ON_HAND} named lots on hand (exceedsLotCap, productsOverLotCap)`, () => {
+  const lotsNamed = (n: number, prefix = 'L') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+  it("judges as the product's update does: once a lot is new, every lot of the restock counts as new", () => {
+    expect(exceedsLotCap(lotsNamed(39), ['NEW'])).toBe(false);
+    expect(exceedsLotCap(lotsNamed(40), ['NEW'])).toBe(true);
+    expect(exceedsLotCap(lotsNamed(40), ['L0', 'L39'])).toBe(false);
+    expect(exceedsLotCap(lotsNamed(38), ['L0', 'NEW', 'NEW2'])).toBe(true);
+    expect(exceedsLotCap([], lotsNamed(40, 'N'))).toBe(false);
+    expect(exceedsLotCap([], lotsNamed(41, 'N'))).toBe(true);
+  });
+
+  it('names the products a restock would leave over the cap; the unnamed lot never counts', () => {
+    const onHand: Record<number, LotStock[]> = {
+      1: [
+        { lot: null, quantity: 9, expiresAt: null },
+        ...lotsNamed(40).map((lot) => ({ lot, quantity: 1, expiresAt: null })),
+      ],
+      2: lotsNamed(39).map((lot) => ({ lot, quantity: 1, expiresAt: null })),
+    };
+    const lines = [
+      { product_id: 2, lot: 'NEW' },
+      { product_id: 1, lot: null },
+      { product_id: 1, lot: 'L3' },
+    ];
+    expect(productsOverLotCap(lines, (id) => onHand[id]!)).toEqual([]);
+    expect(productsOverLotCap([...lines, { product_id: 1, lot: 'NEW' }], (id) => onHand[id]!)).toEqual([1]);
+    expect(productsOverLotCap([...lines, { product_id: 2, lot: 'NEW2' }], (id) => onHand[id]!)).toEqual([2]);
+  });
+
+  it('a later part lands new lots while they fit in line order and writes off the rest (other), if a product was refused', () => {
+    const line = (lot: string | null) => ({ product_id: 1, lot, quantity: 5, expiresAt: at(24) });
+    const lines = [line('NEW-A'), line(null), line('L0'), line('NEW-B'), line('NEW-C')];
+    const kinds = (onHand: string[] | undefined) =>
+      planLaterPart(
+        lines,
+        () => undefined,
+        () => onHand,
+      ).map((p) => (p.kind === 'lands' ? p.kind : `${p.reason}:${p.cause}`));
+    expect(kinds(undefined)).toEqual(['lands', 'lands', 'lands', 'lands', 'lands']);
+    // 37 on hand, L0 among them, counts in the cap: NEW-A and NEW-B fit (37 + 3 = 40), NEW-C does not.
+    expect(kinds(lotsNamed(37))).toEqual(['lands', 'lands', 'lands', 'lands', 'other:too-many-lots']);
+    expect(kinds(lotsNamed(40))).toEqual([
+      'other:too-many-lots',
+      'lands',
+      'lands',
+      'other:too-many-lots',
+      'other:too-many-lots',
+    ]);
+    expect(kinds(lotsNamed(39))).toEqual([
+      'other:too-many-lots',
+      'lands',
+      'lands',
+      'other:too-many-lots',
+      'other:too-many-lots',
+    ]);
+    expect(kinds(lotsNamed(38))).toEqual(['lands', 'lands', 'lands', 'other:too-many-lots', 'other:too-many-lots']);
   });
 });
 
