@@ -60,12 +60,14 @@ const DEFAULT_TIME_BUDGET_MS = 5;
  * masses (`npm run bench`) and 2,100 instances of seven mass distributions (`npx tsx
  * bench/packing-stress.ts`) were all proven, all but a few within a second (the slowest in
  * 2.6 s): the LP bound (with dual-optimal inequalities) settles the events where L2 is one short,
- * and a dive guided by the LP optimum finds the rare packings at the bound the searches miss. Harder inputs exist
- * (100 different masses all between 300 and 1000 g, or 400 and 800 g: 1 of the stress bench's
- * 600 such instances stays unproven, its packing at the bound too rare for the dives and searches
- * to find, where an arc-flow MIP solver needed 570 branch-and-bound nodes), and bin packing is NP-hard,
- * so such an input ends as a counted fallback (never worse than FFD) instead of a Lambda timeout
- * that would fail the whole request.
+ * and a dive guided by the LP optimum finds the rare packings at the bound the searches miss.
+ * Harder inputs exist (100 different masses all between 300 and 1000 g, or 400 and 800 g: 1 of the
+ * stress bench's 600 such instances stays unproven, its packing at the bound too rare for the
+ * dives and searches to find, where an arc-flow MIP solver needed 570 branch-and-bound nodes; 2 of
+ * the hard families' 8,400 events of seeds 1 to 24, one of them with its optimum above the LP
+ * bound), and bin packing is NP-hard, so such an input ends as a counted fallback (never worse
+ * than FFD, and packed close to its bound) instead of a Lambda timeout that would fail the whole
+ * request.
  */
 const PROVEN_SAFETY_CAP_MS = 5_000;
 /**

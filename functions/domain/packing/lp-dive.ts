@@ -51,11 +51,12 @@ const DIVE_LEVELS_PER_SOLVE = [5, 2, 3];
  * whole, solves the LP again on the units left, and so on until the packages left are few enough
  * for a short exact search. Where the LP uses no package whole, it branches on the ones it uses
  * most (up to DIVE_BRANCHES of them, largest first), and follows the rest of that solution for a
- * few levels (DIVE_LEVELS_PER_SOLVE) before solving again; a branch fails as soon as the LP bound of what
- * is left exceeds the packages left, or the search does not find the rest, and after DIVE_FAILURES
- * failed branches the dive gives up, to start again following the solutions for fewer levels. A heuristic (a limited search), but one that looks where the
- * packings at the LP bound are: it finds the rare ones that the bin-completion search and the
- * local search miss among many near misses (100 distinct masses, little room to spare).
+ * few levels (DIVE_LEVELS_PER_SOLVE) before solving again; a branch fails as soon as the LP bound
+ * of what is left exceeds the packages left, or the search does not find the rest, and after
+ * DIVE_FAILURES failed branches the dive gives up, to start again following the solutions for
+ * fewer levels. A heuristic (a limited search), but one that looks where the packings at the LP
+ * bound are: it finds the rare ones that the bin-completion search and the local search miss among
+ * many near misses (100 distinct masses, little room to spare).
  */
 export function lpDive(
   groups: MassGroups,
